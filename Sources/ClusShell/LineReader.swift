@@ -1,0 +1,2 @@
+import ClusLang
+import CEditLine

@@ -1,1 +1,31 @@
+import ArgumentParser
+import ClusLang
 import ClusShell
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// arguments → session → shell or script runner → exit status
+let options: Options
+do {
+    options = try Options.parseAsRoot() as? Options ?? Options()
+} catch {
+    if Options.exitCode(for: error) == .success { Options.exit(withError: error) }  // --help, --version
+    fputs(Options.fullMessage(for: error) + "\n", stderr)
+    exit(Shell.ExitStatus.usage.rawValue)
+}
+Interrupt.install()
+let session = Session(settings: options.settings, cancellation: Interrupt.flag)
+session.scriptArguments = options.scriptArguments
+let output = TerminalOutput(renderer: Renderer(format: options.format, color: options.useColor), quiet: options.quiet)
+let shell = Shell(session: session, output: output)
+let status: Shell.ExitStatus
+switch options.input {
+case .source(let source): status = shell.runScript(source)
+case .interactive: status = shell.runInteractive(reader: EditLineReader(historyPath: options.historyPath, completion: Completion()),
+                                                 completion: Completion())
+case .unreadable(let message):
+    fputs("clus: \(message)\n", stderr)
+    status = .usage
+}
+exit(status.rawValue)

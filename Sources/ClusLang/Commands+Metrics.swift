@@ -1,0 +1,152 @@
+import ClusCore
+import ClusData
+
+extension Interpreter {
+    func metrics(_ arguments: BoundArguments) throws -> CommandResult {
+        let d = try session.currentDataset()
+        let c = try clustering(in: d, arguments)
+        let truthField = try truthColumn(in: d, arguments)
+        let vectors = try vectorColumn(in: d, named: c.vectorField, range: arguments.range(of: "field"))
+
+        if vectors.missingCount > 0 {
+            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); the internal indices need every document's vector")
+        }
+        // Internal indices: the documents with a label for the alias.
+        let scoredRows = c.labels.indices.filter { c.labels[$0] >= 0 }
+        let unlabelled = c.labels.count { $0 < 0 }
+        let labels = scoredRows.map { c.labels[$0] }
+        let x = scoredRows.count == d.count ? vectors.embeddings : vectors.embeddings.rows(scoredRows)
+        let k = Set(labels).count
+        guard k >= 2, k <= labels.count - 1 else {
+            throw Diagnostic("the metrics need 2 to n-1 clusters; \(c.alias) has \(k) cluster\(k == 1 ? "" : "s") for \(Format.count(labels.count)) documents")
+        }
+        let silhouette = try silhouetteScore(x, labels: labels, parallelism: session.parallelism, cancellation: session.cancellation)
+        try session.cancellation.check()
+        let ch = try calinskiHarabasz(x, labels: labels)
+        let db = try daviesBouldin(x, labels: labels)
+
+        var scores: [(key: String, name: String, value: Double?, reading: String)] = [
+            ("silhouette", "Silhouette", silhouette, Reading.silhouette(silhouette)),
+            ("calinski_harabasz", "Calinski-Harabasz", ch, Reading.calinskiHarabasz),
+            ("davies_bouldin", "Davies-Bouldin", db, Reading.daviesBouldin(db)),
+        ]
+        var missingTruth: Int? = nil
+        let externalKeys = ["adjusted_rand_index", "rand_index", "normalized_mutual_info", "adjusted_mutual_info",
+                            "homogeneity", "completeness", "v_measure", "fowlkes_mallows", "purity"]
+        if let truthField {
+            let truth = truthField.interned()
+            var truthCodes: [Int] = []
+            var predicted: [Int] = []
+            var missing = 0
+            for i in c.labels.indices where c.labels[i] >= 0 {
+                let code = truth.codes[i]
+                if code < 0 { missing += 1; continue }
+                truthCodes.append(code)
+                predicted.append(c.labels[i])
+            }
+            missingTruth = missing
+            guard !truthCodes.isEmpty else {
+                throw Diagnostic("no labelled document has a value for \(truthField.name)", at: arguments.range(of: "truth"))
+            }
+            let table = ContingencyTable(truth: truthCodes, predicted: predicted)
+            let t = truthField.name
+            let ari = adjustedRandIndex(table)
+            let nmi = normalizedMutualInformation(table)
+            let ami = adjustedMutualInformation(table)
+            let h = homogeneity(table), comp = completeness(table), v = vMeasure(table)
+            let fmi = fowlkesMallows(table)
+            let p = purity(table)
+            scores += [
+                ("adjusted_rand_index", "ARI", ari, Reading.ari(ari, t)),
+                ("rand_index", "Rand index", randIndex(table), Reading.rand(randIndex(table), t)),
+                ("normalized_mutual_info", "NMI", nmi, Reading.information(nmi, t, "shared information with")),
+                ("adjusted_mutual_info", "AMI", ami, Reading.information(ami, t, "shared information, beyond chance, with")),
+                ("homogeneity", "Homogeneity", h, Reading.scale(h) + ": clusters hold a single \(t) (1 = pure clusters)"),
+                ("completeness", "Completeness", comp, Reading.scale(comp) + ": each \(t) stays in one cluster (1 = never split)"),
+                ("v_measure", "V-measure", v, Reading.scale(v) + ": harmonic mean of homogeneity and completeness"),
+                ("fowlkes_mallows", "Fowlkes-Mallows", fmi, Reading.scale(fmi) + ": pairs in one cluster that share their \(t), and vice versa"),
+                ("purity", "Purity", p, "\(Format.percent(p)) of documents carry their cluster's most frequent \(t)"),
+            ]
+        } else {
+            scores += externalKeys.map { ($0, $0, nil, "") }
+        }
+
+        var table = TextTable(columns: [.init("index"), .init("value", .right), .init("reading")])
+        for score in scores where score.value != nil {
+            table.rows.append([score.name, Format.score(score.value), score.reading])
+        }
+        var footer = "\(c.alias) on \(c.vectorField): \(k) clusters, \(Format.count(labels.count)) documents, euclidean, exact silhouette"
+        if let truthField { footer += "; truth: \(truthField.name)" }
+        table.footer.append(footer)
+        if let missingTruth, missingTruth > 0, let truthField {
+            table.footer.append("\(Format.count(missingTruth)) documents without \(truthField.name) are left out of the external indices")
+        }
+        if unlabelled > 0 { table.footer.append("\(Format.count(unlabelled)) documents without a label for \(c.alias) are left out") }
+
+        var values: [JSONMember] = [
+            JSONMember("dataset", .string(d.name)),
+            JSONMember("vector_field", .string(c.vectorField)),
+            JSONMember("alias", .string(c.alias)),
+            JSONMember("truth", .text(truthField?.name)),
+            JSONMember("n", .int(labels.count)),
+            JSONMember("k", .int(k)),
+            JSONMember("metric", .string("euclidean")),
+        ]
+        values += scores.map { JSONMember($0.key, .number($0.value)) }
+        values += [
+            JSONMember("missing_truth", missingTruth.map(JSONValue.int) ?? .int(0)),
+            JSONMember("noise", .null),
+            JSONMember("unlabelled", .int(unlabelled)),
+        ]
+        return CommandResult(command: "metrics", values: values, blocks: [.table(table)])
+    }
+}
+
+/// One-line readings of index values, for people new to them.
+enum Reading {
+    /// Kaufman & Rousseeuw's reading of the average silhouette width.
+    static func silhouette(_ s: Double) -> String {
+        switch s {
+        case 0.71...: "strong structure: documents sit well inside their clusters"
+        case 0.51...: "reasonable structure"
+        case 0.26...: "weak structure that could be artificial"
+        case 0...: "no substantial structure: clusters overlap"
+        default: "many documents sit closer to another cluster than to their own"
+        }
+    }
+
+    static let calinskiHarabasz = "higher is better; compare clusterings of the same data, no fixed scale"
+
+    static func daviesBouldin(_ db: Double) -> String {
+        (db < 1 ? "clusters are tighter than the distance to their nearest neighbour" : "clusters spread as wide as the gaps to their neighbours")
+            + " (lower is better, 0 best)"
+    }
+
+    static func ari(_ a: Double, _ truth: String) -> String {
+        switch a {
+        case 0.9...: "near-perfect agreement with \(truth)"
+        case 0.7...: "strong agreement with \(truth) beyond chance"
+        case 0.4...: "moderate agreement with \(truth) beyond chance"
+        case 0.1...: "weak agreement with \(truth) beyond chance"
+        case (-0.05)...: "no agreement with \(truth) beyond chance"
+        default: "less agreement with \(truth) than chance"
+        }
+    }
+
+    static func rand(_ r: Double, _ truth: String) -> String {
+        "\(Format.percent(r)) of document pairs are grouped alike by the clusters and \(truth) (not adjusted for chance)"
+    }
+
+    static func information(_ v: Double, _ truth: String, _ what: String) -> String {
+        "\(scale(v)) \(what) \(truth)"
+    }
+
+    static func scale(_ v: Double) -> String {
+        switch v {
+        case 0.8...: "high"
+        case 0.5...: "moderate"
+        case 0.2...: "low"
+        default: "very little"
+        }
+    }
+}

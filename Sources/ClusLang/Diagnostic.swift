@@ -1,0 +1,90 @@
+/// An error the user made or met, pointing at the spot in the source when
+/// there is one.
+public struct Diagnostic: Error, Sendable {
+    /// One line saying what is wrong.
+    public let message: String
+    /// Where, if the error is about a piece of the input.
+    public let range: SourceRange?
+    /// A hint shown after the caret line ("did you mean 'metrics'?").
+    public let hint: String?
+
+    public init(_ message: String, at range: SourceRange? = nil, hint: String? = nil) {
+        self.message = message
+        self.range = range
+        self.hint = hint
+    }
+
+    /// An unknown name, with the closest known ones suggested.
+    public static func unknown(_ what: String, _ name: String, at range: SourceRange, known: [String]) -> Diagnostic {
+        let close = closestNames(to: name, in: known)
+        let hint = close.isEmpty ? nil : "did you mean " + close.map { "'\($0)'" }.joined(separator: " or ") + "?"
+        return Diagnostic("unknown \(what) '\(name)'", at: range, hint: hint)
+    }
+
+    /// A value of the wrong kind for a parameter.
+    public static func badValue(_ parameter: String, expected: String, at range: SourceRange) -> Diagnostic {
+        Diagnostic("\(parameter) expects \(expected)", at: range)
+    }
+
+    /// The same diagnostic attached to another range, when it came without one.
+    public func located(at range: SourceRange) -> Diagnostic {
+        self.range == nil ? Diagnostic(message, at: range, hint: hint) : self
+    }
+}
+
+/// Where a diagnostic came from and how it reads, for the renderers.
+public struct LocatedDiagnostic: Sendable {
+    public let diagnostic: Diagnostic
+    public let source: SourceFile?
+    public init(_ diagnostic: Diagnostic, in source: SourceFile?) {
+        self.diagnostic = diagnostic
+        self.source = source
+    }
+
+    /// 1-based line and column, when the diagnostic points into a source.
+    public var location: (line: Int, column: Int)? {
+        guard let source, let range = diagnostic.range else { return nil }
+        return source.location(of: range.start)
+    }
+
+    /// `file:12:18: error: message`, the quoted line, a caret line, a hint.
+    public func rendered(errorLabel: String = "error") -> String {
+        guard let source, let range = diagnostic.range, let loc = location else {
+            return "\(errorLabel): \(diagnostic.message)" + (diagnostic.hint.map { " (\($0))" } ?? "")
+        }
+        var out = "\(source.name):\(loc.line):\(loc.column): \(errorLabel): \(diagnostic.message)\n"
+        let line = source.lineText(loc.line)
+        out += "  \(line)\n"
+        let endLoc = source.location(of: range.end)
+        let width = endLoc.line == loc.line ? max(1, endLoc.column - loc.column) : 1
+        out += "  " + String(repeating: " ", count: loc.column - 1) + "^" + String(repeating: "~", count: width - 1)
+        if let hint = diagnostic.hint { out += "\n  \(hint)" }
+        return out
+    }
+}
+
+/// Names within a small edit distance of `name`, closest first.
+func closestNames(to name: String, in known: [String]) -> [String] {
+    let limit = max(1, name.count / 3)
+    let scored = known.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
+        .filter { $0.1 <= limit || ($0.0.hasPrefix(name) && name.count >= 2) }
+        .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+    return Array(scored.prefix(2).map(\.0))
+}
+
+/// Levenshtein distance, for "did you mean".
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0 ... b.count)
+    var current = previous
+    for i in 1 ... a.count {
+        current[0] = i
+        for j in 1 ... b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,246 @@
+import ClusCore
+import ClusData
+
+/// Where the interpreter sends what commands produce; the shell renders it.
+public protocol OutputSink: AnyObject {
+    /// A command finished; `elapsed` is its wall time in seconds.
+    func emit(_ result: CommandResult, elapsed: Double)
+    /// A command or the parser failed.
+    func emit(_ error: LocatedDiagnostic)
+    /// `--echo`: the text of a command about to run.
+    func echo(_ commandText: String)
+}
+
+/// How running a piece of source ended.
+public enum RunOutcome: Sendable, Equatable {
+    case completed
+    /// An error stopped it (or errors happened with --keep-going).
+    case failed
+    /// `quit` was run.
+    case quit
+    /// Ctrl-C stopped a command.
+    case interrupted
+}
+
+/// Runs statements against a session: source → statements → results.
+public struct Interpreter {
+    public let session: Session
+    public let output: OutputSink
+
+    public init(session: Session, output: OutputSink) {
+        self.session = session
+        self.output = output
+    }
+
+    /// Parses and runs a whole source. Syntax errors stop it before anything
+    /// runs; a failing command stops it unless `keepGoing`.
+    public func run(_ source: SourceFile) -> RunOutcome {
+        let statements: [Statement]
+        do {
+            statements = try Parser.parse(source)
+        } catch .incomplete {
+            let end = SourceRange(source.text.utf8.count, source.text.utf8.count)
+            output.emit(LocatedDiagnostic(Diagnostic("unexpected end of input: an open string, '{' or '['", at: end), in: source))
+            return .failed
+        } catch .error(let diagnostic) {
+            output.emit(LocatedDiagnostic(diagnostic, in: source))
+            return .failed
+        }
+        var context = Context(source: source, failed: false)
+        let outcome = run(statements, in: &context)
+        if outcome == .completed, context.failed { return .failed }
+        return outcome
+    }
+
+    struct Context {
+        let source: SourceFile
+        var failed: Bool
+    }
+
+    private func run(_ statements: [Statement], in context: inout Context) -> RunOutcome {
+        for statement in statements {
+            let outcome = run(statement, in: &context)
+            if outcome != .completed { return outcome }
+        }
+        return .completed
+    }
+
+    private func run(_ statement: Statement, in context: inout Context) -> RunOutcome {
+        do {
+            switch statement {
+            case .command(let call):
+                if session.settings.echo { output.echo(text(of: call.range, in: context.source)) }
+                if call.name == "quit" || call.name == "exit" {
+                    _ = try bind(call)
+                    return .quit
+                }
+                session.cancellation.reset()
+                let clock = ContinuousClock()
+                let start = clock.now
+                let result = try execute(call)
+                let elapsed = clock.now - start
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                record(result, elapsed: seconds)
+                output.emit(result, elapsed: seconds)
+            case .assignment(let name, _, let value):
+                session.variables[name] = try resolve(value)
+            case .loop(let variable, _, let over, let body):
+                let items: [RuntimeValue]
+                switch try resolve(over) {
+                case .range(let a, let b): items = a <= b ? (a ... b).map(RuntimeValue.integer) : []
+                case .list(let values): items = values
+                default: throw Diagnostic("for needs a range (2..10) or a list ([a, b])", at: over.range)
+                }
+                let saved = session.variables[variable]
+                defer { session.variables[variable] = saved }
+                for item in items {
+                    session.variables[variable] = item
+                    let outcome = run(body, in: &context)
+                    if outcome != .completed { return outcome }
+                }
+            case .assertion(let path, let pathRange, let comparison, let value, let range):
+                try assert(path: path, pathRange: pathRange, comparison: comparison, expected: value, range: range)
+            }
+        } catch {
+            if error is Cancelled || session.cancellation.isCancelled {
+                output.emit(LocatedDiagnostic(Diagnostic("interrupted"), in: nil))
+                return .interrupted
+            }
+            let diagnostic = (error as? Diagnostic) ?? Diagnostic(String(describing: error))
+            output.emit(LocatedDiagnostic(diagnostic.located(at: statementRange(statement)), in: context.source))
+            context.failed = true
+            return session.settings.keepGoing ? .completed : .failed
+        }
+        return .completed
+    }
+
+    private func statementRange(_ statement: Statement) -> SourceRange {
+        switch statement {
+        case .command(let call): call.nameRange
+        case .assignment(_, let range, _): range
+        case .loop(_, let range, _, _): range
+        case .assertion(_, _, _, _, let range): range
+        }
+    }
+
+    private func text(of range: SourceRange, in source: SourceFile) -> String {
+        let bytes = source.bytes
+        return String(decoding: bytes[min(range.start, bytes.count) ..< min(range.end, bytes.count)], as: UTF8.self)
+    }
+
+    private func record(_ result: CommandResult, elapsed: Double) {
+        var json = result.json
+        if case .object(let members) = json { json = .object(members + [JSONMember("elapsed_s", .double(elapsed))]) }
+        session.lastResults[result.command] = json
+        session.lastResults["last"] = json
+    }
+
+    /// Substitutes `$NAME` and `$1`, and turns source values into runtime values.
+    func resolve(_ node: ValueNode) throws(Diagnostic) -> RuntimeValue {
+        switch node.kind {
+        case .integer(let i): return .integer(i)
+        case .float(let d): return .number(d)
+        case .string(let s): return .text(s)
+        case .word(let w): return .text(w)
+        case .range(let a, let b): return .range(a, b)
+        case .list(let items):
+            var values: [RuntimeValue] = []
+            for item in items { values.append(try resolve(item)) }
+            return .list(values)
+        case .variable(let name):
+            if let index = Int(name) {
+                guard index >= 1, index <= session.scriptArguments.count else {
+                    throw Diagnostic("no script argument $\(name): the script got \(session.scriptArguments.count)", at: node.range)
+                }
+                let text = session.scriptArguments[index - 1]
+                if let i = Int(text) { return .integer(i) }
+                if let d = Double(text) { return .number(d) }
+                return .text(text)
+            }
+            guard let value = session.variables[name] else {
+                throw Diagnostic.unknown("variable", "$" + name, at: node.range, known: session.variables.keys.map { "$" + $0 })
+            }
+            return value
+        }
+    }
+
+    func bind(_ call: CommandCall) throws(Diagnostic) -> BoundArguments {
+        guard let spec = Commands.spec(named: call.name) else {
+            throw Diagnostic.unknown("command", call.name, at: call.nameRange,
+                                     known: Commands.all.map(\.name) + Commands.keywords)
+                .withFallbackHint("type 'help' for the list of commands")
+        }
+        return try BoundArguments(spec: spec, call: call, resolve: resolve)
+    }
+
+    private func execute(_ call: CommandCall) throws -> CommandResult {
+        let arguments = try bind(call)
+        switch call.name {
+        case "load": return try load(arguments)
+        case "datasets": return datasets()
+        case "use": return try use(arguments)
+        case "drop": return try drop(arguments)
+        case "schema": return try schema()
+        case "head": return try head(arguments)
+        case "cluster": return try cluster(arguments)
+        case "aliases": return try aliases()
+        case "distribution": return try distribution(arguments)
+        case "metrics": return try metrics(arguments)
+        case "echo":
+            let text = arguments.positionals.map(\.value.description).joined(separator: " ")
+            return CommandResult(command: "echo", values: [JSONMember("text", .string(text))], blocks: [.text(text)])
+        case "help": return try help(arguments)
+        default:
+            throw Diagnostic("command '\(call.name)' is not implemented", at: call.nameRange)
+        }
+    }
+
+    private func assert(path: String, pathRange: SourceRange, comparison: String, expected: ValueNode, range: SourceRange) throws(Diagnostic) {
+        let parts = path.split(separator: ".").map(String.init)
+        guard parts.count >= 2, let result = session.lastResults[parts[0]] else {
+            throw Diagnostic("no result '\(parts.first ?? path)' to check yet", at: pathRange,
+                             hint: "run the command first; then e.g. assert metrics.silhouette > 0.2")
+        }
+        var value: JSONValue? = result
+        for key in parts.dropFirst() { value = value?[key] }
+        guard let actual = value else {
+            throw Diagnostic("the last \(parts[0]) result has no field '\(parts.dropFirst().joined(separator: "."))'", at: pathRange)
+        }
+        let expectedValue = try resolve(expected)
+        let holds: Bool
+        switch actual {
+        case .int, .double:
+            let lhs: Double = if case .int(let i) = actual { Double(i) } else if case .double(let d) = actual { d } else { .nan }
+            let rhs: Double
+            switch expectedValue {
+            case .integer(let i): rhs = Double(i)
+            case .number(let d): rhs = d
+            default: throw Diagnostic("\(path) is a number; compare it with a number", at: expected.range)
+            }
+            holds = compare(lhs, rhs, comparison)
+        case .string(let s):
+            guard comparison == "==" || comparison == "!=" else {
+                throw Diagnostic("text can only be compared with == or !=", at: range)
+            }
+            holds = (s == expectedValue.description) == (comparison == "==")
+        case .null:
+            throw Diagnostic("assertion failed: \(path) was not computed (null)", at: range)
+        default:
+            throw Diagnostic("cannot compare \(path) (\(actual.serialized)) with \(expectedValue)", at: range)
+        }
+        if !holds {
+            throw Diagnostic("assertion failed: \(path) \(comparison) \(expectedValue) (actual: \(actual.serialized))", at: range)
+        }
+    }
+
+    private func compare(_ a: Double, _ b: Double, _ op: String) -> Bool {
+        switch op {
+        case "<": a < b
+        case "<=": a <= b
+        case ">": a > b
+        case ">=": a >= b
+        case "==": a == b
+        default: a != b
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import ClusCore
+
+/// The file formats `DatasetLoader` reads.
+public enum DataFormat: String, Sendable, CaseIterable {
+    /// JSON Lines: one document (a JSON object) per line; empty lines skipped.
+    case jsonl
+    /// A JSON array of documents.
+    case json
+
+    /// The format a file name implies: `.jsonl`/`.ndjson` → jsonl, `.json` → json.
+    public init?(path: String) {
+        switch DatasetLoader.pathExtension(path).lowercased() {
+        case "jsonl", "ndjson": self = .jsonl
+        case "json": self = .json
+        default: return nil
+        }
+    }
+}
+
+/// How to load a dataset.
+public struct LoadOptions: Sendable {
+    /// The dataset's name; default the file's base name without extension.
+    public var name: String?
+    /// The vector field to make the default (`vectors[0]`); an error if it is not one.
+    public var vectorField: String?
+    /// The format; default from the extension.
+    public var format: DataFormat?
+
+    public init(name: String? = nil, vectorField: String? = nil, format: DataFormat? = nil) {
+        self.name = name
+        self.vectorField = vectorField
+        self.format = format
+    }
+}
+
+/// Loads datasets from files.
+public enum DatasetLoader {
+    /// Reads the documents of the file at `path` into a dataset.
+    ///
+    /// Each document must be a JSON object. A field whose value is an array
+    /// of numbers of one length in every document that has it (nulls
+    /// allowed) is a vector field; other arrays are kept as their JSON text
+    /// in a scalar field, with a note in `Dataset.notes` when an array of
+    /// numbers is involved (say, lengths differ). `_cluster_` labels become
+    /// `clusterings`. A `.json` file that starts with `{` is read as JSON
+    /// Lines, unless `format` says otherwise.
+    ///
+    /// - Throws: `DataError` naming the file (and line and column) for any
+    ///   bad input, `Cancelled` when `cancellation` asks; nothing is returned then.
+    /// - Complexity: O(file size).
+    public static func load(
+        path: String, options: LoadOptions, cancellation: Cancellation? = nil,
+        progress: ((_ bytesDone: Int, _ bytesTotal: Int) -> Void)? = nil
+    ) throws -> Dataset {
+        guard let format = options.format ?? DataFormat(path: path) else { throw DataError.unknownFormat(path) }
+        let bytes = try FileBytes.read(path)
+        return try bytes.withUnsafeBufferPointer { text in
+            var reader = DocumentReader()
+            do {
+                var start = 0
+                // A UTF-8 byte order mark says nothing to JSON.
+                if text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF { start = 3 }
+                if format == .jsonl || (options.format == nil && firstByte(text, from: start) == UInt8(ascii: "{")) {
+                    try readLines(text, from: start, into: &reader, cancellation: cancellation, progress: progress)
+                } else {
+                    try readArray(text, from: start, into: &reader, cancellation: cancellation, progress: progress)
+                }
+            } catch let error as ScanError {
+                throw DataError.at(path, offset: error.offset, in: text, error.message)
+            }
+            guard reader.builder.count > 0 else { throw DataError.noDocuments(path) }
+            progress?(text.count, text.count)
+            return try reader.builder.dataset(
+                name: options.name ?? baseName(path), path: path,
+                vectorField: options.vectorField, text: text
+            )
+        }
+    }
+
+    /// Documents between cancellation checks and progress reports.
+    private static let checkInterval = 4096
+
+    /// JSON Lines: each non-blank line one document.
+    private static func readLines(
+        _ text: UnsafeBufferPointer<UInt8>, from start: Int, into reader: inout DocumentReader,
+        cancellation: Cancellation?, progress: ((Int, Int) -> Void)?
+    ) throws {
+        var lineStart = start
+        var lines = 0
+        while lineStart < text.count {
+            var lineEnd = lineStart
+            while lineEnd < text.count && text[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            var s = JSONScanner(text: text, start: lineStart, end: lineEnd, regionName: "line")
+            s.skipWhitespace()
+            if !s.atEnd {
+                try reader.readDocument(&s)
+                s.skipWhitespace()
+                guard s.atEnd else { throw s.expected("the end of the line after the document") }
+            }
+            lines += 1
+            if lines % checkInterval == 0 {
+                try cancellation?.check()
+                progress?(lineEnd, text.count)
+            }
+            lineStart = lineEnd + 1
+        }
+    }
+
+    /// A JSON array of documents.
+    private static func readArray(
+        _ text: UnsafeBufferPointer<UInt8>, from start: Int, into reader: inout DocumentReader,
+        cancellation: Cancellation?, progress: ((Int, Int) -> Void)?
+    ) throws {
+        var s = JSONScanner(text: text, start: start, end: text.count, regionName: "file")
+        s.skipWhitespace()
+        try s.consume(UInt8(ascii: "["), else: "'[' opening an array of documents")
+        s.skipWhitespace()
+        if s.byte == UInt8(ascii: "]") {
+            s.position += 1
+        } else {
+            while true {
+                try reader.readDocument(&s)
+                if reader.builder.count % checkInterval == 0 {
+                    try cancellation?.check()
+                    progress?(s.position, text.count)
+                }
+                s.skipWhitespace()
+                if try s.endOfMember(close: UInt8(ascii: "]"), what: "',' or ']' after a document") { break }
+            }
+        }
+        s.skipWhitespace()
+        guard s.atEnd else { throw s.expected("the end of the file after the array of documents") }
+    }
+
+    private static func firstByte(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt8? {
+        var s = JSONScanner(text: text, start: start, end: text.count, regionName: "file")
+        s.skipWhitespace()
+        return s.atEnd ? nil : s.byte
+    }
+
+    /// `data/products.jsonl` → `products`.
+    static func baseName(_ path: String) -> String {
+        let file = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
+        return String(file[..<dot])
+    }
+
+    /// `data/products.jsonl` → `jsonl`; empty when there is none.
+    static func pathExtension(_ path: String) -> String {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return "" }
+        return String(file[file.index(after: dot)...])
+    }
+}

@@ -1,0 +1,137 @@
+/// Reads JSON documents into a `DatasetBuilder`: nested objects flatten to
+/// dotted names, number arrays are kept as numbers (vector candidates),
+/// other arrays as their JSON text, and the top-level `_cluster_` object
+/// gives cluster labels.
+struct DocumentReader {
+    var builder = DatasetBuilder()
+
+    private static let maxDepth = 512
+
+    /// Reads one document: the object at the scanner's position (whitespace skipped).
+    mutating func readDocument(_ s: inout JSONScanner) throws(ScanError) {
+        s.skipWhitespace()
+        guard s.byte == UInt8(ascii: "{") else {
+            throw s.expected("a JSON object ('{') for each document")
+        }
+        try readObject(&s, prefix: "", depth: 0)
+        builder.finishDocument()
+    }
+
+    /// Reads the object at `{`, naming its fields `prefix + key`.
+    private mutating func readObject(_ s: inout JSONScanner, prefix: String, depth: Int) throws(ScanError) {
+        guard depth < DocumentReader.maxDepth else {
+            throw ScanError(offset: s.position, message: "nesting deeper than \(DocumentReader.maxDepth) levels")
+        }
+        s.position += 1
+        s.skipWhitespace()
+        if s.byte == UInt8(ascii: "}") { s.position += 1; return }
+        while true {
+            s.skipWhitespace()
+            let keyOffset = s.position
+            let key = try s.readKey()
+            s.skipWhitespace()
+            if depth == 0 && key == "_cluster_" {
+                try readClusters(&s)
+            } else {
+                try readValue(&s, name: prefix + key, keyOffset: keyOffset, depth: depth)
+            }
+            s.skipWhitespace()
+            if try s.endOfMember(close: UInt8(ascii: "}"), what: "',' or '}' after a field") { return }
+        }
+    }
+
+    /// Reads the value of field `name` at the scanner's position.
+    private mutating func readValue(_ s: inout JSONScanner, name: String, keyOffset: Int, depth: Int) throws(ScanError) {
+        switch s.byte {
+        case UInt8(ascii: "{"):
+            try readObject(&s, prefix: name + ".", depth: depth + 1)
+        case UInt8(ascii: "["):
+            let c = builder.column(name)
+            let start = s.position
+            if let numbers = try readNumberArray(&s, reserve: builder.expectedDimension(c)) {
+                try builder.setNumbers(numbers, range: start..<s.position, column: c, keyOffset: keyOffset)
+            } else {
+                s.position = start
+                try s.skipValue(depth: depth + 1)
+                let text = s.string(start..<s.position)
+                try builder.set(.string(text), isArray: true, column: c, keyOffset: keyOffset)
+            }
+        case UInt8(ascii: "\""):
+            let value = try s.readString()
+            try builder.set(.string(value), column: builder.column(name), keyOffset: keyOffset)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let token = try s.scanNumber()
+            try builder.set(s.fieldValue(token), column: builder.column(name), keyOffset: keyOffset)
+        default:
+            let value = try s.readLiteral()
+            try builder.set(value, column: builder.column(name), keyOffset: keyOffset)
+        }
+    }
+
+    /// Reads the array at `[` when all its elements are numbers; nil (the
+    /// position then undefined) as soon as one is not.
+    private func readNumberArray(_ s: inout JSONScanner, reserve: Int) throws(ScanError) -> [Float]? {
+        s.position += 1
+        s.skipWhitespace()
+        var numbers: [Float] = []
+        numbers.reserveCapacity(reserve)
+        if s.byte == UInt8(ascii: "]") { s.position += 1; return numbers }
+        while true {
+            let b = s.byte
+            guard b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else { return nil }
+            let token = try s.scanNumber()
+            guard let f = s.float(token) else {
+                throw ScanError(offset: token.range.lowerBound, message: "number \(s.string(token.range)) is out of range for a 32-bit float")
+            }
+            numbers.append(f)
+            s.skipWhitespace()
+            if try s.endOfMember(close: UInt8(ascii: "]"), what: "',' or ']' in an array") { return numbers }
+        }
+    }
+
+    /// Reads `_cluster_`: `{vectorField: {alias: label}}`; labels are strings
+    /// or numbers (their text); nulls mean no label.
+    private mutating func readClusters(_ s: inout JSONScanner) throws(ScanError) {
+        let shape = "_cluster_ must be an object of vector fields, each an object of aliases to labels"
+        if s.byte == UInt8(ascii: "n") { _ = try s.readLiteral(); return }
+        guard s.byte == UInt8(ascii: "{") else { throw ScanError(offset: s.position, message: shape) }
+        try DocumentReader.readMembers(&s) { (s, vectorField, _) throws(ScanError) in
+            if s.byte == UInt8(ascii: "n") { _ = try s.readLiteral(); return }
+            guard s.byte == UInt8(ascii: "{") else { throw ScanError(offset: s.position, message: shape) }
+            try DocumentReader.readMembers(&s) { (s, alias, keyOffset) throws(ScanError) in
+                let label: String
+                switch s.byte {
+                case UInt8(ascii: "\""):
+                    label = try s.readString()
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    label = s.string(try s.scanNumber().range)
+                case UInt8(ascii: "n"):
+                    _ = try s.readLiteral()
+                    return
+                default:
+                    throw ScanError(offset: s.position, message: "a cluster label must be a string or a number")
+                }
+                try builder.setLabel(label, vectorField: vectorField, alias: alias, keyOffset: keyOffset)
+            }
+        }
+    }
+
+    /// Calls `body` with each member's key at its value, for the object at `{`.
+    private static func readMembers(
+        _ s: inout JSONScanner,
+        _ body: (inout JSONScanner, String, Int) throws(ScanError) -> Void
+    ) throws(ScanError) {
+        s.position += 1
+        s.skipWhitespace()
+        if s.byte == UInt8(ascii: "}") { s.position += 1; return }
+        while true {
+            s.skipWhitespace()
+            let keyOffset = s.position
+            let key = try s.readKey()
+            s.skipWhitespace()
+            try body(&s, key, keyOffset)
+            s.skipWhitespace()
+            if try s.endOfMember(close: UInt8(ascii: "}"), what: "',' or '}' after a field") { return }
+        }
+    }
+}

@@ -31,11 +31,11 @@ extension Interpreter {
         let details = ClusteringDetails(
             method: "kmeans",
             parameters: [
-                ClusteringDetails.Parameter(name: "k", value: String(k)),
-                ClusteringDetails.Parameter(name: "seed", value: String(seed)),
-                ClusteringDetails.Parameter(name: "n_init", value: String(runs)),
-                ClusteringDetails.Parameter(name: "max_iter", value: String(maxIterations)),
-                ClusteringDetails.Parameter(name: "tol", value: String(tolerance)),
+                ("k", String(k)),
+                ("seed", String(seed)),
+                ("n_init", String(runs)),
+                ("max_iter", String(maxIterations)),
+                ("tol", String(tolerance)),
             ],
             iterations: result.iterations, inertia: result.inertia, seconds: seconds)
         // the dataset changes only after the clustering succeeded
@@ -67,7 +67,7 @@ extension Interpreter {
                 isCurrent ? "*" : "", c.alias, c.vectorField, String(c.k), c.details?.method ?? "loaded",
                 c.details?.iterations.map(String.init) ?? "", c.details?.inertia.map { Format.groupedDecimal($0, 2) } ?? "",
                 c.details?.seconds.map(Format.seconds) ?? "",
-                c.details?.parameters.filter { $0.name != "k" }.map { "\($0.name)=\($0.value)" }.joined(separator: " ") ?? "",
+                c.details?.parameters.filter { $0.0 != "k" }.map { "\($0.0)=\($0.1)" }.joined(separator: " ") ?? "",
             ])
         }
         if d.clusterings.isEmpty { table.footer.append("no clusterings yet: run 'cluster k=N'") }

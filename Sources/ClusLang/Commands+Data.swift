@@ -27,6 +27,7 @@ extension Interpreter {
         if !dataset.clusterings.isEmpty {
             summary += " · aliases: " + dataset.clusterings.map(\.alias).joined(separator: ", ")
         }
+        for note in dataset.notes { summary += "\nnote: " + note }
         if dataset.vectors.isEmpty {
             summary += "\nno vector field found: clustering needs a field holding an array of numbers of one length"
         }

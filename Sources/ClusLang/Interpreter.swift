@@ -36,7 +36,7 @@ public struct Interpreter {
     /// runs; a failing command stops it unless `keepGoing`.
     public func run(_ source: SourceFile) -> RunOutcome {
         let statements: [Statement]
-        do {
+        do throws(ParseFailure) {
             statements = try Parser.parse(source)
         } catch .incomplete {
             let end = SourceRange(source.text.utf8.count, source.text.utf8.count)

@@ -54,7 +54,7 @@ public struct Shell {
                 pending += pending.isEmpty ? line : "\n" + line
             }
             let source = SourceFile(name: "<input \(entry)>", text: pending)
-            do {
+            do throws(ParseFailure) {
                 _ = try Parser.parse(source)
             } catch .incomplete {
                 continue  // an open block, list or string: read another line

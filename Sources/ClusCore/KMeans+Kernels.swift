@@ -1,0 +1,278 @@
+// The inner loops of k-means: nearest-centre assignment (GEMM-shaped, tiles
+// of 4 documents × 4 centres in SIMD16<Float>), squared distances, and the
+// fixed chunking that keeps every result independent of the thread count.
+
+typealias Lane = SIMD16<Float>
+
+/// Rows of an `Embeddings` seen through a pointer, for the kernels.
+struct RowMatrix {
+    let base: UnsafePointer<Float>
+    let count: Int
+    let dimension: Int
+
+    @inline(__always)
+    func row(_ i: Int) -> UnsafePointer<Float> { base + i * dimension }
+}
+
+/// Fixed chunk boundaries: a function of n, k and d only, never of the
+/// thread count, so per-chunk sums reduced in chunk order are reproducible.
+struct ChunkPlan {
+    let count: Int
+    let rowsPerChunk: Int
+    let chunks: Int
+
+    /// Rows per chunk grow when the per-chunk centre sums (k × d Doubles each)
+    /// would outgrow the memory budget.
+    init(count: Int, clusterCount k: Int, dimension d: Int) {
+        let budget = 64 << 20
+        let perChunk = max(1, k * d * MemoryLayout<Double>.size)
+        let allowed = max(4, budget / perChunk)
+        let wanted = (count + allowed - 1) / allowed
+        let rows = max(1024, (wanted + 3) / 4 * 4)
+        self.count = count
+        self.rowsPerChunk = rows
+        self.chunks = max(1, (count + rows - 1) / rows)
+    }
+
+    func range(_ chunk: Int) -> Range<Int> {
+        chunk * rowsPerChunk ..< min(count, (chunk + 1) * rowsPerChunk)
+    }
+}
+
+/// Loads `available` floats (all 16 when there are that many) and zeros the rest.
+@inline(__always)
+func loadLane(_ p: UnsafePointer<Float>, _ available: Int) -> Lane {
+    if available >= 16 { return UnsafeRawPointer(p).loadUnaligned(as: Lane.self) }
+    var v = Lane()
+    for i in 0 ..< available { v[i] = p[i] }
+    return v
+}
+
+/// Sums the lanes in one fixed order, so every code path rounds alike.
+@inline(__always)
+func laneSum(_ v: Lane) -> Float {
+    let a = v.lowHalf + v.highHalf
+    let b = a.lowHalf + a.highHalf
+    let c = b.lowHalf + b.highHalf
+    return c[0] + c[1]
+}
+
+/// Squared Euclidean distance in Float from differences (no cancellation:
+/// duplicates come out exactly 0, which k-means++ sampling relies on).
+@inline(__always)
+func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
+    var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane()
+    var t = 0
+    while t + 64 <= d {
+        let e0 = UnsafeRawPointer(a + t).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t).loadUnaligned(as: Lane.self)
+        let e1 = UnsafeRawPointer(a + t + 16).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t + 16).loadUnaligned(as: Lane.self)
+        let e2 = UnsafeRawPointer(a + t + 32).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t + 32).loadUnaligned(as: Lane.self)
+        let e3 = UnsafeRawPointer(a + t + 48).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t + 48).loadUnaligned(as: Lane.self)
+        s0 = s0.addingProduct(e0, e0)
+        s1 = s1.addingProduct(e1, e1)
+        s2 = s2.addingProduct(e2, e2)
+        s3 = s3.addingProduct(e3, e3)
+        t += 64
+    }
+    while t < d {
+        let e = loadLane(a + t, d - t) - loadLane(b + t, d - t)
+        s0 = s0.addingProduct(e, e)
+        t += 16
+    }
+    return laneSum((s0 + s1) + (s2 + s3))
+}
+
+/// Squared Euclidean distance accumulated in Double, for inertia and
+/// relocation where the value itself is reported or compared across rows.
+@inline(__always)
+func squaredDistanceDouble(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>, _ d: Int) -> Double {
+    var s = 0.0
+    for t in 0 ..< d {
+        let e = Double(a[t]) - b[t]
+        s += e * e
+    }
+    return s
+}
+
+/// The centres as the assignment kernel reads them: Float rows padded with
+/// zeros to a multiple of 16 values, the count padded to a multiple of 4
+/// with centres whose bias is +infinity so they never win.
+struct CentrePanel {
+    let clusterCount: Int
+    let paddedCount: Int
+    let stride: Int
+    var values: [Float]
+    /// |c|², the part of |x - c|² = |x|² - 2 x·c + |c|² that depends only on c.
+    var bias: [Float]
+
+    init(centres: [Double], clusterCount k: Int, dimension d: Int) {
+        clusterCount = k
+        paddedCount = (k + 3) / 4 * 4
+        stride = max(16, (d + 15) / 16 * 16)
+        values = [Float](repeating: 0, count: paddedCount * stride)
+        bias = [Float](repeating: .infinity, count: paddedCount)
+        for j in 0 ..< k {
+            var norm = 0.0
+            for t in 0 ..< d {
+                let v = Float(centres[j * d + t])
+                values[j * stride + t] = v
+                norm += Double(v) * Double(v)
+            }
+            bias[j] = Float(norm)
+        }
+    }
+}
+
+/// Sixteen dot-product accumulators: 4 documents × 4 centres.
+struct Tile4x4 {
+    var a00 = Lane(), a01 = Lane(), a02 = Lane(), a03 = Lane()
+    var a10 = Lane(), a11 = Lane(), a12 = Lane(), a13 = Lane()
+    var a20 = Lane(), a21 = Lane(), a22 = Lane(), a23 = Lane()
+    var a30 = Lane(), a31 = Lane(), a32 = Lane(), a33 = Lane()
+
+    @inline(__always)
+    mutating func add(_ x0: Lane, _ x1: Lane, _ x2: Lane, _ x3: Lane,
+                      _ c0: Lane, _ c1: Lane, _ c2: Lane, _ c3: Lane) {
+        a00 = a00.addingProduct(x0, c0); a01 = a01.addingProduct(x0, c1)
+        a02 = a02.addingProduct(x0, c2); a03 = a03.addingProduct(x0, c3)
+        a10 = a10.addingProduct(x1, c0); a11 = a11.addingProduct(x1, c1)
+        a12 = a12.addingProduct(x1, c2); a13 = a13.addingProduct(x1, c3)
+        a20 = a20.addingProduct(x2, c0); a21 = a21.addingProduct(x2, c1)
+        a22 = a22.addingProduct(x2, c2); a23 = a23.addingProduct(x2, c3)
+        a30 = a30.addingProduct(x3, c0); a31 = a31.addingProduct(x3, c1)
+        a32 = a32.addingProduct(x3, c2); a33 = a33.addingProduct(x3, c3)
+    }
+}
+
+/// Four accumulators: 1 document × 4 centres, the same order per dot product
+/// as `Tile4x4`, so a document gets the same label whichever tile holds it.
+struct Tile1x4 {
+    var a0 = Lane(), a1 = Lane(), a2 = Lane(), a3 = Lane()
+
+    @inline(__always)
+    mutating func add(_ x: Lane, _ c0: Lane, _ c1: Lane, _ c2: Lane, _ c3: Lane) {
+        a0 = a0.addingProduct(x, c0); a1 = a1.addingProduct(x, c1)
+        a2 = a2.addingProduct(x, c2); a3 = a3.addingProduct(x, c3)
+    }
+}
+
+/// The running nearest centre of one document.
+struct Nearest {
+    var score = Float.infinity
+    var index = 0
+
+    /// Lower index wins ties: `<`, not `<=`.
+    @inline(__always)
+    mutating func offer(bias: Float, dot: Float, index j: Int) {
+        let s = bias - (dot + dot)
+        if s < score { score = s; index = j }
+    }
+}
+
+/// Assigns each document of `rows` (a chunk) to its nearest centre, writes
+/// the label, and when `sums` is given adds the document to its centre's
+/// Double sum and count. Returns how many labels changed.
+///
+/// Float32 dot products suffice here: their rounding error (about
+/// √d · 2⁻²⁴ · |x||c|) can only swap documents between centres whose
+/// distances agree to that level, which changes the inertia by no more than
+/// that; the reported inertia is recomputed in Double.
+func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
+                 labels: UnsafeMutablePointer<Int>,
+                 sums: UnsafeMutablePointer<Double>?, counts: UnsafeMutablePointer<Int>?) -> Int {
+    let d = x.dimension
+    var changed = 0
+    panel.values.withUnsafeBufferPointer { cbuf in
+    panel.bias.withUnsafeBufferPointer { bias in
+        guard let cbase = cbuf.baseAddress else { return }
+        let stride = panel.stride
+
+        @inline(__always)
+        func centre(_ j: Int, _ t: Int) -> Lane {
+            UnsafeRawPointer(cbase + j * stride + t).loadUnaligned(as: Lane.self)
+        }
+
+        @inline(__always)
+        func finish(_ i: Int, _ best: Nearest) {
+            if labels[i] != best.index { changed += 1 }
+            labels[i] = best.index
+            if let sums, let counts {
+                counts[best.index] += 1
+                let s = sums + best.index * d
+                let p = x.row(i)
+                for t in 0 ..< d { s[t] += Double(p[t]) }
+            }
+        }
+
+        var i = rows.lowerBound
+        while i + 4 <= rows.upperBound {
+            let p0 = x.row(i), p1 = x.row(i + 1), p2 = x.row(i + 2), p3 = x.row(i + 3)
+            var n0 = Nearest(), n1 = Nearest(), n2 = Nearest(), n3 = Nearest()
+            var j = 0
+            while j < panel.paddedCount {
+                var tile = Tile4x4()
+                var t = 0
+                while t + 16 <= d {
+                    tile.add(UnsafeRawPointer(p0 + t).loadUnaligned(as: Lane.self),
+                             UnsafeRawPointer(p1 + t).loadUnaligned(as: Lane.self),
+                             UnsafeRawPointer(p2 + t).loadUnaligned(as: Lane.self),
+                             UnsafeRawPointer(p3 + t).loadUnaligned(as: Lane.self),
+                             centre(j, t), centre(j + 1, t), centre(j + 2, t), centre(j + 3, t))
+                    t += 16
+                }
+                if t < d {
+                    tile.add(loadLane(p0 + t, d - t), loadLane(p1 + t, d - t),
+                             loadLane(p2 + t, d - t), loadLane(p3 + t, d - t),
+                             centre(j, t), centre(j + 1, t), centre(j + 2, t), centre(j + 3, t))
+                }
+                let b0 = bias[j], b1 = bias[j + 1], b2 = bias[j + 2], b3 = bias[j + 3]
+                n0.offer(bias: b0, dot: laneSum(tile.a00), index: j)
+                n0.offer(bias: b1, dot: laneSum(tile.a01), index: j + 1)
+                n0.offer(bias: b2, dot: laneSum(tile.a02), index: j + 2)
+                n0.offer(bias: b3, dot: laneSum(tile.a03), index: j + 3)
+                n1.offer(bias: b0, dot: laneSum(tile.a10), index: j)
+                n1.offer(bias: b1, dot: laneSum(tile.a11), index: j + 1)
+                n1.offer(bias: b2, dot: laneSum(tile.a12), index: j + 2)
+                n1.offer(bias: b3, dot: laneSum(tile.a13), index: j + 3)
+                n2.offer(bias: b0, dot: laneSum(tile.a20), index: j)
+                n2.offer(bias: b1, dot: laneSum(tile.a21), index: j + 1)
+                n2.offer(bias: b2, dot: laneSum(tile.a22), index: j + 2)
+                n2.offer(bias: b3, dot: laneSum(tile.a23), index: j + 3)
+                n3.offer(bias: b0, dot: laneSum(tile.a30), index: j)
+                n3.offer(bias: b1, dot: laneSum(tile.a31), index: j + 1)
+                n3.offer(bias: b2, dot: laneSum(tile.a32), index: j + 2)
+                n3.offer(bias: b3, dot: laneSum(tile.a33), index: j + 3)
+                j += 4
+            }
+            finish(i, n0); finish(i + 1, n1); finish(i + 2, n2); finish(i + 3, n3)
+            i += 4
+        }
+        while i < rows.upperBound {
+            let p = x.row(i)
+            var n = Nearest()
+            var j = 0
+            while j < panel.paddedCount {
+                var tile = Tile1x4()
+                var t = 0
+                while t + 16 <= d {
+                    tile.add(UnsafeRawPointer(p + t).loadUnaligned(as: Lane.self),
+                             centre(j, t), centre(j + 1, t), centre(j + 2, t), centre(j + 3, t))
+                    t += 16
+                }
+                if t < d {
+                    tile.add(loadLane(p + t, d - t),
+                             centre(j, t), centre(j + 1, t), centre(j + 2, t), centre(j + 3, t))
+                }
+                n.offer(bias: bias[j], dot: laneSum(tile.a0), index: j)
+                n.offer(bias: bias[j + 1], dot: laneSum(tile.a1), index: j + 1)
+                n.offer(bias: bias[j + 2], dot: laneSum(tile.a2), index: j + 2)
+                n.offer(bias: bias[j + 3], dot: laneSum(tile.a3), index: j + 3)
+                j += 4
+            }
+            finish(i, n)
+            i += 1
+        }
+    }
+    }
+    return changed
+}

@@ -1,0 +1,184 @@
+// Lloyd iterations, as scikit-learn's `_kmeans_single_lloyd`: assign, move
+// each centre to its documents' mean (re-seeding empty clusters), stop on
+// unchanged labels or a small centre shift, then re-assign once.
+
+/// Lloyd's algorithm over one dataset; `run` starts it from given seeds.
+struct Lloyd {
+    let rows: RowMatrix
+    let clusterCount: Int
+    let plan: ChunkPlan
+    let parallelism: Parallelism
+    let cancellation: Cancellation?
+    let maxIterations: Int
+    /// Absolute bound on the total squared centre shift.
+    let tolerance: Double
+
+    /// Iterates from the documents `seeds` as initial centres.
+    ///
+    /// - Complexity: O(iterations · n · k · d) arithmetic.
+    func run(seeds: [Int], progress: (Int) -> Void) throws(Cancelled) -> KMeansResult {
+        let n = rows.count, d = rows.dimension, k = clusterCount
+        var centres = [Double](repeating: 0, count: k * d)
+        for (j, s) in seeds.enumerated() {
+            let p = rows.row(s)
+            for t in 0 ..< d { centres[j * d + t] = Double(p[t]) }
+        }
+        var labels = [Int](repeating: -1, count: n)
+        var iterations = 0
+        var strict = false
+        for iteration in 0 ..< maxIterations {
+            try cancellation?.check()
+            let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
+            let (sums, counts, changed) = assignAndSum(panel, labels: &labels)
+            try cancellation?.check()
+            let updated = newCentres(sums: sums, counts: counts, labels: labels, old: centres)
+            var shift = 0.0
+            for i in 0 ..< k * d {
+                let e = updated[i] - centres[i]
+                shift += e * e
+            }
+            centres = updated
+            iterations = iteration + 1
+            progress(iterations)
+            if changed == 0 { strict = true; break }
+            if shift <= tolerance { break }
+        }
+        let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
+        if !strict {
+            // Labels must belong to the final centres.
+            try assign(panel, labels: &labels)
+        }
+
+        let rounded = centres.map { Float($0) }
+        let exact = rounded.map { Double($0) }
+        return KMeansResult(labels: labels,
+                            centroids: Embeddings(count: k, dimension: d, values: rounded),
+                            inertia: inertia(labels: labels, centres: exact),
+                            iterations: iterations)
+    }
+
+    /// One assignment pass that also sums each cluster's documents, per chunk
+    /// in Double, reduced in chunk order. Returns sums, counts and how many
+    /// labels changed.
+    private func assignAndSum(_ panel: CentrePanel, labels: inout [Int]) -> ([Double], [Int], Int) {
+        let d = rows.dimension, k = clusterCount, chunks = plan.chunks
+        var chunkSums = [Double](repeating: 0, count: chunks * k * d)
+        var chunkCounts = [Int](repeating: 0, count: chunks * k)
+        var chunkChanged = [Int](repeating: 0, count: chunks)
+        labels.withUnsafeMutableBufferPointer { labelBuffer in
+        chunkSums.withUnsafeMutableBufferPointer { sumBuffer in
+        chunkCounts.withUnsafeMutableBufferPointer { countBuffer in
+        chunkChanged.withUnsafeMutableBufferPointer { changedBuffer in
+            guard let l = labelBuffer.baseAddress, let s = sumBuffer.baseAddress,
+                  let c = countBuffer.baseAddress else { return }
+            parallelism.forEach(chunks: chunks) { chunk in
+                if cancellation?.isCancelled == true { return }
+                changedBuffer[chunk] = assignChunk(rows, panel, rows: plan.range(chunk), labels: l,
+                                                   sums: s + chunk * k * d, counts: c + chunk * k)
+            }
+        }
+        }
+        }
+        }
+        var sums = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
+        var changed = 0
+        for chunk in 0 ..< chunks {
+            let offset = chunk * k * d
+            for i in 0 ..< k * d { sums[i] += chunkSums[offset + i] }
+            for j in 0 ..< k { counts[j] += chunkCounts[chunk * k + j] }
+            changed += chunkChanged[chunk]
+        }
+        return (sums, counts, changed)
+    }
+
+    /// An assignment pass without sums.
+    private func assign(_ panel: CentrePanel, labels: inout [Int]) throws(Cancelled) {
+        labels.withUnsafeMutableBufferPointer { labelBuffer in
+            guard let l = labelBuffer.baseAddress else { return }
+            parallelism.forEach(chunks: plan.chunks) { chunk in
+                if cancellation?.isCancelled == true { return }
+                _ = assignChunk(rows, panel, rows: plan.range(chunk), labels: l, sums: nil, counts: nil)
+            }
+        }
+        try cancellation?.check()
+    }
+
+    /// Means of the clusters. Empty clusters first take the documents
+    /// farthest from their (old) centres, one each, as scikit-learn does; a
+    /// cluster still empty sits on the largest cluster's centre.
+    private func newCentres(sums: [Double], counts: [Int], labels: [Int], old: [Double]) -> [Double] {
+        let d = rows.dimension, k = clusterCount
+        var sums = sums, counts = counts
+        let empty = (0 ..< k).filter { counts[$0] == 0 }
+        if !empty.isEmpty {
+            let distances = distancesToCentres(labels: labels, centres: old)
+            // Farthest first, lower index on ties; no point moving onto a centre.
+            let far = distances.indices.sorted {
+                distances[$0] != distances[$1] ? distances[$0] > distances[$1] : $0 < $1
+            }
+            if let farthest = far.first, distances[farthest] > 0 {
+                for (j, i) in zip(empty, far) {
+                    let from = labels[i]
+                    let p = rows.row(i)
+                    for t in 0 ..< d {
+                        sums[from * d + t] -= Double(p[t])
+                        sums[j * d + t] = Double(p[t])
+                    }
+                    counts[from] -= 1
+                    counts[j] = 1
+                }
+            }
+        }
+        var centres = [Double](repeating: 0, count: k * d)
+        var largest = 0
+        for j in 0 ..< k where counts[j] > 0 {
+            if counts[j] > counts[largest] { largest = j }
+            let scale = 1 / Double(counts[j])
+            for t in 0 ..< d { centres[j * d + t] = sums[j * d + t] * scale }
+        }
+        for j in 0 ..< k where counts[j] == 0 {
+            for t in 0 ..< d { centres[j * d + t] = centres[largest * d + t] }
+        }
+        return centres
+    }
+
+    /// Squared distance of each document to its labelled centre, in Double.
+    private func distancesToCentres(labels: [Int], centres: [Double]) -> [Double] {
+        let d = rows.dimension
+        var out = [Double](repeating: 0, count: rows.count)
+        out.withUnsafeMutableBufferPointer { dst in
+            centres.withUnsafeBufferPointer { c in
+                guard let cbase = c.baseAddress else { return }
+                parallelism.forEach(chunks: plan.chunks) { chunk in
+                    for i in plan.range(chunk) {
+                        dst[i] = squaredDistanceDouble(rows.row(i), cbase + labels[i] * d, d)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Sum of squared distances to the labelled centres, accumulated in
+    /// Double per chunk and reduced in chunk order.
+    private func inertia(labels: [Int], centres: [Double]) -> Double {
+        let d = rows.dimension
+        var partial = [Double](repeating: 0, count: plan.chunks)
+        partial.withUnsafeMutableBufferPointer { dst in
+            centres.withUnsafeBufferPointer { c in
+                guard let cbase = c.baseAddress else { return }
+                parallelism.forEach(chunks: plan.chunks) { chunk in
+                    var sum = 0.0
+                    for i in plan.range(chunk) {
+                        sum += squaredDistanceDouble(rows.row(i), cbase + labels[i] * d, d)
+                    }
+                    dst[chunk] = sum
+                }
+            }
+        }
+        var total = 0.0
+        for s in partial { total += s }
+        return total
+    }
+}

@@ -1,0 +1,173 @@
+/// Settings of a k-means clustering, named and defaulted as scikit-learn's `KMeans`.
+public struct KMeansOptions: Sendable {
+    /// k, the number of clusters.
+    public var clusterCount: Int
+    /// Independent k-means++ starts (scikit-learn's `n_init`); the lowest inertia is kept.
+    public var runs: Int = 1
+    /// Upper bound on Lloyd iterations per run.
+    public var maxIterations: Int = 300
+    /// Stop when the total squared centre shift is at most this times the
+    /// mean per-feature variance of the data (scikit-learn's `tol`).
+    public var tolerance: Double = 1e-4
+    /// Fixes every random choice: the same seed gives the same result on any thread count.
+    public var seed: UInt64 = 0
+
+    public init(clusterCount: Int, runs: Int = 1, maxIterations: Int = 300,
+                tolerance: Double = 1e-4, seed: UInt64 = 0) {
+        self.clusterCount = clusterCount
+        self.runs = runs
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+        self.seed = seed
+    }
+}
+
+/// The clustering a k-means run found.
+public struct KMeansResult: Sendable {
+    /// The cluster, in 0..<k, of each document.
+    public let labels: [Int]
+    /// The k centres, k × d.
+    public let centroids: Embeddings
+    /// Sum of squared distances from each document to its centre, in Double.
+    public let inertia: Double
+    /// Lloyd iterations of the kept run.
+    public let iterations: Int
+}
+
+/// Why k-means could not run on its input.
+public struct KMeansError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    /// k below 1.
+    public static func clusterCountTooSmall(_ k: Int) -> KMeansError {
+        KMeansError(description: "k must be at least 1, got \(k)")
+    }
+
+    /// More clusters than documents.
+    public static func clusterCountExceedsDocuments(_ k: Int, documents: Int) -> KMeansError {
+        KMeansError(description: "k=\(k) exceeds the \(documents) document\(documents == 1 ? "" : "s")")
+    }
+
+    /// Vectors of dimension 0.
+    public static func noDimensions() -> KMeansError {
+        KMeansError(description: "the vectors have no components")
+    }
+
+    /// `runs` below 1.
+    public static func invalidRuns(_ runs: Int) -> KMeansError {
+        KMeansError(description: "n_init must be at least 1, got \(runs)")
+    }
+
+    /// `maxIterations` below 1.
+    public static func invalidMaxIterations(_ count: Int) -> KMeansError {
+        KMeansError(description: "max_iter must be at least 1, got \(count)")
+    }
+
+    /// A negative or non-finite tolerance.
+    public static func invalidTolerance(_ tolerance: Double) -> KMeansError {
+        KMeansError(description: "tolerance must be a finite number >= 0, got \(tolerance)")
+    }
+
+    /// A NaN or infinite component.
+    public static func nonFinite(document: Int) -> KMeansError {
+        KMeansError(description: "document \(document) has a non-finite vector component")
+    }
+}
+
+/// Clusters the rows of `x` into `options.clusterCount` clusters by k-means:
+/// greedy k-means++ seeding, then Lloyd iterations, as scikit-learn's
+/// `KMeans(algorithm="lloyd")`. Empty clusters are re-seeded from the
+/// documents farthest from their centres. With `runs` > 1 the run with the
+/// lowest inertia is kept (the first on ties).
+///
+/// The result depends only on `x` and `options`: chunk boundaries are fixed
+/// and partial sums are reduced in chunk order, so any `parallelism` gives
+/// bit-identical labels, centroids and inertia.
+///
+/// - Parameters:
+///   - progress: called after each Lloyd iteration with (done, total), where
+///     total is `runs × maxIterations` and a run that converges early jumps
+///     `done` to its end.
+/// - Throws: `KMeansError` for invalid options or data, `Cancelled` when
+///   `cancellation` is set (checked per iteration and per chunk of work).
+/// - Complexity: O(runs · (k · log k + iterations · k) · n · d) arithmetic;
+///   O(n + k · d · chunks) extra memory, chunks ≈ n / 1024 capped so the
+///   per-chunk centre sums stay near 64 MiB.
+public func kMeans(_ x: Embeddings, options: KMeansOptions, parallelism: Parallelism = .allCores,
+                   cancellation: Cancellation? = nil,
+                   progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> KMeansResult {
+    let n = x.count, d = x.dimension, k = options.clusterCount
+    guard k >= 1 else { throw KMeansError.clusterCountTooSmall(k) }
+    guard k <= n else { throw KMeansError.clusterCountExceedsDocuments(k, documents: n) }
+    guard d >= 1 else { throw KMeansError.noDimensions() }
+    guard options.runs >= 1 else { throw KMeansError.invalidRuns(options.runs) }
+    guard options.maxIterations >= 1 else { throw KMeansError.invalidMaxIterations(options.maxIterations) }
+    guard options.tolerance >= 0, options.tolerance.isFinite else {
+        throw KMeansError.invalidTolerance(options.tolerance)
+    }
+
+    return try x.values.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { preconditionFailure("n, d >= 1 were checked") }
+        let rows = RowMatrix(base: base, count: n, dimension: d)
+        let plan = ChunkPlan(count: n, clusterCount: k, dimension: d)
+        let variance = try meanFeatureVariance(rows, plan: plan, parallelism: parallelism)
+        let lloyd = Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: parallelism,
+                          cancellation: cancellation,
+                          maxIterations: options.maxIterations,
+                          tolerance: options.tolerance * variance)
+
+        var generator = SeededGenerator(seed: options.seed)
+        var best: KMeansResult?
+        let total = options.runs * options.maxIterations
+        for run in 0 ..< options.runs {
+            let seeds = try kMeansPlusPlus(rows, clusterCount: k, generator: &generator, plan: plan,
+                                           parallelism: parallelism, cancellation: cancellation)
+            let offset = run * options.maxIterations
+            let result = try lloyd.run(seeds: seeds) { progress?(offset + $0, total) }
+            if result.iterations < options.maxIterations { progress?(offset + options.maxIterations, total) }
+            if best.map({ result.inertia < $0.inertia }) ?? true { best = result }
+        }
+        guard let best else { preconditionFailure("runs >= 1 was checked") }
+        return best
+    }
+}
+
+/// Mean over features of each feature's variance (scikit-learn's `_tolerance`
+/// scale), in two passes for accuracy; throws on NaN or infinity.
+private func meanFeatureVariance(_ x: RowMatrix, plan: ChunkPlan,
+                                 parallelism: Parallelism) throws(KMeansError) -> Double {
+    let n = x.count, d = x.dimension
+    var chunkSums = [Double](repeating: 0, count: plan.chunks * d)
+    chunkSums.withUnsafeMutableBufferPointer { sums in
+        parallelism.forEach(chunks: plan.chunks) { c in
+            let offset = c * d
+            for i in plan.range(c) {
+                let p = x.row(i)
+                for t in 0 ..< d { sums[offset + t] += Double(p[t]) }
+            }
+        }
+    }
+    var mean = [Double](repeating: 0, count: d)
+    for c in 0 ..< plan.chunks { for t in 0 ..< d { mean[t] += chunkSums[c * d + t] } }
+    if !mean.allSatisfy(\.isFinite) {
+        // A sum of finite Floats cannot overflow a Double: some value is NaN or infinite.
+        let bad = (0 ..< n).first { i in (0 ..< d).contains { !x.row(i)[$0].isFinite } } ?? 0
+        throw KMeansError.nonFinite(document: bad)
+    }
+    for t in 0 ..< d { mean[t] /= Double(n) }
+
+    var chunkSquares = [Double](repeating: 0, count: plan.chunks)
+    mean.withUnsafeBufferPointer { m in
+        chunkSquares.withUnsafeMutableBufferPointer { out in
+            guard let centre = m.baseAddress else { return }
+            parallelism.forEach(chunks: plan.chunks) { c in
+                var sum = 0.0
+                for i in plan.range(c) { sum += squaredDistanceDouble(x.row(i), centre, d) }
+                out[c] = sum
+            }
+        }
+    }
+    var total = 0.0
+    for s in chunkSquares { total += s }
+    return total / Double(n) / Double(d)
+}

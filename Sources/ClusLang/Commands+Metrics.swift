@@ -25,10 +25,10 @@ extension Interpreter {
         let ch = try calinskiHarabasz(x, labels: labels)
         let db = try daviesBouldin(x, labels: labels)
 
-        var scores: [(key: String, name: String, value: Double?, reading: String)] = [
-            ("silhouette", "Silhouette", silhouette, Reading.silhouette(silhouette)),
-            ("calinski_harabasz", "Calinski-Harabasz", ch, Reading.calinskiHarabasz),
-            ("davies_bouldin", "Davies-Bouldin", db, Reading.daviesBouldin(db)),
+        var scores: [Score] = [
+            Score("silhouette", "Silhouette", silhouette, Reading.silhouette(silhouette)),
+            Score("calinski_harabasz", "Calinski-Harabasz", ch, Reading.calinskiHarabasz),
+            Score("davies_bouldin", "Davies-Bouldin", db, Reading.daviesBouldin(db)),
         ]
         var missingTruth: Int? = nil
         let externalKeys = ["adjusted_rand_index", "rand_index", "normalized_mutual_info", "adjusted_mutual_info",
@@ -57,18 +57,18 @@ extension Interpreter {
             let fmi = fowlkesMallows(table)
             let p = purity(table)
             scores += [
-                ("adjusted_rand_index", "ARI", ari, Reading.ari(ari, t)),
-                ("rand_index", "Rand index", randIndex(table), Reading.rand(randIndex(table), t)),
-                ("normalized_mutual_info", "NMI", nmi, Reading.information(nmi, t, "shared information with")),
-                ("adjusted_mutual_info", "AMI", ami, Reading.information(ami, t, "shared information, beyond chance, with")),
-                ("homogeneity", "Homogeneity", h, Reading.scale(h) + ": clusters hold a single \(t) (1 = pure clusters)"),
-                ("completeness", "Completeness", comp, Reading.scale(comp) + ": each \(t) stays in one cluster (1 = never split)"),
-                ("v_measure", "V-measure", v, Reading.scale(v) + ": harmonic mean of homogeneity and completeness"),
-                ("fowlkes_mallows", "Fowlkes-Mallows", fmi, Reading.scale(fmi) + ": pairs in one cluster that share their \(t), and vice versa"),
-                ("purity", "Purity", p, "\(Format.percent(p)) of documents carry their cluster's most frequent \(t)"),
+                Score("adjusted_rand_index", "ARI", ari, Reading.ari(ari, t)),
+                Score("rand_index", "Rand index", randIndex(table), Reading.rand(randIndex(table), t)),
+                Score("normalized_mutual_info", "NMI", nmi, Reading.information(nmi, t, "shared information with")),
+                Score("adjusted_mutual_info", "AMI", ami, Reading.information(ami, t, "shared information, beyond chance, with")),
+                Score("homogeneity", "Homogeneity", h, Reading.scale(h) + ": clusters hold a single \(t) (1 = pure clusters)"),
+                Score("completeness", "Completeness", comp, Reading.scale(comp) + ": each \(t) stays in one cluster (1 = never split)"),
+                Score("v_measure", "V-measure", v, Reading.scale(v) + ": harmonic mean of homogeneity and completeness"),
+                Score("fowlkes_mallows", "Fowlkes-Mallows", fmi, Reading.scale(fmi) + ": pairs in one cluster that share their \(t), and vice versa"),
+                Score("purity", "Purity", p, "\(Format.percent(p)) of documents carry their cluster's most frequent \(t)"),
             ]
         } else {
-            scores += externalKeys.map { ($0, $0, nil, "") }
+            scores += externalKeys.map { Score($0, $0, nil, "") }
         }
 
         var table = TextTable(columns: [.init("index"), .init("value", .right), .init("reading")])
@@ -99,6 +99,20 @@ extension Interpreter {
             JSONMember("unlabelled", .int(unlabelled)),
         ]
         return CommandResult(command: "metrics", values: values, blocks: [.table(table)])
+    }
+}
+
+/// One index in the metrics table and json output.
+private struct Score {
+    let key: String
+    let name: String
+    let value: Double?
+    let reading: String
+    init(_ key: String, _ name: String, _ value: Double?, _ reading: String) {
+        self.key = key
+        self.name = name
+        self.value = value
+        self.reading = reading
     }
 }
 

@@ -38,12 +38,14 @@ public struct Interpreter {
         let statements: [Statement]
         do throws(ParseFailure) {
             statements = try Parser.parse(source)
-        } catch .incomplete {
-            let end = SourceRange(source.text.utf8.count, source.text.utf8.count)
-            output.emit(LocatedDiagnostic(Diagnostic("unexpected end of input: an open string, '{' or '['", at: end), in: source))
-            return .failed
-        } catch .error(let diagnostic) {
-            output.emit(LocatedDiagnostic(diagnostic, in: source))
+        } catch {
+            switch error {
+            case .incomplete:
+                let end = SourceRange(source.text.utf8.count, source.text.utf8.count)
+                output.emit(LocatedDiagnostic(Diagnostic("unexpected end of input: an open string, '{' or '['", at: end), in: source))
+            case .error(let diagnostic):
+                output.emit(LocatedDiagnostic(diagnostic, in: source))
+            }
             return .failed
         }
         var context = Context(source: source, failed: false)

@@ -56,10 +56,10 @@ public struct Shell {
             let source = SourceFile(name: "<input \(entry)>", text: pending)
             do throws(ParseFailure) {
                 _ = try Parser.parse(source)
-            } catch .incomplete {
-                continue  // an open block, list or string: read another line
-            } catch .error {
-                // the interpreter reports it with the caret
+            } catch {
+                // an open block, list or string: read another line; errors
+                // are reported by the interpreter, with the caret
+                if case .incomplete = error { continue }
             }
             reader.addHistory(pending)
             pending = ""

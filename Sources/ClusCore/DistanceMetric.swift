@@ -1,0 +1,101 @@
+/// How the distance between two vectors is measured, as scikit-learn names it.
+public enum DistanceMetric: String, Sendable, CaseIterable {
+    /// ‖x − y‖₂.
+    case euclidean
+    /// 1 − cos(x, y), in [0, 2]; a zero vector is at distance 1 from everything.
+    case cosine
+    /// ‖x − y‖₁.
+    case manhattan
+    /// ‖x − y‖₂².
+    case sqeuclidean
+
+    /// The distance between two vectors of equal length, computed in Double.
+    /// - Complexity: O(d).
+    public func distance(_ x: ArraySlice<Float>, _ y: ArraySlice<Float>) -> Double {
+        precondition(x.count == y.count, "vectors differ in length")
+        var s = 0.0, xx = 0.0, yy = 0.0
+        for (a, b) in zip(x, y) {
+            let a = Double(a), b = Double(b)
+            switch self {
+            case .euclidean, .sqeuclidean: s += (a - b) * (a - b)
+            case .manhattan: s += abs(a - b)
+            case .cosine:
+                s += a * b
+                xx += a * a
+                yy += b * b
+            }
+        }
+        switch self {
+        case .euclidean: return s.squareRoot()
+        case .sqeuclidean, .manhattan: return s
+        case .cosine:
+            // sklearn leaves zero vectors at zero after normalising.
+            let norms = (xx == 0 ? 1 : xx.squareRoot()) * (yy == 0 ? 1 : yy.squareRoot())
+            return min(max(1 - s / norms, 0), 2)
+        }
+    }
+
+    /// The SIMD kernel behind the blocked pairwise loops.
+    var kernel: any PairKernel.Type {
+        switch self {
+        case .euclidean: EuclideanKernel.self
+        case .sqeuclidean: SquaredEuclideanKernel.self
+        case .manhattan: ManhattanKernel.self
+        case .cosine: CosineKernel.self
+        }
+    }
+}
+
+/// One distance as a lane-wise accumulation over 16-float chunks, then a
+/// scalar finish. Statically dispatched so each loop is specialised.
+///
+/// All subtract first, so close points keep full relative precision: no
+/// |x|²+|y|²−2x·y cancellation for large norms, and cosine as ‖u−v‖²/2 on unit
+/// rows rather than 1 − u·v (whose Float32 error is absolute, ~1e-7, too much
+/// for nearly parallel vectors). Zero rows are fixed up by the caller.
+protocol PairKernel {
+    /// Adds one chunk of the pair's contribution to `acc`.
+    static func step(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>)
+    /// Turns the summed lanes into the distance.
+    static func finish(_ sum: Float) -> Float
+    /// Whether rows must be scaled to unit length first.
+    static var normalisesRows: Bool { get }
+}
+
+enum EuclideanKernel: PairKernel {
+    @inline(__always) static func step(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>) {
+        let d = x - y
+        acc.addProduct(d, d)
+    }
+    @inline(__always) static func finish(_ sum: Float) -> Float { sum.squareRoot() }
+    static var normalisesRows: Bool { false }
+}
+
+enum SquaredEuclideanKernel: PairKernel {
+    @inline(__always) static func step(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>) {
+        let d = x - y
+        acc.addProduct(d, d)
+    }
+    @inline(__always) static func finish(_ sum: Float) -> Float { sum }
+    static var normalisesRows: Bool { false }
+}
+
+enum ManhattanKernel: PairKernel {
+    @inline(__always) static func step(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>) {
+        // |d| by clearing the sign bits.
+        let bits = unsafeBitCast(x - y, to: SIMD16<UInt32>.self) & 0x7FFF_FFFF
+        acc += unsafeBitCast(bits, to: SIMD16<Float>.self)
+    }
+    @inline(__always) static func finish(_ sum: Float) -> Float { sum }
+    static var normalisesRows: Bool { false }
+}
+
+enum CosineKernel: PairKernel {
+    @inline(__always) static func step(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>) {
+        let d = x - y
+        acc.addProduct(d, d)
+    }
+    // 1 − u·v = ‖u − v‖²/2 for unit u, v.
+    @inline(__always) static func finish(_ sum: Float) -> Float { min(sum * 0.5, 2) }
+    static var normalisesRows: Bool { true }
+}

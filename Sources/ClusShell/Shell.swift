@@ -32,7 +32,7 @@ public struct Shell {
     /// The interactive loop: prompt, read until the input is complete, run.
     public func runInteractive(reader: LineReader, completion: Completion?) -> ExitStatus {
         if !session.settings.quiet {
-            fputs("clus — evaluate clusterings of embeddings. 'help' lists the commands, Ctrl-D leaves.\n", stderr)
+            Console.error("clus — evaluate clusterings of embeddings. 'help' lists the commands, Ctrl-D leaves.\n")
         }
         var entry = 1
         var pending = ""
@@ -42,13 +42,13 @@ public struct Shell {
             let prompt = pending.isEmpty ? "clus> " : " ...> "
             switch reader.readLine(prompt: prompt) {
             case .end:
-                if !pending.isEmpty { fputs("\n", stderr) }
+                if !pending.isEmpty { Console.error("\n") }
                 reader.saveHistory()
                 return .ok
             case .interrupted:
                 // Ctrl-C discards the pending input and keeps the shell
                 pending = ""
-                fputs("^C\n", stderr)
+                Console.error("^C\n")
                 continue
             case .line(let line):
                 pending += pending.isEmpty ? line : "\n" + line

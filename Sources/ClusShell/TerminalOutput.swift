@@ -1,7 +1,4 @@
 import ClusLang
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Writes rendered results to stdout and errors to stderr (stdout in json
 /// mode, so one NDJSON stream carries both).
@@ -18,22 +15,18 @@ public final class TerminalOutput: OutputSink {
 
     public func emit(_ result: CommandResult, elapsed: Double) {
         if quiet, result.isStatus, renderer.format != .json { return }
-        write(renderer.render(result, elapsed: elapsed), to: stdout)
+        Console.out(renderer.render(result, elapsed: elapsed))
     }
 
     public func emit(_ error: LocatedDiagnostic) {
         sawError = true
         let text = renderer.render(error)
-        if renderer.format == .json { write(text, to: stdout) } else { fflush(stdout); write(text, to: stderr) }
+        if renderer.format == .json { Console.out(text) } else { Console.error(text) }
     }
 
     public func echo(_ commandText: String) {
         if renderer.format == .json { return }
-        write("> " + commandText + "\n", to: stdout)
+        Console.out("> " + commandText + "\n")
     }
 
-    private func write(_ text: String, to stream: UnsafeMutablePointer<FILE>) {
-        fputs(text, stream)
-        fflush(stream)
-    }
 }

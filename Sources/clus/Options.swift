@@ -42,7 +42,7 @@ struct Options: ParsableCommand {
     @Flag(help: "No colour (also when NO_COLOR is set or output is not a terminal).")
     var noColor = false
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("A .clus script, then the arguments it reads as $1, $2, ...", valueName: "script"))
+    @ArgumentParser.Argument(parsing: .captureForPassthrough, help: ArgumentHelp("A .clus script, then the arguments it reads as $1, $2, ...", valueName: "script"))
     var script: [String] = []
 
     func validate() throws {

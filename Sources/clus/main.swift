@@ -11,7 +11,7 @@ do {
     options = try Options.parseAsRoot() as? Options ?? Options()
 } catch {
     if Options.exitCode(for: error) == .success { Options.exit(withError: error) }  // --help, --version
-    fputs(Options.fullMessage(for: error) + "\n", stderr)
+    Console.error(Options.fullMessage(for: error) + "\n")
     exit(Shell.ExitStatus.usage.rawValue)
 }
 Interrupt.install()
@@ -25,7 +25,7 @@ case .source(let source): status = shell.runScript(source)
 case .interactive: status = shell.runInteractive(reader: EditLineReader(historyPath: options.historyPath, completion: Completion()),
                                                  completion: Completion())
 case .unreadable(let message):
-    fputs("clus: \(message)\n", stderr)
+    Console.error("clus: \(message)\n")
     status = .usage
 }
 exit(status.rawValue)

@@ -33,7 +33,7 @@ struct BoundArguments {
         while let argument = arguments.popFirst() {
             if let name = argument.name, let nameRange = argument.nameRange {
                 guard let parameter = spec.option(name) else {
-                    throw Diagnostic.unknown("option for '\(spec.name)'", name, at: nameRange, known: spec.options.map(\.name))
+                    throw Diagnostic.unknown("option", name, of: spec.name, at: nameRange, known: spec.options.map(\.name))
                         .withFallbackHint(spec.options.isEmpty ? "'\(spec.name)' takes no options" : "options: " + spec.options.map { $0.name + "=" }.joined(separator: " "))
                 }
                 if options[name] != nil {

@@ -9,12 +9,16 @@ public struct CommandResult: Sendable {
     public var blocks: [Block]
     /// Status lines (`loaded ...`, `kmeans_10 on ...`) that `--quiet` hides.
     public var isStatus: Bool
+    /// Rows for csv when the shown tables are meant for eyes (bars, percents):
+    /// plain numbers, one record per row.
+    public var records: TextTable?
 
-    public init(command: String, values: [JSONMember], blocks: [Block], isStatus: Bool = false) {
+    public init(command: String, values: [JSONMember], blocks: [Block], isStatus: Bool = false, records: TextTable? = nil) {
         self.command = command
         self.values = values
         self.blocks = blocks
         self.isStatus = isStatus
+        self.records = records
     }
 
     /// The whole result as one JSON object.

@@ -27,9 +27,11 @@ extension Interpreter {
 
         var clustersJSON: [JSONValue] = []
         var table: TextTable
+        var records: TextTable
         if let truth, let truthField {
             table = TextTable(columns: [.init("cluster"), .init("size", .right), .init("share", .right), .init("purity", .right),
                                         .init(truthField.name), .init("count", .right), .init("share", .right), .init("")])
+            records = TextTable(columns: ["cluster", "size", "fraction", "purity", truthField.name, "count", "truth_fraction"].map { .init($0) })
             var majoritySum = 0
             for cluster in order {
                 let withTruth = counts[cluster].reduce(0, +)
@@ -50,6 +52,8 @@ extension Interpreter {
                         j == 0 ? purity.map(Format.percent) ?? "" : "",
                         truth.names[code], Format.count(count), Format.percent(fraction), Format.bar(fraction, width: 10),
                     ])
+                    records.rows.append([c.clusterNames[cluster], String(sizes[cluster]), String(Double(sizes[cluster]) / Double(max(n, 1))),
+                                         purity.map { String($0) } ?? "", truth.names[code], String(count), String(fraction)])
                     truthJSON.append(.object([JSONMember("value", .string(truth.names[code])), JSONMember("count", .int(count)),
                                               JSONMember("fraction", .double(fraction))]))
                 }
@@ -77,11 +81,13 @@ extension Interpreter {
             if missingTruth > 0 { table.footer.append("\(Format.count(missingTruth)) documents without \(truthField.name) are left out of the truth columns") }
         } else {
             table = TextTable(columns: [.init("cluster"), .init("size", .right), .init("share", .right), .init("")])
+            records = TextTable(columns: [.init("cluster"), .init("size"), .init("fraction")])
             let largest = sizes.max() ?? 1
             for cluster in order {
                 let fraction = n > 0 ? Double(sizes[cluster]) / Double(n) : 0
                 table.rows.append([c.clusterNames[cluster], Format.count(sizes[cluster]), Format.percent(fraction),
                                    Format.bar(Double(sizes[cluster]) / Double(max(largest, 1)), width: 30)])
+                records.rows.append([c.clusterNames[cluster], String(sizes[cluster]), String(fraction)])
                 clustersJSON.append(.object([
                     JSONMember("cluster", .string(c.clusterNames[cluster])),
                     JSONMember("size", .int(sizes[cluster])),
@@ -102,7 +108,7 @@ extension Interpreter {
             JSONMember("clusters", .array(clustersJSON)),
             JSONMember("missing_truth", truthField == nil ? .null : .int(missingTruth)),
             JSONMember("unlabelled", .int(unlabelled)),
-        ], blocks: [.table(table)])
+        ], blocks: [.table(table)], records: records)
     }
 
     /// The field named by `truth=`, with "did you mean" when it is unknown.

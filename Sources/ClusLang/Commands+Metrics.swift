@@ -98,7 +98,9 @@ extension Interpreter {
             JSONMember("noise", .null),
             JSONMember("unlabelled", .int(unlabelled)),
         ]
-        return CommandResult(command: "metrics", values: values, blocks: [.table(table)])
+        let records = TextTable(columns: [.init("index"), .init("value")],
+                                rows: scores.compactMap { score in score.value.map { [score.key, String($0)] } })
+        return CommandResult(command: "metrics", values: values, blocks: [.table(table)], records: records)
     }
 }
 

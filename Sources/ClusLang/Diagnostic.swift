@@ -15,10 +15,10 @@ public struct Diagnostic: Error, Sendable {
     }
 
     /// An unknown name, with the closest known ones suggested.
-    public static func unknown(_ what: String, _ name: String, at range: SourceRange, known: [String]) -> Diagnostic {
+    public static func unknown(_ what: String, _ name: String, of owner: String? = nil, at range: SourceRange, known: [String]) -> Diagnostic {
         let close = closestNames(to: name, in: known)
         let hint = close.isEmpty ? nil : "did you mean " + close.map { "'\($0)'" }.joined(separator: " or ") + "?"
-        return Diagnostic("unknown \(what) '\(name)'", at: range, hint: hint)
+        return Diagnostic("unknown \(what) '\(name)'" + (owner.map { " for \($0)" } ?? ""), at: range, hint: hint)
     }
 
     /// A value of the wrong kind for a parameter.
@@ -65,26 +65,31 @@ public struct LocatedDiagnostic: Sendable {
 
 /// Names within a small edit distance of `name`, closest first.
 func closestNames(to name: String, in known: [String]) -> [String] {
-    let limit = max(1, name.count / 3)
+    let limit = max(1, (name.count + 2) / 3)
     let scored = known.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
         .filter { $0.1 <= limit || ($0.0.hasPrefix(name) && name.count >= 2) }
         .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
     return Array(scored.prefix(2).map(\.0))
 }
 
-/// Levenshtein distance, for "did you mean".
+/// Edit distance counting a swap of neighbours as one edit (optimal string
+/// alignment), for "did you mean": "truht" is one slip from "truth".
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
+    var beforePrevious = [Int](repeating: 0, count: b.count + 1)
     var previous = Array(0 ... b.count)
     var current = previous
     for i in 1 ... a.count {
         current[0] = i
         for j in 1 ... b.count {
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                current[j] = min(current[j], beforePrevious[j - 2] + 1)
+            }
         }
-        swap(&previous, &current)
+        (beforePrevious, previous, current) = (previous, current, beforePrevious)
     }
     return previous[b.count]
 }

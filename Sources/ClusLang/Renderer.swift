@@ -71,7 +71,9 @@ public struct Renderer: Sendable {
                     let aligned = column.alignment == .right ? pad + cell : (isLast ? cell : cell + pad)
                     parts.append(header ? style(aligned, .heading) : aligned)
                 }
-                return parts.joined(separator: "  ") + "\n"
+                var line = parts.joined(separator: "  ")
+                while line.last == " " { line.removeLast() }
+                return line + "\n"
             }
             var out = line(table.columns.map(\.header), header: true)
             for row in table.rows { out += line(row, header: false) }
@@ -95,9 +97,10 @@ public struct Renderer: Sendable {
         }
     }
 
-    /// csv shows the tables only; a result without a table becomes key,value rows.
+    /// csv shows the records, else the tables; a result without either
+    /// becomes key,value rows.
     private func renderCSV(_ result: CommandResult) -> String {
-        let tables = result.blocks.compactMap { block -> TextTable? in
+        let tables = result.records.map { [$0] } ?? result.blocks.compactMap { block -> TextTable? in
             if case .table(let t) = block { return t }
             return nil
         }

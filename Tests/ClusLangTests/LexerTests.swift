@@ -2,7 +2,7 @@ import Testing
 @testable import ClusLang
 
 @Suite struct LexerTests {
-    func kinds(_ text: String) throws -> [Token.Kind] {
+    func kinds(_ text: String) throws(ParseFailure) -> [Token.Kind] {
         var lexer = Lexer(SourceFile(name: "t", text: text))
         return try lexer.tokenize().map(\.kind)
     }
@@ -40,7 +40,7 @@ import Testing
     @Test(arguments: ["\"open", "metrics \\", "'abc\\"])
     func incompleteInput(_ text: String) {
         #expect(throws: ParseFailure.self) { try kinds(text) }
-        do { _ = try kinds(text) } catch { #expect(error.isIncomplete) }
+        do throws(ParseFailure) { _ = try kinds(text) } catch { #expect(error.isIncomplete) }
     }
 
     @Test(arguments: [
@@ -50,7 +50,7 @@ import Testing
         ("k=2..x", 2, "a range needs whole numbers on both sides, like 2..20"),
     ])
     func errorsPointAtTheSpot(_ text: String, _ offset: Int, _ message: String) {
-        do {
+        do throws(ParseFailure) {
             _ = try kinds(text)
             Issue.record("no error for \(text)")
         } catch {

@@ -37,7 +37,7 @@ import Testing
 
     @Test(arguments: ["for k in 2..5 {", "for k in 2..5 {\n cluster k=$k", "let x = [1,\n", "echo \"unterminated"])
     func unfinishedInputAsksForMore(_ text: String) {
-        do {
+        do throws(ParseFailure) {
             _ = try parse(text)
             Issue.record("parsed \(text)")
         } catch {
@@ -54,7 +54,7 @@ import Testing
         ("assert metrics.silhouette 0.2", 26, "expected a comparison"),
     ])
     func syntaxErrorsPointAtTheSpot(_ text: String, _ offset: Int, _ message: String) {
-        do {
+        do throws(ParseFailure) {
             _ = try parse(text)
             Issue.record("parsed \(text)")
         } catch {

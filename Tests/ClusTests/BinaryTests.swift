@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// The binary's running modes and exit codes.
+@Suite struct BinaryTests {
+    @Test func commandsGivenWithDashC() throws {
+        let out = try ClusProcess.run(["-c", "echo hello; echo \"two words\""])
+        #expect(out.status == 0)
+        #expect(out.stdout == "hello\ntwo words\n")
+    }
+
+    @Test func scriptFileWithArguments() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("s.clus")
+        try "#!/usr/bin/env clus\necho first $1\necho second $2\n".write(to: script, atomically: true, encoding: .utf8)
+        let out = try ClusProcess.run([script.path, "alpha", "7"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == "first alpha\nsecond 7\n")
+    }
+
+    @Test func stdinThatIsNotATerminalIsAScript() throws {
+        let out = try ClusProcess.run([], stdin: "echo from stdin\nload \"Tests/Golden/data/iris.jsonl\"\n")
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.hasPrefix("from stdin\nloaded iris: 150 documents"))
+        #expect(!out.stderr.contains("clus>"))
+    }
+
+    @Test func scriptsStopAtTheFirstErrorWithStatus1() throws {
+        let out = try ClusProcess.run(["-c", "echo before\nmetrcs\necho after"])
+        #expect(out.status == 1)
+        #expect(out.stdout == "before\n")
+        #expect(out.stderr.contains("<command line>:2:1: error: unknown command 'metrcs'"))
+        #expect(out.stderr.contains("  ^~~~~~"))
+        #expect(out.stderr.contains("did you mean 'metrics'?"))
+    }
+
+    @Test func keepGoingRunsTheRestButStillFails() throws {
+        let out = try ClusProcess.run(["--keep-going", "-c", "echo before\nmetrcs\necho after"])
+        #expect(out.status == 1)
+        #expect(out.stdout == "before\nafter\n")
+    }
+
+    @Test func syntaxErrorsStopBeforeAnythingRuns() throws {
+        let out = try ClusProcess.run(["-c", "echo first\necho \"unterminated"])
+        #expect(out.status == 1)
+        #expect(out.stdout.isEmpty)
+        #expect(out.stderr.contains("unexpected end of input"))
+    }
+
+    @Test func usageErrorsExitWith2() throws {
+        let out = try ClusProcess.run(["--format", "yaml", "-c", "echo x"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("yaml"))
+        let threads = try ClusProcess.run(["--threads", "0", "-c", "echo x"])
+        #expect(threads.status == 2)
+        let missing = try ClusProcess.run(["no/such/script.clus"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot read script 'no/such/script.clus'"))
+    }
+
+    @Test func jsonErrorsAreObjectsWithLineAndColumn() throws {
+        let out = try ClusProcess.run(["--format", "json", "-c", "echo ok\nmetrics alias=nope"])
+        #expect(out.status == 1)
+        let lines = out.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        let error = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any]
+        #expect(error?["error"] as? String == "no dataset loaded")
+        #expect(error?["line"] as? Int == 2)
+        #expect(error?["column"] as? Int == 1)
+    }
+
+    @Test func quietHidesStatusLines() throws {
+        let out = try ClusProcess.run(["--quiet", "-c", "load \"Tests/Golden/data/iris.jsonl\"; echo done"])
+        #expect(out.status == 0)
+        #expect(out.stdout == "done\n")
+    }
+
+    @Test func echoPrintsEachCommand() throws {
+        let out = try ClusProcess.run(["--echo", "-c", "echo a; echo b"])
+        #expect(out.stdout == "> echo a\na\n> echo b\nb\n")
+    }
+
+    @Test func theFailedLoadLeavesTheSessionAsItWas() throws {
+        let out = try ClusProcess.run(["--keep-going", "-c", """
+            load "Tests/Golden/data/iris.jsonl"
+            load "Tests/Golden/data/iris.jsonl"
+            load "no/such.jsonl" as other
+            datasets
+            """])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("a dataset named 'iris' is already loaded"))
+        #expect(out.stderr.contains("no/such.jsonl"))
+        #expect(out.stdout.contains("*  iris"))
+        #expect(!out.stdout.contains("other"))
+    }
+}

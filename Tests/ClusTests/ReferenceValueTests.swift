@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// `clus --format json` on documents in Relevance AI's `_cluster_` layout
+/// prints scikit-learn's values (fixtures from Scripts/make_fixtures.py).
+@Suite struct ReferenceValueTests {
+    static let keys = ["silhouette", "calinski_harabasz", "davies_bouldin", "adjusted_rand_index", "rand_index",
+                       "normalized_mutual_info", "adjusted_mutual_info", "homogeneity", "completeness", "v_measure",
+                       "fowlkes_mallows", "purity"]
+
+    @Test(arguments: [("iris", "kmeans_3"), ("blobs512", "kmeans_6")])
+    func metricsMatchScikitLearn(_ name: String, _ alias: String) throws {
+        let data = "Tests/Golden/data/\(name).jsonl"
+        let expectedData = try Data(contentsOf: ClusProcess.root.appendingPathComponent("Tests/Golden/data/\(name).expected.json"))
+        let expected = try #require(try JSONSerialization.jsonObject(with: expectedData) as? [String: Any])
+        let alias = expected["alias"] as? String ?? alias
+        let out = try ClusProcess.run(["--format", "json", "-c", "load \"\(data)\"; metrics alias=\(alias) truth=target"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n")
+        let last = try #require(lines.last)
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(metrics["command"] as? String == "metrics")
+        #expect(metrics["n"] as? Int == expected["n"] as? Int)
+        #expect(metrics["k"] as? Int == expected["k"] as? Int)
+        #expect(metrics["missing_truth"] as? Int == (expected["missing_truth"] as? Int ?? 0))
+        #expect(metrics["elapsed_s"] is Double)
+        for key in ReferenceValueTests.keys {
+            let value = try #require(metrics[key] as? Double, "\(key) missing")
+            let reference = try #require(expected[key] as? Double, "\(key) not in fixture")
+            let tolerance = key == "calinski_harabasz" ? 1e-6 * abs(reference) : 1e-6
+            #expect(abs(value - reference) <= tolerance, "\(name) \(key): \(value) vs scikit-learn \(reference)")
+        }
+    }
+}

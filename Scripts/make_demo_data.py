@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Scripts/demo/digits.jsonl: scikit-learn's handwritten digits
+"""Writes Scripts/data/digits.jsonl: scikit-learn's handwritten digits
 (1,797 images of 8x8 pixels) as JSON Lines, one document per image:
 
     {"_id": "digits-0", "digit": 0, "pixels": [0, 0, 5, 13, ...]}

@@ -76,7 +76,7 @@ public struct CommandSpec: Sendable {
     public var usage: String {
         var parts = [name]
         for p in positionals {
-            let word = (p.keyword.map { "\($0) " } ?? "") + p.name.uppercased()
+            let word = (p.keyword.map { "\($0) " } ?? "") + p.name.uppercased() + (name == "echo" ? "..." : "")
             parts.append(p.isRequired ? word : "[\(word)]")
         }
         for o in options {
@@ -84,7 +84,13 @@ public struct CommandSpec: Sendable {
             switch o.kind {
             case .choice(let options): value = options.joined(separator: "|")
             case .flag: value = "on|off"
-            default: value = o.name == "n" || o.kind == .integer ? "N" : o.kind == .range ? "A..B" : o.name.uppercased()
+            case .integer: value = "N"
+            case .number: value = "X"
+            case .field, .vectorField: value = "FIELD"
+            case .alias: value = "ALIAS"
+            case .identifier: value = "NAME"
+            case .range: value = "A..B"
+            default: value = o.name.uppercased()
             }
             parts.append("[\(o.name)=\(value)]")
         }

@@ -73,7 +73,7 @@ public struct Interpreter {
             case .command(let call):
                 if session.settings.echo { output.echo(text(of: call.range, in: context.source)) }
                 if call.name == "quit" || call.name == "exit" {
-                    _ = try bind(call)
+                    _ = try bind(CommandCall(name: "quit", nameRange: call.nameRange, arguments: call.arguments))
                     return .quit
                 }
                 session.cancellation.reset()

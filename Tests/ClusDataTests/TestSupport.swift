@@ -42,4 +42,4 @@ func loadError(_ text: String, name: String = "t.jsonl", options: LoadOptions = 
 /// The demo data set shipped in Scripts/demo.
 let demoPath = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Scripts/demo/digits.jsonl").path
+    .appendingPathComponent("Scripts/data/digits.jsonl").path

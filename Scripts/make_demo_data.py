@@ -14,7 +14,7 @@ from sklearn.datasets import load_digits
 
 def main() -> None:
     digits = load_digits()
-    out = pathlib.Path(__file__).resolve().parent / "demo" / "digits.jsonl"
+    out = pathlib.Path(__file__).resolve().parent / "data" / "digits.jsonl"
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as f:
         for i, (pixels, digit) in enumerate(zip(digits.data, digits.target)):

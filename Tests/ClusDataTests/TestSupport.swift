@@ -39,7 +39,7 @@ func loadError(_ text: String, name: String = "t.jsonl", options: LoadOptions = 
     try loadError(Array(text.utf8), name: name, options: options)
 }
 
-/// The demo data set shipped in Scripts/demo.
+/// The demo data set shipped in Scripts/data.
 let demoPath = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Scripts/data/digits.jsonl").path

@@ -61,16 +61,17 @@ func kMeansPlusPlus(_ x: RowMatrix, clusterCount k: Int, generator: inout Seeded
             let centres = picks.map { x.row($0) }
             parallelism.forEach(chunks: plan.chunks) { c in
                 if cancellation?.isCancelled == true { return }
-                for l in 0 ..< trials {
-                    let centre = centres[l]
-                    var sum = 0.0
-                    for i in plan.range(c) {
-                        let dist = min(near[i], squaredDistance(x.row(i), centre, d))
+                // Documents outer, candidates inner: one pass over the data per step.
+                var sums = [Double](repeating: 0, count: trials)
+                for i in plan.range(c) {
+                    let row = x.row(i)
+                    for l in 0 ..< trials {
+                        let dist = min(near[i], squaredDistance(row, centres[l], d))
                         out[l * n + i] = dist
-                        sum += Double(dist)
+                        sums[l] += Double(dist)
                     }
-                    pot[l * plan.chunks + c] = sum
                 }
+                for l in 0 ..< trials { pot[l * plan.chunks + c] = sums[l] }
             }
         }
         }

@@ -1,8 +1,11 @@
 // The inner loops of k-means: nearest-centre assignment (GEMM-shaped, tiles
-// of 4 documents × 4 centres in SIMD16<Float>), squared distances, and the
+// of 4 documents × 3 centres in SIMD8<Float>), squared distances, and the
 // fixed chunking that keeps every result independent of the thread count.
 
-typealias Lane = SIMD16<Float>
+/// Eight Floats: one AVX2 register. A 4 × 3 tile of them (12 accumulators
+/// plus 3 centre vectors) fits AVX2's 16 vector registers; with SIMD16 or
+/// 4 × 4 tiles the accumulators spill on AVX2 machines.
+typealias Lane = SIMD8<Float>
 
 /// Rows of an `Embeddings` seen through a pointer, for the kernels.
 struct RowMatrix {
@@ -39,10 +42,10 @@ struct ChunkPlan {
     }
 }
 
-/// Loads `available` floats (all 16 when there are that many) and zeros the rest.
+/// Loads `available` floats (all 8 when there are that many) and zeros the rest.
 @inline(__always)
 func loadLane(_ p: UnsafePointer<Float>, _ available: Int) -> Lane {
-    if available >= 16 { return UnsafeRawPointer(p).loadUnaligned(as: Lane.self) }
+    if available >= 8 { return UnsafeRawPointer(p).loadUnaligned(as: Lane.self) }
     var v = Lane()
     for i in 0 ..< available { v[i] = p[i] }
     return v
@@ -53,8 +56,7 @@ func loadLane(_ p: UnsafePointer<Float>, _ available: Int) -> Lane {
 func laneSum(_ v: Lane) -> Float {
     let a = v.lowHalf + v.highHalf
     let b = a.lowHalf + a.highHalf
-    let c = b.lowHalf + b.highHalf
-    return c[0] + c[1]
+    return b[0] + b[1]
 }
 
 /// Squared Euclidean distance in Float from differences (no cancellation:
@@ -63,39 +65,52 @@ func laneSum(_ v: Lane) -> Float {
 func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float {
     var s0 = Lane(), s1 = Lane(), s2 = Lane(), s3 = Lane()
     var t = 0
-    while t + 64 <= d {
+    while t + 32 <= d {
         let e0 = UnsafeRawPointer(a + t).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t).loadUnaligned(as: Lane.self)
-        let e1 = UnsafeRawPointer(a + t + 16).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t + 16).loadUnaligned(as: Lane.self)
-        let e2 = UnsafeRawPointer(a + t + 32).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t + 32).loadUnaligned(as: Lane.self)
-        let e3 = UnsafeRawPointer(a + t + 48).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t + 48).loadUnaligned(as: Lane.self)
+        let e1 = UnsafeRawPointer(a + t + 8).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t + 8).loadUnaligned(as: Lane.self)
+        let e2 = UnsafeRawPointer(a + t + 16).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t + 16).loadUnaligned(as: Lane.self)
+        let e3 = UnsafeRawPointer(a + t + 24).loadUnaligned(as: Lane.self) - UnsafeRawPointer(b + t + 24).loadUnaligned(as: Lane.self)
         s0 = s0.addingProduct(e0, e0)
         s1 = s1.addingProduct(e1, e1)
         s2 = s2.addingProduct(e2, e2)
         s3 = s3.addingProduct(e3, e3)
-        t += 64
+        t += 32
     }
     while t < d {
         let e = loadLane(a + t, d - t) - loadLane(b + t, d - t)
         s0 = s0.addingProduct(e, e)
-        t += 16
+        t += 8
     }
     return laneSum((s0 + s1) + (s2 + s3))
 }
 
 /// Squared Euclidean distance accumulated in Double, for inertia and
 /// relocation where the value itself is reported or compared across rows.
+/// Vector accumulators in a fixed order keep it fast and reproducible.
 @inline(__always)
 func squaredDistanceDouble(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Double>, _ d: Int) -> Double {
-    var s = 0.0
-    for t in 0 ..< d {
+    var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
+    var t = 0
+    while t + 8 <= d {
+        let x = UnsafeRawPointer(a + t).loadUnaligned(as: SIMD8<Float>.self)
+        let e0 = SIMD4<Double>(x.lowHalf) - UnsafeRawPointer(b + t).loadUnaligned(as: SIMD4<Double>.self)
+        let e1 = SIMD4<Double>(x.highHalf) - UnsafeRawPointer(b + t + 4).loadUnaligned(as: SIMD4<Double>.self)
+        s0 = s0.addingProduct(e0, e0)
+        s1 = s1.addingProduct(e1, e1)
+        t += 8
+    }
+    let v = s0 + s1
+    var s = (v[0] + v[1]) + (v[2] + v[3])
+    while t < d {
         let e = Double(a[t]) - b[t]
         s += e * e
+        t += 1
     }
     return s
 }
 
 /// The centres as the assignment kernel reads them: Float rows padded with
-/// zeros to a multiple of 16 values, the count padded to a multiple of 4
+/// zeros to a multiple of 8 values, the count padded to a multiple of 3
 /// with centres whose bias is +infinity so they never win.
 struct CentrePanel {
     let clusterCount: Int
@@ -107,8 +122,8 @@ struct CentrePanel {
 
     init(centres: [Double], clusterCount k: Int, dimension d: Int) {
         clusterCount = k
-        paddedCount = (k + 3) / 4 * 4
-        stride = max(16, (d + 15) / 16 * 16)
+        paddedCount = (k + 2) / 3 * 3
+        stride = max(8, (d + 7) / 8 * 8)
         values = [Float](repeating: 0, count: paddedCount * stride)
         bias = [Float](repeating: .infinity, count: paddedCount)
         for j in 0 ..< k {
@@ -123,36 +138,30 @@ struct CentrePanel {
     }
 }
 
-/// Sixteen dot-product accumulators: 4 documents × 4 centres.
-struct Tile4x4 {
-    var a00 = Lane(), a01 = Lane(), a02 = Lane(), a03 = Lane()
-    var a10 = Lane(), a11 = Lane(), a12 = Lane(), a13 = Lane()
-    var a20 = Lane(), a21 = Lane(), a22 = Lane(), a23 = Lane()
-    var a30 = Lane(), a31 = Lane(), a32 = Lane(), a33 = Lane()
+/// Twelve dot-product accumulators: 4 documents × 3 centres.
+struct Tile4x3 {
+    var a00 = Lane(), a01 = Lane(), a02 = Lane()
+    var a10 = Lane(), a11 = Lane(), a12 = Lane()
+    var a20 = Lane(), a21 = Lane(), a22 = Lane()
+    var a30 = Lane(), a31 = Lane(), a32 = Lane()
 
     @inline(__always)
-    mutating func add(_ x0: Lane, _ x1: Lane, _ x2: Lane, _ x3: Lane,
-                      _ c0: Lane, _ c1: Lane, _ c2: Lane, _ c3: Lane) {
-        a00 = a00.addingProduct(x0, c0); a01 = a01.addingProduct(x0, c1)
-        a02 = a02.addingProduct(x0, c2); a03 = a03.addingProduct(x0, c3)
-        a10 = a10.addingProduct(x1, c0); a11 = a11.addingProduct(x1, c1)
-        a12 = a12.addingProduct(x1, c2); a13 = a13.addingProduct(x1, c3)
-        a20 = a20.addingProduct(x2, c0); a21 = a21.addingProduct(x2, c1)
-        a22 = a22.addingProduct(x2, c2); a23 = a23.addingProduct(x2, c3)
-        a30 = a30.addingProduct(x3, c0); a31 = a31.addingProduct(x3, c1)
-        a32 = a32.addingProduct(x3, c2); a33 = a33.addingProduct(x3, c3)
+    mutating func add(_ x0: Lane, _ x1: Lane, _ x2: Lane, _ x3: Lane, _ c0: Lane, _ c1: Lane, _ c2: Lane) {
+        a00 = a00.addingProduct(x0, c0); a01 = a01.addingProduct(x0, c1); a02 = a02.addingProduct(x0, c2)
+        a10 = a10.addingProduct(x1, c0); a11 = a11.addingProduct(x1, c1); a12 = a12.addingProduct(x1, c2)
+        a20 = a20.addingProduct(x2, c0); a21 = a21.addingProduct(x2, c1); a22 = a22.addingProduct(x2, c2)
+        a30 = a30.addingProduct(x3, c0); a31 = a31.addingProduct(x3, c1); a32 = a32.addingProduct(x3, c2)
     }
 }
 
-/// Four accumulators: 1 document × 4 centres, the same order per dot product
-/// as `Tile4x4`, so a document gets the same label whichever tile holds it.
-struct Tile1x4 {
-    var a0 = Lane(), a1 = Lane(), a2 = Lane(), a3 = Lane()
+/// Three accumulators: 1 document × 3 centres, the same order per dot product
+/// as `Tile4x3`, so a document gets the same label whichever tile holds it.
+struct Tile1x3 {
+    var a0 = Lane(), a1 = Lane(), a2 = Lane()
 
     @inline(__always)
-    mutating func add(_ x: Lane, _ c0: Lane, _ c1: Lane, _ c2: Lane, _ c3: Lane) {
-        a0 = a0.addingProduct(x, c0); a1 = a1.addingProduct(x, c1)
-        a2 = a2.addingProduct(x, c2); a3 = a3.addingProduct(x, c3)
+    mutating func add(_ x: Lane, _ c0: Lane, _ c1: Lane, _ c2: Lane) {
+        a0 = a0.addingProduct(x, c0); a1 = a1.addingProduct(x, c1); a2 = a2.addingProduct(x, c2)
     }
 }
 
@@ -193,6 +202,11 @@ func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
         }
 
         @inline(__always)
+        func row(_ p: UnsafePointer<Float>, _ t: Int) -> Lane {
+            UnsafeRawPointer(p + t).loadUnaligned(as: Lane.self)
+        }
+
+        @inline(__always)
         func finish(_ i: Int, _ best: Nearest) {
             if labels[i] != best.index { changed += 1 }
             labels[i] = best.index
@@ -210,39 +224,32 @@ func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
             var n0 = Nearest(), n1 = Nearest(), n2 = Nearest(), n3 = Nearest()
             var j = 0
             while j < panel.paddedCount {
-                var tile = Tile4x4()
+                var tile = Tile4x3()
                 var t = 0
-                while t + 16 <= d {
-                    tile.add(UnsafeRawPointer(p0 + t).loadUnaligned(as: Lane.self),
-                             UnsafeRawPointer(p1 + t).loadUnaligned(as: Lane.self),
-                             UnsafeRawPointer(p2 + t).loadUnaligned(as: Lane.self),
-                             UnsafeRawPointer(p3 + t).loadUnaligned(as: Lane.self),
-                             centre(j, t), centre(j + 1, t), centre(j + 2, t), centre(j + 3, t))
-                    t += 16
+                while t + 8 <= d {
+                    tile.add(row(p0, t), row(p1, t), row(p2, t), row(p3, t),
+                             centre(j, t), centre(j + 1, t), centre(j + 2, t))
+                    t += 8
                 }
                 if t < d {
                     tile.add(loadLane(p0 + t, d - t), loadLane(p1 + t, d - t),
                              loadLane(p2 + t, d - t), loadLane(p3 + t, d - t),
-                             centre(j, t), centre(j + 1, t), centre(j + 2, t), centre(j + 3, t))
+                             centre(j, t), centre(j + 1, t), centre(j + 2, t))
                 }
-                let b0 = bias[j], b1 = bias[j + 1], b2 = bias[j + 2], b3 = bias[j + 3]
+                let b0 = bias[j], b1 = bias[j + 1], b2 = bias[j + 2]
                 n0.offer(bias: b0, dot: laneSum(tile.a00), index: j)
                 n0.offer(bias: b1, dot: laneSum(tile.a01), index: j + 1)
                 n0.offer(bias: b2, dot: laneSum(tile.a02), index: j + 2)
-                n0.offer(bias: b3, dot: laneSum(tile.a03), index: j + 3)
                 n1.offer(bias: b0, dot: laneSum(tile.a10), index: j)
                 n1.offer(bias: b1, dot: laneSum(tile.a11), index: j + 1)
                 n1.offer(bias: b2, dot: laneSum(tile.a12), index: j + 2)
-                n1.offer(bias: b3, dot: laneSum(tile.a13), index: j + 3)
                 n2.offer(bias: b0, dot: laneSum(tile.a20), index: j)
                 n2.offer(bias: b1, dot: laneSum(tile.a21), index: j + 1)
                 n2.offer(bias: b2, dot: laneSum(tile.a22), index: j + 2)
-                n2.offer(bias: b3, dot: laneSum(tile.a23), index: j + 3)
                 n3.offer(bias: b0, dot: laneSum(tile.a30), index: j)
                 n3.offer(bias: b1, dot: laneSum(tile.a31), index: j + 1)
                 n3.offer(bias: b2, dot: laneSum(tile.a32), index: j + 2)
-                n3.offer(bias: b3, dot: laneSum(tile.a33), index: j + 3)
-                j += 4
+                j += 3
             }
             finish(i, n0); finish(i + 1, n1); finish(i + 2, n2); finish(i + 3, n3)
             i += 4
@@ -252,22 +259,19 @@ func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
             var n = Nearest()
             var j = 0
             while j < panel.paddedCount {
-                var tile = Tile1x4()
+                var tile = Tile1x3()
                 var t = 0
-                while t + 16 <= d {
-                    tile.add(UnsafeRawPointer(p + t).loadUnaligned(as: Lane.self),
-                             centre(j, t), centre(j + 1, t), centre(j + 2, t), centre(j + 3, t))
-                    t += 16
+                while t + 8 <= d {
+                    tile.add(row(p, t), centre(j, t), centre(j + 1, t), centre(j + 2, t))
+                    t += 8
                 }
                 if t < d {
-                    tile.add(loadLane(p + t, d - t),
-                             centre(j, t), centre(j + 1, t), centre(j + 2, t), centre(j + 3, t))
+                    tile.add(loadLane(p + t, d - t), centre(j, t), centre(j + 1, t), centre(j + 2, t))
                 }
                 n.offer(bias: bias[j], dot: laneSum(tile.a0), index: j)
                 n.offer(bias: bias[j + 1], dot: laneSum(tile.a1), index: j + 1)
                 n.offer(bias: bias[j + 2], dot: laneSum(tile.a2), index: j + 2)
-                n.offer(bias: bias[j + 3], dot: laneSum(tile.a3), index: j + 3)
-                j += 4
+                j += 3
             }
             finish(i, n)
             i += 1

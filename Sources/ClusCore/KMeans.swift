@@ -12,6 +12,7 @@ public struct KMeansOptions: Sendable {
     /// Fixes every random choice: the same seed gives the same result on any thread count.
     public var seed: UInt64 = 0
 
+    /// Options for `clusterCount` clusters; the rest default as scikit-learn's.
     public init(clusterCount: Int, runs: Int = 1, maxIterations: Int = 300,
                 tolerance: Double = 1e-4, seed: UInt64 = 0) {
         self.clusterCount = clusterCount

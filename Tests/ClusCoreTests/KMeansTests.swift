@@ -221,3 +221,78 @@ struct KMeansTests {
         #expect(calls == 1)
     }
 }
+
+/// Release timings against Scripts/bench_kmeans.py's data; see that script.
+@Suite("k-means benchmark", .enabled(if: ProcessInfo.processInfo.environment["CLUS_LARGE"] == "1"))
+struct KMeansBenchmark {
+    @Test("k-means++ and Lloyd at n=100,000, d=512, k=10")
+    func timings() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../bench-data/kmeans_100k_512.f32").standardized
+        let data = try Data(contentsOf: path)
+        let d = 512, k = 10, n = data.count / (4 * d)
+        let x = Embeddings(count: n, dimension: d, values: data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) })
+        let clock = ContinuousClock()
+
+        func best<T>(_ repeats: Int, _ body: () throws -> T) rethrows -> (Duration, T) {
+            var fastest = Duration.seconds(1_000_000)
+            var value: T?
+            for _ in 0 ..< repeats {
+                var result: T?
+                let elapsed = try clock.measure { result = try body() }
+                if elapsed < fastest { fastest = elapsed; value = result }
+            }
+            return (fastest, value!)
+        }
+
+        try x.values.withUnsafeBufferPointer { buffer in
+            let rows = RowMatrix(base: try #require(buffer.baseAddress), count: n, dimension: d)
+            let plan = ChunkPlan(count: n, clusterCount: k, dimension: d)
+            let (initTime, seeds) = best(3) {
+                var generator = SeededGenerator(seed: 0)
+                return try! kMeansPlusPlus(rows, clusterCount: k, generator: &generator, plan: plan,
+                                           parallelism: .allCores, cancellation: nil)
+            }
+            func lloyd(_ iterations: Int) -> Lloyd {
+                Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: .allCores, cancellation: nil,
+                      maxIterations: iterations, tolerance: 0)
+            }
+            let (one, r1) = best(3) { try! lloyd(1).run(seeds: seeds) { _ in } }
+            let (many, r21) = best(3) { try! lloyd(21).run(seeds: seeds) { _ in } }
+            let perIteration = (many - one) / (r21.iterations - r1.iterations)
+            if ProcessInfo.processInfo.environment["CLUS_LARGE_DETAIL"] == "1" {
+                var centres = [Double](repeating: 0, count: k * d)
+                for (j, s) in seeds.enumerated() { for t in 0 ..< d { centres[j * d + t] = Double(x.values[s * d + t]) } }
+                let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
+                var labels = [Int](repeating: 0, count: n)
+                var sums = [Double](repeating: 0, count: plan.chunks * k * d)
+                var counts = [Int](repeating: 0, count: plan.chunks * k)
+                for threads in [1, 2] {
+                    let par = Parallelism(threads: threads)
+                    let (bare, _) = best(3) {
+                        labels.withUnsafeMutableBufferPointer { l in
+                            par.forEach(chunks: plan.chunks) { c in
+                                _ = assignChunk(rows, panel, rows: plan.range(c), labels: l.baseAddress!, sums: nil, counts: nil)
+                            }
+                        }
+                    }
+                    let (summed, _) = best(3) {
+                        labels.withUnsafeMutableBufferPointer { l in
+                        sums.withUnsafeMutableBufferPointer { s in
+                        counts.withUnsafeMutableBufferPointer { cs in
+                            par.forEach(chunks: plan.chunks) { c in
+                                _ = assignChunk(rows, panel, rows: plan.range(c), labels: l.baseAddress!,
+                                                sums: s.baseAddress! + c * k * d, counts: cs.baseAddress! + c * k)
+                            }
+                        }
+                        }
+                        }
+                    }
+                    print("clus assign, \(threads) thread(s): \(bare) bare, \(summed) with sums")
+                }
+            }
+            print("clus k-means++ init: \(initTime)")
+            print("clus Lloyd: \(perIteration) per iteration (1 iteration \(one), \(r21.iterations) iterations \(many))")
+        }
+    }
+}

@@ -48,6 +48,7 @@ public struct Parser {
                 switch current.kind {
                 case .separator, .end: break
                 case .rightBrace where untilBrace: break
+                case .rightBrace: throw .error(Diagnostic("'}' without an open '{'", at: current.range))
                 default: throw .error(Diagnostic("expected ';' or a new line before this", at: current.range))
                 }
             }

@@ -17,7 +17,7 @@ import Testing
         #expect(load.arguments[0].value.kind == .string("x.jsonl"))
         #expect(metrics.arguments.first?.name == "truth")
         #expect(metrics.arguments.first?.value.kind == .word("query"))
-        #expect(metrics.nameRange == SourceRange(35, 42))
+        #expect(metrics.nameRange == SourceRange(32, 39))
     }
 
     @Test func blankLinesCommentsAndSemicolons() throws {

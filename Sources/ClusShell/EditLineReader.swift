@@ -13,10 +13,12 @@ public final class EditLineReader: LineReader {
     public init(historyPath: String?, completion: Completion) {
         self.historyPath = historyPath
         setlocale(LC_CTYPE, "")  // or non-ASCII input breaks
-        clus_rl_set_readline_name("clus")
+        rl_initialize()  // before the settings below, which it would reset
+        // libedit keeps these pointers: give it copies that live as long as the process
+        clus_rl_set_readline_name(strdup("clus"))
         if isatty(STDOUT_FILENO) == 0 { clus_rl_set_outstream(clus_stderr()) }
         EditLineReader.completion = completion
-        clus_rl_set_word_break_characters(" \t\n=;{}[],")
+        clus_rl_set_word_break_characters(strdup(" \t\n=;{}[],"))
         clus_rl_set_completion { text, start, _ in
             guard let text else { return nil }
             let line = String(cString: clus_rl_line_buffer())
@@ -24,6 +26,8 @@ public final class EditLineReader: LineReader {
             let candidates = EditLineReader.completion?.candidates(before: prefix, word: String(cString: text)) ?? []
             clus_rl_suppress_default_completion()
             guard !candidates.isEmpty else { return nil }
+            // "truth=" wants its value next to it, not after a space
+            clus_rl_set_append_character(candidates.allSatisfy { $0.hasSuffix("=") } ? 0 : 32)
             EditLineReader.pending = candidates
             return clus_rl_completion_matches(text) { _, state in
                 let list = EditLineReader.pending

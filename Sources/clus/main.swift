@@ -22,8 +22,9 @@ let shell = Shell(session: session, output: output)
 let status: Shell.ExitStatus
 switch options.input {
 case .source(let source): status = shell.runScript(source)
-case .interactive: status = shell.runInteractive(reader: EditLineReader(historyPath: options.historyPath, completion: Completion()),
-                                                 completion: Completion())
+case .interactive:
+    let completion = Completion()
+    status = shell.runInteractive(reader: EditLineReader(historyPath: options.historyPath, completion: completion), completion: completion)
 case .unreadable(let message):
     Console.error("clus: \(message)\n")
     status = .usage

@@ -68,6 +68,12 @@ public struct Interpreter {
     }
 
     private func run(_ statement: Statement, in context: inout Context) -> RunOutcome {
+        // Ctrl-C between statements stops the run too; the shell clears the
+        // flag before it reads the next interactive line.
+        if session.cancellation.isCancelled {
+            output.emit(LocatedDiagnostic(Diagnostic("interrupted"), in: nil))
+            return .interrupted
+        }
         do {
             switch statement {
             case .command(let call):
@@ -76,7 +82,6 @@ public struct Interpreter {
                     _ = try bind(CommandCall(name: "quit", nameRange: call.nameRange, arguments: call.arguments))
                     return .quit
                 }
-                session.cancellation.reset()
                 let clock = ContinuousClock()
                 let start = clock.now
                 let result = try execute(call)
@@ -87,10 +92,11 @@ public struct Interpreter {
             case .assignment(let name, _, let value):
                 session.variables[name] = try resolve(value)
             case .loop(let variable, _, let over, let body):
-                let items: [RuntimeValue]
+                // values are made one at a time: 1..1000000000 takes no memory
+                let items: AnySequence<RuntimeValue>
                 switch try resolve(over) {
-                case .range(let a, let b): items = a <= b ? (a ... b).map(RuntimeValue.integer) : []
-                case .list(let values): items = values
+                case .range(let a, let b): items = AnySequence((a ... max(a, b)).lazy.filter { _ in a <= b }.map(RuntimeValue.integer))
+                case .list(let values): items = AnySequence(values)
                 default: throw Diagnostic("for needs a range (2..10) or a list ([a, b])", at: over.range)
                 }
                 let saved = session.variables[variable]

@@ -10,7 +10,17 @@ public enum Interrupt {
     public static let flag = Cancellation()
 
     /// Installs the SIGINT handler, without SA_RESTART so a blocked read returns.
+    /// A SIGINT the parent chose to ignore (a background job) stays ignored.
     public static func install() {
+        var previous = sigaction()
+        sigaction(SIGINT, nil, &previous)
+        if let handler = previous.__sigaction_handler.sa_handler,
+           unsafeBitCast(handler, to: Int.self) == 1 { return }  // SIG_IGN is the handler address 1
+        // a parent may hand down a blocked SIGINT (test runners do)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &mask, nil)
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { _ in Interrupt.flag.cancel() }
         sigemptyset(&action.sa_mask)

@@ -96,3 +96,24 @@ import Testing
         #expect(!out.stdout.contains("other"))
     }
 }
+
+/// Ctrl-C in a script ends it with status 130, promptly.
+@Suite struct InterruptTests {
+    @Test func sigintStopsAScriptWith130() throws {
+        let process = Process()
+        process.executableURL = ClusProcess.binary
+        process.arguments = ["-c", "for i in 1..1000000000 { let x = $i }"]
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        let sent = Date()
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(Date().timeIntervalSince(sent) < 2)
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("interrupted"))
+    }
+}

@@ -38,7 +38,7 @@ public func silhouetteSamples(
     return try silhouetteSamples(x, labels: labels, metric: metric, parallelism: parallelism, cancellation: cancellation, simd: simd)
 }
 
-/// `silhouetteSamples` with the distance kernel chosen: `simd` for the 4×4
+/// `silhouetteSamples` with the distance kernel chosen: `simd` for the 2×4
 /// register-blocked SIMD kernel, else plain scalar loops (tests use both).
 func silhouetteSamples(
     _ x: Embeddings, labels: [Int], metric: DistanceMetric,

@@ -91,7 +91,8 @@ struct SilhouetteTests {
 
     /// Enabled with CLUS_LARGE=1 (best in release: `swift test -c release --filter silhouetteLargeFinishes`).
     /// With CLUS_LARGE_DATA=prefix it reads prefix.f32 / prefix.labels / prefix.json
-    /// written by Scripts/bench_silhouette.py and checks sklearn's value.
+    /// written by Scripts/bench_silhouette.py and checks sklearn's value;
+    /// CLUS_THREADS=N sets the thread count (default: all cores).
     @Test("20,000 × 512 silhouette finishes", .enabled(if: ProcessInfo.processInfo.environment["CLUS_LARGE"] == "1"))
     func silhouetteLargeFinishes() throws {
         let env = ProcessInfo.processInfo.environment
@@ -115,8 +116,9 @@ struct SilhouetteTests {
         }
         let clock = ContinuousClock()
         var score = 0.0
-        let elapsed = try clock.measure { score = try silhouetteScore(x, labels: labels) }
-        print("silhouette 20000x512 k=10 euclidean: \(score) in \(elapsed)")
+        let threads = env["CLUS_THREADS"].flatMap(Int.init).map(Parallelism.init(threads:)) ?? .allCores
+        let elapsed = try clock.measure { score = try silhouetteScore(x, labels: labels, parallelism: threads) }
+        print("silhouette 20000x512 k=10 euclidean, \(threads.threads) threads: \(score) in \(elapsed)")
         #expect(score > -1 && score <= 1)
         if let expected { expectClose(score, expected, 1e-6, "large silhouette vs sklearn") }
     }

@@ -133,7 +133,9 @@ def load_datasets():
     ]:
         d = loader()
         out[name] = (d.data.astype(np.float32), d.target.astype(np.int64), list(getattr(d, "target_names", [])))
-    x, y = datasets.make_blobs(n_samples=400, n_features=512, centers=6, random_state=0)
+    # cluster_std=30: overlapping blobs, so the external indices are not all 1
+    # and the silhouette is low, as with real high-dimensional embeddings.
+    x, y = datasets.make_blobs(n_samples=400, n_features=512, centers=6, cluster_std=30.0, random_state=0)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     out["blobs512"] = (x.astype(np.float32), y.astype(np.int64), [])
     return out

@@ -34,19 +34,14 @@ public enum DistanceMetric: String, Sendable, CaseIterable {
             return min(max(1 - s / norms, 0), 2)
         }
     }
-
-    /// The SIMD kernel behind the blocked pairwise loops.
-    var kernel: any PairKernel.Type {
-        switch self {
-        case .euclidean: EuclideanKernel.self
-        case .sqeuclidean: SquaredEuclideanKernel.self
-        case .manhattan: ManhattanKernel.self
-        case .cosine: CosineKernel.self
-        }
-    }
 }
 
-/// One distance as a lane-wise accumulation over 16-float chunks, then a
+/// The vector unit of the pairwise kernels. Eight Floats fill one AVX2
+/// register: this machine has 16 of them (no AVX-512), which the 2×4 register
+/// block of `TileJob.distances` is sized for.
+typealias Lanes = SIMD8<Float>
+
+/// One distance as a lane-wise accumulation over `Lanes` chunks, then a
 /// scalar finish. Statically dispatched so each loop is specialised.
 ///
 /// All subtract first, so close points keep full relative precision: no
@@ -55,7 +50,9 @@ public enum DistanceMetric: String, Sendable, CaseIterable {
 /// for nearly parallel vectors). Zero rows are fixed up by the caller.
 protocol PairKernel {
     /// Adds one chunk of the pair's contribution to `acc`.
-    static func step(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>)
+    static func step(_ acc: inout Lanes, _ x: Lanes, _ y: Lanes)
+    /// The same contribution for one scalar (debug builds, see `TileJob.distances`).
+    static func step(_ acc: inout Float, _ x: Float, _ y: Float)
     /// Turns the summed lanes into the distance.
     static func finish(_ sum: Float) -> Float
     /// Whether rows must be scaled to unit length first.
@@ -63,39 +60,54 @@ protocol PairKernel {
 }
 
 enum EuclideanKernel: PairKernel {
-    @inline(__always) static func step(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>) {
+    @inline(__always) static func step(_ acc: inout Lanes, _ x: Lanes, _ y: Lanes) {
         let d = x - y
         acc.addProduct(d, d)
+    }
+    @inline(__always) static func step(_ acc: inout Float, _ x: Float, _ y: Float) {
+        let d = x - y
+        acc += d * d
     }
     @inline(__always) static func finish(_ sum: Float) -> Float { sum.squareRoot() }
     static var normalisesRows: Bool { false }
 }
 
 enum SquaredEuclideanKernel: PairKernel {
-    @inline(__always) static func step(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>) {
+    @inline(__always) static func step(_ acc: inout Lanes, _ x: Lanes, _ y: Lanes) {
         let d = x - y
         acc.addProduct(d, d)
+    }
+    @inline(__always) static func step(_ acc: inout Float, _ x: Float, _ y: Float) {
+        let d = x - y
+        acc += d * d
     }
     @inline(__always) static func finish(_ sum: Float) -> Float { sum }
     static var normalisesRows: Bool { false }
 }
 
 enum ManhattanKernel: PairKernel {
-    @inline(__always) static func step(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>) {
+    @inline(__always) static func step(_ acc: inout Lanes, _ x: Lanes, _ y: Lanes) {
         // |d| by clearing the sign bits.
-        let bits = unsafeBitCast(x - y, to: SIMD16<UInt32>.self) & 0x7FFF_FFFF
-        acc += unsafeBitCast(bits, to: SIMD16<Float>.self)
+        let bits = unsafeBitCast(x - y, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF
+        acc += unsafeBitCast(bits, to: Lanes.self)
+    }
+    @inline(__always) static func step(_ acc: inout Float, _ x: Float, _ y: Float) {
+        acc += abs(x - y)
     }
     @inline(__always) static func finish(_ sum: Float) -> Float { sum }
     static var normalisesRows: Bool { false }
 }
 
 enum CosineKernel: PairKernel {
-    @inline(__always) static func step(_ acc: inout SIMD16<Float>, _ x: SIMD16<Float>, _ y: SIMD16<Float>) {
+    @inline(__always) static func step(_ acc: inout Lanes, _ x: Lanes, _ y: Lanes) {
         let d = x - y
-        acc.addProduct(d, d)
+        acc += d * d
     }
     // 1 − u·v = ‖u − v‖²/2 for unit u, v.
+    @inline(__always) static func step(_ acc: inout Float, _ x: Float, _ y: Float) {
+        let d = x - y
+        acc += d * d
+    }
     @inline(__always) static func finish(_ sum: Float) -> Float { min(sum * 0.5, 2) }
     static var normalisesRows: Bool { true }
 }

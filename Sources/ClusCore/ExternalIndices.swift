@@ -10,7 +10,14 @@ import Glibc
 
 /// How NMI and AMI average the two entropies in their normaliser.
 public enum MutualInformationAverage: String, Sendable, CaseIterable {
-    case arithmetic, geometric, min, max
+    /// (U + V) / 2, sklearn's default.
+    case arithmetic
+    /// √(U·V).
+    case geometric
+    /// min(U, V).
+    case min
+    /// max(U, V).
+    case max
 
     /// The generalised mean of `u` and `v`.
     func mean(_ u: Double, _ v: Double) -> Double {
@@ -125,9 +132,13 @@ func expectedMutualInformation(_ t: ContingencyTable) -> Double {
     let n = t.total
     let nD = Double(n)
     let logA = a.map { log(Double($0)) }, logB = b.map { log(Double($0)) }
-    let glnA = a.map { logFactorial($0) + logFactorial(n - $0) }
-    let glnB = b.map { logFactorial($0) + logFactorial(n - $0) }
-    let glnN = logFactorial(n), logN = log(nD)
+    // Each term needs four log-factorials; tabulate them when that is cheaper.
+    var terms = 0
+    for ai in a { for bj in b { terms += Swift.max(0, Swift.min(ai, bj) - Swift.max(1, ai - n + bj) + 1) } }
+    let lf = LogFactorials(upTo: n, tabulate: terms * 4 > n)
+    let glnA = a.map { lf[$0] + lf[n - $0] }
+    let glnB = b.map { lf[$0] + lf[n - $0] }
+    let glnN = lf[n], logN = log(nD)
     var emi = 0.0
     for i in 0 ..< a.count {
         for j in 0 ..< b.count {
@@ -137,9 +148,8 @@ func expectedMutualInformation(_ t: ContingencyTable) -> Double {
             for nij in start ... end {
                 let nijD = Double(nij)
                 let term2 = logN + log(nijD) - logA[i] - logB[j]
-                let gln = glnA[i] + glnB[j] - logFactorial(nij) - glnN
-                    - logFactorial(a[i] - nij) - logFactorial(b[j] - nij)
-                    - logFactorial(n - a[i] - b[j] + nij)
+                let gln = glnA[i] + glnB[j] - lf[nij] - glnN
+                    - lf[a[i] - nij] - lf[b[j] - nij] - lf[n - a[i] - b[j] + nij]
                 emi += (nijD / nD) * term2 * exp(gln)
             }
         }
@@ -147,12 +157,22 @@ func expectedMutualInformation(_ t: ContingencyTable) -> Double {
     return emi
 }
 
-/// log(k!) via the log-gamma function.
-@inline(__always)
-private func logFactorial(_ k: Int) -> Double {
-    var sign: Int32 = 0
-    // The reentrant variant: no write to the global `signgam`.
-    return lgamma_r(Double(k) + 1, &sign)
+/// log(k!) for 0 <= k <= n, from a table or from the log-gamma function.
+private struct LogFactorials {
+    private let table: [Double]
+
+    /// Tables at most 2²⁴ values (128 MiB); beyond that, computes each call.
+    init(upTo n: Int, tabulate: Bool) {
+        table = tabulate && n < 1 << 24 ? (0 ... n).map(LogFactorials.compute) : []
+    }
+
+    subscript(k: Int) -> Double { k < table.count ? table[k] : LogFactorials.compute(k) }
+
+    private static func compute(_ k: Int) -> Double {
+        var sign: Int32 = 0
+        // The reentrant variant: no write to the global `signgam`.
+        return lgamma_r(Double(k) + 1, &sign)
+    }
 }
 
 /// Adjusted mutual information (AMI): MI corrected for chance.

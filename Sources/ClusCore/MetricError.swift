@@ -2,8 +2,11 @@
 public struct MetricError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, as a category callers can match on.
     public enum Kind: Sendable, Equatable {
+        /// Fewer than 2 or more than n-1 clusters.
         case clusterCount
+        /// Labels and vectors differ in number.
         case lengthMismatch
+        /// No documents at all.
         case emptyInput
     }
 

@@ -6,7 +6,7 @@
 // agrees with sklearn to about 1e-7 (tests require 1e-6 absolute).
 //
 // Shape of the work: documents are reordered by cluster and packed into
-// 16-float SIMD chunks; the n×n distance matrix is visited in tiles of
+// 8-float SIMD chunks; the n×n distance matrix is visited in tiles of
 // `blockRows` × `blockRows`, each off-diagonal tile once (symmetry), and never
 // stored. A tile adds its row sums to its row block's per-cluster sums and its
 // column sums to its column block's. Tiles run in round-robin rounds in which
@@ -28,9 +28,30 @@ public func silhouetteSamples(
     _ x: Embeddings, labels: [Int], metric: DistanceMetric = .euclidean,
     parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil
 ) throws -> [Double] {
+    #if DEBUG
+    // Unoptimised SIMD code costs calls per lane; scalar loops keep the
+    // debug-build tests quick. Release builds take the register-blocked path.
+    let simd = false
+    #else
+    let simd = true
+    #endif
+    return try silhouetteSamples(x, labels: labels, metric: metric, parallelism: parallelism, cancellation: cancellation, simd: simd)
+}
+
+/// `silhouetteSamples` with the distance kernel chosen: `simd` for the 2×4
+/// register-blocked SIMD kernel, else plain scalar loops (tests use both).
+func silhouetteSamples(
+    _ x: Embeddings, labels: [Int], metric: DistanceMetric,
+    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool
+) throws -> [Double] {
     try cancellation?.check()
     let compact = try CompactLabels.validated(x, labels, measure: "silhouette")
-    return try silhouetteSamples(x, compact, metric.kernel, parallelism, cancellation)
+    switch metric {
+    case .euclidean: return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, simd)
+    case .sqeuclidean: return try silhouetteSamples(x, compact, SquaredEuclideanKernel.self, parallelism, cancellation, simd)
+    case .manhattan: return try silhouetteSamples(x, compact, ManhattanKernel.self, parallelism, cancellation, simd)
+    case .cosine: return try silhouetteSamples(x, compact, CosineKernel.self, parallelism, cancellation, simd)
+    }
 }
 
 /// Mean silhouette coefficient over all documents, in [−1, 1]; higher is better.
@@ -47,7 +68,7 @@ public func silhouetteScore(
 
 private func silhouetteSamples<K: PairKernel>(
     _ x: Embeddings, _ labels: CompactLabels, _ kernel: K.Type,
-    _ parallelism: Parallelism, _ cancellation: Cancellation?
+    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ simd: Bool
 ) throws -> [Double] {
     let n = x.count, k = labels.clusterCount
     // Documents ordered by cluster, stably: tile columns then fall in few clusters.
@@ -74,7 +95,7 @@ private func silhouetteSamples<K: PairKernel>(
             guard let base = data.baseAddress, let owner = clusterOf.baseAddress else { return }
             let job = TileJob(
                 data: base, chunks: packed.chunks, count: n,
-                clusterOf: owner, clusters: k, sums: sums
+                clusterOf: owner, clusters: k, sums: sums, simd: simd
             )
             try job.run(K.self, parallelism, cancellation)
         }
@@ -123,20 +144,20 @@ private func correctZeroRows(_ sums: UnsafeMutablePointer<Double>, _ zeroRows: [
 }
 
 /// The documents' vectors in the order given, padded with zeros to whole
-/// 16-float chunks and to a multiple of 4 rows (zeros add nothing to a distance).
+/// `Lanes` chunks and to a multiple of 4 rows (zeros add nothing to a distance).
 private struct PackedRows {
-    let vectors: [SIMD16<Float>]
+    let vectors: [Lanes]
     let chunks: Int
     /// Per packed row: all zeros before normalising (only filled when normalising).
     let zeroRows: [Bool]
 
     init(_ x: Embeddings, order: [Int], normalise: Bool) {
         let d = x.dimension
-        chunks = max(1, (d + 15) / 16)
+        chunks = max(1, (d + Lanes.scalarCount - 1) / Lanes.scalarCount)
         let rows = (order.count + 3) / 4 * 4
-        var vectors = [SIMD16<Float>](repeating: .zero, count: rows * chunks)
+        var vectors = [Lanes](repeating: .zero, count: rows * chunks)
         var zeroRows = [Bool](repeating: false, count: normalise ? order.count : 0)
-        let stride = chunks * 16
+        let stride = chunks * Lanes.scalarCount
         vectors.withUnsafeMutableBufferPointer { out in
             out.withMemoryRebound(to: Float.self) { f in
                 x.values.withUnsafeBufferPointer { v in
@@ -161,13 +182,15 @@ private struct PackedRows {
 
 /// The shared state of one blocked pass; tasks write disjoint rows of `sums`.
 private struct TileJob: @unchecked Sendable {
-    let data: UnsafePointer<SIMD16<Float>>
+    let data: UnsafePointer<Lanes>
     let chunks: Int
     let count: Int
     let clusterOf: UnsafePointer<Int>
     let clusters: Int
     /// count × clusters: summed distance from each document to each cluster.
     let sums: UnsafeMutablePointer<Double>
+    /// The register-blocked SIMD kernel, else scalar loops.
+    let simd: Bool
 
     func run<K: PairKernel>(_: K.Type, _ parallelism: Parallelism, _ cancellation: Cancellation?) throws {
         let blocks = (count + blockRows - 1) / blockRows
@@ -214,9 +237,7 @@ private struct TileJob: @unchecked Sendable {
             if rb == cb { line[r] = 0 }  // self-distance: exactly 0, as sklearn
             let row = sums + (r0 + r) * clusters
             for q in 0 ..< runs.count - 1 {
-                var s = 0.0
-                for j in runs[q] ..< runs[q + 1] { s += Double(line[j]) }
-                row[clusterOf[c0 + runs[q]]] += s
+                row[clusterOf[c0 + runs[q]]] += sum(line, runs[q] ..< runs[q + 1])
             }
         }
         // The diagonal tile holds both (i, j) and (j, i): rows cover it.
@@ -239,39 +260,74 @@ private struct TileJob: @unchecked Sendable {
     }
 
     /// Fills `out` (row stride `blockRows`) with distances of rows r0..<r0+rn
-    /// to rows c0..<c0+cn; rn, cn multiples of 4. A 4×4 register block keeps
-    /// 16 accumulators and 8 operands in vector registers.
+    /// to rows c0..<c0+cn; rn, cn multiples of 4. A 2×4 register block keeps
+    /// 8 accumulators, 2 row operands and temporaries in the 16 AVX2 registers.
     @inline(__always)
     private func distances<K: PairKernel>(
         _: K.Type, _ r0: Int, _ rn: Int, _ c0: Int, _ cn: Int, _ out: UnsafeMutablePointer<Float>
     ) {
         let m = chunks
-        var i = 0
-        while i < rn {
-            let x0 = data + (r0 + i) * m, x1 = x0 + m, x2 = x1 + m, x3 = x2 + m
-            var j = 0
-            while j < cn {
-                let y0 = data + (c0 + j) * m, y1 = y0 + m, y2 = y1 + m, y3 = y2 + m
-                var a00 = SIMD16<Float>(), a01 = SIMD16<Float>(), a02 = SIMD16<Float>(), a03 = SIMD16<Float>()
-                var a10 = SIMD16<Float>(), a11 = SIMD16<Float>(), a12 = SIMD16<Float>(), a13 = SIMD16<Float>()
-                var a20 = SIMD16<Float>(), a21 = SIMD16<Float>(), a22 = SIMD16<Float>(), a23 = SIMD16<Float>()
-                var a30 = SIMD16<Float>(), a31 = SIMD16<Float>(), a32 = SIMD16<Float>(), a33 = SIMD16<Float>()
+        if !simd {
+            let f = UnsafeRawPointer(data).assumingMemoryBound(to: Float.self)
+            for i in 0 ..< rn {
+                let x = f + (r0 + i) * m * Lanes.scalarCount
+                for j in 0 ..< cn {
+                    let y = f + (c0 + j) * m * Lanes.scalarCount
+                    var s: Float = 0
+                    for t in 0 ..< m * Lanes.scalarCount { K.step(&s, x[t], y[t]) }
+                    out[i * blockRows + j] = K.finish(s)
+                }
+            }
+            return
+        }
+        // Column quads outer: their 4 rows stay in L1 while row pairs stream from L2.
+        var j = 0
+        while j < cn {
+            let y0 = data + (c0 + j) * m, y1 = y0 + m, y2 = y1 + m, y3 = y2 + m
+            var i = 0
+            while i < rn {
+                let x0 = data + (r0 + i) * m, x1 = x0 + m
+                var a00 = Lanes(), a01 = Lanes(), a02 = Lanes(), a03 = Lanes()
+                var a10 = Lanes(), a11 = Lanes(), a12 = Lanes(), a13 = Lanes()
                 for v in 0 ..< m {
-                    let p0 = x0[v], p1 = x1[v], p2 = x2[v], p3 = x3[v]
+                    let p0 = x0[v], p1 = x1[v]
                     let q0 = y0[v], q1 = y1[v], q2 = y2[v], q3 = y3[v]
                     K.step(&a00, p0, q0); K.step(&a01, p0, q1); K.step(&a02, p0, q2); K.step(&a03, p0, q3)
                     K.step(&a10, p1, q0); K.step(&a11, p1, q1); K.step(&a12, p1, q2); K.step(&a13, p1, q3)
-                    K.step(&a20, p2, q0); K.step(&a21, p2, q1); K.step(&a22, p2, q2); K.step(&a23, p2, q3)
-                    K.step(&a30, p3, q0); K.step(&a31, p3, q1); K.step(&a32, p3, q2); K.step(&a33, p3, q3)
                 }
-                let o0 = out + i * blockRows + j, o1 = o0 + blockRows, o2 = o1 + blockRows, o3 = o2 + blockRows
-                o0[0] = K.finish(a00.sum()); o0[1] = K.finish(a01.sum()); o0[2] = K.finish(a02.sum()); o0[3] = K.finish(a03.sum())
-                o1[0] = K.finish(a10.sum()); o1[1] = K.finish(a11.sum()); o1[2] = K.finish(a12.sum()); o1[3] = K.finish(a13.sum())
-                o2[0] = K.finish(a20.sum()); o2[1] = K.finish(a21.sum()); o2[2] = K.finish(a22.sum()); o2[3] = K.finish(a23.sum())
-                o3[0] = K.finish(a30.sum()); o3[1] = K.finish(a31.sum()); o3[2] = K.finish(a32.sum()); o3[3] = K.finish(a33.sum())
-                j += 4
+                let o0 = out + i * blockRows + j, o1 = o0 + blockRows
+                o0[0] = K.finish(lanesSum(a00)); o0[1] = K.finish(lanesSum(a01))
+                o0[2] = K.finish(lanesSum(a02)); o0[3] = K.finish(lanesSum(a03))
+                o1[0] = K.finish(lanesSum(a10)); o1[1] = K.finish(lanesSum(a11))
+                o1[2] = K.finish(lanesSum(a12)); o1[3] = K.finish(lanesSum(a13))
+                i += 2
             }
-            i += 4
+            j += 4
         }
     }
+}
+
+/// Sum of `line[range]` in Double, in four interleaved partial sums: four
+/// independent add chains instead of one, in a fixed order (deterministic).
+@inline(__always)
+private func sum(_ line: UnsafeMutablePointer<Float>, _ range: Range<Int>) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var j = range.lowerBound
+    while j + 4 <= range.upperBound {
+        s0 += Double(line[j]); s1 += Double(line[j + 1]); s2 += Double(line[j + 2]); s3 += Double(line[j + 3])
+        j += 4
+    }
+    while j < range.upperBound {
+        s0 += Double(line[j])
+        j += 1
+    }
+    return (s0 + s1) + (s2 + s3)
+}
+
+/// Sum of the lanes as a tree of vector adds (`sum()` adds them one by one).
+@inline(__always)
+private func lanesSum(_ v: Lanes) -> Float {
+    let four = v.lowHalf + v.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
 }

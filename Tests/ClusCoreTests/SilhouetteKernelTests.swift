@@ -1,0 +1,38 @@
+// Internal kernels: debug builds only (release tests are built without testability).
+#if DEBUG
+@testable import ClusCore
+import Testing
+
+@Suite("Silhouette kernels")
+struct SilhouetteKernelTests {
+    @Test("the SIMD kernel agrees with the scalar kernel and the definition", arguments: DistanceMetric.allCases)
+    func simdMatchesScalar(metric: DistanceMetric) throws {
+        // 300 rows × 20 dims: 3 blocks (odd, so a block sits out each round),
+        // a partial last block, a dimension that is not a multiple of 16.
+        var rng = SeededGenerator(seed: 3)
+        let n = 300, d = 20
+        let labels = (0 ..< n).map { _ in Int(rng.next() % 4) * 5 - 3 }
+        let x = Embeddings(count: n, dimension: d, values: (0 ..< n * d).map { i in
+            Float(rng.nextUnit() * 4) + Float(labels[i / d])
+        })
+        let simd = try silhouetteSamples(x, labels: labels, metric: metric, parallelism: Parallelism(threads: 2), cancellation: nil, simd: true)
+        let scalar = try silhouetteSamples(x, labels: labels, metric: metric, parallelism: .serial, cancellation: nil, simd: false)
+        let reference = referenceSilhouette(x, labels, metric)
+        for i in 0 ..< n {
+            #expect(abs(simd[i] - scalar[i]) < 1e-6, "row \(i): \(simd[i]) vs \(scalar[i])")
+            #expect(abs(simd[i] - reference[i]) < 1e-6, "row \(i): \(simd[i]) vs \(reference[i])")
+        }
+    }
+
+    @Test("CompactLabels sorts values and handles wide ranges")
+    func compactLabels() {
+        let dense = CompactLabels([7, -1, 3, 7, -1])
+        #expect(dense.values == [-1, 3, 7])
+        #expect(dense.index == [2, 0, 1, 2, 0])
+        #expect(dense.sizes == [2, 1, 2])
+        let wide = CompactLabels([Int.max, Int.min, 0, Int.max])
+        #expect(wide.values == [Int.min, 0, Int.max])
+        #expect(wide.index == [2, 0, 1, 2])
+    }
+}
+#endif

@@ -222,7 +222,7 @@ struct KMeansTests {
     }
 }
 
-/// Release timings against Scripts/bench_kmeans.py's data; see that script.
+/// Release timings against Scripts/bench/kmeans_core.py's data; see that script.
 @Suite("k-means benchmark", .enabled(if: ProcessInfo.processInfo.environment["CLUS_LARGE"] == "1"))
 struct KMeansBenchmark {
     @Test("k-means++ and Lloyd at n=100,000, d=512, k=10")

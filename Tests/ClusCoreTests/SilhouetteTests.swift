@@ -91,7 +91,7 @@ struct SilhouetteTests {
 
     /// Enabled with CLUS_LARGE=1 (best in release: `swift test -c release --filter silhouetteLargeFinishes`).
     /// With CLUS_LARGE_DATA=prefix it reads prefix.f32 / prefix.labels / prefix.json
-    /// written by Scripts/bench_silhouette.py and checks sklearn's value;
+    /// written by Scripts/bench/silhouette_core.py and checks sklearn's value;
     /// CLUS_THREADS=N sets the thread count (default: all cores).
     @Test("20,000 × 512 silhouette finishes", .enabled(if: ProcessInfo.processInfo.environment["CLUS_LARGE"] == "1"))
     func silhouetteLargeFinishes() throws {

@@ -3,7 +3,7 @@
 writes the same data to bench-data/kmeans_100k_512.f32 (raw little-endian
 float32, row-major) for the Swift side:
 
-    python3 Scripts/bench_kmeans.py
+    python3 Scripts/bench/kmeans_core.py
     CLUS_LARGE=1 swift test -c release -Xswiftc -enable-testing --filter KMeansBenchmark
 
 Per-iteration time is (t(21 iterations) - t(1 iteration)) / 20 from the same

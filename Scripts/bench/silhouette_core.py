@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times sklearn's silhouette_score on blob data and writes the same data for clus.
 
-    python3 Scripts/bench_silhouette.py /tmp/sil20k          # n=20000, d=512, k=10
+    python3 Scripts/bench/silhouette_core.py /tmp/sil20k          # n=20000, d=512, k=10
     CLUS_LARGE=1 CLUS_LARGE_DATA=/tmp/sil20k \
         swift test -c release --filter silhouetteLargeFinishes
 

@@ -4,6 +4,7 @@ public struct ValueNode: Sendable, Equatable {
         case integer(Int)
         case float(Double)
         case string(String)
+        case template([StringPart])
         case word(String)
         case range(Int, Int)
         case variable(String)

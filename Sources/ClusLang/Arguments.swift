@@ -115,6 +115,12 @@ struct BoundArguments {
         return i
     }
 
+    /// An on/off option.
+    func flag(_ option: String) -> Bool? {
+        guard let text = text(option) else { return nil }
+        return text == "on" || text == "true"
+    }
+
     /// A number option (integers accepted).
     func number(_ option: String) -> Double? {
         switch options[option]?.value {

@@ -76,7 +76,13 @@ public struct CommandSpec: Sendable {
     public var usage: String {
         var parts = [name]
         for p in positionals {
-            let word = (p.keyword.map { "\($0) " } ?? "") + p.name.uppercased() + (name == "echo" ? "..." : "")
+            let placeholder: String
+            switch p.kind {
+            case .choice(let options): placeholder = options.joined(separator: "|")
+            case .flag: placeholder = "on|off"
+            default: placeholder = p.name.uppercased() + (name == "echo" ? "..." : "")
+            }
+            let word = (p.keyword.map { "\($0) " } ?? "") + placeholder
             parts.append(p.isRequired ? word : "[\(word)]")
         }
         for o in options {

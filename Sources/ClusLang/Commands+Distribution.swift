@@ -5,7 +5,7 @@ extension Interpreter {
     func distribution(_ arguments: BoundArguments) throws -> CommandResult {
         let d = try session.currentDataset()
         let c = try clustering(in: d, arguments)
-        let top = try arguments.integer("top", atLeast: 0) ?? 3
+        let top = try arguments.integer("top", atLeast: 0) ?? session.settings.top
         let truthField = try truthColumn(in: d, arguments)
         let truth = truthField?.interned()
 

@@ -77,6 +77,32 @@ public enum Commands {
               metrics
               metrics truth=query
             """),
+        CommandSpec("set", summary: "change session settings",
+            options: [
+                P("format", .choice(OutputFormat.allCases.map(\.rawValue)), "output format"),
+                P("seed", .integer, "default seed for cluster"),
+                P("threads", .integer, "threads for the numeric work"),
+                P("color", .flag, "colour and bold in table output"),
+                P("echo", .flag, "print each command before its output"),
+                P("timer", .flag, "print each command's wall time"),
+                P("top", .integer, "default top= of distribution"),
+            ],
+            details: """
+            The settings start from the command line (--format, --seed, ...).
+              set format=json
+              set seed=42 threads=1
+            """),
+        CommandSpec("show", summary: "show the session's settings",
+            positionals: [P("what", .choice(["settings"]), "what to show", required: true)]),
+        CommandSpec("timer", summary: "print each command's wall time, or stop",
+            positionals: [P("state", .flag, "on or off", required: true)]),
+        CommandSpec("run", summary: "run the commands of a script file in this session",
+            positionals: [P("path", .path, "the .clus file", required: true)],
+            details: """
+            The script's errors name its own lines; it stops at its first error
+            (unless --keep-going), and so does the command that ran it.
+              run "prepare.clus"
+            """),
         CommandSpec("echo", summary: "print text",
             positionals: [P("text", .text, "what to print")]),
         CommandSpec("help", summary: "list the commands, or explain one",

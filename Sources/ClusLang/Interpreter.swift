@@ -110,6 +110,10 @@ public struct Interpreter {
                 try assert(path: path, pathRange: pathRange, comparison: comparison, expected: value, range: range)
             }
         } catch {
+            if error is AlreadyReported {
+                context.failed = true
+                return session.settings.keepGoing ? .completed : .failed
+            }
             if error is Cancelled || session.cancellation.isCancelled {
                 output.emit(LocatedDiagnostic(Diagnostic("interrupted"), in: nil))
                 return .interrupted
@@ -149,6 +153,15 @@ public struct Interpreter {
         case .integer(let i): return .integer(i)
         case .float(let d): return .number(d)
         case .string(let s): return .text(s)
+        case .template(let parts):
+            var text = ""
+            for part in parts {
+                switch part {
+                case .text(let t): text += t
+                case .variable(let name, let range): text += try resolve(ValueNode(kind: .variable(name), range: range)).description
+                }
+            }
+            return .text(text)
         case .word(let w): return .text(w)
         case .range(let a, let b): return .range(a, b)
         case .list(let items):
@@ -198,6 +211,10 @@ public struct Interpreter {
             let text = arguments.positionals.map(\.value.description).joined(separator: " ")
             return CommandResult(command: "echo", values: [JSONMember("text", .string(text))], blocks: [.text(text)])
         case "help": return try help(arguments)
+        case "set": return try set(arguments)
+        case "show": return showSettings()
+        case "timer": return timer(arguments)
+        case "run": return try runFile(arguments)
         default:
             throw Diagnostic("command '\(call.name)' is not implemented", at: call.nameRange)
         }
@@ -252,3 +269,6 @@ public struct Interpreter {
         }
     }
 }
+
+/// A failure whose message was already printed (by a script that `run` ran).
+struct AlreadyReported: Error {}

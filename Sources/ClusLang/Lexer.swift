@@ -59,7 +59,7 @@ public struct Lexer {
             return try string(quote: c)
         case UInt8(ascii: "$"):
             position += 1
-            while let d = peek(), isWordByte(d), d != UInt8(ascii: ".") || peek(1) != UInt8(ascii: ".") { position += 1 }
+            while let d = peek(), isIdentifierByte(d) { position += 1 }
             let name = String(decoding: bytes[start + 1 ..< position], as: UTF8.self)
             if name.isEmpty { throw .error(Diagnostic("expected a variable name after '$'", at: SourceRange(start, position))) }
             return Token(.variable(name), SourceRange(start, position))
@@ -157,10 +157,30 @@ public struct Lexer {
         let start = position
         position += 1
         var out: [UInt8] = []
+        var parts: [StringPart] = []
         while true {
             guard let c = peek() else { throw .incomplete }
             position += 1
             if c == quote { break }
+            // "$name" and "${name}" substitute in double quotes; '$name' stays literal
+            if c == UInt8(ascii: "$"), quote == UInt8(ascii: "\""), let d = peek(), isIdentifierByte(d) || d == UInt8(ascii: "{") {
+                let variableStart = position - 1
+                let braced = d == UInt8(ascii: "{")
+                if braced { position += 1 }
+                let nameStart = position
+                while let e = peek(), isIdentifierByte(e) { position += 1 }
+                let name = String(decoding: bytes[nameStart ..< position], as: UTF8.self)
+                if braced {
+                    guard peek() == UInt8(ascii: "}"), !name.isEmpty else {
+                        throw .error(Diagnostic("expected a name and '}' after '${'", at: SourceRange(variableStart, position)))
+                    }
+                    position += 1
+                }
+                parts.append(.text(String(decoding: out, as: UTF8.self)))
+                out = []
+                parts.append(.variable(name, SourceRange(variableStart, position)))
+                continue
+            }
             if c != UInt8(ascii: "\\") { out.append(c); continue }
             guard let e = peek() else { throw .incomplete }
             let escapeStart = position - 1
@@ -191,7 +211,10 @@ public struct Lexer {
                 throw .error(Diagnostic("unknown escape '\\\(Character(Unicode.Scalar(e)))' (known: \\n \\t \\r \\\\ \\\" \\' \\$ \\u{...})", at: SourceRange(escapeStart, position)))
             }
         }
-        return Token(.string(String(decoding: out, as: UTF8.self)), SourceRange(start, position))
+        let text = String(decoding: out, as: UTF8.self)
+        if parts.isEmpty { return Token(.string(text), SourceRange(start, position)) }
+        parts.append(.text(text))
+        return Token(.template(parts.filter { $0 != .text("") }), SourceRange(start, position))
     }
 }
 
@@ -200,6 +223,10 @@ private func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(
 private func isWordStart(_ c: UInt8) -> Bool {
     (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
         || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "/") || c == UInt8(ascii: "~") || c >= 0x80
+}
+
+private func isIdentifierByte(_ c: UInt8) -> Bool {
+    isDigit(c) || c == UInt8(ascii: "_") || (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
 }
 
 private func isWordByte(_ c: UInt8) -> Bool {

@@ -146,6 +146,7 @@ public struct Parser {
         case .integer(let v): return ValueNode(kind: .integer(v), range: token.range)
         case .float(let v): return ValueNode(kind: .float(v), range: token.range)
         case .string(let v): return ValueNode(kind: .string(v), range: token.range)
+        case .template(let parts): return ValueNode(kind: .template(parts), range: token.range)
         case .word(let v): return ValueNode(kind: .word(v), range: token.range)
         case .range(let a, let b): return ValueNode(kind: .range(a, b), range: token.range)
         case .variable(let v): return ValueNode(kind: .variable(v), range: token.range)

@@ -13,6 +13,10 @@ public struct Settings: Sendable {
     /// Go on after an error in a script.
     public var keepGoing = false
     public var color = false
+    /// Print each command's wall time after its output.
+    public var timer = false
+    /// Truth values `distribution` shows per cluster when `top=` is not given.
+    public var top = 3
 
     public init() {}
 }
@@ -33,6 +37,8 @@ public final class Session {
     public var scriptArguments: [String] = []
     /// The last result of each command, and `last`, for `assert`.
     var lastResults: [String: JSONValue] = [:]
+    /// Depth of nested `run FILE`, to stop a script that runs itself.
+    var includeDepth = 0
     /// Set by Ctrl-C; long computations check it.
     public let cancellation: Cancellation
 

@@ -6,6 +6,7 @@ public struct Token: Sendable, Equatable {
         case integer(Int)
         case float(Double)
         case string(String)          // quoted, escapes resolved
+        case template([StringPart])  // a double-quoted string with $variables
         case range(Int, Int)         // 2..20
         case variable(String)        // $name or $1
         case equals                  // =
@@ -22,4 +23,10 @@ public struct Token: Sendable, Equatable {
         self.kind = kind
         self.range = range
     }
+}
+
+/// A piece of a double-quoted string: text, or a `$name` to substitute.
+public enum StringPart: Sendable, Equatable {
+    case text(String)
+    case variable(String, SourceRange)
 }

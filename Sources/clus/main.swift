@@ -17,7 +17,7 @@ do {
 Interrupt.install()
 let session = Session(settings: options.settings, cancellation: Interrupt.flag)
 session.scriptArguments = options.scriptArguments
-let output = TerminalOutput(renderer: Renderer(format: options.format, color: options.useColor), quiet: options.quiet)
+let output = TerminalOutput(settings: { session.settings })
 let shell = Shell(session: session, output: output)
 let status: Shell.ExitStatus
 switch options.input {

@@ -29,6 +29,14 @@ import Testing
         #expect(try kinds("'single \"quoted\"'") == [.string("single \"quoted\""), .end])
     }
 
+    @Test func doubleQuotedStringsSubstituteVariables() throws {
+        #expect(try kinds(#""k=$k, ${k}th, \$k""#) == [
+            .template([.text("k="), .variable("k", SourceRange(3, 5)), .text(", "), .variable("k", SourceRange(7, 11)), .text("th, $k")]), .end,
+        ])
+        #expect(try kinds("'$k'") == [.string("$k"), .end])
+        #expect(try kinds("$a,$b") == [.variable("a"), .comma, .variable("b"), .end])
+    }
+
     @Test func comparisons() throws {
         #expect(try kinds("assert metrics.silhouette >= 0.2") == [.word("assert"), .word("metrics.silhouette"), .comparison(">="), .float(0.2), .end])
     }

@@ -1,0 +1,87 @@
+import ClusCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Interpreter {
+    func set(_ arguments: BoundArguments) throws -> CommandResult {
+        guard !arguments.call.arguments.isEmpty else {
+            throw Diagnostic("set needs KEY=VALUE", at: arguments.call.nameRange, hint: "usage: \(arguments.spec.usage)")
+        }
+        var settings = session.settings
+        if let format = arguments.text("format").flatMap(OutputFormat.init(rawValue:)) { settings.format = format }
+        if let seed = try arguments.integer("seed", atLeast: 0) { settings.seed = UInt64(seed) }
+        if let threads = try arguments.integer("threads", atLeast: 1) { settings.threads = threads }
+        if let top = try arguments.integer("top", atLeast: 0) { settings.top = top }
+        if let color = arguments.flag("color") { settings.color = color }
+        if let echo = arguments.flag("echo") { settings.echo = echo }
+        if let timer = arguments.flag("timer") { settings.timer = timer }
+        session.settings = settings
+        var result = showSettings(command: "set")
+        let changed = arguments.call.arguments.compactMap { argument in argument.name.map { "\($0)=\(arguments.text($0) ?? "")" } }
+        result.blocks = [.text(changed.joined(separator: " "))]
+        return result
+    }
+
+    func showSettings(command: String = "show") -> CommandResult {
+        let s = session.settings
+        let rows: [(String, JSONValue)] = [
+            ("format", .string(s.format.rawValue)), ("seed", .int(Int(s.seed))), ("threads", .int(s.threads)),
+            ("color", .bool(s.color)), ("echo", .bool(s.echo)), ("timer", .bool(s.timer)), ("top", .int(s.top)),
+            ("keep_going", .bool(s.keepGoing)), ("quiet", .bool(s.quiet)),
+        ]
+        let table = TextTable(columns: [.init("setting"), .init("value")], rows: rows.map { [$0.0, display($0.1)] })
+        return CommandResult(command: command, values: rows.map { JSONMember($0.0, $0.1) }, blocks: [.table(table)],
+                             isStatus: command == "set")
+    }
+
+    private func display(_ value: JSONValue) -> String {
+        switch value {
+        case .bool(let b): b ? "on" : "off"
+        case .string(let s): s
+        default: value.serialized
+        }
+    }
+
+    func timer(_ arguments: BoundArguments) -> CommandResult {
+        let on = arguments.text(at: 0) == "on" || arguments.text(at: 0) == "true"
+        session.settings.timer = on
+        return CommandResult(command: "timer", values: [JSONMember("timer", .bool(on))],
+                             blocks: [.text("timer \(on ? "on" : "off")")], isStatus: true)
+    }
+
+    /// Runs another script in this session; its errors point into that file.
+    func runFile(_ arguments: BoundArguments) throws -> CommandResult {
+        guard let path = arguments.text(at: 0) else { throw Diagnostic("run needs a path") }
+        guard session.includeDepth < 16 else {
+            throw Diagnostic("run is nested more than 16 deep (does a script run itself?)", at: arguments.positionals.first?.range)
+        }
+        guard let text = readTextFile(path) else {
+            throw Diagnostic("cannot read script '\(path)'", at: arguments.positionals.first?.range)
+        }
+        session.includeDepth += 1
+        defer { session.includeDepth -= 1 }
+        let outcome = run(SourceFile(name: path, text: text))
+        switch outcome {
+        case .completed, .quit: break
+        case .interrupted: throw Cancelled()
+        case .failed: throw AlreadyReported()
+        }
+        return CommandResult(command: "run", values: [JSONMember("path", .string(path))], blocks: [], isStatus: true)
+    }
+}
+
+/// A whole UTF-8 text file, or nil when it cannot be read.
+func readTextFile(_ path: String) -> String? {
+    guard let file = fopen(path, "rb") else { return nil }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, file)
+        if n > 0 { bytes.append(contentsOf: buffer[0 ..< n]) }
+        if n < buffer.count { break }
+    }
+    if ferror(file) != 0 { return nil }
+    return String(decoding: bytes, as: UTF8.self)
+}

@@ -20,12 +20,15 @@ extension Interpreter {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let result = try kMeans(
-            vectors.embeddings,
-            options: KMeansOptions(clusterCount: k, runs: runs, maxIterations: maxIterations, tolerance: tolerance, seed: seed),
-            parallelism: session.parallelism,
-            cancellation: session.cancellation
-        )
+        let result = try session.withProgress("k-means k=\(k)", unit: .iterations) { progress in
+            try kMeans(
+                vectors.embeddings,
+                options: KMeansOptions(clusterCount: k, runs: runs, maxIterations: maxIterations, tolerance: tolerance, seed: seed),
+                parallelism: session.parallelism,
+                cancellation: session.cancellation,
+                progress: progress
+            )
+        }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let details = ClusteringDetails(

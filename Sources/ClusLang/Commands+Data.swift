@@ -11,7 +11,9 @@ extension Interpreter {
         )
         let dataset: Dataset
         do {
-            dataset = try DatasetLoader.load(path: expandingTilde(path), options: options, cancellation: session.cancellation)
+            dataset = try session.withProgress("loading \(path)", unit: .bytes) { progress in
+                try DatasetLoader.load(path: expandingTilde(path), options: options, cancellation: session.cancellation, progress: progress)
+            }
         } catch let error as DataError {
             throw Diagnostic(error.description, at: arguments.positionals.first?.range)
         }

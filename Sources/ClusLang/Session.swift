@@ -39,6 +39,8 @@ public final class Session {
     var lastResults: [String: JSONValue] = [:]
     /// Depth of nested `run FILE`, to stop a script that runs itself.
     var includeDepth = 0
+    /// Draws progress of long commands; nil when not on a terminal.
+    public var progress: ProgressReporter?
     /// Set by Ctrl-C; long computations check it.
     public let cancellation: Cancellation
 

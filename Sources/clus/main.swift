@@ -17,6 +17,8 @@ do {
 Interrupt.install()
 let session = Session(settings: options.settings, cancellation: Interrupt.flag)
 session.scriptArguments = options.scriptArguments
+// bars only where a person watches: stderr on a terminal, table output
+if isatty(STDERR_FILENO) == 1, options.format == .table, !options.quiet { session.progress = TerminalProgress() }
 let output = TerminalOutput(settings: { session.settings })
 let shell = Shell(session: session, output: output)
 let status: Shell.ExitStatus

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Drives `clus` in a real pseudo-terminal through util-linux `script`, which
+/// makes the pty the child's controlling terminal: Ctrl-C typed as \u{3}
+/// reaches clus as SIGINT, exactly as from a keyboard.
+final class TerminalSession: @unchecked Sendable {
+    private let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private let lock = NSLock()
+    private var received = Data()
+
+    init(arguments: [String] = [], environment extra: [String: String] = [:]) throws {
+        let command = ([ClusProcess.binary.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qfec", command, "/dev/null"]
+        process.currentDirectoryURL = ClusProcess.root
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm"
+        environment["NO_COLOR"] = nil
+        for (k, v) in extra { environment[k] = v }
+        process.environment = environment
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.received.append(data)
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    /// Everything the terminal showed so far, with escape sequences removed.
+    var screen: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return TerminalSession.plain(String(decoding: received, as: UTF8.self))
+    }
+
+    /// The raw bytes shown so far, escape sequences included.
+    var raw: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    /// Types `keys` as a person would, then pauses a little.
+    func type(_ keys: String) {
+        send(keys)
+        Thread.sleep(forTimeInterval: 0.15)
+    }
+
+    /// Sends `keys` without pausing, for timing.
+    func send(_ keys: String) {
+        input.fileHandleForWriting.write(Data(keys.utf8))
+    }
+
+    /// Waits until `text` has been shown `count` times; false on timeout.
+    @discardableResult
+    func waitFor(_ text: String, count: Int = 1, timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if screen.components(separatedBy: text).count - 1 >= count { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
+    }
+
+    /// Waits for clus to exit and returns its status.
+    func waitForExit(timeout: Double = 10) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            process.terminate()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        output.fileHandleForReading.readabilityHandler = nil
+    }
+
+    /// Removes ANSI escape sequences and carriage returns.
+    static func plain(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[A-Za-z]", with: "", options: .regularExpression)
+            .replacingOccurrences(of: "\r", with: "")
+    }
+}

@@ -17,7 +17,8 @@ public enum ProgressUnit: Sendable {
 extension Session {
     /// Runs `body` with a progress callback for a task, clearing the bar after.
     func withProgress<T>(_ label: String, unit: ProgressUnit, _ body: (((Int, Int) -> Void)?) throws -> T) rethrows -> T {
-        guard let reporter = progress else { return try body(nil) }
+        // bars are for people reading tables, never beside json or csv
+        guard let reporter = progress, settings.format == .table else { return try body(nil) }
         var started = false
         defer { if started { reporter.finish() } }
         return try body { done, total in

@@ -1,4 +1,7 @@
 import ClusLang
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Tab completion from the command specs: command names, then the options of
 /// the command being typed, then known values (fields, aliases, datasets).
@@ -23,10 +26,35 @@ public final class Completion {
             let optionName = String((words.last ?? "").dropLast())
             return values(for: spec.option(optionName)?.kind).filter { $0.hasPrefix(word) }.sorted()
         }
+        if word.hasPrefix("\"") || word.hasPrefix("'"),
+           spec.positionals.first?.kind == .path, words.count == 1 || (words.count == 2 && !statement.hasSuffix(" ")) {
+            return paths(completing: word)
+        }
         let used = Set(words.compactMap { $0.split(separator: "=").first.map(String.init) })
         let options = spec.options.map { $0.name + "=" }.filter { !used.contains(String($0.dropLast())) }
         let positional = spec.positionals.first.map { values(for: $0.kind) } ?? []
         return (options + positional).filter { $0.hasPrefix(word) }.sorted()
+    }
+
+    /// Files and folders for a quoted path: `"Tests/Go` → `"Tests/Golden/`;
+    /// a file gets its closing quote.
+    func paths(completing word: String) -> [String] {
+        let quote = String(word.prefix(1))
+        let typed = String(word.dropFirst())
+        let slash = typed.lastIndex(of: "/")
+        let folder = slash.map { String(typed[...$0]) } ?? ""
+        let stem = slash.map { String(typed[typed.index(after: $0)...]) } ?? typed
+        guard let dir = opendir(folder.isEmpty ? "." : folder) else { return [] }
+        defer { closedir(dir) }
+        var found: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(stem), name != ".", name != "..", !name.hasPrefix(".") || stem.hasPrefix(".") else { continue }
+            var info = stat()
+            let isFolder = stat(folder + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            found.append(quote + folder + name + (isFolder ? "/" : quote))
+        }
+        return found.sorted()
     }
 
     private func values(for kind: CommandSpec.ValueKind?) -> [String] {

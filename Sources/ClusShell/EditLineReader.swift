@@ -27,7 +27,7 @@ public final class EditLineReader: LineReader {
             clus_rl_suppress_default_completion()
             guard !candidates.isEmpty else { return nil }
             // "truth=" wants its value next to it, not after a space
-            clus_rl_set_append_character(candidates.allSatisfy { $0.hasSuffix("=") } ? 0 : 32)
+            clus_rl_set_append_character(candidates.allSatisfy { $0.hasSuffix("=") || $0.hasSuffix("/") } ? 0 : 32)
             EditLineReader.pending = candidates
             return clus_rl_completion_matches(text) { _, state in
                 let list = EditLineReader.pending

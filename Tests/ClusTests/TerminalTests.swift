@@ -10,11 +10,13 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("clus-history-\(UUID().uuidString)").path
     }
 
-    @Test func completesCommandOptionAndFieldNames() throws {
+    @Test func completesPathsCommandsOptionsAndFieldNames() throws {
         let t = try TerminalSession(environment: ["CLUS_HISTORY": ""])
         #expect(t.waitFor("clus> "))
-        t.type(iris)
-        #expect(t.waitFor("loaded iris"))
+        // a quoted path completes folder by folder, then the file and its quote
+        for keys in ["load \"Tests/Gol\t", "da\t", "iri\t", "j\t"] { t.type(keys) }
+        t.type("\r")
+        #expect(t.waitFor("loaded iris"), "\(t.screen)")
         // "distr<TAB>" → "distribution ", "tr<TAB>" → "truth=", "spe<TAB>" → "species"
         t.type("distr\t")
         t.type("tr\t")

@@ -77,6 +77,51 @@ public enum Commands {
               metrics
               metrics truth=query
             """),
+        CommandSpec("silhouette", summary: "per-cluster and per-document silhouettes, and the silhouette plot",
+            positionals: [P("plot", .choice(["plot"]), "draw the silhouette plot")],
+            options: [
+                P("alias", .alias, "the clustering", default: "the current one"),
+                P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
+                P("by", .choice(["cluster", "sample"]), "one row per cluster, or the documents with the lowest silhouette", default: "cluster"),
+                P("n", .integer, "with by=sample: how many documents", default: "10"),
+            ],
+            details: """
+            s(i) = (b - a) / max(a, b), where a is the mean distance of document i to
+            its own cluster and b the mean distance to the nearest other cluster;
+            0 in a singleton cluster. Per cluster: size, mean, min, max and the
+            share of documents with a negative silhouette (closer to another
+            cluster). The plot shows each cluster's documents sorted, best first,
+            with the overall mean as a dotted line.
+              silhouette plot
+              silhouette by=sample n=20
+            """),
+        CommandSpec("sweep", summary: "cluster for each k and tabulate the indices, marking the best k",
+            options: [
+                P("k", .range, "the values of k", default: "2..10"),
+                P("field", .vectorField, "vector field to cluster", default: "the current one"),
+                P("truth", .field, "ground-truth field: adds ARI and NMI"),
+                P("seed", .integer, "random seed", default: "the session's seed"),
+                P("n_init", .integer, "k-means runs per k", default: "1"),
+                P("keep", .flag, "store each k's labels as kmeans_<k>", default: "on"),
+            ],
+            details: """
+            One k-means clustering per k, then inertia, silhouette (exact),
+            Calinski-Harabasz, Davies-Bouldin and, with truth, ARI and NMI. A '*'
+            marks the best k by each index; '← elbow' the knee of the inertia
+            curve. Ctrl-C stops the sweep and keeps the rows done.
+              sweep k=2..15 truth=query
+            """),
+        CommandSpec("compare", summary: "how far two clusterings agree: ARI, NMI, AMI and their matched contingency table",
+            positionals: [
+                P("a", .alias, "the first clustering", required: true),
+                P("b", .alias, "the second clustering", required: true),
+            ],
+            details: """
+            The table pairs each cluster of A with the cluster of B that shares
+            the most documents (one to one, Hungarian method), so agreement reads
+            along the diagonal. The aliases may belong to different vector fields.
+              compare kmeans_10 kmeans_12
+            """),
         CommandSpec("set", summary: "change session settings",
             options: [
                 P("format", .choice(OutputFormat.allCases.map(\.rawValue)), "output format"),

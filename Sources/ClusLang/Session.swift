@@ -15,6 +15,8 @@ public struct Settings: Sendable {
     public var color = false
     /// Print each command's wall time after its output.
     public var timer = false
+    /// Columns the terminal has, for plots.
+    public var width = 80
     /// Truth values `distribution` shows per cluster when `top=` is not given.
     public var top = 3
 

@@ -17,6 +17,7 @@ do {
 Interrupt.install()
 let session = Session(settings: options.settings, cancellation: Interrupt.flag)
 session.scriptArguments = options.scriptArguments
+session.settings.width = terminalWidth()
 // bars only where a person watches: stderr on a terminal, table output
 if isatty(STDERR_FILENO) == 1, options.format == .table, !options.quiet { session.progress = TerminalProgress() }
 let output = TerminalOutput(settings: { session.settings })
@@ -32,3 +33,11 @@ case .unreadable(let message):
     status = .usage
 }
 exit(status.rawValue)
+
+/// Columns of the terminal on stdout, $COLUMNS, or 80.
+func terminalWidth() -> Int {
+    var size = winsize()
+    if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 { return columns }
+    return 80
+}

@@ -33,6 +33,7 @@ struct ClusProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment["CLUS_HISTORY"] = ""
+        environment["COLUMNS"] = "80"
         for (k, v) in extra { environment[k] = v }
         process.environment = environment
         let input = Pipe(), output = Pipe(), error = Pipe()

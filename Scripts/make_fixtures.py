@@ -211,6 +211,7 @@ def scores(x64, labels, truth, k, alias, missing_truth):
         "k": k,
         "missing_truth": missing_truth,
         "silhouette": metrics.silhouette_score(x64, labels),
+        "silhouette_by_metric": {m: metrics.silhouette_score(x64, labels, metric=m) for m in SILHOUETTE_METRICS},
         "calinski_harabasz": metrics.calinski_harabasz_score(x64, labels),
         "davies_bouldin": metrics.davies_bouldin_score(x64, labels),
     }

@@ -331,3 +331,141 @@ private func lanesSum(_ v: Lanes) -> Float {
     let two = four.lowHalf + four.highHalf
     return two[0] + two[1]
 }
+
+/// Silhouette coefficients of the documents at `points` only, each exact
+/// against all n documents (as `silhouetteSamples` would give them).
+///
+/// Throws as `silhouetteSamples`; `Cancelled` is checked per group of points.
+/// - Complexity: O(m·n·d) time for m points, spread over `parallelism`; O(n·d + m·k) memory.
+public func silhouetteSamples(
+    _ x: Embeddings, labels: [Int], of points: [Int], metric: DistanceMetric = .euclidean,
+    parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil
+) throws -> [Double] {
+    #if DEBUG
+    let simd = false
+    #else
+    let simd = true
+    #endif
+    try cancellation?.check()
+    let compact = try CompactLabels.validated(x, labels, measure: "silhouette")
+    precondition(points.allSatisfy { $0 >= 0 && $0 < x.count }, "point outside the documents")
+    if points.isEmpty { return [] }
+    switch metric {
+    case .euclidean: return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, simd)
+    case .sqeuclidean: return try pointSilhouettes(x, compact, points, SquaredEuclideanKernel.self, parallelism, cancellation, simd)
+    case .manhattan: return try pointSilhouettes(x, compact, points, ManhattanKernel.self, parallelism, cancellation, simd)
+    case .cosine: return try pointSilhouettes(x, compact, points, CosineKernel.self, parallelism, cancellation, simd)
+    }
+}
+
+/// Points per task of `pointSilhouettes`: their rows (64 × 2 KiB at d = 512)
+/// and a column block stay in L2 while the block's quads stream past them.
+private let pointGroup = 64
+
+private func pointSilhouettes<K: PairKernel>(
+    _ x: Embeddings, _ labels: CompactLabels, _ points: [Int], _: K.Type,
+    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ simd: Bool
+) throws -> [Double] {
+    let n = x.count, k = labels.clusterCount, m = points.count
+    let packed = PackedRows(x, order: Array(0 ..< n), normalise: K.normalisesRows)
+    let chunks = packed.chunks
+    let zeroRows = packed.zeroRows
+    var sums = [Double](repeating: 0, count: m * k)
+    let groups = (m + pointGroup - 1) / pointGroup
+    sums.withUnsafeMutableBufferPointer { sumsBuffer in
+        packed.vectors.withUnsafeBufferPointer { data in
+            labels.index.withUnsafeBufferPointer { clusterOf in
+                guard let base = data.baseAddress, let sums = sumsBuffer.baseAddress, let owner = clusterOf.baseAddress else { return }
+                let shared = UncheckedBox((base, sums, owner))
+                parallelism.forEach(chunks: groups) { g in
+                    if cancellation?.isCancelled == true { return }
+                    let (data, sums, clusterOf) = shared.value
+                    let lo = g * pointGroup, hi = min(m, lo + pointGroup)
+                    let line = UnsafeMutablePointer<Float>.allocate(capacity: 2 * 4)
+                    defer { line.deallocate() }
+                    var column = 0
+                    while column < n {
+                        let columnEnd = min(n, column + blockRows)
+                        var t = lo
+                        while t < hi {
+                            // Pairs of points; an odd last point pairs with itself.
+                            let p0 = points[t], p1 = t + 1 < hi ? points[t + 1] : p0
+                            let s0 = sums + t * k, s1 = t + 1 < hi ? sums + (t + 1) * k : nil
+                            var j = column
+                            while j < columnEnd {
+                                let width = min(4, columnEnd - j)
+                                pairDistances(K.self, data, chunks, p0, p1, j, simd, line)
+                                for q in 0 ..< width {
+                                    let c = clusterOf[j + q]
+                                    var d0 = Double(line[q]), d1 = Double(line[4 + q])
+                                    if K.normalisesRows {
+                                        if zeroRows[p0] || zeroRows[j + q] { d0 = 1 }
+                                        if zeroRows[p1] || zeroRows[j + q] { d1 = 1 }
+                                    }
+                                    if j + q == p0 { d0 = 0 }
+                                    if j + q == p1 { d1 = 0 }
+                                    s0[c] += d0
+                                    s1?[c] += d1
+                                }
+                                j += 4
+                            }
+                            t += 2
+                        }
+                        column = columnEnd
+                    }
+                }
+            }
+        }
+    }
+    try cancellation?.check()
+    var result = [Double](repeating: 0, count: m)
+    for t in 0 ..< m {
+        let c = labels.index[points[t]], size = labels.sizes[c]
+        if size == 1 { continue }
+        let a = sums[t * k + c] / Double(size - 1)
+        var b = Double.infinity
+        for other in 0 ..< k where other != c {
+            b = min(b, sums[t * k + other] / Double(labels.sizes[other]))
+        }
+        let mx = max(a, b)
+        result[t] = mx > 0 ? (b - a) / mx : 0
+    }
+    return result
+}
+
+/// Distances of packed rows p0 and p1 to rows j..<j+4 into out[0..<4] and
+/// out[4..<8] (rows past n are zero padding; callers ignore them).
+@inline(__always)
+private func pairDistances<K: PairKernel>(
+    _: K.Type, _ data: UnsafePointer<Lanes>, _ m: Int, _ p0: Int, _ p1: Int, _ j: Int,
+    _ simd: Bool, _ out: UnsafeMutablePointer<Float>
+) {
+    if !simd {
+        let f = UnsafeRawPointer(data).assumingMemoryBound(to: Float.self)
+        let w = m * Lanes.scalarCount
+        for (r, p) in [p0, p1].enumerated() {
+            let xr = f + p * w
+            for q in 0 ..< 4 {
+                let y = f + (j + q) * w
+                var s: Float = 0
+                for t in 0 ..< w { K.step(&s, xr[t], y[t]) }
+                out[r * 4 + q] = K.finish(s)
+            }
+        }
+        return
+    }
+    let x0 = data + p0 * m, x1 = data + p1 * m
+    let y0 = data + j * m, y1 = y0 + m, y2 = y1 + m, y3 = y2 + m
+    var a00 = Lanes(), a01 = Lanes(), a02 = Lanes(), a03 = Lanes()
+    var a10 = Lanes(), a11 = Lanes(), a12 = Lanes(), a13 = Lanes()
+    for v in 0 ..< m {
+        let q0 = y0[v], q1 = y1[v], q2 = y2[v], q3 = y3[v]
+        let u0 = x0[v], u1 = x1[v]
+        K.step(&a00, u0, q0); K.step(&a01, u0, q1); K.step(&a02, u0, q2); K.step(&a03, u0, q3)
+        K.step(&a10, u1, q0); K.step(&a11, u1, q1); K.step(&a12, u1, q2); K.step(&a13, u1, q3)
+    }
+    out[0] = K.finish(lanesSum(a00)); out[1] = K.finish(lanesSum(a01))
+    out[2] = K.finish(lanesSum(a02)); out[3] = K.finish(lanesSum(a03))
+    out[4] = K.finish(lanesSum(a10)); out[5] = K.finish(lanesSum(a11))
+    out[6] = K.finish(lanesSum(a12)); out[7] = K.finish(lanesSum(a13))
+}

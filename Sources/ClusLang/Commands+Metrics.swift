@@ -11,22 +11,40 @@ extension Interpreter {
         if vectors.missingCount > 0 {
             throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); the internal indices need every document's vector")
         }
-        // Internal indices: the documents with a label for the alias.
-        let scoredRows = c.labels.indices.filter { c.labels[$0] >= 0 }
+        let metric = arguments.text("metric").flatMap(DistanceMetric.init(rawValue:)) ?? .euclidean
+        let noise = try noiseCode(arguments, c)
+        // Scored documents: those with a label for the alias, outside the noise label.
+        let scoredRows = c.labels.indices.filter { c.labels[$0] >= 0 && c.labels[$0] != noise.code }
         let unlabelled = c.labels.count { $0 < 0 }
         let labels = scoredRows.map { c.labels[$0] }
         let x = scoredRows.count == d.count ? vectors.embeddings : vectors.embeddings.rows(scoredRows)
         let k = Set(labels).count
         guard k >= 2, k <= labels.count - 1 else {
-            throw Diagnostic("the metrics need 2 to n-1 clusters; \(c.alias) has \(k) cluster\(k == 1 ? "" : "s") for \(Format.count(labels.count)) documents")
+            throw Diagnostic("the metrics need 2 to n-1 clusters; \(c.alias) has \(k) cluster\(k == 1 ? "" : "s") for \(Format.count(labels.count)) documents"
+                             + (noise.name != nil ? " outside the noise label" : ""))
         }
-        let silhouette = try silhouetteScore(x, labels: labels, parallelism: session.parallelism, cancellation: session.cancellation)
+        let sampleSize = try arguments.integer("sample", atLeast: 2)
+        if arguments.has("seed"), sampleSize == nil {
+            throw Diagnostic("seed= draws the sample of sample=N; give sample=N too", at: arguments.range(of: "seed"))
+        }
+        var estimate: SilhouetteEstimate? = nil
+        let silhouette: Double
+        if let sampleSize, sampleSize < labels.count {
+            let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
+            var rng = SeededGenerator(seed: seed)
+            let e = try sampledSilhouette(x, labels: labels, sampleSize: sampleSize, metric: metric, using: &rng,
+                                          parallelism: session.parallelism, cancellation: session.cancellation)
+            estimate = e
+            silhouette = e.value
+        } else {
+            silhouette = try silhouetteScore(x, labels: labels, metric: metric, parallelism: session.parallelism, cancellation: session.cancellation)
+        }
         try session.cancellation.check()
         let ch = try calinskiHarabasz(x, labels: labels)
         let db = try daviesBouldin(x, labels: labels)
 
         var scores: [Score] = [
-            Score("silhouette", "Silhouette", silhouette, Reading.silhouette(silhouette)),
+            Score("silhouette", "Silhouette", silhouette, Reading.silhouette(silhouette), estimate: estimate),
             Score("calinski_harabasz", "Calinski-Harabasz", ch, Reading.calinskiHarabasz),
             Score("davies_bouldin", "Davies-Bouldin", db, Reading.daviesBouldin(db)),
         ]
@@ -38,7 +56,7 @@ extension Interpreter {
             var truthCodes: [Int] = []
             var predicted: [Int] = []
             var missing = 0
-            for i in c.labels.indices where c.labels[i] >= 0 {
+            for i in scoredRows {
                 let code = truth.codes[i]
                 if code < 0 { missing += 1; continue }
                 truthCodes.append(code)
@@ -73,13 +91,30 @@ extension Interpreter {
 
         var table = TextTable(columns: [.init("index"), .init("value", .right), .init("reading")])
         for score in scores where score.value != nil {
+            if let e = score.estimate {
+                // silhouette 0.271 ± 0.004 (95% CI, 2,000 of 50,000 sampled)
+                table.rows.append([score.name, Format.fixed(e.value, 3) + " ± " + Format.fixed(e.halfWidth, 3),
+                                   "(95% CI, \(Format.count(e.sampled)) of \(Format.count(e.population)) sampled) " + score.reading])
+                continue
+            }
             table.rows.append([score.name, Format.score(score.value), score.reading])
         }
-        var footer = "\(c.alias) on \(c.vectorField): \(k) clusters, \(Format.count(labels.count)) documents, euclidean, exact silhouette"
+        var footer = "\(c.alias) on \(c.vectorField): \(k) clusters, \(Format.count(labels.count)) documents, \(metric.rawValue), \(estimate == nil ? "exact" : "sampled") silhouette"
         if let truthField { footer += "; truth: \(truthField.name)" }
         table.footer.append(footer)
         if let missingTruth, missingTruth > 0, let truthField {
             table.footer.append("\(Format.count(missingTruth)) documents without \(truthField.name) are left out of the external indices")
+        }
+        if let name = noise.name, noise.code >= 0 {
+            table.footer.append("\(Format.count(noise.count)) documents under the noise label \(name) are left out of all indices")
+        } else if let name = noise.name {
+            table.footer.append("no cluster of \(c.alias) is named \(name): no documents are left out as noise")
+        }
+        if noise.code < 0, let suspect = c.clusterNames.first(where: looksLikeNoise) {
+            table.footer.append("note: cluster \(suspect) looks like a noise label (e.g. HDBSCAN's outliers) and is scored as a cluster; noise=\(suspect) leaves it out")
+        }
+        if let sampleSize, estimate == nil {
+            table.footer.append("sample=\(sampleSize) covers all \(Format.count(labels.count)) documents: the silhouette is exact")
         }
         if unlabelled > 0 { table.footer.append("\(Format.count(unlabelled)) documents without a label for \(c.alias) are left out") }
 
@@ -90,18 +125,40 @@ extension Interpreter {
             JSONMember("truth", .text(truthField?.name)),
             JSONMember("n", .int(labels.count)),
             JSONMember("k", .int(k)),
-            JSONMember("metric", .string("euclidean")),
+            JSONMember("metric", .string(metric.rawValue)),
         ]
         values += scores.map { JSONMember($0.key, .number($0.value)) }
         values += [
+            JSONMember("silhouette_ci_low", .number(estimate?.low)),
+            JSONMember("silhouette_ci_high", .number(estimate?.high)),
+            JSONMember("sample", estimate.map { .int($0.sampled) } ?? .null),
+        ]
+        values += [
             JSONMember("missing_truth", missingTruth.map(JSONValue.int) ?? .int(0)),
-            JSONMember("noise", .null),
+            JSONMember("noise", noise.name == nil ? .null : .int(noise.count)),
             JSONMember("unlabelled", .int(unlabelled)),
         ]
         let records = TextTable(columns: [.init("index"), .init("value")],
                                 rows: scores.compactMap { score in score.value.map { [score.key, String($0)] } })
         return CommandResult(command: "metrics", values: values, blocks: [.table(table)], records: records)
     }
+
+    /// The cluster code of `noise=`, with its name and document count; code
+    /// -2 (no document's) when no noise label is given or no cluster has it.
+    private func noiseCode(_ arguments: BoundArguments, _ c: Clustering) throws(Diagnostic) -> (code: Int, name: String?, count: Int) {
+        guard let name = arguments.text("noise") else { return (-2, nil, 0) }
+        // noise=-1 also finds the Relevance AI spelling cluster_-1.
+        guard let code = c.clusterNames.firstIndex(of: name) ?? c.clusterNames.firstIndex(of: "cluster_" + name) else {
+            return (-2, name, 0)
+        }
+        return (code, name, c.labels.count { $0 == code })
+    }
+}
+
+/// Cluster names that tools use for outliers: -1 (HDBSCAN, DBSCAN), noise.
+private func looksLikeNoise(_ name: String) -> Bool {
+    let lower = name.lowercased()
+    return lower == "-1" || lower.hasSuffix("_-1") || lower == "noise" || lower == "outlier" || lower == "outliers"
 }
 
 /// One index in the metrics table and json output.
@@ -110,7 +167,10 @@ private struct Score {
     let name: String
     let value: Double?
     let reading: String
-    init(_ key: String, _ name: String, _ value: Double?, _ reading: String) {
+    /// Set when the value is a sampled estimate.
+    let estimate: SilhouetteEstimate?
+    init(_ key: String, _ name: String, _ value: Double?, _ reading: String, estimate: SilhouetteEstimate? = nil) {
+        self.estimate = estimate
         self.key = key
         self.name = name
         self.value = value

@@ -66,6 +66,10 @@ public enum Commands {
                 P("alias", .alias, "the clustering", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("truth", .field, "ground-truth field; adds the external indices"),
+                P("metric", .choice(["euclidean", "cosine", "manhattan", "sqeuclidean"]), "distance for the silhouette", default: "euclidean"),
+                P("sample", .integer, "estimate the silhouette from a stratified sample of about N documents, with a 95% CI"),
+                P("seed", .integer, "random seed of the sample", default: "the session's seed (0)"),
+                P("noise", .text, "cluster label of outliers (e.g. -1): left out of all indices and counted"),
             ],
             details: """
             Internal indices from the vectors and labels: Silhouette (-1..1, higher
@@ -73,9 +77,12 @@ public enum Commands {
             is better). With truth: ARI, Rand index, NMI, AMI, homogeneity,
             completeness, V-measure, Fowlkes-Mallows and purity. Values agree with
             scikit-learn. Documents without the truth field are left out of the
-            external indices and counted. The silhouette is exact.
+            external indices and counted. The silhouette is exact unless sample=N:
+            then each sampled document is scored exactly against all documents and
+            the mean comes with a 95% confidence interval.
               metrics
-              metrics truth=query
+              metrics truth=query metric=cosine
+              metrics sample=2000 seed=7 noise=-1
             """),
         CommandSpec("silhouette", summary: "per-cluster and per-document silhouettes, and the silhouette plot",
             positionals: [P("plot", .choice(["plot"]), "draw the silhouette plot")],

@@ -31,4 +31,22 @@ import Testing
             #expect(abs(value - reference) <= tolerance, "\(name) \(key): \(value) vs scikit-learn \(reference)")
         }
     }
+
+    /// `metrics metric=M` through the binary: scikit-learn's
+    /// `silhouette_score(metric=M)` on the same documents, json `"metric"` set.
+    @Test(arguments: ["iris", "blobs512"], ["euclidean", "cosine", "manhattan", "sqeuclidean"])
+    func silhouetteMetricMatchesScikitLearn(_ name: String, _ metric: String) throws {
+        let expectedData = try Data(contentsOf: ClusProcess.root.appendingPathComponent("Tests/Golden/data/\(name).expected.json"))
+        let expected = try #require(try JSONSerialization.jsonObject(with: expectedData) as? [String: Any])
+        let byMetric = try #require(expected["silhouette_by_metric"] as? [String: Double])
+        let reference = try #require(byMetric[metric])
+        let alias = try #require(expected["alias"] as? String)
+        let out = try ClusProcess.run(["--format", "json", "-c", "load \"Tests/Golden/data/\(name).jsonl\"; metrics alias=\(alias) metric=\(metric)"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let last = try #require(out.stdout.split(separator: "\n").last)
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(metrics["metric"] as? String == metric)
+        let value = try #require(metrics["silhouette"] as? Double)
+        #expect(abs(value - reference) <= 1e-6, "\(name) \(metric): \(value) vs scikit-learn \(reference)")
+    }
 }

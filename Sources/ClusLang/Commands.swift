@@ -129,6 +129,14 @@ public enum Commands {
             along the diagonal. The aliases may belong to different vector fields.
               compare kmeans_10 kmeans_12
             """),
+        CommandSpec("explain", summary: "what an index or method measures, with a worked example on eight points",
+            positionals: [P("topic", .choice(["silhouette", "ari", "rand", "nmi", "ami", "homogeneity", "completeness", "v_measure",
+                                             "fmi", "purity", "ch", "db", "kmeans", "spherical", "hdbscan"]), "the index or method", required: true)],
+            details: """
+            Every number in the example comes from the same code as 'metrics'.
+              explain silhouette
+              explain ari
+            """),
         CommandSpec("set", summary: "change session settings",
             options: [
                 P("format", .choice(OutputFormat.allCases.map(\.rawValue)), "output format"),

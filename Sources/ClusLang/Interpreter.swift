@@ -213,6 +213,7 @@ public struct Interpreter {
         case "help": return try help(arguments)
         case "compare": return try compare(arguments)
         case "sweep": return try sweep(arguments)
+        case "explain": return try explain(arguments)
         case "silhouette": return try silhouette(arguments)
         case "set": return try set(arguments)
         case "show": return showSettings()

@@ -14,16 +14,18 @@ import Testing
         let t = try TerminalSession(environment: ["CLUS_HISTORY": ""])
         #expect(t.waitFor("clus> "))
         // a quoted path completes folder by folder, then the file and its quote
-        for keys in ["load \"Tests/Gol\t", "da\t", "iri\t", "j\t"] { t.type(keys) }
+        for keys in ["load \"Scr\t", "da\t", "dig\t"] { t.type(keys) }
         t.type("\r")
-        #expect(t.waitFor("loaded iris"), "\(t.screen)")
-        // "distr<TAB>" → "distribution ", "tr<TAB>" → "truth=", "spe<TAB>" → "species"
+        #expect(t.waitFor("loaded digits"), "\(t.screen)")
+        t.type("cluster k=3\r")
+        #expect(t.waitFor("kmeans_3 on pixels"))
+        // "distr<TAB>" → "distribution ", "tr<TAB>" → "truth=", "dig<TAB>" → "digit"
         t.type("distr\t")
         t.type("tr\t")
-        t.type("spe\t")
+        t.type("dig\t")
         t.type("\r")
         #expect(t.waitFor("overall purity"), "\(t.screen)")
-        #expect(t.screen.contains("share of documents carrying their cluster's most frequent species"))
+        #expect(t.screen.contains("share of documents carrying their cluster's most frequent digit"))
         t.type("\u{4}")
         #expect(t.waitForExit() == 0)
     }

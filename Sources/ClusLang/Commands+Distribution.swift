@@ -2,10 +2,10 @@ import ClusCore
 import ClusData
 
 extension Interpreter {
-    func distribution(_ arguments: BoundArguments) throws -> CommandResult {
+    func distribution(_ arguments: BoundArguments, allTruthValues: Bool = false) throws -> CommandResult {
         let d = try session.currentDataset()
         let c = try clustering(in: d, arguments)
-        let top = try arguments.integer("top", atLeast: 0) ?? session.settings.top
+        let top = allTruthValues ? 0 : try arguments.integer("top", atLeast: 0) ?? session.settings.top
         let truthField = try truthColumn(in: d, arguments)
         let truth = truthField?.interned()
 

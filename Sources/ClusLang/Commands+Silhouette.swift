@@ -2,7 +2,8 @@ import ClusCore
 import ClusData
 
 extension Interpreter {
-    func silhouette(_ arguments: BoundArguments) throws -> CommandResult {
+    /// Every labelled document's silhouette for the alias the arguments name.
+    func documentSilhouettes(_ arguments: BoundArguments) throws -> (clustering: Clustering, rows: [Int], labels: [Int], samples: [Double]) {
         let d = try session.currentDataset()
         let c = try clustering(in: d, arguments)
         let vectors = try vectorColumn(in: d, named: c.vectorField, range: arguments.range(of: "field"))
@@ -17,6 +18,13 @@ extension Interpreter {
             throw Diagnostic("the silhouette needs 2 to n-1 clusters; \(c.alias) has \(k) for \(Format.count(labels.count)) documents")
         }
         let samples = try silhouetteSamples(x, labels: labels, parallelism: session.parallelism, cancellation: session.cancellation)
+        return (c, rows, labels, samples)
+    }
+
+    func silhouette(_ arguments: BoundArguments) throws -> CommandResult {
+        let d = try session.currentDataset()
+        let (c, rows, labels, samples) = try documentSilhouettes(arguments)
+        let k = Set(labels).count
         let mean = samples.reduce(0, +) / Double(samples.count)
 
         var byCluster = [[Double]](repeating: [], count: c.k)

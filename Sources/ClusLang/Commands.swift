@@ -129,6 +129,35 @@ public enum Commands {
             along the diagonal. The aliases may belong to different vector fields.
               compare kmeans_10 kmeans_12
             """),
+        CommandSpec("plot", summary: "draw a chart as an SVG file",
+            positionals: [
+                P("kind", .choice(["silhouette", "distribution", "sweep", "compare"]), "the chart", required: true),
+                P("path", .path, "the .svg file to write", keyword: "into", required: true),
+            ],
+            options: [
+                P("alias", .alias, "the clustering (silhouette, distribution)", default: "the current one"),
+                P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
+                P("truth", .field, "distribution: split each bar by this field"),
+            ],
+            details: """
+            silhouette and distribution draw the alias; sweep and compare draw the
+            last sweep or compare result. The file is written whole or not at all.
+              plot silhouette into "silhouette.svg"
+              plot distribution truth=query into "sizes.svg"
+            """),
+        CommandSpec("report", summary: "write one self-contained HTML page with the tables, metrics and charts",
+            positionals: [P("path", .path, "the .html file to write", keyword: "into", required: true)],
+            options: [
+                P("alias", .alias, "the clustering", default: "the current one"),
+                P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
+                P("truth", .field, "ground-truth field for the distribution and the external indices"),
+            ],
+            details: """
+            The dataset summary, the distribution, the metrics with their readings,
+            the silhouette plot, the distribution chart and, when run before, the
+            sweep and comparison charts; inline CSS and SVG, no network.
+              report truth=query into "report.html"
+            """),
         CommandSpec("explain", summary: "what an index or method measures, with a worked example on eight points",
             positionals: [P("topic", .choice(["silhouette", "ari", "rand", "nmi", "ami", "homogeneity", "completeness", "v_measure",
                                              "fmi", "purity", "ch", "db", "kmeans", "spherical", "hdbscan"]), "the index or method", required: true)],

@@ -214,6 +214,8 @@ public struct Interpreter {
         case "compare": return try compare(arguments)
         case "sweep": return try sweep(arguments)
         case "explain": return try explain(arguments)
+        case "plot": return try plot(arguments)
+        case "report": return try report(arguments)
         case "silhouette": return try silhouette(arguments)
         case "set": return try set(arguments)
         case "show": return showSettings()

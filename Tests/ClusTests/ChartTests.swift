@@ -1,0 +1,78 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// The SVG charts and the HTML report are well-formed XML (the report is
+/// written as XHTML-compatible HTML), hold what they promise, and are
+/// written whole.
+@Suite(.serialized) struct ChartTests {
+    final class Collector: NSObject, XMLParserDelegate {
+        var elements: [String: Int] = [:]
+        var text = ""
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            elements[name, default: 0] += 1
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+    }
+
+    func parse(_ path: String) throws -> Collector {
+        let parser = try #require(XMLParser(contentsOf: URL(fileURLWithPath: path)))
+        let collector = Collector()
+        parser.delegate = collector
+        #expect(parser.parse(), "\(path): \(parser.parserError.map { "\($0)" } ?? "")")
+        return collector
+    }
+
+    @Test func chartsAndReportAreWellFormed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clus-charts-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try ClusProcess.run(["-c", """
+            load "Tests/Golden/data/iris.jsonl"
+            sweep k=2..5 truth=species keep=off
+            cluster k=4 alias=k4
+            compare kmeans_3 k4
+            plot silhouette alias=kmeans_3 into "\(dir)/s.svg"
+            plot distribution alias=kmeans_3 truth=species into "\(dir)/d.svg"
+            plot sweep into "\(dir)/w.svg"
+            plot compare into "\(dir)/c.svg"
+            report alias=kmeans_3 truth=species into "\(dir)/r.html"
+            """])
+        #expect(out.status == 0, "\(out.stderr)")
+        let silhouette = try parse("\(dir)/s.svg")
+        #expect(silhouette.elements["svg"] == 1)
+        #expect(silhouette.elements["polygon"] == 3, "one band per cluster")
+        #expect(silhouette.text.contains("Silhouette of kmeans_3"))
+        let distribution = try parse("\(dir)/d.svg")
+        #expect(distribution.text.contains("setosa"))
+        let sweep = try parse("\(dir)/w.svg")
+        #expect(sweep.elements["polyline"] == 6, "inertia and five indices")
+        #expect(sweep.text.contains("elbow"))
+        let compare = try parse("\(dir)/c.svg")
+        #expect(compare.elements["rect"] == 1 + 3 * 4, "background and a 3×4 grid")
+        let report = try parse("\(dir)/r.html")
+        #expect(report.elements["svg"] == 4)
+        #expect(report.elements["table"] ?? 0 >= 3)
+        #expect(report.text.contains("Adjusted") || report.text.contains("ARI"))
+        // no network resources: the only addresses are the XML namespaces
+        let html = try String(contentsOfFile: "\(dir)/r.html", encoding: .utf8)
+        let addresses = html.components(separatedBy: "http").dropFirst().map { String($0.prefix(30)) }
+        #expect(addresses.allSatisfy { $0.hasPrefix("://www.w3.org/") }, "\(addresses)")
+    }
+
+    @Test func plotsNeedTheirInputAndAFolderThatExists() throws {
+        let out = try ClusProcess.run(["--keep-going", "-c", """
+            load "Tests/Golden/data/iris.jsonl"
+            plot sweep into "x.svg"
+            plot silhouette into "/no/such/folder/x.svg"
+            plot pie into "x.svg"
+            """])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("no sweep to plot yet"))
+        #expect(out.stderr.contains("/no/such/folder/x.svg"))
+        #expect(out.stderr.contains("unknown kind 'pie'"))
+        #expect(!FileManager.default.fileExists(atPath: ClusProcess.root.appendingPathComponent("x.svg").path))
+    }
+}

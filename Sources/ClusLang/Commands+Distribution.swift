@@ -3,6 +3,7 @@ import ClusData
 
 extension Interpreter {
     func distribution(_ arguments: BoundArguments, allTruthValues: Bool = false) throws -> CommandResult {
+        if arguments.text("by") == "truth" { return try distributionByTruth(arguments) }
         let d = try session.currentDataset()
         let c = try clustering(in: d, arguments)
         let top = allTruthValues ? 0 : try arguments.integer("top", atLeast: 0) ?? session.settings.top

@@ -52,7 +52,8 @@ public enum Commands {
                 P("alias", .alias, "the clustering", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("truth", .field, "ground-truth field: show its top values per cluster and the purity"),
-                P("top", .integer, "truth values shown per cluster", default: "3"),
+                P("top", .integer, "truth values shown per cluster (0: all)", default: "3"),
+                P("by", .choice(["cluster", "truth"]), "one row group per cluster, or per truth value", default: "cluster"),
             ],
             details: """
             Without truth: each cluster's size, share and a bar. With truth: each
@@ -60,6 +61,7 @@ public enum Commands {
             the share of its documents that carry its most frequent value.
               distribution
               distribution truth=query top=5
+              distribution truth=query by=truth
             """),
         CommandSpec("metrics", summary: "how good the clustering is: Silhouette, ARI and the other indices",
             options: [

@@ -114,6 +114,7 @@ private struct ColumnBuilder {
     var values: [FieldValue?] = []
     var firstScalarOffset: Int?
     var hasArrayText = false
+    var arrayDocs: Set<Int> = []
     var hasPlainString = false
 
     /// Number arrays: the documents that have one, their text and their numbers.
@@ -130,7 +131,7 @@ private struct ColumnBuilder {
         if values.count < doc { values.append(contentsOf: repeatElement(nil, count: doc - values.count)) }
         values.append(value)
         if value != .null && firstScalarOffset == nil { firstScalarOffset = offset }
-        if isArray { hasArrayText = true } else if case .string = value { hasPlainString = true }
+        if isArray { hasArrayText = true; arrayDocs.insert(doc) } else if case .string = value { hasPlainString = true }
     }
 
     mutating func setNumbers(_ row: [Float], range: Range<Int>, doc: Int) {
@@ -146,7 +147,7 @@ private struct ColumnBuilder {
         var values = self.values
         values.append(contentsOf: repeatElement(nil, count: count - values.count))
         if vectorDocs.isEmpty {
-            return .field(FieldColumn(name: name, values: values, typeDescription: typeDescription(values)))
+            return .field(FieldColumn(name: name, values: values, typeDescription: typeDescription(values), arrayDocuments: arrayDocs))
         }
         let problem: (Int, String)?
         if let ragged {
@@ -159,10 +160,12 @@ private struct ColumnBuilder {
             problem = nil
         }
         guard let (offset, reason) = problem else { return .vector(vectorColumn(count: count)) }
+        var arrays = arrayDocs
         for (doc, range) in zip(vectorDocs, vectorRanges) {
             values[doc] = .string(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self))
+            arrays.insert(doc)
         }
-        let column = FieldColumn(name: name, values: values, typeDescription: typeDescription(values, numberArrays: true))
+        let column = FieldColumn(name: name, values: values, typeDescription: typeDescription(values, numberArrays: true), arrayDocuments: arrays)
         return .notVector(column, offset: offset, reason: reason)
     }
 

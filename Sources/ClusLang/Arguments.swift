@@ -102,6 +102,9 @@ struct BoundArguments {
 
     func has(_ option: String) -> Bool { options[option] != nil }
 
+    /// An option's value as given.
+    func value(_ option: String) -> RuntimeValue? { options[option]?.value }
+
     /// An option's value as text (words, strings, numbers written as names).
     func text(_ option: String) -> String? { options[option]?.value.description }
 

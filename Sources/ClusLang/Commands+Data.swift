@@ -157,7 +157,7 @@ extension Interpreter {
         ], blocks: [.table(table)])
     }
 
-    private func expandingTilde(_ path: String) -> String {
+    func expandingTilde(_ path: String) -> String {
         guard path.hasPrefix("~/"), let home = getenvString("HOME") else { return path }
         return home + path.dropFirst()
     }

@@ -28,6 +28,22 @@ public enum Commands {
         CommandSpec("schema", summary: "fields with types, vector dimensions, missing counts and aliases"),
         CommandSpec("head", summary: "show the first documents",
             options: [P("n", .integer, "how many documents", default: "5")]),
+        CommandSpec("export", summary: "write the documents with their cluster labels to a file",
+            positionals: [P("path", .path, "the file to write", required: true)],
+            options: [
+                P("format", .choice(["jsonl", "csv"]), "file format (default: from the extension; csv for .csv, else jsonl)"),
+                P("aliases", .text, "the aliases to write, as [a, b] or \"a,b\"", default: "all"),
+                P("fields", .text, "the fields to write, as [a, b] or \"a,b\"; a name picks its nested fields too", default: "all"),
+            ],
+            details: """
+            Writes the current dataset's documents in their order with their labels
+            under _cluster_.FIELD.ALIAS (Relevance AI's layout); nested fields are
+            rebuilt from dotted names. Atomic: an existing file is replaced only by
+            a complete new one. Loading the file gives back the same documents.
+              export "labelled.jsonl"
+              export "labels.csv" aliases=[kmeans_10] fields=[_id, query]
+            Any command's result can be kept with into=: metrics truth=query into="m.json"
+            """),
         CommandSpec("cluster", summary: "cluster the documents and store the labels under an alias",
             options: [
                 P("k", .integer, "number of clusters", default: "8"),

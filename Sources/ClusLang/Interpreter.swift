@@ -82,12 +82,19 @@ public struct Interpreter {
                     _ = try bind(CommandCall(name: "quit", nameRange: call.nameRange, arguments: call.arguments))
                     return .quit
                 }
+                // into="FILE" on any command keeps its json result in a file.
+                let into = call.arguments.first { $0.name == "into" }
+                let target = try into.map { try resolve($0.value).description }
                 let clock = ContinuousClock()
                 let start = clock.now
-                let result = try execute(call)
+                let result = try execute(into == nil ? call : CommandCall(
+                    name: call.name, nameRange: call.nameRange, arguments: call.arguments.filter { $0.name != "into" }))
                 let elapsed = clock.now - start
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
                 record(result, elapsed: seconds)
+                if let target, let into, let json = session.lastResults["last"] {
+                    try writeResult(json, to: target, at: into.value.range)
+                }
                 output.emit(result, elapsed: seconds)
             case .assignment(let name, _, let value):
                 session.variables[name] = try resolve(value)
@@ -194,6 +201,7 @@ public struct Interpreter {
         case "aliases": return try aliases()
         case "distribution": return try distribution(arguments)
         case "metrics": return try metrics(arguments)
+        case "export": return try export(arguments)
         case "echo":
             let text = arguments.positionals.map(\.value.description).joined(separator: " ")
             return CommandResult(command: "echo", values: [JSONMember("text", .string(text))], blocks: [.text(text)])

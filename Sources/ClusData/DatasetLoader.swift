@@ -6,12 +6,21 @@ public enum DataFormat: String, Sendable, CaseIterable {
     case jsonl
     /// A JSON array of documents.
     case json
+    /// Comma-separated values with a header row.
+    case csv
+    /// A NumPy `.npy` array of shape (documents, dimension).
+    case npy
 
-    /// The format a file name implies: `.jsonl`/`.ndjson` → jsonl, `.json` → json.
+    /// The format a file name implies (a `.gz` ending aside): `.jsonl`/`.ndjson`
+    /// → jsonl, `.json` → json, `.csv` → csv, `.npy` → npy.
     public init?(path: String) {
+        var path = path
+        if DatasetLoader.pathExtension(path).lowercased() == "gz" { path.removeLast(3) }
         switch DatasetLoader.pathExtension(path).lowercased() {
         case "jsonl", "ndjson": self = .jsonl
         case "json": self = .json
+        case "csv": self = .csv
+        case "npy": self = .npy
         default: return nil
         }
     }
@@ -25,11 +34,15 @@ public struct LoadOptions: Sendable {
     public var vectorField: String?
     /// The format; default from the extension.
     public var format: DataFormat?
+    /// For `.npy`: a CSV file with a header and one row per vector, whose
+    /// columns become fields (and `_cluster_.FIELD.ALIAS` columns aliases).
+    public var labelsPath: String?
 
-    public init(name: String? = nil, vectorField: String? = nil, format: DataFormat? = nil) {
+    public init(name: String? = nil, vectorField: String? = nil, format: DataFormat? = nil, labelsPath: String? = nil) {
         self.name = name
         self.vectorField = vectorField
         self.format = format
+        self.labelsPath = labelsPath
     }
 }
 
@@ -53,13 +66,33 @@ public enum DatasetLoader {
         progress: ((_ bytesDone: Int, _ bytesTotal: Int) -> Void)? = nil
     ) throws -> Dataset {
         guard let format = options.format ?? DataFormat(path: path) else { throw DataError.unknownFormat(path) }
+        if options.labelsPath != nil && format != .npy {
+            throw DataError(path: path, message: "labels= goes with a .npy file; other formats carry their fields")
+        }
         let bytes = try FileBytes.read(path)
+        if format == .npy {
+            return try NPYReader.load(bytes, path: path, options: options)
+        }
         return try bytes.withUnsafeBufferPointer { text in
             var reader = DocumentReader()
+            var start = 0
+            // A UTF-8 byte order mark says nothing to JSON or CSV.
+            if text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF { start = 3 }
+            if format == .csv {
+                var notes: [String] = []
+                let vectorName = try CSVReader(path: path, text: text)
+                    .read(into: &reader.builder, start: start, vectorSpec: options.vectorField, notes: &notes)
+                progress?(text.count, text.count)
+                var dataset = try reader.builder.dataset(
+                    name: options.name ?? baseName(path), path: path,
+                    vectorField: vectorName ?? options.vectorField, text: text
+                )
+                dataset.notes = notes + dataset.notes
+                return dataset
+            }
+            // An empty (or blank) file has no documents, whatever its format.
+            if firstByte(text, from: start) == nil { throw DataError.noDocuments(path) }
             do {
-                var start = 0
-                // A UTF-8 byte order mark says nothing to JSON.
-                if text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF { start = 3 }
                 if format == .jsonl || (options.format == nil && firstByte(text, from: start) == UInt8(ascii: "{")) {
                     try readLines(text, from: start, into: &reader, cancellation: cancellation, progress: progress)
                 } else {
@@ -74,6 +107,20 @@ public enum DatasetLoader {
                 name: options.name ?? baseName(path), path: path,
                 vectorField: options.vectorField, text: text
             )
+        }
+    }
+
+    /// A labels file for `.npy`: a CSV whose columns are all fields (no vector).
+    static func loadLabels(path: String) throws -> Dataset {
+        let bytes = try FileBytes.read(path)
+        return try bytes.withUnsafeBufferPointer { text in
+            var builder = DatasetBuilder()
+            var notes: [String] = []
+            let start = text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            _ = try CSVReader(path: path, text: text).read(into: &builder, start: start, vectorSpec: nil, notes: &notes, pickVectors: false)
+            var dataset = try builder.dataset(name: baseName(path), path: path, vectorField: nil, text: text)
+            dataset.notes = notes + dataset.notes
+            return dataset
         }
     }
 
@@ -138,9 +185,10 @@ public enum DatasetLoader {
         return s.atEnd ? nil : s.byte
     }
 
-    /// `data/products.jsonl` → `products`.
+    /// `data/products.jsonl` → `products` (and `products.jsonl.gz` too).
     static func baseName(_ path: String) -> String {
-        let file = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        var file = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        if file.lowercased().hasSuffix(".gz") && file.count > 3 { file.removeLast(3) }
         guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
         return String(file[..<dot])
     }

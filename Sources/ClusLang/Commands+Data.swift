@@ -7,13 +7,15 @@ extension Interpreter {
         let options = LoadOptions(
             name: arguments.text(at: 1),
             vectorField: arguments.text("vector"),
-            format: arguments.text("format").flatMap(DataFormat.init(rawValue:))
+            format: arguments.text("format").flatMap(DataFormat.init(rawValue:)),
+            labelsPath: arguments.text("labels").map(expandingTilde)
         )
         let dataset: Dataset
         do {
             dataset = try DatasetLoader.load(path: expandingTilde(path), options: options, cancellation: session.cancellation)
         } catch let error as DataError {
-            throw Diagnostic(error.description, at: arguments.positionals.first?.range)
+            let range = options.labelsPath == error.path ? arguments.range(of: "labels") : arguments.positionals.first?.range
+            throw Diagnostic(error.description, at: range)
         }
         try session.add(dataset)
         var summary = "loaded \(dataset.name): \(Format.count(dataset.count)) documents"

@@ -1,4 +1,7 @@
 import ClusCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The file formats `DatasetLoader` reads.
 public enum DataFormat: String, Sendable, CaseIterable {
@@ -135,8 +138,8 @@ public enum DatasetLoader {
         var lineStart = start
         var lines = 0
         while lineStart < text.count {
-            var lineEnd = lineStart
-            while lineEnd < text.count && text[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            let lineEnd = memchr(text.baseAddress! + lineStart, 0x0A, text.count - lineStart)
+                .map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - text.baseAddress! } ?? text.count
             var s = JSONScanner(text: text, start: lineStart, end: lineEnd, regionName: "line")
             s.skipWhitespace()
             if !s.atEnd {

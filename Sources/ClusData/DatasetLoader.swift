@@ -68,6 +68,52 @@ public enum DatasetLoader {
         path: String, options: LoadOptions, cancellation: Cancellation? = nil,
         progress: ((_ bytesDone: Int, _ bytesTotal: Int) -> Void)? = nil
     ) throws -> Dataset {
+        var dataset = try read(path: path, options: options, cancellation: cancellation, progress: progress)
+        dataset.notes += awkwardCases(dataset)
+        return dataset
+    }
+
+    /// Notes on what loads but deserves a look: zero vectors (no direction
+    /// under cosine) and a repeated `_id`.
+    /// - Complexity: O(documents × dimension).
+    static func awkwardCases(_ d: Dataset) -> [String] {
+        var notes: [String] = []
+        for v in d.vectors {
+            var zeros = 0
+            let x = v.embeddings.values, dim = v.dimension
+            for row in 0 ..< d.count where v.present[row] {
+                var allZero = true
+                for j in row * dim ..< (row + 1) * dim where x[j] != 0 { allZero = false; break }
+                if allZero { zeros += 1 }
+            }
+            if zeros > 0 {
+                notes.append("\(v.name): \(zeros) zero vector\(zeros == 1 ? "" : "s"); under metric=cosine a zero vector is at distance 1 from every vector")
+            }
+        }
+        if let ids = d.field(named: "_id") {
+            var seen: [FieldValue: Int] = [:]
+            var repeated = 0
+            var first: (FieldValue, Int, Int)?
+            for (i, value) in ids.values.enumerated() {
+                guard let value, value != .null else { continue }
+                if let j = seen[value] {
+                    repeated += 1
+                    if first == nil { first = (value, j, i) }
+                } else {
+                    seen[value] = i
+                }
+            }
+            if let (value, j, i) = first {
+                notes.append("_id \(value.jsonText) is repeated (documents \(j + 1) and \(i + 1); \(repeated) repeats in all); the documents stay distinct")
+            }
+        }
+        return notes
+    }
+
+    private static func read(
+        path: String, options: LoadOptions, cancellation: Cancellation?,
+        progress: ((_ bytesDone: Int, _ bytesTotal: Int) -> Void)?
+    ) throws -> Dataset {
         guard let format = options.format ?? DataFormat(path: path) else { throw DataError.unknownFormat(path) }
         if options.labelsPath != nil && format != .npy {
             throw DataError(path: path, message: "labels= goes with a .npy file; other formats carry their fields")

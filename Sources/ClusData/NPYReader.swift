@@ -49,7 +49,9 @@ enum NPYReader {
             }
             dataset.fields = labels.fields
             dataset.clusterings = labels.clusterings
-            dataset.notes = labels.notes
+            dataset.notes = labels.notes + labels.vectors.map {
+                "\(labelsPath): column '\($0.name)' holds vectors; a labels file gives fields and aliases, so it was left out"
+            }
         }
         return dataset
     }

@@ -57,3 +57,31 @@ import Testing
         }
     }
 }
+
+/// The README's policy for awkward inputs.
+@Suite struct AwkwardInputTests {
+    @Test func zeroVectorsAreNoted() throws {
+        let d = try load("{\"v\": [0, 0]}\n{\"v\": [1, 0]}\n{\"v\": [0.0, -0.0]}\n")
+        #expect(d.notes == ["v: 2 zero vectors; under metric=cosine a zero vector is at distance 1 from every vector"])
+    }
+
+    @Test func repeatedIdsAreNotedAndKept() throws {
+        let d = try load("{\"_id\": \"a\", \"v\": [1]}\n{\"_id\": \"b\", \"v\": [2]}\n{\"_id\": \"a\", \"v\": [3]}\n{\"_id\": \"a\", \"v\": [4]}\n")
+        #expect(d.count == 4)
+        #expect(d.notes == [#"_id "a" is repeated (documents 1 and 3; 2 repeats in all); the documents stay distinct"#])
+    }
+
+    @Test func mixedIntAndStringLabelsStayApartAndSchemaSaysSo() throws {
+        let d = try load("{\"t\": 1}\n{\"t\": \"1\"}\n{\"t\": 1.0}\n{\"t\": 2}\n")
+        let t = try #require(d.field(named: "t"))
+        #expect(t.typeDescription == "float|string (mixed)")
+        #expect(t.interned() == InternedLabels(codes: [0, 2, 0, 1], names: ["1", "2", "1"]))
+    }
+
+    @Test func nullTruthIsMissing() throws {
+        let d = try load("{\"t\": \"a\"}\n{\"t\": null}\n{}\n{\"t\": \"b\"}\n")
+        let t = try #require(d.field(named: "t"))
+        #expect(t.interned().codes == [0, -1, -1, 1])
+        #expect(t.missingCount == 2)
+    }
+}

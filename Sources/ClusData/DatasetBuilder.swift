@@ -27,11 +27,16 @@ struct DatasetBuilder {
         columns[c].set(value, isArray: isArray, doc: count, offset: keyOffset)
     }
 
-    /// Records a number array of the current document; `range` is its JSON text.
-    mutating func setNumbers(_ numbers: [Float], range: Range<Int>, column c: Int, keyOffset: Int) throws(ScanError) {
+    /// Records a number array of the current document; `range` is its JSON
+    /// text; `longNumbers`: some number had more digits than Float32 keeps.
+    mutating func setNumbers(_ numbers: [Float], range: Range<Int>, column c: Int, keyOffset: Int, longNumbers: Bool = false) throws(ScanError) {
         try claim(column: c, keyOffset: keyOffset)
         columns[c].setNumbers(numbers, range: range, doc: count)
+        if longNumbers { columns[c].longNumbers = true }
     }
+
+    /// Whether column `c` has already shown a number longer than Float32 keeps.
+    func hasLongNumbers(_ c: Int) -> Bool { columns[c].longNumbers }
 
     /// Records a `_cluster_` label of the current document.
     mutating func setLabel(_ label: String, vectorField: String, alias: String, keyOffset: Int) throws(ScanError) {
@@ -124,6 +129,7 @@ private struct ColumnBuilder {
     var numbers: [Float] = []
     /// The first array whose length differs from the first one's.
     var ragged: (offset: Int, length: Int)?
+    var longNumbers = false
 
     init(name: String) { self.name = name }
 
@@ -174,6 +180,12 @@ private struct ColumnBuilder {
     }
 
     private func vectorColumn(count: Int) -> VectorColumn {
+        var column = vectorColumnValues(count: count)
+        column.roundedToFloat32 = longNumbers
+        return column
+    }
+
+    private func vectorColumnValues(count: Int) -> VectorColumn {
         if vectorDocs.count == count {
             return VectorColumn(name: name, embeddings: Embeddings(count: count, dimension: dimension, values: numbers))
         }

@@ -268,6 +268,22 @@ struct JSONScanner {
         return f
     }
 
+    /// Digits of the number's significand without leading or trailing zeros.
+    func significantDigits(_ token: NumberToken) -> Int {
+        var first = -1, last = -1, count = 0
+        for i in token.range {
+            let b = text[i]
+            if b == UInt8(ascii: "e") || b == UInt8(ascii: "E") { break }
+            guard b &- UInt8(ascii: "0") < 10 else { continue }
+            if b != UInt8(ascii: "0") {
+                if first < 0 { first = count }
+                last = count
+            }
+            count += 1
+        }
+        return first < 0 ? 0 : last - first + 1
+    }
+
     private static let powersOfTen: [Double] = (0 ... 22).map { p in
         var x = 1.0
         for _ in 0 ..< p { x *= 10 }   // exact: 10^22 < 2^53 · 2^22

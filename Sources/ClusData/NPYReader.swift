@@ -10,6 +10,7 @@ enum NPYReader {
         let (n, d) = (header.rows, header.columns)
         let name = options.vectorField ?? "vector"
         var values = [Float](repeating: 0, count: n * d)
+        var rounded = false
         try bytes.withUnsafeBytes { raw in
             let data = UnsafeRawBufferPointer(rebasing: raw[header.dataOffset...])
             for i in 0 ..< n {
@@ -32,13 +33,13 @@ enum NPYReader {
                         throw DataError(path: path, message: "row \(i + 1), component \(j + 1) is \(what); vectors need finite numbers")
                     }
                     values[i * d + j] = f
+                    if Double(f) != x { rounded = true }
                 }
             }
         }
-        var dataset = Dataset(
-            name: options.name ?? DatasetLoader.baseName(path), path: path, count: n,
-            vectors: [VectorColumn(name: name, embeddings: Embeddings(count: n, dimension: d, values: values))]
-        )
+        var vector = VectorColumn(name: name, embeddings: Embeddings(count: n, dimension: d, values: values))
+        vector.roundedToFloat32 = rounded
+        var dataset = Dataset(name: options.name ?? DatasetLoader.baseName(path), path: path, count: n, vectors: [vector])
         if let labelsPath = options.labelsPath {
             let labels = try DatasetLoader.loadLabels(path: labelsPath)
             guard labels.count == n else {

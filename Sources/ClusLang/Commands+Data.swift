@@ -101,9 +101,11 @@ extension Interpreter {
         var table = TextTable(columns: [.init("field"), .init("type"), .init("missing", .right), .init("distinct", .right)])
         var json: [JSONValue] = []
         for v in d.vectors {
-            table.rows.append([v.name, "vector \(v.dimension)-d float32", Format.count(v.missingCount), ""])
+            let type = "vector \(v.dimension)-d float32" + (v.roundedToFloat32 ? " (rounded from more precise input)" : "")
+            table.rows.append([v.name, type, Format.count(v.missingCount), ""])
             json.append(.object([JSONMember("name", .string(v.name)), JSONMember("type", .string("vector")),
-                                 JSONMember("dimension", .int(v.dimension)), JSONMember("missing", .int(v.missingCount))]))
+                                 JSONMember("dimension", .int(v.dimension)), JSONMember("missing", .int(v.missingCount)),
+                                 JSONMember("rounded_to_float32", .bool(v.roundedToFloat32))]))
         }
         for f in d.fields {
             let distinct = Set(f.values.compactMap { $0 }).count

@@ -118,3 +118,19 @@ import Testing
         #expect(d.vector(named: "v")?.embeddings.values == [1, 2])
     }
 }
+
+@Suite struct PrecisionTests {
+    @Test func numbersLongerThanFloat32KeepsAreReported() throws {
+        #expect(try load("{\"v\": [0.1, 0.25, -1.17549435e-38]}\n{\"v\": [1, 2, 123456789]}").vectors[0].roundedToFloat32 == false)
+        #expect(try load("{\"v\": [0.1, 0.2]}\n{\"v\": [0.30000000000000004, 2]}").vectors[0].roundedToFloat32 == true)
+        #expect(try load("{\"v\": [1234567891, 2]}").vectors[0].roundedToFloat32 == true)
+        #expect(try load("{\"v\": [0.000000001000000000e5, 2]}").vectors[0].roundedToFloat32 == false)
+    }
+
+    @Test func float64ArraysSayWhetherTheyWereRounded() throws {
+        let exact = try writeFile(npy(header(">f8"), data: f64BE([0.5, 1, 2, -3])), name: "x.npy")
+        #expect(try DatasetLoader.load(path: exact, options: LoadOptions()).vectors[0].roundedToFloat32 == false)
+        let rounded = try writeFile(npy(header(">f8"), data: f64BE([0.5, 1, 0.1, -3])), name: "x.npy")
+        #expect(try DatasetLoader.load(path: rounded, options: LoadOptions()).vectors[0].roundedToFloat32 == true)
+    }
+}

@@ -1,3 +1,5 @@
+import ClusCore
+
 /// Reads CSV (RFC 4180: a header row, `"` quoting with `""` for a quote,
 /// CRLF or LF line ends) into a `DatasetBuilder`.
 ///
@@ -11,6 +13,8 @@
 struct CSVReader {
     let path: String
     let text: UnsafeBufferPointer<UInt8>
+    var cancellation: Cancellation? = nil
+    var progress: ((Int, Int) -> Void)? = nil
 
     /// One parsed row: cells' byte ranges in `text` (quotes stripped) and
     /// whether each was quoted (then `""` must be unescaped).
@@ -56,6 +60,10 @@ struct CSVReader {
         let vectorColumn = vectorName.map { builder.column($0) }
         var vector: [Float] = []
         for (r, cells) in rows.enumerated() {
+            if r % 4096 == 4095 {
+                try cancellation?.check()
+                progress?(rowStarts[r], text.count)
+            }
             for (c, cell) in cells.enumerated() where !inVector.contains(c) {
                 let offset = cell.range.lowerBound
                 if names[c].hasPrefix("_cluster_.") {

@@ -129,7 +129,7 @@ public enum DatasetLoader {
             if text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF { start = 3 }
             if format == .csv {
                 var notes: [String] = []
-                let vectorName = try CSVReader(path: path, text: text)
+                let vectorName = try CSVReader(path: path, text: text, cancellation: cancellation, progress: progress)
                     .read(into: &reader.builder, start: start, vectorSpec: options.vectorField, notes: &notes)
                 progress?(text.count, text.count)
                 var dataset = try reader.builder.dataset(

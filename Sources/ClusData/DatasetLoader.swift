@@ -114,7 +114,10 @@ public enum DatasetLoader {
         path: String, options: LoadOptions, cancellation: Cancellation?,
         progress: ((_ bytesDone: Int, _ bytesTotal: Int) -> Void)?
     ) throws -> Dataset {
-        guard let format = options.format ?? DataFormat(path: path) else { throw DataError.unknownFormat(path) }
+        guard let format = options.format ?? DataFormat(path: path) else {
+            _ = try FileBytes.checkReadable(path)   // a missing file or a folder says so first
+            throw DataError.unknownFormat(path)
+        }
         if options.labelsPath != nil && format != .npy {
             throw DataError(path: path, message: "labels= goes with a .npy file; other formats carry their fields")
         }

@@ -60,6 +60,16 @@ enum FileBytes {
         return output
     }
 
+    /// Throws what `read` would for a path that cannot be opened or is not a file.
+    static func checkReadable(_ path: String) throws(DataError) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw DataError.cannotRead(path, reason: systemError()) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw DataError.cannotRead(path, reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file")
+        }
+        return true
+    }
+
     private static func readRaw(_ path: String) throws(DataError) -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw DataError.cannotRead(path, reason: systemError()) }

@@ -91,10 +91,10 @@ public struct Interpreter {
                     name: call.name, nameRange: call.nameRange, arguments: call.arguments.filter { $0.name != "into" }))
                 let elapsed = clock.now - start
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-                record(result, elapsed: seconds)
-                if let target, let into, let json = session.lastResults["last"] {
-                    try writeResult(json, to: target, at: into.value.range)
+                if let target, let into {
+                    try writeResult(Interpreter.withElapsed(result.json, seconds), to: target, at: into.value.range)
                 }
+                record(result, elapsed: seconds)
                 output.emit(result, elapsed: seconds)
             case .assignment(let name, _, let value):
                 session.variables[name] = try resolve(value)
@@ -143,9 +143,14 @@ public struct Interpreter {
         return String(decoding: bytes[min(range.start, bytes.count) ..< min(range.end, bytes.count)], as: UTF8.self)
     }
 
+    /// A result's json with its wall time added.
+    static func withElapsed(_ json: JSONValue, _ elapsed: Double) -> JSONValue {
+        guard case .object(let members) = json else { return json }
+        return .object(members + [JSONMember("elapsed_s", .double(elapsed))])
+    }
+
     private func record(_ result: CommandResult, elapsed: Double) {
-        var json = result.json
-        if case .object(let members) = json { json = .object(members + [JSONMember("elapsed_s", .double(elapsed))]) }
+        let json = Interpreter.withElapsed(result.json, elapsed)
         session.lastResults[result.command] = json
         session.lastResults["last"] = json
     }

@@ -35,9 +35,6 @@ struct DatasetBuilder {
         if longNumbers { columns[c].longNumbers = true }
     }
 
-    /// Whether column `c` has already shown a number longer than Float32 keeps.
-    func hasLongNumbers(_ c: Int) -> Bool { columns[c].longNumbers }
-
     /// Records a `_cluster_` label of the current document.
     mutating func setLabel(_ label: String, vectorField: String, alias: String, keyOffset: Int) throws(ScanError) {
         let key = ClusteringKey(vectorField: vectorField, alias: alias)

@@ -268,22 +268,6 @@ struct JSONScanner {
         return f
     }
 
-    /// Digits of the number's significand without leading or trailing zeros.
-    func significantDigits(_ token: NumberToken) -> Int {
-        var first = -1, last = -1, count = 0
-        for i in token.range {
-            let b = text[i]
-            if b == UInt8(ascii: "e") || b == UInt8(ascii: "E") { break }
-            guard b &- UInt8(ascii: "0") < 10 else { continue }
-            if b != UInt8(ascii: "0") {
-                if first < 0 { first = count }
-                last = count
-            }
-            count += 1
-        }
-        return first < 0 ? 0 : last - first + 1
-    }
-
     private static let powersOfTen: [Double] = (0 ... 22).map { p in
         var x = 1.0
         for _ in 0 ..< p { x *= 10 }   // exact: 10^22 < 2^53 · 2^22
@@ -341,6 +325,73 @@ struct JSONScanner {
         if d.bitPattern & 0x1FFF_FFFF == 0x1000_0000 { return nil }
         let f = Float(d)
         return negative ? -f : f
+    }
+
+    /// `scanNumber` and `float` in one pass over the text, for vectors:
+    /// the Float32 (nil when it overflows), the token, and its significant
+    /// digits without leading or trailing zeros.
+    mutating func scanFloat() throws(ScanError) -> (value: Float?, token: NumberToken, significantDigits: Int) {
+        let start = position
+        var isInteger = true
+        let negative = byte == UInt8(ascii: "-")
+        if negative { position += 1 }
+        var w: UInt64 = 0
+        var count = 0          // digits from the first non-zero one
+        var significant = 0    // ... up to the last non-zero one
+        var exponent = 0
+        switch byte {
+        case UInt8(ascii: "0"):
+            position += 1
+            if isDigit(byte) { throw ScanError(offset: start, message: "numbers cannot have leading zeros") }
+        case UInt8(ascii: "1")...UInt8(ascii: "9"):
+            while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
+                w = w &* 10 &+ UInt64(d)
+                count += 1
+                if d != 0 { significant = count }
+                position += 1
+            }
+        default:
+            throw expected("a digit")
+        }
+        if byte == UInt8(ascii: ".") {
+            isInteger = false
+            position += 1
+            guard isDigit(byte) else { throw expected("a digit after '.'") }
+            while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
+                w = w &* 10 &+ UInt64(d)
+                if count > 0 || d != 0 { count += 1 }
+                if d != 0 { significant = count }
+                exponent -= 1
+                position += 1
+            }
+        }
+        if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            isInteger = false
+            position += 1
+            var negativeExponent = false
+            if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") {
+                negativeExponent = byte == UInt8(ascii: "-")
+                position += 1
+            }
+            guard isDigit(byte) else { throw expected("a digit in the exponent") }
+            var e = 0
+            while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
+                if e < 100_000 { e = e * 10 + Int(d) }
+                position += 1
+            }
+            exponent += negativeExponent ? -e : e
+        }
+        let token = NumberToken(range: start..<position, isInteger: isInteger)
+        if count <= 19, w < (1 << 53), exponent >= -22, exponent <= 22 {
+            let x = Double(w)
+            let d = exponent < 0 ? x / JSONScanner.powersOfTen[-exponent] : x * JSONScanner.powersOfTen[exponent]
+            if (d == 0 || (d >= 1.1754943508222875e-38 && d < 3.4028234663852886e38)) && d.bitPattern & 0x1FFF_FFFF != 0x1000_0000 {
+                let f = Float(d)
+                return (negative ? -f : f, token, significant)
+            }
+        }
+        let f = Float(string(token.range))
+        return (f.flatMap { $0.isFinite ? $0 : nil }, token, significant)
     }
 
     // MARK: Other values

@@ -13,10 +13,21 @@ import Testing
         }
     }
 
+    /// The one-pass vector parser's value.
+    static func scan(_ text: String) -> Float? {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            var s = JSONScanner(text: buffer, start: 0, end: buffer.count, regionName: "line")
+            guard let (value, _, _) = try? s.scanFloat(), s.atEnd else { return nil }
+            return value
+        }
+    }
+
     static func check(_ text: String) {
         let expected = Float(text).flatMap { $0.isFinite ? $0 : nil }
-        let actual = parse(text)
+        let actual = parse(text), scanned = scan(text)
         #expect(actual?.bitPattern == expected?.bitPattern, "\(text): \(String(describing: actual)) vs \(String(describing: expected))")
+        #expect(scanned?.bitPattern == expected?.bitPattern, "\(text): \(String(describing: scanned)) vs \(String(describing: expected))")
     }
 
     @Test func edgeCases() {

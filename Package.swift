@@ -17,7 +17,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "ClusCore", swiftSettings: optimised),
-        .target(name: "ClusData", dependencies: ["ClusCore"], swiftSettings: optimised),
+        .target(name: "ClusData", dependencies: ["ClusCore", "CZlib"], swiftSettings: optimised),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ClusLang", dependencies: ["ClusCore", "ClusData"]),
         .systemLibrary(
             name: "CEditLine",

@@ -27,10 +27,12 @@ struct DatasetBuilder {
         columns[c].set(value, isArray: isArray, doc: count, offset: keyOffset)
     }
 
-    /// Records a number array of the current document; `range` is its JSON text.
-    mutating func setNumbers(_ numbers: [Float], range: Range<Int>, column c: Int, keyOffset: Int) throws(ScanError) {
+    /// Records a number array of the current document; `range` is its JSON
+    /// text; `longNumbers`: some number had more digits than Float32 keeps.
+    mutating func setNumbers(_ numbers: [Float], range: Range<Int>, column c: Int, keyOffset: Int, longNumbers: Bool = false) throws(ScanError) {
         try claim(column: c, keyOffset: keyOffset)
         columns[c].setNumbers(numbers, range: range, doc: count)
+        if longNumbers { columns[c].longNumbers = true }
     }
 
     /// Records a `_cluster_` label of the current document.
@@ -114,6 +116,7 @@ private struct ColumnBuilder {
     var values: [FieldValue?] = []
     var firstScalarOffset: Int?
     var hasArrayText = false
+    var arrayDocs: Set<Int> = []
     var hasPlainString = false
 
     /// Number arrays: the documents that have one, their text and their numbers.
@@ -123,6 +126,7 @@ private struct ColumnBuilder {
     var numbers: [Float] = []
     /// The first array whose length differs from the first one's.
     var ragged: (offset: Int, length: Int)?
+    var longNumbers = false
 
     init(name: String) { self.name = name }
 
@@ -130,7 +134,7 @@ private struct ColumnBuilder {
         if values.count < doc { values.append(contentsOf: repeatElement(nil, count: doc - values.count)) }
         values.append(value)
         if value != .null && firstScalarOffset == nil { firstScalarOffset = offset }
-        if isArray { hasArrayText = true } else if case .string = value { hasPlainString = true }
+        if isArray { hasArrayText = true; arrayDocs.insert(doc) } else if case .string = value { hasPlainString = true }
     }
 
     mutating func setNumbers(_ row: [Float], range: Range<Int>, doc: Int) {
@@ -146,7 +150,7 @@ private struct ColumnBuilder {
         var values = self.values
         values.append(contentsOf: repeatElement(nil, count: count - values.count))
         if vectorDocs.isEmpty {
-            return .field(FieldColumn(name: name, values: values, typeDescription: typeDescription(values)))
+            return .field(FieldColumn(name: name, values: values, typeDescription: typeDescription(values), arrayDocuments: arrayDocs))
         }
         let problem: (Int, String)?
         if let ragged {
@@ -159,10 +163,12 @@ private struct ColumnBuilder {
             problem = nil
         }
         guard let (offset, reason) = problem else { return .vector(vectorColumn(count: count)) }
+        var arrays = arrayDocs
         for (doc, range) in zip(vectorDocs, vectorRanges) {
             values[doc] = .string(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self))
+            arrays.insert(doc)
         }
-        let column = FieldColumn(name: name, values: values, typeDescription: typeDescription(values, numberArrays: true))
+        let column = FieldColumn(name: name, values: values, typeDescription: typeDescription(values, numberArrays: true), arrayDocuments: arrays)
         return .notVector(column, offset: offset, reason: reason)
     }
 
@@ -171,6 +177,12 @@ private struct ColumnBuilder {
     }
 
     private func vectorColumn(count: Int) -> VectorColumn {
+        var column = vectorColumnValues(count: count)
+        column.roundedToFloat32 = longNumbers
+        return column
+    }
+
+    private func vectorColumnValues(count: Int) -> VectorColumn {
         if vectorDocs.count == count {
             return VectorColumn(name: name, embeddings: Embeddings(count: count, dimension: dimension, values: numbers))
         }

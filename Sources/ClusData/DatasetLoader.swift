@@ -1,4 +1,7 @@
 import ClusCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The file formats `DatasetLoader` reads.
 public enum DataFormat: String, Sendable, CaseIterable {
@@ -6,12 +9,21 @@ public enum DataFormat: String, Sendable, CaseIterable {
     case jsonl
     /// A JSON array of documents.
     case json
+    /// Comma-separated values with a header row.
+    case csv
+    /// A NumPy `.npy` array of shape (documents, dimension).
+    case npy
 
-    /// The format a file name implies: `.jsonl`/`.ndjson` → jsonl, `.json` → json.
+    /// The format a file name implies (a `.gz` ending aside): `.jsonl`/`.ndjson`
+    /// → jsonl, `.json` → json, `.csv` → csv, `.npy` → npy.
     public init?(path: String) {
+        var path = path
+        if DatasetLoader.pathExtension(path).lowercased() == "gz" { path.removeLast(3) }
         switch DatasetLoader.pathExtension(path).lowercased() {
         case "jsonl", "ndjson": self = .jsonl
         case "json": self = .json
+        case "csv": self = .csv
+        case "npy": self = .npy
         default: return nil
         }
     }
@@ -25,11 +37,15 @@ public struct LoadOptions: Sendable {
     public var vectorField: String?
     /// The format; default from the extension.
     public var format: DataFormat?
+    /// For `.npy`: a CSV file with a header and one row per vector, whose
+    /// columns become fields (and `_cluster_.FIELD.ALIAS` columns aliases).
+    public var labelsPath: String?
 
-    public init(name: String? = nil, vectorField: String? = nil, format: DataFormat? = nil) {
+    public init(name: String? = nil, vectorField: String? = nil, format: DataFormat? = nil, labelsPath: String? = nil) {
         self.name = name
         self.vectorField = vectorField
         self.format = format
+        self.labelsPath = labelsPath
     }
 }
 
@@ -52,14 +68,83 @@ public enum DatasetLoader {
         path: String, options: LoadOptions, cancellation: Cancellation? = nil,
         progress: ((_ bytesDone: Int, _ bytesTotal: Int) -> Void)? = nil
     ) throws -> Dataset {
-        guard let format = options.format ?? DataFormat(path: path) else { throw DataError.unknownFormat(path) }
+        var dataset = try read(path: path, options: options, cancellation: cancellation, progress: progress)
+        dataset.notes += awkwardCases(dataset)
+        return dataset
+    }
+
+    /// Notes on what loads but deserves a look: zero vectors (no direction
+    /// under cosine) and a repeated `_id`.
+    /// - Complexity: O(documents × dimension).
+    static func awkwardCases(_ d: Dataset) -> [String] {
+        var notes: [String] = []
+        for v in d.vectors {
+            var zeros = 0
+            let x = v.embeddings.values, dim = v.dimension
+            for row in 0 ..< d.count where v.present[row] {
+                var allZero = true
+                for j in row * dim ..< (row + 1) * dim where x[j] != 0 { allZero = false; break }
+                if allZero { zeros += 1 }
+            }
+            if zeros > 0 {
+                notes.append("\(v.name): \(zeros) zero vector\(zeros == 1 ? "" : "s"); under metric=cosine a zero vector is at distance 1 from every vector")
+            }
+        }
+        if let ids = d.field(named: "_id") {
+            var seen: [FieldValue: Int] = [:]
+            var repeated = 0
+            var first: (FieldValue, Int, Int)?
+            for (i, value) in ids.values.enumerated() {
+                guard let value, value != .null else { continue }
+                if let j = seen[value] {
+                    repeated += 1
+                    if first == nil { first = (value, j, i) }
+                } else {
+                    seen[value] = i
+                }
+            }
+            if let (value, j, i) = first {
+                notes.append("_id \(value.jsonText) is repeated (documents \(j + 1) and \(i + 1); \(repeated) repeats in all); the documents stay distinct")
+            }
+        }
+        return notes
+    }
+
+    private static func read(
+        path: String, options: LoadOptions, cancellation: Cancellation?,
+        progress: ((_ bytesDone: Int, _ bytesTotal: Int) -> Void)?
+    ) throws -> Dataset {
+        guard let format = options.format ?? DataFormat(path: path) else {
+            _ = try FileBytes.checkReadable(path)   // a missing file or a folder says so first
+            throw DataError.unknownFormat(path)
+        }
+        if options.labelsPath != nil && format != .npy {
+            throw DataError(path: path, message: "labels= goes with a .npy file; other formats carry their fields")
+        }
         let bytes = try FileBytes.read(path)
+        if format == .npy {
+            return try NPYReader.load(bytes, path: path, options: options)
+        }
         return try bytes.withUnsafeBufferPointer { text in
             var reader = DocumentReader()
+            var start = 0
+            // A UTF-8 byte order mark says nothing to JSON or CSV.
+            if text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF { start = 3 }
+            if format == .csv {
+                var notes: [String] = []
+                let vectorName = try CSVReader(path: path, text: text, cancellation: cancellation, progress: progress)
+                    .read(into: &reader.builder, start: start, vectorSpec: options.vectorField, notes: &notes)
+                progress?(text.count, text.count)
+                var dataset = try reader.builder.dataset(
+                    name: options.name ?? baseName(path), path: path,
+                    vectorField: vectorName ?? options.vectorField, text: text
+                )
+                dataset.notes = notes + dataset.notes
+                return dataset
+            }
+            // An empty (or blank) file has no documents, whatever its format.
+            if firstByte(text, from: start) == nil { throw DataError.noDocuments(path) }
             do {
-                var start = 0
-                // A UTF-8 byte order mark says nothing to JSON.
-                if text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF { start = 3 }
                 if format == .jsonl || (options.format == nil && firstByte(text, from: start) == UInt8(ascii: "{")) {
                     try readLines(text, from: start, into: &reader, cancellation: cancellation, progress: progress)
                 } else {
@@ -77,6 +162,20 @@ public enum DatasetLoader {
         }
     }
 
+    /// A labels file for `.npy`: a CSV whose columns are all fields (no vector).
+    static func loadLabels(path: String) throws -> Dataset {
+        let bytes = try FileBytes.read(path)
+        return try bytes.withUnsafeBufferPointer { text in
+            var builder = DatasetBuilder()
+            var notes: [String] = []
+            let start = text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            _ = try CSVReader(path: path, text: text).read(into: &builder, start: start, vectorSpec: nil, notes: &notes, pickVectors: false)
+            var dataset = try builder.dataset(name: baseName(path), path: path, vectorField: nil, text: text)
+            dataset.notes = notes + dataset.notes
+            return dataset
+        }
+    }
+
     /// Documents between cancellation checks and progress reports.
     private static let checkInterval = 4096
 
@@ -88,8 +187,8 @@ public enum DatasetLoader {
         var lineStart = start
         var lines = 0
         while lineStart < text.count {
-            var lineEnd = lineStart
-            while lineEnd < text.count && text[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            let lineEnd = memchr(text.baseAddress! + lineStart, 0x0A, text.count - lineStart)
+                .map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - text.baseAddress! } ?? text.count
             var s = JSONScanner(text: text, start: lineStart, end: lineEnd, regionName: "line")
             s.skipWhitespace()
             if !s.atEnd {
@@ -138,9 +237,10 @@ public enum DatasetLoader {
         return s.atEnd ? nil : s.byte
     }
 
-    /// `data/products.jsonl` → `products`.
+    /// `data/products.jsonl` → `products` (and `products.jsonl.gz` too).
     static func baseName(_ path: String) -> String {
-        let file = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        var file = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        if file.lowercased().hasSuffix(".gz") && file.count > 3 { file.removeLast(3) }
         guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }
         return String(file[..<dot])
     }

@@ -48,8 +48,8 @@ struct DocumentReader {
         case UInt8(ascii: "["):
             let c = builder.column(name)
             let start = s.position
-            if let numbers = try readNumberArray(&s, reserve: builder.expectedDimension(c)) {
-                try builder.setNumbers(numbers, range: start..<s.position, column: c, keyOffset: keyOffset)
+            if let (numbers, long) = try readNumberArray(&s, reserve: builder.expectedDimension(c)) {
+                try builder.setNumbers(numbers, range: start..<s.position, column: c, keyOffset: keyOffset, longNumbers: long)
             } else {
                 s.position = start
                 try s.skipValue(depth: depth + 1)
@@ -70,22 +70,26 @@ struct DocumentReader {
 
     /// Reads the array at `[` when all its elements are numbers; nil (the
     /// position then undefined) as soon as one is not.
-    private func readNumberArray(_ s: inout JSONScanner, reserve: Int) throws(ScanError) -> [Float]? {
+    /// Also says whether a number has more significant digits than Float32
+    /// keeps (9), i.e. the input was more precise than storage.
+    private func readNumberArray(_ s: inout JSONScanner, reserve: Int) throws(ScanError) -> ([Float], Bool)? {
         s.position += 1
         s.skipWhitespace()
         var numbers: [Float] = []
+        var long = false
         numbers.reserveCapacity(reserve)
-        if s.byte == UInt8(ascii: "]") { s.position += 1; return numbers }
+        if s.byte == UInt8(ascii: "]") { s.position += 1; return (numbers, false) }
         while true {
             let b = s.byte
             guard b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else { return nil }
-            let token = try s.scanNumber()
-            guard let f = s.float(token) else {
+            let (value, token, digits) = try s.scanFloat()
+            guard let f = value else {
                 throw ScanError(offset: token.range.lowerBound, message: "number \(s.string(token.range)) is out of range for a 32-bit float")
             }
             numbers.append(f)
+            long = long || digits > 9
             s.skipWhitespace()
-            if try s.endOfMember(close: UInt8(ascii: "]"), what: "',' or ']' in an array") { return numbers }
+            if try s.endOfMember(close: UInt8(ascii: "]"), what: "',' or ']' in an array") { return (numbers, long) }
         }
     }
 

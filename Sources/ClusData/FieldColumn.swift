@@ -10,12 +10,16 @@ public struct FieldColumn: Sendable {
     /// by `|` with ` (mixed)`, e.g. `int|string (mixed)`. Ints mixed with
     /// floats say `float`; nulls show only when nothing else does.
     public var typeDescription: String
+    /// Documents whose `.string` value is the JSON text of an array (not a
+    /// string), so export writes it back as an array.
+    public var arrayDocuments: Set<Int>
 
     /// A column; `typeDescription` defaults to one derived from `values`.
-    public init(name: String, values: [FieldValue?], typeDescription: String? = nil) {
+    public init(name: String, values: [FieldValue?], typeDescription: String? = nil, arrayDocuments: Set<Int> = []) {
         self.name = name
         self.values = values
-        self.typeDescription = typeDescription ?? FieldColumn.describe(values: values, arrays: false)
+        self.typeDescription = typeDescription ?? FieldColumn.describe(values: values, arrays: !arrayDocuments.isEmpty)
+        self.arrayDocuments = arrayDocuments
     }
 
     /// Documents where the field is absent or null.

@@ -263,12 +263,135 @@ struct JSONScanner {
     /// A number as Float32, rounded once from its decimal text (exactly as
     /// `Float(String)`); nil when it overflows Float32.
     func float(_ token: NumberToken) -> Float? {
-        // Small integers are exact in Float: skip the string round trip.
-        if token.isInteger && token.range.count <= 7, let i = integer(token.range) {
-            return Float(i)
-        }
+        if let f = fastFloat(token.range) { return f }
         guard let f = Float(string(token.range)), f.isFinite else { return nil }
         return f
+    }
+
+    private static let powersOfTen: [Double] = (0 ... 22).map { p in
+        var x = 1.0
+        for _ in 0 ..< p { x *= 10 }   // exact: 10^22 < 2^53 · 2^22
+        return x
+    }
+
+    /// Clinger's fast path, made exact for Float32: with at most 19 digits
+    /// forming w < 2^53 and |exponent| <= 22, w·10^e (or w/10^-e) is one
+    /// correctly rounded Double operation. Rounding that Double to Float is
+    /// the correctly rounded Float unless the Double sits exactly halfway
+    /// between two Floats (it may have been rounded onto the midpoint); then,
+    /// and for anything outside the fast path, nil sends the caller to the
+    /// slow, always exact, parser.
+    @inline(__always)
+    private func fastFloat(_ range: Range<Int>) -> Float? {
+        var i = range.lowerBound
+        let end = range.upperBound
+        let negative = text[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var w: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        while i < end, case let d = text[i] &- UInt8(ascii: "0"), d < 10 {
+            w = w &* 10 &+ UInt64(d)
+            if w != 0 { digits += 1 }
+            i += 1
+        }
+        if i < end && text[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < end, case let d = text[i] &- UInt8(ascii: "0"), d < 10 {
+                w = w &* 10 &+ UInt64(d)
+                if w != 0 { digits += 1 }
+                exponent -= 1
+                i += 1
+            }
+        }
+        if i < end {   // 'e' or 'E'
+            i += 1
+            var negativeExponent = false
+            if text[i] == UInt8(ascii: "-") { negativeExponent = true; i += 1 } else if text[i] == UInt8(ascii: "+") { i += 1 }
+            var e = 0
+            while i < end {
+                e = e * 10 + Int(text[i] &- UInt8(ascii: "0"))
+                if e > 1000 { return nil }
+                i += 1
+            }
+            exponent += negativeExponent ? -e : e
+        }
+        guard digits <= 19, w < (1 << 53), exponent >= -22, exponent <= 22 else { return nil }
+        let x = Double(w)
+        let d = exponent < 0 ? x / JSONScanner.powersOfTen[-exponent] : x * JSONScanner.powersOfTen[exponent]
+        // A Float midpoint has its 29 low significand bits 1000…0 in a Double
+        // (normal Floats); subnormal Floats have other midpoints: leave them.
+        guard d == 0 || (d >= 1.1754943508222875e-38 && d < 3.4028234663852886e38) else { return nil }
+        if d.bitPattern & 0x1FFF_FFFF == 0x1000_0000 { return nil }
+        let f = Float(d)
+        return negative ? -f : f
+    }
+
+    /// `scanNumber` and `float` in one pass over the text, for vectors:
+    /// the Float32 (nil when it overflows), the token, and its significant
+    /// digits without leading or trailing zeros.
+    mutating func scanFloat() throws(ScanError) -> (value: Float?, token: NumberToken, significantDigits: Int) {
+        let start = position
+        var isInteger = true
+        let negative = byte == UInt8(ascii: "-")
+        if negative { position += 1 }
+        var w: UInt64 = 0
+        var count = 0          // digits from the first non-zero one
+        var significant = 0    // ... up to the last non-zero one
+        var exponent = 0
+        switch byte {
+        case UInt8(ascii: "0"):
+            position += 1
+            if isDigit(byte) { throw ScanError(offset: start, message: "numbers cannot have leading zeros") }
+        case UInt8(ascii: "1")...UInt8(ascii: "9"):
+            while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
+                w = w &* 10 &+ UInt64(d)
+                count += 1
+                if d != 0 { significant = count }
+                position += 1
+            }
+        default:
+            throw expected("a digit")
+        }
+        if byte == UInt8(ascii: ".") {
+            isInteger = false
+            position += 1
+            guard isDigit(byte) else { throw expected("a digit after '.'") }
+            while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
+                w = w &* 10 &+ UInt64(d)
+                if count > 0 || d != 0 { count += 1 }
+                if d != 0 { significant = count }
+                exponent -= 1
+                position += 1
+            }
+        }
+        if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            isInteger = false
+            position += 1
+            var negativeExponent = false
+            if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") {
+                negativeExponent = byte == UInt8(ascii: "-")
+                position += 1
+            }
+            guard isDigit(byte) else { throw expected("a digit in the exponent") }
+            var e = 0
+            while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
+                if e < 100_000 { e = e * 10 + Int(d) }
+                position += 1
+            }
+            exponent += negativeExponent ? -e : e
+        }
+        let token = NumberToken(range: start..<position, isInteger: isInteger)
+        if count <= 19, w < (1 << 53), exponent >= -22, exponent <= 22 {
+            let x = Double(w)
+            let d = exponent < 0 ? x / JSONScanner.powersOfTen[-exponent] : x * JSONScanner.powersOfTen[exponent]
+            if (d == 0 || (d >= 1.1754943508222875e-38 && d < 3.4028234663852886e38)) && d.bitPattern & 0x1FFF_FFFF != 0x1000_0000 {
+                let f = Float(d)
+                return (negative ? -f : f, token, significant)
+            }
+        }
+        let f = Float(string(token.range))
+        return (f.flatMap { $0.isFinite ? $0 : nil }, token, significant)
     }
 
     // MARK: Other values

@@ -11,6 +11,9 @@ public struct VectorColumn: Sendable {
     public var present: [Bool]
     /// Documents without this vector.
     public var missingCount: Int
+    /// The input had numbers with more significant digits than Float32
+    /// keeps (9), e.g. float64 values: they were rounded when stored.
+    public var roundedToFloat32 = false
     /// Components per vector.
     public var dimension: Int { embeddings.dimension }
 

@@ -7,7 +7,8 @@ extension Interpreter {
         let options = LoadOptions(
             name: arguments.text(at: 1),
             vectorField: arguments.text("vector"),
-            format: arguments.text("format").flatMap(DataFormat.init(rawValue:))
+            format: arguments.text("format").flatMap(DataFormat.init(rawValue:)),
+            labelsPath: arguments.text("labels").map(expandingTilde)
         )
         let dataset: Dataset
         do {
@@ -15,7 +16,8 @@ extension Interpreter {
                 try DatasetLoader.load(path: expandingTilde(path), options: options, cancellation: session.cancellation, progress: progress)
             }
         } catch let error as DataError {
-            throw Diagnostic(error.description, at: arguments.positionals.first?.range)
+            let range = options.labelsPath == error.path ? arguments.range(of: "labels") : arguments.positionals.first?.range
+            throw Diagnostic(error.description, at: range)
         }
         try session.add(dataset)
         var summary = "loaded \(dataset.name): \(Format.count(dataset.count)) documents"
@@ -101,9 +103,11 @@ extension Interpreter {
         var table = TextTable(columns: [.init("field"), .init("type"), .init("missing", .right), .init("distinct", .right)])
         var json: [JSONValue] = []
         for v in d.vectors {
-            table.rows.append([v.name, "vector \(v.dimension)-d float32", Format.count(v.missingCount), ""])
+            let type = "vector \(v.dimension)-d float32" + (v.roundedToFloat32 ? " (rounded from more precise input)" : "")
+            table.rows.append([v.name, type, Format.count(v.missingCount), ""])
             json.append(.object([JSONMember("name", .string(v.name)), JSONMember("type", .string("vector")),
-                                 JSONMember("dimension", .int(v.dimension)), JSONMember("missing", .int(v.missingCount))]))
+                                 JSONMember("dimension", .int(v.dimension)), JSONMember("missing", .int(v.missingCount)),
+                                 JSONMember("rounded_to_float32", .bool(v.roundedToFloat32))]))
         }
         for f in d.fields {
             let distinct = Set(f.values.compactMap { $0 }).count
@@ -159,7 +163,7 @@ extension Interpreter {
         ], blocks: [.table(table)])
     }
 
-    private func expandingTilde(_ path: String) -> String {
+    func expandingTilde(_ path: String) -> String {
         guard path.hasPrefix("~/"), let home = getenvString("HOME") else { return path }
         return home + path.dropFirst()
     }

@@ -3,22 +3,28 @@ public enum Commands {
     typealias P = CommandSpec.Parameter
 
     public static let all: [CommandSpec] = [
-        CommandSpec("load", summary: "load documents from a JSON Lines or JSON file",
+        CommandSpec("load", summary: "load documents from JSON Lines, JSON, CSV or NumPy .npy (.gz too)",
             positionals: [
                 P("path", .path, "the file to read", required: true),
                 P("name", .identifier, "the dataset's name (default: the file's name)", keyword: "as"),
             ],
             options: [
-                P("format", .choice(["jsonl", "json"]), "file format (default: from the extension)"),
-                P("vector", .vectorField, "the vector field to use by default (default: the first one)"),
+                P("format", .choice(["jsonl", "json", "csv", "npy"]), "file format (default: from the extension)"),
+                P("vector", .vectorField, "the vector field to use by default (default: the first one); for CSV also a glob \"f*\" or a range \"f0..f63\" of numeric columns; for .npy the vector field's name"),
+                P("labels", .path, "for .npy: a CSV with a header and one row per vector (truth fields, _cluster_.FIELD.ALIAS columns)"),
             ],
             details: """
             JSON Lines: one JSON object per line. Every field holding an array of
             numbers of one length in all documents is a vector field; labels under
             _cluster_.FIELD.ALIAS become clusterings (aliases). Nested fields are
-            named with dots (meta.category). A failed load adds nothing.
+            named with dots (meta.category). CSV: a header row; a column of JSON
+            arrays is a vector, or numeric columns picked with vector="f*". NumPy:
+            a 2-D float32/float64 array, with labels="labels.csv". A .gz file is
+            decompressed. A failed load adds nothing.
               load "products.jsonl"
               load "exports/run2.jsonl" as run2 vector=image_vector
+              load "digits.csv" vector="pixel_*"
+              load "emb.npy" labels="truth.csv"
             """),
         CommandSpec("datasets", summary: "list the loaded datasets"),
         CommandSpec("use", summary: "make a loaded dataset the current one",
@@ -28,6 +34,22 @@ public enum Commands {
         CommandSpec("schema", summary: "fields with types, vector dimensions, missing counts and aliases"),
         CommandSpec("head", summary: "show the first documents",
             options: [P("n", .integer, "how many documents", default: "5")]),
+        CommandSpec("export", summary: "write the documents with their cluster labels to a file",
+            positionals: [P("path", .path, "the file to write", required: true)],
+            options: [
+                P("format", .choice(["jsonl", "csv"]), "file format (default: from the extension; csv for .csv, else jsonl)"),
+                P("aliases", .text, "the aliases to write, as [a, b] or \"a,b\"", default: "all"),
+                P("fields", .text, "the fields to write, as [a, b] or \"a,b\"; a name picks its nested fields too", default: "all"),
+            ],
+            details: """
+            Writes the current dataset's documents in their order with their labels
+            under _cluster_.FIELD.ALIAS (Relevance AI's layout); nested fields are
+            rebuilt from dotted names. Atomic: an existing file is replaced only by
+            a complete new one. Loading the file gives back the same documents.
+              export "labelled.jsonl"
+              export "labels.csv" aliases=[kmeans_10] fields=[_id, query]
+            Any command's result can be kept with into=: metrics truth=query into="m.json"
+            """),
         CommandSpec("cluster", summary: "cluster the documents and store the labels under an alias",
             options: [
                 P("k", .integer, "number of clusters", default: "8"),

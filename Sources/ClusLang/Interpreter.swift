@@ -82,11 +82,18 @@ public struct Interpreter {
                     _ = try bind(CommandCall(name: "quit", nameRange: call.nameRange, arguments: call.arguments))
                     return .quit
                 }
+                // into="FILE" on any command keeps its json result in a file.
+                let into = call.arguments.first { $0.name == "into" }
+                let target = try into.map { try resolve($0.value).description }
                 let clock = ContinuousClock()
                 let start = clock.now
-                let result = try execute(call)
+                let result = try execute(into == nil ? call : CommandCall(
+                    name: call.name, nameRange: call.nameRange, arguments: call.arguments.filter { $0.name != "into" }))
                 let elapsed = clock.now - start
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                if let target, let into {
+                    try writeResult(Interpreter.withElapsed(result.json, seconds), to: target, at: into.value.range)
+                }
                 record(result, elapsed: seconds)
                 output.emit(result, elapsed: seconds)
             case .assignment(let name, _, let value):
@@ -140,9 +147,14 @@ public struct Interpreter {
         return String(decoding: bytes[min(range.start, bytes.count) ..< min(range.end, bytes.count)], as: UTF8.self)
     }
 
+    /// A result's json with its wall time added.
+    static func withElapsed(_ json: JSONValue, _ elapsed: Double) -> JSONValue {
+        guard case .object(let members) = json else { return json }
+        return .object(members + [JSONMember("elapsed_s", .double(elapsed))])
+    }
+
     private func record(_ result: CommandResult, elapsed: Double) {
-        var json = result.json
-        if case .object(let members) = json { json = .object(members + [JSONMember("elapsed_s", .double(elapsed))]) }
+        let json = Interpreter.withElapsed(result.json, elapsed)
         session.lastResults[result.command] = json
         session.lastResults["last"] = json
     }
@@ -207,6 +219,7 @@ public struct Interpreter {
         case "aliases": return try aliases()
         case "distribution": return try distribution(arguments)
         case "metrics": return try metrics(arguments)
+        case "export": return try export(arguments)
         case "echo":
             let text = arguments.positionals.map(\.value.description).joined(separator: " ")
             return CommandResult(command: "echo", values: [JSONMember("text", .string(text))], blocks: [.text(text)])

@@ -98,8 +98,11 @@ import Testing
         #expect(DataFormat(path: "data/x.JSONL") == .jsonl)
         #expect(DataFormat(path: "x.ndjson") == .jsonl)
         #expect(DataFormat(path: "x.json") == .json)
-        #expect(DataFormat(path: "x.csv") == nil)
-        #expect(try loadError("{\"a\": 1}", name: "t.txt") == "t.txt: cannot tell the format from the extension; give format= (jsonl, json)")
+        #expect(DataFormat(path: "x.csv") == .csv)
+        #expect(DataFormat(path: "x.npy") == .npy)
+        #expect(DataFormat(path: "x.jsonl.gz") == .jsonl)
+        #expect(DataFormat(path: "x.txt") == nil)
+        #expect(try loadError("{\"a\": 1}", name: "t.txt") == "t.txt: cannot tell the format from the extension; give format= (jsonl, json, csv, npy)")
         #expect(try load("{\"a\": 1}", name: "t.txt", options: LoadOptions(format: .jsonl)).count == 1)
     }
 }

@@ -1,0 +1,314 @@
+import ClusCore
+
+/// Reads CSV (RFC 4180: a header row, `"` quoting with `""` for a quote,
+/// CRLF or LF line ends) into a `DatasetBuilder`.
+///
+/// Cells are typed like JSON values: whole numbers `int`, other numbers
+/// `float`, `true`/`false` `bool`, empty cells missing, anything else a
+/// string. A cell holding a JSON array of numbers is a vector candidate, as
+/// in JSON Lines; `_cluster_.FIELD.ALIAS` columns are cluster labels.
+/// Numeric columns become one vector field when `vector=` names them (a glob
+/// `f*` or a range `f0..f63`), or, without `vector=`, when exactly one run of
+/// columns is named `PREFIX0`, `PREFIX1`, ... (never a lone label column).
+struct CSVReader {
+    let path: String
+    let text: UnsafeBufferPointer<UInt8>
+    var cancellation: Cancellation? = nil
+    var progress: ((Int, Int) -> Void)? = nil
+
+    /// One parsed row: cells' byte ranges in `text` (quotes stripped) and
+    /// whether each was quoted (then `""` must be unescaped).
+    private struct Cell {
+        var range: Range<Int>
+        var quoted: Bool
+    }
+
+    /// Reads the whole file; `vectorSpec` is the `vector=` option.
+    func read(into builder: inout DatasetBuilder, start: Int, vectorSpec: String?, notes: inout [String], pickVectors: Bool = true) throws -> String? {
+        var position = start
+        guard let header = try row(&position) else { throw DataError.noDocuments(path) }
+        let names = header.map { cellString($0) }
+        for (i, name) in names.enumerated() {
+            if name.isEmpty { throw DataError.at(path, offset: header[i].range.lowerBound, in: text, "column \(i + 1) has no name in the header") }
+            if let j = names[..<i].firstIndex(of: name) {
+                throw DataError.at(path, offset: header[i].range.lowerBound, in: text, "duplicate column '\(name)' (also column \(j + 1))")
+            }
+        }
+        // Parse all rows first: the vector columns are chosen from their types.
+        var rows: [[Cell]] = []
+        var rowStarts: [Int] = []
+        while true {
+            let rowStart = position
+            guard let cells = try row(&position) else { break }
+            if cells.count == 1 && cells[0].range.isEmpty && !cells[0].quoted { continue }  // blank line
+            guard cells.count == names.count else {
+                throw DataError.at(path, offset: rowStart, in: text, "\(cells.count) cells in this row, \(names.count) in the header")
+            }
+            rows.append(cells)
+            rowStarts.append(rowStart)
+        }
+        guard !rows.isEmpty else { throw DataError.noDocuments(path) }
+
+        let numeric = names.indices.map { c in rows.allSatisfy { isNumber($0[c]) } }
+        let (vectorColumns, vectorName, note) = !pickVectors ? ([], nil, nil) : try chooseVector(names: names, numeric: numeric, spec: vectorSpec, header: header, rows: rows)
+        if let note { notes.append(note) }
+        let inVector = Set(vectorColumns)
+        var columnIndex: [Int] = []
+        for (c, name) in names.enumerated() {
+            columnIndex.append(inVector.contains(c) || name.hasPrefix("_cluster_.") ? -1 : builder.column(name))
+        }
+        let vectorColumn = vectorName.map { builder.column($0) }
+        var vector: [Float] = []
+        for (r, cells) in rows.enumerated() {
+            if r % 4096 == 4095 {
+                try cancellation?.check()
+                progress?(rowStarts[r], text.count)
+            }
+            for (c, cell) in cells.enumerated() where !inVector.contains(c) {
+                let offset = cell.range.lowerBound
+                if names[c].hasPrefix("_cluster_.") {
+                    let parts = names[c].dropFirst("_cluster_.".count)
+                    guard let dot = parts.lastIndex(of: ".") else { continue }
+                    if !cell.range.isEmpty {
+                        try scan { () throws(ScanError) in
+                            try builder.setLabel(cellString(cell), vectorField: String(parts[..<dot]), alias: String(parts[parts.index(after: dot)...]), keyOffset: offset)
+                        }
+                    }
+                    continue
+                }
+                guard !cell.range.isEmpty else { continue }
+                if let numbers = numberArray(cell) {
+                    try scan { () throws(ScanError) in
+                        try builder.setNumbers(numbers, range: cell.range, column: columnIndex[c], keyOffset: offset)
+                    }
+                } else {
+                    let (value, isArray) = typed(cell)
+                    try scan { () throws(ScanError) in
+                        try builder.set(value, isArray: isArray, column: columnIndex[c], keyOffset: offset)
+                    }
+                }
+            }
+            if let vectorColumn {
+                vector.removeAll(keepingCapacity: true)
+                for c in vectorColumns {
+                    guard let f = Float(cellString(rows[r][c])), f.isFinite else {
+                        throw DataError.at(path, offset: rows[r][c].range.lowerBound, in: text, "number \(cellString(rows[r][c])) is out of range for a 32-bit float")
+                    }
+                    vector.append(f)
+                }
+                try scan { () throws(ScanError) in
+                    try builder.setNumbers(vector, range: rowStarts[r] ..< rowStarts[r], column: vectorColumn, keyOffset: rowStarts[r])
+                }
+            }
+            builder.finishDocument()
+        }
+        return vectorName
+    }
+
+    private func scan(_ body: () throws(ScanError) -> Void) throws(DataError) {
+        do { try body() } catch { throw DataError.at(path, offset: error.offset, in: text, error.message) }
+    }
+
+    /// The columns of the vector field, its name, and a note saying what was chosen.
+    private func chooseVector(names: [String], numeric: [Bool], spec: String?, header: [Cell], rows: [[Cell]])
+        throws(DataError) -> ([Int], String?, String?) {
+        if let spec {
+            if let c = names.firstIndex(of: spec) {
+                if numeric[c] {
+                    throw DataError(path: path, message: "vector=\(spec): '\(spec)' is one numeric column, not a vector; give a glob like \"f*\" or a range like \"f0..f63\"")
+                }
+                return ([], nil, nil)  // a column of JSON arrays, found by the builder
+            }
+            let columns: [Int]
+            let name: String
+            if let range = CSVReader.rangeSpec(spec) {
+                var found: [Int] = []
+                for i in range.from ... max(range.from, range.to) where range.from <= range.to {
+                    guard let c = names.firstIndex(of: range.prefix + String(i)) else {
+                        throw DataError(path: path, message: "vector=\(spec): no column '\(range.prefix)\(i)'")
+                    }
+                    found.append(c)
+                }
+                columns = found
+                name = range.prefix.isEmpty ? "vector" : range.prefix
+            } else if spec.contains("*") || spec.contains("?") {
+                columns = names.indices.filter { CSVReader.glob(spec, names[$0]) }
+                let stem = String(spec.filter { $0 != "*" && $0 != "?" })
+                name = stem.isEmpty ? "vector" : stem
+            } else {
+                throw DataError(path: path, message: "vector=\(spec): no such column; give a column of JSON arrays, a glob like \"f*\" or a range like \"f0..f63\"")
+            }
+            guard !columns.isEmpty else { throw DataError(path: path, message: "vector=\(spec) matches no column") }
+            for c in columns where !numeric[c] {
+                let bad = rows.firstIndex { !isNumber($0[c]) } ?? 0
+                let cell = rows[bad][c]
+                throw DataError.at(path, offset: cell.range.lowerBound, in: text,
+                                   "column '\(names[c])' is in vector=\(spec) but '\(cellString(cell))' is not a number")
+            }
+            if names.contains(name) {
+                throw DataError(path: path, message: "vector=\(spec): the vector would be named '\(name)', which is already a column")
+            }
+            return (columns, name, nil)
+        }
+        // Without vector=: one run of numeric columns PREFIX<digits>, at least two.
+        var groups: [String: [Int]] = [:]
+        for (c, n) in names.enumerated() where numeric[c] && !n.hasPrefix("_cluster_.") {
+            let prefix = String(n.reversed().drop { $0.isASCII && $0.isNumber }.reversed())
+            if prefix.count < n.count { groups[prefix, default: []].append(c) }
+        }
+        let runs = groups.filter { $0.value.count >= 2 }
+        let numericNames = names.indices.filter { numeric[$0] }.map { names[$0] }
+        guard runs.count == 1, let (prefix, columns) = runs.first else {
+            if runs.count > 1 {
+                return ([], nil, "numeric columns form several runs (\(runs.keys.sorted().map { $0 + "*" }.joined(separator: ", "))); no vector taken: give vector=\"PREFIX*\"")
+            }
+            if !numericNames.isEmpty && !names.indices.contains(where: { rows[0][$0].range.first.map { text[$0] == UInt8(ascii: "[") } ?? false }) {
+                return ([], nil, "no vector taken from the numeric columns (\(numericNames.prefix(8).joined(separator: ", "))\(numericNames.count > 8 ? ", …" : "")): give vector=\"f*\" or vector=\"f0..f63\"")
+            }
+            return ([], nil, nil)
+        }
+        let name = prefix.isEmpty ? "vector" : prefix
+        if names.contains(name) { return ([], nil, "numeric columns \(prefix)* not taken as a vector: '\(name)' is already a column; give vector=") }
+        let others = numericNames.filter { n in !columns.contains { names[$0] == n } }
+        var note = "vector '\(name)' from the \(columns.count) numeric columns \(names[columns.first!])..\(names[columns.last!])"
+        if !others.isEmpty { note += "; other numeric columns kept as fields: " + others.joined(separator: ", ") }
+        return (columns, name, note)
+    }
+
+    /// `f0..f63` → ("f", 0, 63).
+    static func rangeSpec(_ spec: String) -> (prefix: String, from: Int, to: Int)? {
+        let chars = Array(spec)
+        guard let i = chars.indices.first(where: { $0 + 1 < chars.count && chars[$0] == "." && chars[$0 + 1] == "." }) else { return nil }
+        let a = String(chars[..<i])[...], b = String(chars[(i + 2)...])[...]
+        let prefixA = a.reversed().drop { $0.isASCII && $0.isNumber }.reversed()
+        let prefixB = b.reversed().drop { $0.isASCII && $0.isNumber }.reversed()
+        let digitsB = String(b.dropFirst(prefixB.count))
+        guard let from = Int(String(a.dropFirst(prefixA.count))), let to = Int(digitsB) else { return nil }
+        guard prefixB.isEmpty || String(prefixB) == String(prefixA) else { return nil }
+        return (String(prefixA), from, to)
+    }
+
+    /// Shell-style `*` and `?` matching.
+    static func glob(_ pattern: String, _ name: String) -> Bool {
+        let p = Array(pattern.unicodeScalars), s = Array(name.unicodeScalars)
+        var pi = 0, si = 0, star = -1, mark = 0
+        while si < s.count {
+            if pi < p.count && (p[pi] == "?" || p[pi] == s[si]) { pi += 1; si += 1 }
+            else if pi < p.count && p[pi] == "*" { star = pi; mark = si; pi += 1 }
+            else if star >= 0 { pi = star + 1; mark += 1; si = mark }
+            else { return false }
+        }
+        while pi < p.count && p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+
+    // MARK: Cells
+
+    private func cellString(_ cell: Cell) -> String {
+        let raw = String(decoding: UnsafeBufferPointer(rebasing: text[cell.range]), as: UTF8.self)
+        guard cell.quoted, raw.contains("\"") else { return raw }
+        var out = ""
+        var previousQuote = false
+        for c in raw.unicodeScalars {
+            if c == "\"" && previousQuote { previousQuote = false; continue }
+            previousQuote = c == "\""
+            out.unicodeScalars.append(c)
+        }
+        return out
+    }
+
+    /// Whether the cell is a number (an empty cell is not).
+    private func isNumber(_ cell: Cell) -> Bool {
+        guard !cell.range.isEmpty else { return false }
+        var s = JSONScanner(text: text, start: cell.range.lowerBound, end: cell.range.upperBound, regionName: "cell")
+        guard let _ = try? s.scanNumber() else { return false }
+        return s.atEnd
+    }
+
+    private func typed(_ cell: Cell) -> (FieldValue, Bool) {
+        var s = JSONScanner(text: text, start: cell.range.lowerBound, end: cell.range.upperBound, regionName: "cell")
+        if let token = try? s.scanNumber(), s.atEnd { return (s.fieldValue(token), false) }
+        let string = cellString(cell)
+        switch string {
+        case "true": return (.bool(true), false)
+        case "false": return (.bool(false), false)
+        default: return (.string(string), string.hasPrefix("[") && string.hasSuffix("]"))
+        }
+    }
+
+    /// The numbers of a `[1, 2.5, ...]` cell, or nil when it is not one.
+    private func numberArray(_ cell: Cell) -> [Float]? {
+        guard text[cell.range.lowerBound] == UInt8(ascii: "[") else { return nil }
+        var s = JSONScanner(text: text, start: cell.range.lowerBound + 1, end: cell.range.upperBound, regionName: "cell")
+        var numbers: [Float] = []
+        s.skipWhitespace()
+        if s.byte == UInt8(ascii: "]") { s.position += 1; return s.atEnd ? numbers : nil }
+        while true {
+            s.skipWhitespace()
+            guard let token = try? s.scanNumber(), let f = s.float(token) else { return nil }
+            numbers.append(f)
+            s.skipWhitespace()
+            guard let closed = try? s.endOfMember(close: UInt8(ascii: "]"), what: "") else { return nil }
+            if closed { return s.atEnd ? numbers : nil }
+        }
+    }
+
+    /// The next row's cells, or nil at the end of the file.
+    private func row(_ position: inout Int) throws(DataError) -> [Cell]? {
+        guard position < text.count else { return nil }
+        var cells: [Cell] = []
+        while true {
+            var cell: Cell
+            if text[position] == UInt8(ascii: "\"") {
+                let open = position
+                position += 1
+                let start = position
+                while true {
+                    guard position < text.count else {
+                        throw DataError.at(path, offset: open, in: text, "unterminated quoted cell")
+                    }
+                    if text[position] == UInt8(ascii: "\"") {
+                        if position + 1 < text.count && text[position + 1] == UInt8(ascii: "\"") { position += 2; continue }
+                        break
+                    }
+                    position += 1
+                }
+                cell = Cell(range: start ..< position, quoted: true)
+                position += 1
+                if position < text.count, ![UInt8(ascii: ","), 0x0A, 0x0D].contains(text[position]) {
+                    throw DataError.at(path, offset: position, in: text, "expected ',' or the end of the line after a quoted cell")
+                }
+            } else {
+                let start = position
+                while position < text.count, text[position] != UInt8(ascii: ","), text[position] != 0x0A, text[position] != 0x0D {
+                    if text[position] == UInt8(ascii: "\"") {
+                        throw DataError.at(path, offset: position, in: text, "a quote inside an unquoted cell; quote the cell and double the quote")
+                    }
+                    position += 1
+                }
+                cell = Cell(range: start ..< position, quoted: false)
+            }
+            try checkUTF8(cell.range)
+            cells.append(cell)
+            if position >= text.count { return cells }
+            if text[position] == UInt8(ascii: ",") { position += 1; continue }
+            if text[position] == 0x0D { position += 1 }
+            if position < text.count && text[position] == 0x0A { position += 1 }
+            return cells
+        }
+    }
+
+    private func checkUTF8(_ range: Range<Int>) throws(DataError) {
+        guard text[range].contains(where: { $0 >= 0x80 }) else { return }
+        var iterator = UnsafeBufferPointer(rebasing: text[range]).makeIterator()
+        var decoder = UTF8()
+        var offset = range.lowerBound
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let s): offset += UTF8.width(s)
+            case .emptyInput: return
+            case .error: throw DataError.at(path, offset: offset, in: text, "invalid UTF-8 (byte 0x\(String(text[offset], radix: 16, uppercase: true)))")
+            }
+        }
+    }
+}

@@ -110,7 +110,7 @@ extension Interpreter {
                                  JSONMember("rounded_to_float32", .bool(v.roundedToFloat32))]))
         }
         for f in d.fields {
-            let distinct = Set(f.values.compactMap { $0 }).count
+            let distinct = Set(f.values.compactMap { $0 }.filter { $0 != .null }).count  // null counts as missing, not as a value
             table.rows.append([f.name, f.typeDescription, Format.count(f.missingCount), Format.count(distinct)])
             json.append(.object([JSONMember("name", .string(f.name)), JSONMember("type", .string(f.typeDescription)),
                                  JSONMember("missing", .int(f.missingCount)), JSONMember("distinct", .int(distinct))]))

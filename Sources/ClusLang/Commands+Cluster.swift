@@ -5,55 +5,80 @@ extension Interpreter {
     func cluster(_ arguments: BoundArguments) throws -> CommandResult {
         var dataset = try session.currentDataset()
         let vectors = try vectorColumn(in: dataset, named: arguments.text("field"), range: arguments.range(of: "field"))
+        let method = arguments.text("method") ?? "kmeans"
+        let metric = arguments.text("metric") ?? "euclidean"
         let k = try arguments.integer("k", atLeast: 1) ?? 8
-        let alias = arguments.text("alias") ?? "kmeans_\(k)"
+        let alias = arguments.text("alias") ?? "\(method)_\(k)"
         let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
-        let runs = try arguments.integer("n_init", atLeast: 1) ?? 1
-        let maxIterations = try arguments.integer("max_iter", atLeast: 1) ?? 300
-        let tolerance = arguments.number("tol") ?? 1e-4
-        if tolerance < 0 { throw Diagnostic("tol must not be negative", at: arguments.range(of: "tol")) }
         if vectors.missingCount > 0 {
-            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); k-means needs a vector for every document")
+            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); \(method) needs a vector for every document")
         }
         if k > dataset.count {
             throw Diagnostic("k=\(k) exceeds the \(Format.count(dataset.count)) documents of \(dataset.name)", at: arguments.range(of: "k"))
         }
+        try refuseOptions(["batch"], unless: method == "minibatch", arguments)
+        try refuseOptions(["n_init", "tol"], unless: method == "kmeans", arguments)
         let clock = ContinuousClock()
         let start = clock.now
-        let result = try kMeans(
-            vectors.embeddings,
-            options: KMeansOptions(clusterCount: k, runs: runs, maxIterations: maxIterations, tolerance: tolerance, seed: seed),
-            parallelism: session.parallelism,
-            cancellation: session.cancellation
-        )
+        let outcome = try runKMeansFamily(method: method, k: k, seed: seed, spherical: metric == "cosine",
+                                          embeddings: vectors.embeddings, arguments)
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let details = ClusteringDetails(
-            method: "kmeans",
-            parameters: [
-                ("k", String(k)),
-                ("seed", String(seed)),
-                ("n_init", String(runs)),
-                ("max_iter", String(maxIterations)),
-                ("tol", String(tolerance)),
-            ],
-            iterations: result.iterations, inertia: result.inertia, seconds: seconds)
+            method: method,
+            parameters: [("k", String(k)), ("metric", metric), ("seed", String(seed))] + outcome.parameters,
+            iterations: outcome.result.iterations, inertia: outcome.result.inertia, seconds: seconds)
         // the dataset changes only after the clustering succeeded
-        dataset.store(Clustering(vectorField: vectors.name, alias: alias, clusterIndices: result.labels, details: details))
+        dataset.store(Clustering(vectorField: vectors.name, alias: alias, clusterIndices: outcome.result.labels, details: details))
         session.update(dataset)
         session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: alias)
-        let line = "\(alias) on \(vectors.name): k=\(k), \(result.iterations) iteration\(result.iterations == 1 ? "" : "s"), inertia \(Format.groupedDecimal(result.inertia, 2)), \(Format.seconds(seconds))"
+        let result = outcome.result
+        let objective = metric == "cosine" ? "cosine objective" : "inertia"
+        let steps = method == "minibatch" ? "step" : "iteration"
+        let line = "\(alias) on \(vectors.name): \(method)\(metric == "cosine" ? " (cosine)" : ""), k=\(k), \(result.iterations) \(steps)\(result.iterations == 1 ? "" : "s"), \(objective) \(Format.groupedDecimal(result.inertia, 2)), \(Format.seconds(seconds))"
         return CommandResult(command: "cluster", values: [
             JSONMember("dataset", .string(dataset.name)),
             JSONMember("vector_field", .string(vectors.name)),
             JSONMember("alias", .string(alias)),
-            JSONMember("method", .string("kmeans")),
+            JSONMember("method", .string(method)),
+            JSONMember("metric", .string(metric)),
             JSONMember("k", .int(k)),
             JSONMember("iterations", .int(result.iterations)),
             JSONMember("inertia", .number(result.inertia)),
+            JSONMember("objective", .string(metric == "cosine" ? "sum_cosine_distance" : "sum_squared_distance")),
             JSONMember("seed", .int(Int(seed))),
-            JSONMember("n_init", .int(runs)),
-        ], blocks: [.text(line)], isStatus: true)
+        ] + outcome.parameters.compactMap { name, value in Int(value).map { JSONMember(name, .int($0)) } },
+        blocks: [.text(line)], isStatus: true)
+    }
+
+    /// k-means (spherical with cosine) or mini-batch k-means, with the
+    /// method's own parameters for display.
+    private func runKMeansFamily(method: String, k: Int, seed: UInt64, spherical: Bool, embeddings: Embeddings,
+                                 _ arguments: BoundArguments) throws -> (result: KMeansResult, parameters: [(String, String)]) {
+        let maxIterations = try arguments.integer("max_iter", atLeast: 1)
+        if method == "minibatch" {
+            let batch = try arguments.integer("batch", atLeast: 1) ?? 1024
+            let options = MiniBatchKMeansOptions(clusterCount: k, batchSize: batch, maxIterations: maxIterations ?? 100,
+                                                 seed: seed, spherical: spherical)
+            let result = try miniBatchKMeans(embeddings, options: options, parallelism: session.parallelism,
+                                             cancellation: session.cancellation)
+            return (result, [("batch", String(batch)), ("max_iter", String(options.maxIterations))])
+        }
+        let runs = try arguments.integer("n_init", atLeast: 1) ?? 1
+        let tolerance = arguments.number("tol") ?? 1e-4
+        if tolerance < 0 { throw Diagnostic("tol must not be negative", at: arguments.range(of: "tol")) }
+        let options = KMeansOptions(clusterCount: k, runs: runs, maxIterations: maxIterations ?? 300,
+                                    tolerance: tolerance, seed: seed, spherical: spherical)
+        let result = try kMeans(embeddings, options: options, parallelism: session.parallelism,
+                                cancellation: session.cancellation)
+        return (result, [("n_init", String(runs)), ("max_iter", String(options.maxIterations)), ("tol", String(tolerance))])
+    }
+
+    /// Refuses options that belong to another method.
+    func refuseOptions(_ names: [String], unless allowed: Bool, _ arguments: BoundArguments) throws(Diagnostic) {
+        guard !allowed, let name = names.first(where: arguments.has) else { return }
+        let method = arguments.text("method") ?? "kmeans"
+        throw Diagnostic("\(name)= does not apply to method=\(method)", at: arguments.range(of: name))
     }
 
     func aliases() throws -> CommandResult {
@@ -82,6 +107,7 @@ extension Interpreter {
                     JSONMember("iterations", c.details?.iterations.map(JSONValue.int) ?? .null),
                     JSONMember("inertia", .number(c.details?.inertia)),
                     JSONMember("seconds", .number(c.details?.seconds)),
+                    JSONMember("parameters", .object((c.details?.parameters ?? []).map { JSONMember($0.0, .string($0.1)) })),
                 ])
             })),
         ], blocks: [.table(table)])

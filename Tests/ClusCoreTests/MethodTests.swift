@@ -132,3 +132,53 @@ struct SphericalMiniBatchTests {
         }
     }
 }
+
+@Suite("agglomerative clustering")
+struct AgglomerativeTests {
+    @Test("the same partition as scikit-learn's AgglomerativeClustering", arguments: SphericalMiniBatchTests.fixtures)
+    func matchesScikitLearn(name: String) throws {
+        let f = try MethodFixture(name)
+        let references = try f.labels("agglomerative")
+        #expect(references.count == 7)
+        for (key, expected) in references.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "_").map(String.init)
+            let linkage = try #require(Linkage(rawValue: parts[0]))
+            let metric = try #require(AgglomerativeMetric(rawValue: parts[1]))
+            let labels = try agglomerative(f.x, clusterCount: f.k, linkage: linkage, metric: metric)
+            #expect(samePartition(labels, expected), "\(name) \(key)")
+        }
+    }
+
+    @Test("the same labels on 1 and 8 threads")
+    func deterministicAcrossThreads() throws {
+        let f = try MethodFixture("blobs64")
+        for linkage in Linkage.allCases {
+            let one = try agglomerative(f.x, clusterCount: 6, linkage: linkage, parallelism: Parallelism(threads: 1))
+            let many = try agglomerative(f.x, clusterCount: 6, linkage: linkage, parallelism: Parallelism(threads: 8))
+            #expect(one == many)
+        }
+    }
+
+    @Test("k = n and k = 1")
+    func extremes() throws {
+        let f = try MethodFixture("wine")
+        #expect(Set(try agglomerative(f.x, clusterCount: f.x.count, linkage: .average)).count == f.x.count)
+        #expect(Set(try agglomerative(f.x, clusterCount: 1, linkage: .ward)) == [0])
+    }
+
+    @Test("refuses a matrix above the memory limit, naming what to use instead")
+    func refusesLargeInput() throws {
+        let f = try MethodFixture("wine")
+        let error = AgglomerativeError.tooLarge(documents: f.x.count, linkage: .ward,
+                                                bytes: agglomerativeMemory(documents: f.x.count, linkage: .ward), limit: 1000)
+        #expect(throws: error) {
+            try agglomerative(f.x, clusterCount: 3, linkage: .ward, memoryLimit: 1000)
+        }
+        #expect(error.description.contains("linkage=single"))
+        // Single linkage needs no matrix.
+        _ = try agglomerative(f.x, clusterCount: 3, linkage: .single, memoryLimit: 100_000)
+        #expect(throws: AgglomerativeError.wardNeedsEuclidean()) {
+            try agglomerative(f.x, clusterCount: 3, linkage: .ward, metric: .cosine)
+        }
+    }
+}

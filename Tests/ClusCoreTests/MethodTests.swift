@@ -182,3 +182,39 @@ struct AgglomerativeTests {
         }
     }
 }
+
+@Suite("HDBSCAN")
+struct HDBSCANTests {
+    /// The reference sorts tied spanning-tree edges stably, as clus does;
+    /// scikit-learn's unstable sort can send a boundary document to the other
+    /// side of a tie (the fixture counts them: 1 document of wine at mcs=5).
+    @Test("the same labels and noise as scikit-learn's HDBSCAN", arguments: SphericalMiniBatchTests.fixtures)
+    func matchesScikitLearn(name: String) throws {
+        let f = try MethodFixture(name)
+        let references = try f.labels("hdbscan")
+        #expect(!references.isEmpty)
+        for (key, expected) in references.sorted(by: { $0.key < $1.key }) {
+            let numbers = key.dropFirst(3).split(separator: "_ms").compactMap { Int($0) }
+            let labels = try hdbscan(f.x, options: HDBSCANOptions(minClusterSize: numbers[0], minSamples: numbers[1]))
+            print("hdbscan \(name) \(key): \(Set(labels.filter { $0 >= 0 }).count) clusters, \(labels.filter { $0 < 0 }.count) noise; scikit-learn \(Set(expected.filter { $0 >= 0 }).count), \(expected.filter { $0 < 0 }.count)")
+            #expect(samePartition(labels, expected), "\(name) \(key)")
+        }
+    }
+
+    @Test("the same labels on 1 and 8 threads")
+    func deterministicAcrossThreads() throws {
+        let f = try MethodFixture("blobs64")
+        let options = HDBSCANOptions(minClusterSize: 5, minSamples: 3)
+        #expect(try hdbscan(f.x, options: options, parallelism: Parallelism(threads: 1))
+                == hdbscan(f.x, options: options, parallelism: Parallelism(threads: 8)))
+    }
+
+    @Test("invalid options are refused")
+    func invalid() {
+        let x = Embeddings(rows: [[0, 1], [1, 0], [1, 1]])
+        #expect(throws: HDBSCANError.minClusterSize(1)) { try hdbscan(x, options: HDBSCANOptions(minClusterSize: 1)) }
+        #expect(throws: HDBSCANError.minSamples(4, documents: 3)) {
+            try hdbscan(x, options: HDBSCANOptions(minClusterSize: 2, minSamples: 4))
+        }
+    }
+}

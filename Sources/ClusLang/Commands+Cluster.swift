@@ -199,7 +199,7 @@ extension Interpreter {
         for c in d.clusterings {
             let isCurrent = current == AliasReference(vectorField: c.vectorField, alias: c.alias)
             table.rows.append([
-                isCurrent ? "*" : "", c.alias, c.vectorField, String(c.k), c.details?.method ?? "loaded",
+                isCurrent ? "*" : "", c.alias, c.vectorField, String(clusterCount(c)), c.details?.method ?? "loaded",
                 c.details?.iterations.map(String.init) ?? "", c.details?.inertia.map { Format.groupedDecimal($0, 2) } ?? "",
                 c.details?.seconds.map(Format.seconds) ?? "",
                 c.details?.parameters.filter { $0.0 != "k" }.map { "\($0.0)=\($0.1)" }.joined(separator: " ") ?? "",
@@ -212,7 +212,7 @@ extension Interpreter {
                 .object([
                     JSONMember("alias", .string(c.alias)),
                     JSONMember("vector_field", .string(c.vectorField)),
-                    JSONMember("k", .int(c.k)),
+                    JSONMember("k", .int(clusterCount(c))),
                     JSONMember("method", .text(c.details?.method)),
                     JSONMember("iterations", c.details?.iterations.map(JSONValue.int) ?? .null),
                     JSONMember("inertia", .number(c.details?.inertia)),
@@ -221,6 +221,11 @@ extension Interpreter {
                 ])
             })),
         ], blocks: [.table(table)])
+    }
+
+    /// Clusters of a clustering, HDBSCAN's noise (the cluster named -1) not counted.
+    private func clusterCount(_ c: Clustering) -> Int {
+        c.k - (c.details?.method == "hdbscan" && c.clusterNames.contains("-1") ? 1 : 0)
     }
 
     /// The vector field named, or the dataset's default (its first).

@@ -12,6 +12,8 @@ struct Lloyd {
     let maxIterations: Int
     /// Absolute bound on the total squared centre shift.
     let tolerance: Double
+    /// Centres are scaled to unit length and the objective halved (spherical k-means).
+    var spherical = false
 
     /// Iterates from the documents `seeds` as initial centres.
     ///
@@ -93,7 +95,7 @@ struct Lloyd {
     }
 
     /// An assignment pass without sums.
-    private func assign(_ panel: CentrePanel, labels: inout [Int]) throws(Cancelled) {
+    func assign(_ panel: CentrePanel, labels: inout [Int]) throws(Cancelled) {
         labels.withUnsafeMutableBufferPointer { labelBuffer in
             guard let l = labelBuffer.baseAddress else { return }
             parallelism.forEach(chunks: plan.chunks) { chunk in
@@ -140,7 +142,21 @@ struct Lloyd {
         for j in 0 ..< k where counts[j] == 0 {
             for t in 0 ..< d { centres[j * d + t] = centres[largest * d + t] }
         }
+        if spherical { normalise(&centres) }
         return centres
+    }
+
+    /// Scales each centre to unit length; a zero mean (opposite documents
+    /// cancelling) stays zero, equally far from every unit document.
+    private func normalise(_ centres: inout [Double]) {
+        let d = rows.dimension
+        for j in 0 ..< clusterCount {
+            var norm = 0.0
+            for t in 0 ..< d { norm += centres[j * d + t] * centres[j * d + t] }
+            guard norm > 0 else { continue }
+            let scale = 1 / norm.squareRoot()
+            for t in 0 ..< d { centres[j * d + t] *= scale }
+        }
     }
 
     /// Squared distance of each document to its labelled centre, in Double.
@@ -160,9 +176,10 @@ struct Lloyd {
         return out
     }
 
-    /// Sum of squared distances to the labelled centres, accumulated in
-    /// Double per chunk and reduced in chunk order.
-    private func inertia(labels: [Int], centres: [Double]) -> Double {
+    /// Sum of squared distances to the labelled centres (halved when
+    /// spherical: cosine distances), accumulated in Double per chunk and
+    /// reduced in chunk order.
+    func inertia(labels: [Int], centres: [Double]) -> Double {
         let d = rows.dimension
         var partial = [Double](repeating: 0, count: plan.chunks)
         partial.withUnsafeMutableBufferPointer { dst in
@@ -179,6 +196,6 @@ struct Lloyd {
         }
         var total = 0.0
         for s in partial { total += s }
-        return total
+        return spherical ? total / 2 : total
     }
 }

@@ -11,15 +11,19 @@ public struct KMeansOptions: Sendable {
     public var tolerance: Double = 1e-4
     /// Fixes every random choice: the same seed gives the same result on any thread count.
     public var seed: UInt64 = 0
+    /// Spherical k-means: documents and centres on the unit sphere, the
+    /// objective the sum of cosine distances (`metric=cosine`).
+    public var spherical: Bool = false
 
     /// Options for `clusterCount` clusters; the rest default as scikit-learn's.
     public init(clusterCount: Int, runs: Int = 1, maxIterations: Int = 300,
-                tolerance: Double = 1e-4, seed: UInt64 = 0) {
+                tolerance: Double = 1e-4, seed: UInt64 = 0, spherical: Bool = false) {
         self.clusterCount = clusterCount
         self.runs = runs
         self.maxIterations = maxIterations
         self.tolerance = tolerance
         self.seed = seed
+        self.spherical = spherical
     }
 }
 
@@ -29,7 +33,8 @@ public struct KMeansResult: Sendable {
     public let labels: [Int]
     /// The k centres, k × d.
     public let centroids: Embeddings
-    /// Sum of squared distances from each document to its centre, in Double.
+    /// Sum of squared distances from each document to its centre, in Double;
+    /// for spherical k-means the sum of cosine distances 1 − cos(x, c).
     public let inertia: Double
     /// Lloyd iterations of the kept run.
     public let iterations: Int
@@ -69,6 +74,11 @@ public struct KMeansError: Error, Sendable, Equatable, CustomStringConvertible {
         KMeansError(description: "tolerance must be a finite number >= 0, got \(tolerance)")
     }
 
+    /// A zero vector under the cosine metric, which has no direction.
+    public static func zeroVector(document: Int) -> KMeansError {
+        KMeansError(description: "document \(document) has a zero vector; cosine distance is undefined for it")
+    }
+
     /// A NaN or infinite component.
     public static func nonFinite(document: Int) -> KMeansError {
         KMeansError(description: "document \(document) has a non-finite vector component")
@@ -80,6 +90,12 @@ public struct KMeansError: Error, Sendable, Equatable, CustomStringConvertible {
 /// `KMeans(algorithm="lloyd")`. Empty clusters are re-seeded from the
 /// documents farthest from their centres. With `runs` > 1 the run with the
 /// lowest inertia is kept (the first on ties).
+///
+/// With `options.spherical` the documents are scaled to unit length first,
+/// each centre is its documents' mean scaled to unit length (spherical
+/// k-means, Dhillon & Modha 2001), and `inertia` is the sum of cosine
+/// distances ½‖x̂ − ĉ‖² = 1 − cos(x, c): on the unit sphere the nearest centre
+/// by Euclidean distance is the one with the largest cosine.
 ///
 /// The result depends only on `x` and `options`: chunk boundaries are fixed
 /// and partial sums are reduced in chunk order, so any `parallelism` gives
@@ -107,6 +123,7 @@ public func kMeans(_ x: Embeddings, options: KMeansOptions, parallelism: Paralle
         throw KMeansError.invalidTolerance(options.tolerance)
     }
 
+    let x = options.spherical ? try unitRows(x, parallelism: parallelism) : x
     return try x.values.withUnsafeBufferPointer { buffer in
         guard let base = buffer.baseAddress else { preconditionFailure("n, d >= 1 were checked") }
         let rows = RowMatrix(base: base, count: n, dimension: d)
@@ -115,7 +132,8 @@ public func kMeans(_ x: Embeddings, options: KMeansOptions, parallelism: Paralle
         let lloyd = Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: parallelism,
                           cancellation: cancellation,
                           maxIterations: options.maxIterations,
-                          tolerance: options.tolerance * variance)
+                          tolerance: options.tolerance * variance,
+                          spherical: options.spherical)
 
         var generator = SeededGenerator(seed: options.seed)
         var best: KMeansResult?
@@ -171,4 +189,33 @@ private func meanFeatureVariance(_ x: RowMatrix, plan: ChunkPlan,
     var total = 0.0
     for s in chunkSquares { total += s }
     return total / Double(n) / Double(d)
+}
+
+/// The rows scaled to unit Euclidean length (norms in Double); throws on a
+/// zero or non-finite row.
+///
+/// - Complexity: O(n · d), one copy of the data.
+func unitRows(_ x: Embeddings, parallelism: Parallelism) throws(KMeansError) -> Embeddings {
+    let n = x.count, d = x.dimension
+    var values = x.values
+    let plan = ChunkPlan(count: n, clusterCount: 1, dimension: d)
+    var flags = [Int8](repeating: 0, count: n)
+    values.withUnsafeMutableBufferPointer { v in
+    flags.withUnsafeMutableBufferPointer { f in
+        parallelism.forEach(chunks: plan.chunks) { c in
+            for i in plan.range(c) {
+                var norm = 0.0
+                for t in 0 ..< d { let e = Double(v[i * d + t]); norm += e * e }
+                guard norm.isFinite else { f[i] = 2; continue }
+                guard norm > 0 else { f[i] = 1; continue }
+                let scale = 1 / norm.squareRoot()
+                for t in 0 ..< d { v[i * d + t] = Float(Double(v[i * d + t]) * scale) }
+            }
+        }
+    }
+    }
+    if let i = flags.firstIndex(where: { $0 != 0 }) {
+        throw flags[i] == 1 ? KMeansError.zeroVector(document: i) : KMeansError.nonFinite(document: i)
+    }
+    return Embeddings(count: n, dimension: d, values: values)
 }

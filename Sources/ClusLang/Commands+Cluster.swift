@@ -5,58 +5,194 @@ extension Interpreter {
     func cluster(_ arguments: BoundArguments) throws -> CommandResult {
         var dataset = try session.currentDataset()
         let vectors = try vectorColumn(in: dataset, named: arguments.text("field"), range: arguments.range(of: "field"))
+        let method = arguments.text("method") ?? "kmeans"
+        let metric = arguments.text("metric") ?? "euclidean"
         let k = try arguments.integer("k", atLeast: 1) ?? 8
-        let alias = arguments.text("alias") ?? "kmeans_\(k)"
+        let minClusterSize = try arguments.integer("min_cluster_size", atLeast: 2) ?? 5
+        let alias = arguments.text("alias") ?? (method == "hdbscan" ? "hdbscan_mcs\(minClusterSize)" : "\(method)_\(k)")
         let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
-        let runs = try arguments.integer("n_init", atLeast: 1) ?? 1
-        let maxIterations = try arguments.integer("max_iter", atLeast: 1) ?? 300
-        let tolerance = arguments.number("tol") ?? 1e-4
-        if tolerance < 0 { throw Diagnostic("tol must not be negative", at: arguments.range(of: "tol")) }
         if vectors.missingCount > 0 {
-            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); k-means needs a vector for every document")
+            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); \(method) needs a vector for every document")
         }
-        if k > dataset.count {
+        if method != "hdbscan", k > dataset.count {
             throw Diagnostic("k=\(k) exceeds the \(Format.count(dataset.count)) documents of \(dataset.name)", at: arguments.range(of: "k"))
         }
+        try refuseOptions(["batch"], unless: method == "minibatch", arguments)
+        try refuseOptions(["n_init", "tol"], unless: method == "kmeans", arguments)
+        try refuseOptions(["seed", "max_iter"], unless: method == "kmeans" || method == "minibatch", arguments)
+        try refuseOptions(["linkage"], unless: method == "agglomerative", arguments)
+        try refuseOptions(["min_cluster_size", "min_samples"], unless: method == "hdbscan", arguments)
+        try refuseOptions(["k"], unless: method != "hdbscan", arguments)
         let clock = ContinuousClock()
         let start = clock.now
-        let result = try session.withProgress("k-means k=\(k)", unit: .iterations) { progress in
-            try kMeans(
-                vectors.embeddings,
-                options: KMeansOptions(clusterCount: k, runs: runs, maxIterations: maxIterations, tolerance: tolerance, seed: seed),
-                parallelism: session.parallelism,
-                cancellation: session.cancellation,
-                progress: progress
-            )
+        let outcome: ClusterOutcome
+        switch method {
+        case "agglomerative": outcome = try runAgglomerative(k: k, metric: metric, embeddings: vectors.embeddings, arguments)
+        case "hdbscan":
+            outcome = try runHDBSCAN(minClusterSize: minClusterSize, metric: metric, embeddings: vectors.embeddings, arguments)
+        default:
+            outcome = try runKMeansFamily(method: method, k: k, seed: seed, spherical: metric == "cosine",
+                                          embeddings: vectors.embeddings, arguments)
         }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seeded = method == "kmeans" || method == "minibatch"
+        let found = outcome.clusterNames.count - ((outcome.noise ?? 0) > 0 ? 1 : 0)
         let details = ClusteringDetails(
-            method: "kmeans",
-            parameters: [
-                ("k", String(k)),
-                ("seed", String(seed)),
-                ("n_init", String(runs)),
-                ("max_iter", String(maxIterations)),
-                ("tol", String(tolerance)),
-            ],
-            iterations: result.iterations, inertia: result.inertia, seconds: seconds)
+            method: method,
+            parameters: [("k", String(found)), ("metric", metric)] + (seeded ? [("seed", String(seed))] : []) + outcome.parameters,
+            iterations: outcome.iterations, inertia: outcome.inertia, seconds: seconds)
         // the dataset changes only after the clustering succeeded
-        dataset.store(Clustering(vectorField: vectors.name, alias: alias, clusterIndices: result.labels, details: details))
+        dataset.store(Clustering(vectorField: vectors.name, alias: alias, labels: outcome.labels,
+                                 clusterNames: outcome.clusterNames, details: details))
         session.update(dataset)
         session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: alias)
-        let line = "\(alias) on \(vectors.name): k=\(k), \(result.iterations) iteration\(result.iterations == 1 ? "" : "s"), inertia \(Format.groupedDecimal(result.inertia, 2)), \(Format.seconds(seconds))"
-        return CommandResult(command: "cluster", values: [
+        var line = "\(alias) on \(vectors.name): \(method)\(outcome.variant.map { " (\($0))" } ?? ""), k=\(found)"
+        if let iterations = outcome.iterations {
+            line += ", \(iterations) \(method == "minibatch" ? "step" : "iteration")\(iterations == 1 ? "" : "s")"
+        }
+        if let inertia = outcome.inertia {
+            line += ", \(metric == "cosine" ? "cosine objective" : "inertia") \(Format.groupedDecimal(inertia, 2))"
+        }
+        if let noise = outcome.noise {
+            line += ", \(Format.count(noise)) noise document\(noise == 1 ? "" : "s") (cluster \"-1\")"
+        }
+        line += ", \(Format.seconds(seconds))"
+        var values = [
             JSONMember("dataset", .string(dataset.name)),
             JSONMember("vector_field", .string(vectors.name)),
             JSONMember("alias", .string(alias)),
-            JSONMember("method", .string("kmeans")),
-            JSONMember("k", .int(k)),
-            JSONMember("iterations", .int(result.iterations)),
-            JSONMember("inertia", .number(result.inertia)),
-            JSONMember("seed", .int(Int(seed))),
-            JSONMember("n_init", .int(runs)),
-        ], blocks: [.text(line)], isStatus: true)
+            JSONMember("method", .string(method)),
+            JSONMember("metric", .string(metric)),
+            JSONMember("k", .int(found)),
+            JSONMember("iterations", outcome.iterations.map(JSONValue.int) ?? .null),
+            JSONMember("inertia", .number(outcome.inertia)),
+        ]
+        if outcome.inertia != nil {
+            values.append(JSONMember("objective", .string(metric == "cosine" ? "sum_cosine_distance" : "sum_squared_distance")))
+        }
+        if seeded { values.append(JSONMember("seed", .int(Int(seed)))) }
+        if let noise = outcome.noise { values.append(JSONMember("noise", .int(noise))) }
+        values += outcome.parameters.compactMap { name, value in Int(value).map { JSONMember(name, .int($0)) } }
+        if (outcome.noise ?? 0) > 0 {
+            return CommandResult(command: "cluster", values: values,
+                                 blocks: [.text(line), .text("noise is the cluster named -1: 'metrics noise=-1' leaves it out of the scores")],
+                                 isStatus: true)
+        }
+        return CommandResult(command: "cluster", values: values, blocks: [.text(line)], isStatus: true)
+    }
+
+    /// What a clustering method produced, for storing and reporting.
+    private struct ClusterOutcome {
+        var labels: [Int]
+        var clusterNames: [String]
+        var iterations: Int? = nil
+        var inertia: Double? = nil
+        /// The method's own parameters, in display order.
+        var parameters: [(String, String)] = []
+        /// e.g. "cosine" or the linkage, shown after the method.
+        var variant: String? = nil
+        /// Documents labelled noise (HDBSCAN), stored under the cluster named "-1".
+        var noise: Int? = nil
+
+        /// Labels 0..<k named cluster_0 ...; -1 becomes the cluster "-1" when `noiseIsCluster`.
+        init(labels: [Int], noiseIsCluster: Bool = false) {
+            let k = (labels.max() ?? -1) + 1
+            var names = (0 ..< k).map { "cluster_\($0)" }
+            var labels = labels
+            if noiseIsCluster {
+                let noise = labels.reduce(0) { $0 + ($1 < 0 ? 1 : 0) }
+                self.noise = noise
+                if noise > 0 {
+                    names.append("-1")
+                    for i in labels.indices where labels[i] < 0 { labels[i] = k }
+                }
+            }
+            self.labels = labels
+            self.clusterNames = names
+        }
+    }
+
+    /// k-means (spherical with cosine) or mini-batch k-means.
+    private func runKMeansFamily(method: String, k: Int, seed: UInt64, spherical: Bool, embeddings: Embeddings,
+                                 _ arguments: BoundArguments) throws -> ClusterOutcome {
+        let maxIterations = try arguments.integer("max_iter", atLeast: 1)
+        let result: KMeansResult
+        let parameters: [(String, String)]
+        if method == "minibatch" {
+            let batch = try arguments.integer("batch", atLeast: 1) ?? 1024
+            let options = MiniBatchKMeansOptions(clusterCount: k, batchSize: batch, maxIterations: maxIterations ?? 100,
+                                                 seed: seed, spherical: spherical)
+            result = try session.withProgress("mini-batch k-means k=\(k)", unit: .iterations) { progress in
+                try miniBatchKMeans(embeddings, options: options, parallelism: session.parallelism,
+                                    cancellation: session.cancellation, progress: progress)
+            }
+            parameters = [("batch", String(batch)), ("max_iter", String(options.maxIterations))]
+        } else {
+            let runs = try arguments.integer("n_init", atLeast: 1) ?? 1
+            let tolerance = arguments.number("tol") ?? 1e-4
+            if tolerance < 0 { throw Diagnostic("tol must not be negative", at: arguments.range(of: "tol")) }
+            let options = KMeansOptions(clusterCount: k, runs: runs, maxIterations: maxIterations ?? 300,
+                                        tolerance: tolerance, seed: seed, spherical: spherical)
+            result = try session.withProgress("k-means k=\(k)", unit: .iterations) { progress in
+                try kMeans(embeddings, options: options, parallelism: session.parallelism,
+                           cancellation: session.cancellation, progress: progress)
+            }
+            parameters = [("n_init", String(runs)), ("max_iter", String(options.maxIterations)), ("tol", String(tolerance))]
+        }
+        var outcome = ClusterOutcome(labels: result.labels)
+        outcome.iterations = result.iterations
+        outcome.inertia = result.inertia
+        outcome.parameters = parameters
+        outcome.variant = spherical ? "cosine" : nil
+        return outcome
+    }
+
+    /// Agglomerative clustering; refuses (with the memory estimate) what would not fit.
+    private func runAgglomerative(k: Int, metric: String, embeddings: Embeddings,
+                                  _ arguments: BoundArguments) throws -> ClusterOutcome {
+        let linkage = Linkage(rawValue: arguments.text("linkage") ?? "ward") ?? .ward
+        if linkage == .ward, metric != "euclidean" {
+            throw Diagnostic("linkage=ward works only with metric=euclidean", at: arguments.range(of: "metric"),
+                             hint: "use linkage=average, complete or single with metric=cosine")
+        }
+        let labels: [Int]
+        do {
+            labels = try agglomerative(embeddings, clusterCount: k, linkage: linkage,
+                                       metric: AgglomerativeMetric(rawValue: metric) ?? .euclidean,
+                                       parallelism: session.parallelism, cancellation: session.cancellation)
+        } catch let error as AgglomerativeError {
+            throw Diagnostic(error.description, at: arguments.range(of: "method"))
+        }
+        var outcome = ClusterOutcome(labels: labels)
+        outcome.parameters = [("linkage", linkage.rawValue)]
+        outcome.variant = linkage.rawValue + (metric == "cosine" ? ", cosine" : "")
+        return outcome
+    }
+
+    /// HDBSCAN; its outliers go to the cluster named "-1".
+    private func runHDBSCAN(minClusterSize: Int, metric: String, embeddings: Embeddings,
+                            _ arguments: BoundArguments) throws -> ClusterOutcome {
+        let minSamples = try arguments.integer("min_samples", atLeast: 1) ?? minClusterSize
+        if minSamples > embeddings.count {
+            throw Diagnostic("min_samples=\(minSamples) exceeds the \(Format.count(embeddings.count)) documents",
+                             at: arguments.range(of: "min_samples"))
+        }
+        let options = HDBSCANOptions(minClusterSize: minClusterSize, minSamples: minSamples,
+                                     metric: AgglomerativeMetric(rawValue: metric) ?? .euclidean)
+        let labels = try hdbscan(embeddings, options: options, parallelism: session.parallelism,
+                                 cancellation: session.cancellation)
+        var outcome = ClusterOutcome(labels: labels, noiseIsCluster: true)
+        outcome.parameters = [("min_cluster_size", String(minClusterSize)), ("min_samples", String(minSamples))]
+        outcome.variant = metric == "cosine" ? "cosine" : nil
+        return outcome
+    }
+
+    /// Refuses options that belong to another method.
+    func refuseOptions(_ names: [String], unless allowed: Bool, _ arguments: BoundArguments) throws(Diagnostic) {
+        guard !allowed, let name = names.first(where: arguments.has) else { return }
+        let method = arguments.text("method") ?? "kmeans"
+        throw Diagnostic("\(name)= does not apply to method=\(method)", at: arguments.range(of: name))
     }
 
     func aliases() throws -> CommandResult {
@@ -67,7 +203,7 @@ extension Interpreter {
         for c in d.clusterings {
             let isCurrent = current == AliasReference(vectorField: c.vectorField, alias: c.alias)
             table.rows.append([
-                isCurrent ? "*" : "", c.alias, c.vectorField, String(c.k), c.details?.method ?? "loaded",
+                isCurrent ? "*" : "", c.alias, c.vectorField, String(clusterCount(c)), c.details?.method ?? "loaded",
                 c.details?.iterations.map(String.init) ?? "", c.details?.inertia.map { Format.groupedDecimal($0, 2) } ?? "",
                 c.details?.seconds.map(Format.seconds) ?? "",
                 c.details?.parameters.filter { $0.0 != "k" }.map { "\($0.0)=\($0.1)" }.joined(separator: " ") ?? "",
@@ -80,14 +216,20 @@ extension Interpreter {
                 .object([
                     JSONMember("alias", .string(c.alias)),
                     JSONMember("vector_field", .string(c.vectorField)),
-                    JSONMember("k", .int(c.k)),
+                    JSONMember("k", .int(clusterCount(c))),
                     JSONMember("method", .text(c.details?.method)),
                     JSONMember("iterations", c.details?.iterations.map(JSONValue.int) ?? .null),
                     JSONMember("inertia", .number(c.details?.inertia)),
                     JSONMember("seconds", .number(c.details?.seconds)),
+                    JSONMember("parameters", .object((c.details?.parameters ?? []).map { JSONMember($0.0, .string($0.1)) })),
                 ])
             })),
         ], blocks: [.table(table)])
+    }
+
+    /// Clusters of a clustering, HDBSCAN's noise (the cluster named -1) not counted.
+    private func clusterCount(_ c: Clustering) -> Int {
+        c.k - (c.details?.method == "hdbscan" && c.clusterNames.contains("-1") ? 1 : 0)
     }
 
     /// The vector field named, or the dataset's default (its first).

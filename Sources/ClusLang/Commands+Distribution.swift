@@ -24,7 +24,10 @@ extension Interpreter {
             }
         }
         let n = sizes.reduce(0, +)
-        let order = naturalOrder(c.clusterNames)
+        // HDBSCAN's outliers (the cluster named -1) are no cluster: last, as "noise"
+        let noiseCode = c.details?.method == "hdbscan" ? c.clusterNames.firstIndex(of: "-1") : nil
+        let order = naturalOrder(c.clusterNames).filter { $0 != noiseCode } + (noiseCode.map { [$0] } ?? [])
+        func displayName(_ cluster: Int) -> String { cluster == noiseCode ? "noise (-1)" : c.clusterNames[cluster] }
 
         var clustersJSON: [JSONValue] = []
         var table: TextTable
@@ -47,7 +50,7 @@ extension Interpreter {
                     let count = counts[cluster][code]
                     let fraction = Double(count) / Double(withTruth)
                     table.rows.append([
-                        j == 0 ? c.clusterNames[cluster] : "",
+                        j == 0 ? displayName(cluster) : "",
                         j == 0 ? Format.count(sizes[cluster]) : "",
                         j == 0 ? Format.percent(Double(sizes[cluster]) / Double(max(n, 1))) : "",
                         j == 0 ? purity.map(Format.percent) ?? "" : "",
@@ -65,7 +68,7 @@ extension Interpreter {
                     table.rows.append(["", "", "", "", "other (\(rest.count))", Format.count(count), Format.percent(fraction), Format.bar(fraction, width: 10)])
                 }
                 if shown.isEmpty {
-                    table.rows.append([c.clusterNames[cluster], Format.count(sizes[cluster]), Format.percent(Double(sizes[cluster]) / Double(max(n, 1))), "", "(no \(truthField.name))", "", "", ""])
+                    table.rows.append([displayName(cluster), Format.count(sizes[cluster]), Format.percent(Double(sizes[cluster]) / Double(max(n, 1))), "", "(no \(truthField.name))", "", "", ""])
                 }
                 clustersJSON.append(.object([
                     JSONMember("cluster", .string(c.clusterNames[cluster])),
@@ -86,7 +89,7 @@ extension Interpreter {
             let largest = sizes.max() ?? 1
             for cluster in order {
                 let fraction = n > 0 ? Double(sizes[cluster]) / Double(n) : 0
-                table.rows.append([c.clusterNames[cluster], Format.count(sizes[cluster]), Format.percent(fraction),
+                table.rows.append([displayName(cluster), Format.count(sizes[cluster]), Format.percent(fraction),
                                    Format.bar(Double(sizes[cluster]) / Double(max(largest, 1)), width: 30)])
                 records.rows.append([c.clusterNames[cluster], String(sizes[cluster]), String(fraction)])
                 clustersJSON.append(.object([
@@ -97,7 +100,9 @@ extension Interpreter {
                 ]))
             }
         }
-        table.footer.insert("\(c.alias) on \(c.vectorField): \(c.k) clusters, \(Format.count(n)) documents", at: 0)
+        let noise = noiseCode.map { sizes[$0] } ?? 0
+        table.footer.insert("\(c.alias) on \(c.vectorField): \(c.k - (noiseCode == nil ? 0 : 1)) clusters, \(Format.count(n)) documents"
+                            + (noiseCode == nil ? "" : ", \(Format.count(noise)) of them noise"), at: 0)
         if unlabelled > 0 { table.footer.append("\(Format.count(unlabelled)) documents have no label for \(c.alias)") }
         return CommandResult(command: "distribution", values: [
             JSONMember("dataset", .string(d.name)),

@@ -53,20 +53,34 @@ public enum Commands {
         CommandSpec("cluster", summary: "cluster the documents and store the labels under an alias",
             options: [
                 P("k", .integer, "number of clusters", default: "8"),
-                P("alias", .identifier, "name for the labels", default: "kmeans_<k>"),
+                P("alias", .identifier, "name for the labels", default: "<method>_<k> (hdbscan: hdbscan_mcs<min_cluster_size>)"),
                 P("field", .vectorField, "vector field to cluster", default: "the current one"),
-                P("method", .choice(["kmeans"]), "clustering method", default: "kmeans"),
-                P("metric", .choice(["euclidean"]), "distance", default: "euclidean"),
+                P("method", .choice(["kmeans", "minibatch", "agglomerative", "hdbscan"]), "clustering method", default: "kmeans"),
+                P("metric", .choice(["euclidean", "cosine"]), "distance; cosine clusters spherically", default: "euclidean"),
                 P("seed", .integer, "random seed", default: "the session's seed (0)"),
-                P("n_init", .integer, "runs from different starts; the lowest inertia is kept", default: "1"),
-                P("max_iter", .integer, "most Lloyd iterations per run", default: "300"),
-                P("tol", .number, "convergence tolerance, relative to the data's variance", default: "1e-4"),
+                P("n_init", .integer, "kmeans: runs from different starts; the lowest inertia is kept", default: "1"),
+                P("max_iter", .integer, "most Lloyd iterations per run (minibatch: passes over the data)", default: "300 (minibatch: 100)"),
+                P("tol", .number, "kmeans: convergence tolerance, relative to the data's variance", default: "1e-4"),
+                P("batch", .integer, "minibatch: documents per step", default: "1024"),
+                P("linkage", .choice(["ward", "average", "complete", "single"]), "agglomerative: cluster distance", default: "ward"),
+                P("min_cluster_size", .integer, "hdbscan: smallest cluster", default: "5"),
+                P("min_samples", .integer, "hdbscan: neighbours of a core document, itself included", default: "min_cluster_size"),
             ],
             details: """
             k-means as scikit-learn's KMeans: greedy k-means++ starts, Lloyd
             iterations; the same seed gives the same labels on any thread count.
+            metric=cosine: spherical k-means (unit vectors and centres), the
+            objective reported is the sum of cosine distances. method=minibatch:
+            scikit-learn's MiniBatchKMeans, for millions of documents.
+            method=agglomerative and method=hdbscan as scikit-learn's
+            AgglomerativeClustering and HDBSCAN; HDBSCAN's outliers form the
+            cluster named -1 ('metrics noise=-1' leaves them out).
               cluster k=10
               cluster k=20 n_init=10 seed=7 alias=k20
+              cluster k=50 metric=cosine
+              cluster k=100 method=minibatch batch=4096
+              cluster k=8 method=agglomerative linkage=average metric=cosine
+              cluster method=hdbscan min_cluster_size=10
             """),
         CommandSpec("aliases", summary: "the clusterings of the current dataset with their parameters"),
         CommandSpec("distribution", summary: "how the documents spread over the clusters, and against a truth field",

@@ -1,0 +1,278 @@
+// Agglomerative (hierarchical) clustering as scikit-learn's
+// AgglomerativeClustering: the full merge tree, cut at k clusters.
+// Ward, average and complete use the nearest-neighbour chain over a dense
+// distance matrix (Müllner 2011, as SciPy); single linkage is Prim's minimum
+// spanning tree with distances computed on the fly, so it needs O(n) memory.
+
+/// How the distance between two clusters is measured.
+public enum Linkage: String, Sendable, CaseIterable {
+    /// Increase in within-cluster sum of squares (Euclidean only).
+    case ward
+    /// Mean pairwise distance.
+    case average
+    /// Largest pairwise distance.
+    case complete
+    /// Smallest pairwise distance.
+    case single
+}
+
+/// The distance between two documents for agglomerative clustering.
+public enum AgglomerativeMetric: String, Sendable {
+    case euclidean
+    /// 1 − cos(x, y).
+    case cosine
+}
+
+/// Why agglomerative clustering could not run on its input.
+public struct AgglomerativeError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    /// The distance matrix would not fit the memory budget.
+    public static func tooLarge(documents n: Int, linkage: Linkage, bytes: Int, limit: Int) -> AgglomerativeError {
+        AgglomerativeError(description: "agglomerative linkage=\(linkage.rawValue) on \(n) documents needs a \(gibibytes(bytes)) distance matrix (n² × 4 bytes), above the \(gibibytes(limit)) limit; use linkage=single (O(n) memory), method=minibatch or method=hdbscan")
+    }
+
+    /// Ward with a distance other than Euclidean.
+    public static func wardNeedsEuclidean() -> AgglomerativeError {
+        AgglomerativeError(description: "linkage=ward works only with metric=euclidean")
+    }
+
+    /// k outside 1...n.
+    public static func clusterCount(_ k: Int, documents: Int) -> AgglomerativeError {
+        AgglomerativeError(description: "k must be between 1 and the \(documents) documents, got \(k)")
+    }
+
+    /// A zero vector under the cosine metric.
+    public static func zeroVector(document: Int) -> AgglomerativeError {
+        AgglomerativeError(description: "document \(document) has a zero vector; cosine distance is undefined for it")
+    }
+
+    /// A NaN or infinite component.
+    public static func nonFinite(document: Int) -> AgglomerativeError {
+        AgglomerativeError(description: "document \(document) has a non-finite vector component")
+    }
+
+    private static func gibibytes(_ bytes: Int) -> String {
+        let g = Double(bytes) / Double(1 << 30)
+        let tenths = Int((g * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) GiB"
+    }
+}
+
+/// Bytes of working memory agglomerative clustering of `n` documents needs:
+/// a dense n × n Float matrix, except single linkage (a few arrays of n).
+public func agglomerativeMemory(documents n: Int, linkage: Linkage) -> Int {
+    linkage == .single ? 24 * n : n * n * MemoryLayout<Float>.size
+}
+
+/// Clusters the rows of `x` into `k` clusters by agglomerative clustering,
+/// as scikit-learn's `AgglomerativeClustering(n_clusters: k, linkage:, metric:)`:
+/// the same partition (labels up to renaming) barring exact ties. Labels are
+/// numbered in order of each cluster's first document.
+///
+/// - Parameters:
+///   - memoryLimit: refuse (with the estimate) when the distance matrix needs more bytes.
+/// - Throws: `AgglomerativeError`, `Cancelled` (checked every few hundred merges).
+/// - Complexity: ward, average, complete: O(n² · d) to fill the matrix plus
+///   O(n²) for the chain, O(n²) memory. single: O(n² · d) time, O(n) memory.
+public func agglomerative(_ x: Embeddings, clusterCount k: Int, linkage: Linkage,
+                          metric: AgglomerativeMetric = .euclidean, memoryLimit: Int = 4 << 30,
+                          parallelism: Parallelism = .allCores,
+                          cancellation: Cancellation? = nil) throws -> [Int] {
+    let n = x.count
+    guard k >= 1, k <= n else { throw AgglomerativeError.clusterCount(k, documents: n) }
+    if linkage == .ward, metric != .euclidean { throw AgglomerativeError.wardNeedsEuclidean() }
+    let bytes = agglomerativeMemory(documents: n, linkage: linkage)
+    if bytes > memoryLimit {
+        throw AgglomerativeError.tooLarge(documents: n, linkage: linkage, bytes: bytes, limit: memoryLimit)
+    }
+    let rows = try prepared(x, metric: metric, parallelism: parallelism)
+    let merges: [Merge]
+    if linkage == .single {
+        merges = try minimumSpanningTree(rows, metric: metric, cancellation: cancellation)
+    } else {
+        merges = try nearestNeighbourChain(rows, linkage: linkage, metric: metric,
+                                           parallelism: parallelism, cancellation: cancellation)
+    }
+    return cut(merges, documents: n, clusterCount: k)
+}
+
+/// One merge of the tree: two documents standing for their clusters, and the height.
+struct Merge {
+    var a: Int
+    var b: Int
+    var height: Double
+}
+
+/// The rows as the distance needs them (unit length for cosine), checked finite.
+private func prepared(_ x: Embeddings, metric: AgglomerativeMetric,
+                      parallelism: Parallelism) throws(AgglomerativeError) -> Embeddings {
+    let d = x.dimension
+    if let bad = x.values.firstIndex(where: { !$0.isFinite }) {
+        throw AgglomerativeError.nonFinite(document: bad / max(1, d))
+    }
+    guard metric == .cosine else { return x }
+    do {
+        return try unitRows(x, parallelism: parallelism)
+    } catch {
+        let zero = (0 ..< x.count).first { i in x[row: i].allSatisfy { $0 == 0 } } ?? 0
+        throw AgglomerativeError.zeroVector(document: zero)
+    }
+}
+
+/// Distance of two prepared rows: squared Euclidean (ward: the sum-of-squares
+/// scale; the others: monotone in the Euclidean distance, so merges agree) or
+/// cosine distance of unit rows.
+@inline(__always)
+private func pairDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int,
+                          metric: AgglomerativeMetric) -> Float {
+    switch metric {
+    case .euclidean: return squaredDistance(a, b, d)
+    case .cosine: return max(0, squaredDistance(a, b, d) / 2)  // 1 − cos for unit rows
+    }
+}
+
+/// Ward, average or complete linkage by the nearest-neighbour chain over a
+/// dense matrix of current cluster distances (inactive clusters at +∞).
+///
+/// Average and complete on Euclidean need real distances, not squares, so
+/// the matrix holds square roots for them.
+private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: AgglomerativeMetric,
+                                   parallelism: Parallelism, cancellation: Cancellation?) throws(Cancelled) -> [Merge] {
+    let n = x.count, d = x.dimension
+    let takeRoot = metric == .euclidean && linkage != .ward
+    var matrix = [Float](repeating: .infinity, count: n * n)
+    x.values.withUnsafeBufferPointer { v in
+        matrix.withUnsafeMutableBufferPointer { m in
+            guard let base = v.baseAddress else { return }
+            let chunk = 64
+            parallelism.forEach(chunks: (n + chunk - 1) / chunk) { c in
+                for i in c * chunk ..< min(n, (c + 1) * chunk) {
+                    for j in 0 ..< n where j != i {
+                        let dist = pairDistance(base + i * d, base + j * d, d, metric: metric)
+                        m[i * n + j] = takeRoot ? dist.squareRoot() : dist
+                    }
+                }
+            }
+        }
+    }
+    try cancellation?.check()
+    var size = [Int](repeating: 1, count: n)
+    var active = [Bool](repeating: true, count: n)
+    var merges: [Merge] = []
+    merges.reserveCapacity(n - 1)
+    var chain: [Int] = []
+    var nextStart = 0
+    try matrix.withUnsafeMutableBufferPointer { (m: inout UnsafeMutableBufferPointer<Float>) throws(Cancelled) in
+        while merges.count < n - 1 {
+            if merges.count % 256 == 0 { try cancellation?.check() }
+            if chain.isEmpty {
+                while !active[nextStart] { nextStart += 1 }
+                chain.append(nextStart)
+            }
+            var a = 0, b = 0
+            while true {
+                a = chain[chain.count - 1]
+                // Prefer the previous chain element on ties, as SciPy does.
+                var best = chain.count >= 2 ? chain[chain.count - 2] : -1
+                var bestDistance = best >= 0 ? m[a * n + best] : Float.infinity
+                let row = a * n
+                for j in 0 ..< n where m[row + j] < bestDistance {
+                    bestDistance = m[row + j]
+                    best = j
+                }
+                // Overflowed distances leave no finite neighbour: take any active one.
+                b = best >= 0 ? best : (0 ..< n).first { active[$0] && $0 != a } ?? a
+                if chain.count >= 2, b == chain[chain.count - 2] { break }
+                chain.append(b)
+            }
+            chain.removeLast(2)
+            let (low, high) = a < b ? (a, b) : (b, a)
+            let dab = Double(m[a * n + b])
+            merges.append(Merge(a: low, b: high, height: dab))
+            // The merged cluster lives on at `high`; `low` leaves.
+            let na = Double(size[low]), nb = Double(size[high])
+            for k in 0 ..< n where active[k] && k != low && k != high {
+                let dka = Double(m[k * n + low]), dkb = Double(m[k * n + high])
+                let value: Double
+                switch linkage {
+                case .ward:
+                    let nk = Double(size[k])
+                    value = ((na + nk) * dka + (nb + nk) * dkb - nk * dab) / (na + nb + nk)
+                case .average: value = (na * dka + nb * dkb) / (na + nb)
+                case .complete: value = max(dka, dkb)
+                case .single: value = min(dka, dkb)
+                }
+                m[k * n + high] = Float(value)
+                m[high * n + k] = Float(value)
+            }
+            for k in 0 ..< n {
+                m[k * n + low] = .infinity
+                m[low * n + k] = .infinity
+            }
+            active[low] = false
+            size[high] += size[low]
+        }
+    }
+    return merges
+}
+
+/// Single linkage as Prim's minimum spanning tree (its edges are the merges),
+/// distances computed on the fly.
+private func minimumSpanningTree(_ x: Embeddings, metric: AgglomerativeMetric,
+                                 cancellation: Cancellation?) throws(Cancelled) -> [Merge] {
+    let n = x.count, d = x.dimension
+    var merges: [Merge] = []
+    merges.reserveCapacity(max(0, n - 1))
+    var inTree = [Bool](repeating: false, count: n)
+    var nearest = [Float](repeating: .infinity, count: n)
+    var parent = [Int](repeating: 0, count: n)
+    try x.values.withUnsafeBufferPointer { (v: UnsafeBufferPointer<Float>) throws(Cancelled) in
+        guard let base = v.baseAddress else { return }
+        var current = 0
+        inTree[0] = true
+        for step in 1 ..< max(1, n) {
+            if step % 256 == 0 { try cancellation?.check() }
+            var next = -1
+            var nextDistance = Float.infinity
+            for j in 0 ..< n where !inTree[j] {
+                let dist = pairDistance(base + current * d, base + j * d, d, metric: metric)
+                if dist < nearest[j] { nearest[j] = dist; parent[j] = current }
+                if next < 0 || nearest[j] < nextDistance { next = j; nextDistance = nearest[j] }
+            }
+            inTree[next] = true
+            merges.append(Merge(a: parent[next], b: next, height: Double(nextDistance)))
+            current = next
+        }
+    }
+    return merges
+}
+
+/// The partition left after the n − k lowest merges (stable by height, as
+/// SciPy sorts its linkage matrix), numbered by first document.
+func cut(_ merges: [Merge], documents n: Int, clusterCount k: Int) -> [Int] {
+    let order = merges.indices.sorted {
+        merges[$0].height != merges[$1].height ? merges[$0].height < merges[$1].height : $0 < $1
+    }
+    var parent = Array(0 ..< n)
+    func find(_ i: Int) -> Int {
+        var r = i
+        while parent[r] != r { r = parent[r] }
+        var j = i
+        while parent[j] != r { let next = parent[j]; parent[j] = r; j = next }
+        return r
+    }
+    for index in order.prefix(n - k) {
+        let ra = find(merges[index].a), rb = find(merges[index].b)
+        if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+    }
+    var code = [Int](repeating: -1, count: n)
+    var labels = [Int](repeating: 0, count: n)
+    var next = 0
+    for i in 0 ..< n {
+        let r = find(i)
+        if code[r] < 0 { code[r] = next; next += 1 }
+        labels[i] = code[r]
+    }
+    return labels
+}

@@ -1,0 +1,340 @@
+// HDBSCAN as scikit-learn's `sklearn.cluster.HDBSCAN` (Campello, Moulavi &
+// Sander 2013; McInnes & Healy 2017): core distances, Prim's minimum spanning
+// tree of the mutual reachability graph (distances computed on the fly, O(n)
+// memory), the single-linkage tree, its condensed tree, and the clusters of
+// excess of mass. Every tie is broken as scikit-learn breaks it.
+
+/// Settings of an HDBSCAN clustering, named and defaulted as scikit-learn's.
+public struct HDBSCANOptions: Sendable {
+    /// Smallest group of documents that counts as a cluster.
+    public var minClusterSize: Int = 5
+    /// Neighbours (the document itself included) that define a core distance;
+    /// nil means `minClusterSize`.
+    public var minSamples: Int? = nil
+    /// Distance between documents.
+    public var metric: AgglomerativeMetric = .euclidean
+
+    /// Options with scikit-learn's defaults unless given.
+    public init(minClusterSize: Int = 5, minSamples: Int? = nil, metric: AgglomerativeMetric = .euclidean) {
+        self.minClusterSize = minClusterSize
+        self.minSamples = minSamples
+        self.metric = metric
+    }
+}
+
+/// Why HDBSCAN could not run on its input.
+public struct HDBSCANError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    /// `minClusterSize` below 2.
+    public static func minClusterSize(_ m: Int) -> HDBSCANError {
+        HDBSCANError(description: "min_cluster_size must be at least 2, got \(m)")
+    }
+
+    /// `minSamples` outside 1...n.
+    public static func minSamples(_ m: Int, documents: Int) -> HDBSCANError {
+        HDBSCANError(description: "min_samples must be between 1 and the \(documents) documents, got \(m)")
+    }
+
+    /// A zero vector under the cosine metric, or a non-finite component.
+    public static func badVector(document: Int, _ reason: String) -> HDBSCANError {
+        HDBSCANError(description: "document \(document) \(reason)")
+    }
+}
+
+/// Clusters the rows of `x` by HDBSCAN; returns a label per document, -1 for
+/// noise, clusters numbered 0... in the order scikit-learn numbers them.
+///
+/// - Throws: `HDBSCANError`, `Cancelled` (checked every few hundred rows).
+/// - Complexity: O(n² · d) arithmetic (core distances and the spanning tree
+///   compute each distance about twice), O(n · minSamples) memory.
+public func hdbscan(_ x: Embeddings, options: HDBSCANOptions = HDBSCANOptions(),
+                    parallelism: Parallelism = .allCores,
+                    cancellation: Cancellation? = nil) throws -> [Int] {
+    let n = x.count
+    guard options.minClusterSize >= 2 else { throw HDBSCANError.minClusterSize(options.minClusterSize) }
+    let minSamples = options.minSamples ?? options.minClusterSize
+    guard minSamples >= 1, minSamples <= n else { throw HDBSCANError.minSamples(minSamples, documents: n) }
+    if let bad = x.values.firstIndex(where: { !$0.isFinite }) {
+        throw HDBSCANError.badVector(document: bad / max(1, x.dimension), "has a non-finite vector component")
+    }
+    var rows = x
+    if options.metric == .cosine {
+        do { rows = try unitRows(x, parallelism: parallelism) } catch {
+            let zero = (0 ..< n).first { i in x[row: i].allSatisfy { $0 == 0 } } ?? 0
+            throw HDBSCANError.badVector(document: zero, "has a zero vector; cosine distance is undefined for it")
+        }
+    }
+    if n == 1 { return [-1] }
+    let space = DistanceSpace(x: rows, metric: options.metric)
+    let core = try space.coreDistances(neighbours: minSamples, parallelism: parallelism, cancellation: cancellation)
+    let tree = try space.spanningTree(core: core, parallelism: parallelism, cancellation: cancellation)
+    let hierarchy = SingleLinkage(tree, documents: n)
+    let condensed = CondensedTree(hierarchy, minClusterSize: options.minClusterSize)
+    return condensed.excessOfMassLabels()
+}
+
+/// Distances between the documents in Double, as scikit-learn computes them
+/// (Euclidean, or 1 − cos of unit rows): mutual reachability distances tie
+/// often, and which tied edge the tree takes depends on every comparison
+/// before it, so Float rounding would change the labels.
+private struct DistanceSpace {
+    let x: Embeddings
+    let metric: AgglomerativeMetric
+    var count: Int { x.count }
+
+    /// Distances from document `i` to every document, written to `out`.
+    func distances(from i: Int, base: UnsafePointer<Float>, into out: UnsafeMutablePointer<Double>, range: Range<Int>) {
+        let d = x.dimension
+        let p = base + i * d
+        for j in range {
+            let s = squaredDistanceInDouble(p, base + j * d, d)
+            out[j] = metric == .euclidean ? s.squareRoot() : max(0, s / 2)
+        }
+    }
+
+    /// Distance to the `neighbours`-th nearest document, the document itself counting as the first.
+    func coreDistances(neighbours: Int, parallelism: Parallelism,
+                       cancellation: Cancellation?) throws(Cancelled) -> [Double] {
+        let n = count
+        var core = [Double](repeating: 0, count: n)
+        guard neighbours > 1 else { return core }
+        let chunk = 64
+        core.withUnsafeMutableBufferPointer { out in
+            x.values.withUnsafeBufferPointer { v in
+                guard let base = v.baseAddress else { return }
+                parallelism.forEach(chunks: (n + chunk - 1) / chunk) { c in
+                    if cancellation?.isCancelled == true { return }
+                    var row = [Double](repeating: 0, count: n)
+                    var smallest = [Double](repeating: .infinity, count: neighbours - 1)
+                    row.withUnsafeMutableBufferPointer { r in
+                        guard let rbase = r.baseAddress else { return }
+                        for i in c * chunk ..< min(n, (c + 1) * chunk) {
+                            distances(from: i, base: base, into: rbase, range: 0 ..< n)
+                            for t in smallest.indices { smallest[t] = .infinity }
+                            // The k − 1 smallest of the others, kept sorted.
+                            for j in 0 ..< n where j != i {
+                                let value = r[j]
+                                if value >= smallest[neighbours - 2] { continue }
+                                var t = neighbours - 2
+                                while t > 0, smallest[t - 1] > value { smallest[t] = smallest[t - 1]; t -= 1 }
+                                smallest[t] = value
+                            }
+                            out[i] = smallest[neighbours - 2]
+                        }
+                    }
+                }
+            }
+        }
+        try cancellation?.check()
+        return core
+    }
+
+    /// Prim's tree of the mutual reachability distances max(core a, core b,
+    /// d(a, b)) from document 0, as scikit-learn's `mst_from_data_matrix`:
+    /// each step takes the first document (lowest index) at the smallest distance.
+    func spanningTree(core: [Double], parallelism: Parallelism,
+                      cancellation: Cancellation?) throws(Cancelled) -> [Merge] {
+        let n = count
+        var inTree = [Bool](repeating: false, count: n)
+        var reach = [Double](repeating: .infinity, count: n)
+        var source = [Int](repeating: 0, count: n)
+        var row = [Double](repeating: 0, count: n)
+        var edges: [Merge] = []
+        edges.reserveCapacity(n - 1)
+        let chunk = 2048
+        let chunks = (n + chunk - 1) / chunk
+        var best = [(Int, Double)](repeating: (-1, .infinity), count: chunks)
+        var current = 0
+        try x.values.withUnsafeBufferPointer { (v: UnsafeBufferPointer<Float>) throws(Cancelled) in
+            guard let base = v.baseAddress else { return }
+            for step in 0 ..< n - 1 {
+                if step % 256 == 0 { try cancellation?.check() }
+                inTree[current] = true
+                let c = current, coreC = core[c]
+                inTree.withUnsafeBufferPointer { t in
+                reach.withUnsafeMutableBufferPointer { r in
+                source.withUnsafeMutableBufferPointer { s in
+                row.withUnsafeMutableBufferPointer { dist in
+                best.withUnsafeMutableBufferPointer { b in
+                    guard let dbase = dist.baseAddress else { return }
+                    parallelism.forEach(chunks: chunks) { k in
+                        let range = k * chunk ..< min(n, (k + 1) * chunk)
+                        distances(from: c, base: base, into: dbase, range: range)
+                        var chosen = -1, value = Double.infinity
+                        for j in range where !t[j] {
+                            let mutual = max(coreC, core[j], dist[j])
+                            if mutual < r[j] { r[j] = mutual; s[j] = c }
+                            if r[j] < value { value = r[j]; chosen = j }
+                        }
+                        b[k] = (chosen, value)
+                    }
+                }
+                }
+                }
+                }
+                }
+                var next = -1, value = Double.infinity
+                for (j, v) in best where j >= 0 && (next < 0 || v < value) { next = j; value = v }
+                edges.append(Merge(a: source[next], b: next, height: value))
+                current = next
+            }
+        }
+        return edges
+    }
+}
+
+/// scikit-learn's single-linkage tree from the spanning tree: edges sorted
+/// stably by distance, node n + i made by the i-th merge.
+private struct SingleLinkage {
+    var left: [Int] = [], right: [Int] = [], distance: [Double] = [], size: [Int] = []
+    let documents: Int
+
+    init(_ edges: [Merge], documents n: Int) {
+        documents = n
+        let order = edges.indices.sorted {
+            edges[$0].height != edges[$1].height ? edges[$0].height < edges[$1].height : $0 < $1
+        }
+        var parent = [Int](repeating: -1, count: 2 * n - 1)
+        var sizes = [Int](repeating: 1, count: 2 * n - 1)
+        func find(_ i: Int) -> Int {
+            var r = i
+            while parent[r] >= 0 { r = parent[r] }
+            var j = i
+            while parent[j] >= 0 { let next = parent[j]; parent[j] = r; j = next }
+            return r
+        }
+        for (i, e) in order.enumerated() {
+            let a = find(edges[e].a), b = find(edges[e].b)
+            left.append(a); right.append(b); distance.append(edges[e].height)
+            size.append(sizes[a] + sizes[b])
+            parent[a] = n + i; parent[b] = n + i
+            sizes[n + i] = sizes[a] + sizes[b]
+        }
+    }
+
+    func count(_ node: Int) -> Int { node >= documents ? size[node - documents] : 1 }
+
+    /// The nodes under `root` (itself included).
+    func subtree(_ root: Int) -> [Int] {
+        var out = [root]
+        var i = 0
+        while i < out.count {
+            let node = out[i]
+            if node >= documents { out.append(left[node - documents]); out.append(right[node - documents]) }
+            i += 1
+        }
+        return out
+    }
+}
+
+/// The condensed tree: clusters of at least `minClusterSize` documents, the
+/// λ = 1 / distance at which each was born and each document fell out.
+private struct CondensedTree {
+    struct Row { var parent: Int; var child: Int; var lambda: Double; var size: Int }
+    var rows: [Row] = []
+    let documents: Int
+
+    /// As scikit-learn's `_condense_tree`.
+    init(_ h: SingleLinkage, minClusterSize: Int) {
+        let n = h.documents
+        documents = n
+        let root = 2 * n - 2
+        var relabel = [Int](repeating: 0, count: root + 1)
+        relabel[root] = n
+        var nextLabel = n + 1
+        var ignore = [Bool](repeating: false, count: root + 1)
+        for node in h.subtree(root) {
+            if ignore[node] || node < n { continue }
+            let l = h.left[node - n], r = h.right[node - n]
+            let dist = h.distance[node - n]
+            let lambda = dist > 0 ? 1 / dist : Double.infinity
+            let lc = h.count(l), rc = h.count(r)
+            func fallOut(_ side: Int) {
+                for sub in h.subtree(side) {
+                    if sub < n { rows.append(Row(parent: relabel[node], child: sub, lambda: lambda, size: 1)) }
+                    ignore[sub] = true
+                }
+            }
+            if lc >= minClusterSize && rc >= minClusterSize {
+                relabel[l] = nextLabel; nextLabel += 1
+                rows.append(Row(parent: relabel[node], child: relabel[l], lambda: lambda, size: lc))
+                relabel[r] = nextLabel; nextLabel += 1
+                rows.append(Row(parent: relabel[node], child: relabel[r], lambda: lambda, size: rc))
+            } else if lc < minClusterSize && rc < minClusterSize {
+                fallOut(l); fallOut(r)
+            } else if lc < minClusterSize {
+                relabel[r] = relabel[node]
+                fallOut(l)
+            } else {
+                relabel[l] = relabel[node]
+                fallOut(r)
+            }
+        }
+    }
+
+    /// Labels of the excess-of-mass clusters, the root never selected
+    /// (scikit-learn's `allow_single_cluster=False`); -1 for noise.
+    func excessOfMassLabels() -> [Int] {
+        let n = documents
+        let top = rows.reduce(n) { max($0, $1.parent, $1.size > 1 ? $1.child : 0) }
+        let clusters = top - n + 1
+        var birth = [Double](repeating: 0, count: clusters)
+        var parentOf = [Int](repeating: -1, count: clusters)
+        var children = [[Int]](repeating: [], count: clusters)
+        for row in rows where row.size > 1 {
+            birth[row.child - n] = row.lambda
+            parentOf[row.child - n] = row.parent - n
+            children[row.parent - n].append(row.child - n)
+        }
+        var stability = [Double](repeating: 0, count: clusters)
+        for row in rows { stability[row.parent - n] += (row.lambda - birth[row.parent - n]) * Double(row.size) }
+
+        var selected = [Bool](repeating: true, count: clusters)
+        selected[0] = false
+        for c in stride(from: clusters - 1, through: 1, by: -1) {
+            let subtree = children[c].reduce(0.0) { $0 + stability[$1] }
+            if subtree > stability[c] {
+                selected[c] = false
+                stability[c] = subtree
+            } else {
+                var stack = children[c]
+                while let s = stack.popLast() { selected[s] = false; stack.append(contentsOf: children[s]) }
+            }
+        }
+        var code = [Int](repeating: -1, count: clusters)
+        var next = 0
+        for c in 0 ..< clusters where selected[c] { code[c] = next; next += 1 }
+        var labels = [Int](repeating: -1, count: n)
+        for row in rows where row.size == 1 {
+            var c = row.parent - n
+            while c > 0, !selected[c] { c = parentOf[c] }
+            labels[row.child] = c > 0 ? code[c] : -1
+        }
+        return labels
+    }
+}
+
+/// Squared Euclidean distance of two Float rows, differences and sums in Double.
+@inline(__always)
+func squaredDistanceInDouble(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Double {
+    var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
+    var t = 0
+    while t + 8 <= d {
+        let x = UnsafeRawPointer(a + t).loadUnaligned(as: SIMD8<Float>.self)
+        let y = UnsafeRawPointer(b + t).loadUnaligned(as: SIMD8<Float>.self)
+        let e0 = SIMD4<Double>(x.lowHalf) - SIMD4<Double>(y.lowHalf)
+        let e1 = SIMD4<Double>(x.highHalf) - SIMD4<Double>(y.highHalf)
+        s0 = s0.addingProduct(e0, e0)
+        s1 = s1.addingProduct(e1, e1)
+        t += 8
+    }
+    let v = s0 + s1
+    var s = (v[0] + v[1]) + (v[2] + v[3])
+    while t < d {
+        let e = Double(a[t]) - Double(b[t])
+        s += e * e
+        t += 1
+    }
+    return s
+}

@@ -44,7 +44,7 @@ struct CompactLabels: Sendable {
 
     /// Checks the input shared by the internal indices (silhouette, CH, DB):
     /// one label per vector, at least one vector, 2 to n-1 clusters.
-    static func validated(_ x: Embeddings, _ labels: [Int], measure: String) throws(MetricError) -> CompactLabels {
+    static func validated<X: VectorRows>(_ x: X, _ labels: [Int], measure: String) throws(MetricError) -> CompactLabels {
         guard labels.count == x.count else { throw .lengthMismatch(labels: labels.count, vectors: x.count) }
         guard x.count > 0 else { throw .emptyInput(measure: measure) }
         let compact = CompactLabels(labels)

@@ -57,6 +57,16 @@ protocol PairKernel {
     static func finish(_ sum: Float) -> Float
     /// Whether rows must be scaled to unit length first.
     static var normalisesRows: Bool { get }
+    /// Whether the distance follows from the squared euclidean distance, so
+    /// the dot-product (GEMM-shaped) kernel can compute it.
+    static var fromSquaredDistance: Bool { get }
+    /// The distances from squared euclidean distances (when `fromSquaredDistance`).
+    static func finish(squared: Lanes) -> Lanes
+}
+
+extension PairKernel {
+    static var fromSquaredDistance: Bool { false }
+    static func finish(squared: Lanes) -> Lanes { squared }
 }
 
 enum EuclideanKernel: PairKernel {
@@ -70,6 +80,8 @@ enum EuclideanKernel: PairKernel {
     }
     @inline(__always) static func finish(_ sum: Float) -> Float { sum.squareRoot() }
     static var normalisesRows: Bool { false }
+    static var fromSquaredDistance: Bool { true }
+    @inline(__always) static func finish(squared: Lanes) -> Lanes { squared.squareRoot() }
 }
 
 enum SquaredEuclideanKernel: PairKernel {
@@ -83,6 +95,8 @@ enum SquaredEuclideanKernel: PairKernel {
     }
     @inline(__always) static func finish(_ sum: Float) -> Float { sum }
     static var normalisesRows: Bool { false }
+    static var fromSquaredDistance: Bool { true }
+    @inline(__always) static func finish(squared: Lanes) -> Lanes { squared }
 }
 
 enum ManhattanKernel: PairKernel {
@@ -110,4 +124,6 @@ enum CosineKernel: PairKernel {
     }
     @inline(__always) static func finish(_ sum: Float) -> Float { min(sum * 0.5, 2) }
     static var normalisesRows: Bool { true }
+    static var fromSquaredDistance: Bool { true }
+    @inline(__always) static func finish(squared: Lanes) -> Lanes { (squared * 0.5).replacing(with: 2, where: squared .> 4) }
 }

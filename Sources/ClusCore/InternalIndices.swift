@@ -1,10 +1,10 @@
 // Calinski-Harabasz and Davies-Bouldin as in `sklearn.metrics` 1.9.1.
-// The Float32 vectors are widened to Double as they are read; centroids and
+// Float32 (or float64) vectors are widened to Double as they are read; centroids and
 // dispersions accumulate in Double over streaming passes (no n×d temporaries),
 // so results agree with sklearn's float64 computation to about 1e-12 relative.
 
 /// Per-cluster centroids (Double, k×d row-major) of the compacted labels.
-private func centroids(_ x: Embeddings, _ labels: CompactLabels) -> [Double] {
+private func centroids<X: VectorRows>(_ x: X, _ labels: CompactLabels) -> [Double] {
     let d = x.dimension, k = labels.clusterCount
     var sums = [Double](repeating: 0, count: k * d)
     x.values.withUnsafeBufferPointer { v in
@@ -28,7 +28,7 @@ private func centroids(_ x: Embeddings, _ labels: CompactLabels) -> [Double] {
 /// 1.0 when every cluster is a single point repeated (no within dispersion), as sklearn.
 /// Throws `MetricError` unless labels match the vectors one to one and 2 <= k <= n-1.
 /// - Complexity: O(n·d) time in two passes, O(k·d) memory.
-public func calinskiHarabasz(_ x: Embeddings, labels: [Int]) throws -> Double {
+public func calinskiHarabasz<X: VectorRows>(_ x: X, labels: [Int]) throws -> Double {
     let compact = try CompactLabels.validated(x, labels, measure: "Calinski-Harabasz")
     let n = x.count, d = x.dimension, k = compact.clusterCount
     let means = centroids(x, compact)
@@ -69,7 +69,7 @@ public func calinskiHarabasz(_ x: Embeddings, labels: [Int]) throws -> Double {
 /// 0.0 when all scatters or all centroid distances are (nearly) zero, as sklearn.
 /// Throws `MetricError` unless labels match the vectors one to one and 2 <= k <= n-1.
 /// - Complexity: O(n·d + k²·d) time, O(k·d) memory.
-public func daviesBouldin(_ x: Embeddings, labels: [Int]) throws -> Double {
+public func daviesBouldin<X: VectorRows>(_ x: X, labels: [Int]) throws -> Double {
     let compact = try CompactLabels.validated(x, labels, measure: "Davies-Bouldin")
     let n = x.count, d = x.dimension, k = compact.clusterCount
     let means = centroids(x, compact)

@@ -24,6 +24,24 @@ struct SilhouetteKernelTests {
         }
     }
 
+    /// Debug builds score the fixtures with the scalar kernel; this runs the
+    /// SIMD kernels (the GEMM-shaped one with its precision guard for
+    /// euclidean, sqeuclidean and cosine) against scikit-learn on them.
+    @Test("the SIMD kernels match scikit-learn on the fixtures", arguments: ["iris", "wine", "breast_cancer", "blobs512"])
+    func simdMatchesFixtures(name: String) throws {
+        let f = try Fixtures.load(name)
+        let expected = try #require(f.expected.silhouette)
+        for metric in DistanceMetric.allCases {
+            let s = try silhouetteSamples(f.embeddings, labels: f.labels, metric: metric, parallelism: Parallelism(threads: 2), cancellation: nil, simd: true)
+            let want = try #require(expected[metric.rawValue])
+            expectClose(s.reduce(0, +) / Double(s.count), want, 1e-6, "\(name) SIMD silhouette \(metric)")
+            if metric == .euclidean, let samples = f.expected.silhouetteSamplesEuclidean {
+                let worst = zip(s, samples).map { abs($0 - $1) }.max() ?? 0
+                #expect(worst <= 1e-6, "\(name) SIMD silhouette samples: worst difference \(worst)")
+            }
+        }
+    }
+
     @Test("CompactLabels sorts values and handles wide ranges")
     func compactLabels() {
         let dense = CompactLabels([7, -1, 3, 7, -1])

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""clus `metrics` against scikit-learn on the same data in the same run.
+
+    python3 Scripts/bench/metrics.py                          # n = 2k, 10k, 20k; euclidean, cosine
+    python3 Scripts/bench/metrics.py --sizes 20000,50000 --runs 3 --sample 2000
+
+For each n (d = 512, k = 10 make_blobs clusters, float32, seed 0) it writes
+the data once as JSON Lines (labels under _cluster_.embedding.blobs, for clus)
+and as .npy (for scikit-learn), then alternates runs of the two tools and
+prints medians, the ratio, and each tool's peak memory:
+
+- clus: the `elapsed_s` of `metrics alias=blobs metric=M` (exact silhouette,
+  plus Calinski-Harabasz and Davies-Bouldin); peak memory is the child's
+  maximum resident set from getrusage (it includes parsing the JSON).
+- scikit-learn: `silhouette_score(x, labels, metric=M)` timed in a fresh
+  Python process, peak memory from resource.getrusage in that process.
+
+It also measures the machine's float32 matmul rate (NumPy, all cores) as the
+attainable peak and prints how far clus's exact silhouette is from it: the
+useful work is n²·d/2 multiply-adds (symmetry), 2 flops each. With
+`--sample N` it adds clus's sampled silhouette (stratified, 95% CI) per n.
+The machine is shared: the load average is printed; compare ratios, not times.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+D, K = 512, 10
+
+SKLEARN_CHILD = r"""
+import json, resource, sys, time
+import numpy as np
+from sklearn.metrics import silhouette_score
+x = np.load(sys.argv[1]); labels = np.load(sys.argv[2]); metric = sys.argv[3]
+start = time.perf_counter()
+s = silhouette_score(x, labels, metric=metric)
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "silhouette": float(s),
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def write_jsonl(path, x, labels):
+    with open(path, "w") as f:
+        for i, (row, label) in enumerate(zip(x, labels)):
+            vector = ",".join(np.format_float_positional(v, unique=True, trim="-") for v in row)
+            f.write(f'{{"_id":"d{i}","embedding":[{vector}],"_cluster_":{{"embedding":{{"blobs":"cluster_{label}"}}}}}}\n')
+
+
+def clus_once(binary, path, options):
+    # /usr/bin/time -f reports the child's maximum resident set (getrusage of the child).
+    cmd = ["/usr/bin/time", "-f", "%M", binary, "--format", "json", "-c", f'load "{path}"; metrics alias=blobs {options}']
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"clus failed: {proc.stderr}")
+    result = json.loads(proc.stdout.splitlines()[-1])
+    peak_kib = int(proc.stderr.strip().splitlines()[-1])
+    return result["elapsed_s"], result, peak_kib / 1024
+
+
+def sklearn_once(npy, lab, metric):
+    proc = subprocess.run([sys.executable, "-c", SKLEARN_CHILD, npy, lab, metric], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"scikit-learn failed: {proc.stderr}")
+    r = json.loads(proc.stdout)
+    return r["seconds"], r["silhouette"], r["peak_mib"]
+
+
+def matmul_peak():
+    """float32 GFLOP/s of NumPy's matmul, best of 5 (the attainable peak)."""
+    a = np.random.default_rng(0).standard_normal((4096, 4096), dtype=np.float32)
+    best = 0.0
+    for _ in range(5):
+        start = time.perf_counter()
+        a @ a
+        best = max(best, 2 * 4096**3 / (time.perf_counter() - start) / 1e9)
+    return best
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="2000,10000,20000", help="comma-separated n (the issue's table adds 50000)")
+    ap.add_argument("--metrics", default="euclidean,cosine")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each tool per case; medians are printed")
+    ap.add_argument("--sample", type=int, default=0, help="also time clus's sampled silhouette with this sample size")
+    ap.add_argument("--no-build", action="store_true", help="use the existing .build/release/clus")
+    args = ap.parse_args()
+    if not args.no_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "clus"], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+    binary = os.path.join(ROOT, ".build", "release", "clus")
+    from sklearn.datasets import make_blobs
+
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    peak = matmul_peak()
+    print(f"measured peak: NumPy float32 matmul 4096², all cores: {peak:.0f} GFLOP/s")
+    print()
+    print(f"{'case':<28} {'clus s':>8} {'sklearn s':>10} {'ratio':>7} {'clus MiB':>9} {'sklearn MiB':>12} {'of peak':>8}  silhouette clus / sklearn")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in [int(s) for s in args.sizes.split(",")]:
+            x, labels = make_blobs(n_samples=n, n_features=D, centers=K, cluster_std=8.0, random_state=0)
+            x = x.astype(np.float32)
+            path, npy, lab = (os.path.join(tmp, f"blobs{n}.{ext}") for ext in ("jsonl", "x.npy", "labels.npy"))
+            write_jsonl(path, x, labels)
+            np.save(npy, x)
+            np.save(lab, labels)
+            data_mib = x.nbytes / 2**20
+            for metric in args.metrics.split(","):
+                ours, theirs, our_mem, their_mem = [], [], [], []
+                for _ in range(args.runs):
+                    seconds, result, mib = clus_once(binary, path, f"metric={metric}")
+                    ours.append(seconds)
+                    our_mem.append(mib)
+                    seconds, s_sklearn, mib = sklearn_once(npy, lab, metric)
+                    theirs.append(seconds)
+                    their_mem.append(mib)
+                a, b = statistics.median(ours), statistics.median(theirs)
+                useful = n * n * D / 2 * 2 / a / 1e9
+                print(f"{f'silhouette {metric} {n // 1000}k×{D}':<28} {a:>8.2f} {b:>10.2f} {b / a:>6.1f}x "
+                      f"{max(our_mem):>9.0f} {max(their_mem):>12.0f} {useful / peak:>7.0%}  "
+                      f"{result['silhouette']:.7f} / {s_sklearn:.7f}")
+            if 0 < args.sample < n:
+                times = []
+                for _ in range(args.runs):
+                    seconds, result, mib = clus_once(binary, path, f"sample={args.sample} seed=1")
+                    times.append(seconds)
+                print(f"{f'sampled {args.sample} of {n // 1000}k':<28} {statistics.median(times):>8.2f} {'—':>10} {'':>7} "
+                      f"{mib:>9.0f} {'':>12} {'':>8}  {result['silhouette']:.4f} "
+                      f"[{result['silhouette_ci_low']:.4f}, {result['silhouette_ci_high']:.4f}]")
+            print(f"  (n = {n}: data {data_mib:.0f} MiB float32; load average {os.getloadavg()[0]:.2f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -11,7 +11,7 @@ extension Interpreter {
         if vectors.missingCount > 0 {
             throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); the internal indices need every document's vector")
         }
-        let metric = arguments.text("metric").flatMap(DistanceMetric.init(rawValue:)) ?? .euclidean
+        let metric = arguments.text("metric").flatMap(DistanceMetric.init(rawValue:)) ?? session.settings.metric
         let noise = try noiseCode(arguments, c)
         // Scored documents: those with a label for the alias, outside the noise label.
         let scoredRows = c.labels.indices.filter { c.labels[$0] >= 0 && c.labels[$0] != noise.code }
@@ -23,7 +23,7 @@ extension Interpreter {
             throw Diagnostic("the metrics need 2 to n-1 clusters; \(c.alias) has \(k) cluster\(k == 1 ? "" : "s") for \(Format.count(labels.count)) documents"
                              + (noise.name != nil ? " outside the noise label" : ""))
         }
-        let sampleSize = try arguments.integer("sample", atLeast: 2)
+        let sampleSize = try arguments.integer("sample", atLeast: 2) ?? session.settings.sample
         if arguments.has("seed"), sampleSize == nil {
             throw Diagnostic("seed= draws the sample of sample=N; give sample=N too", at: arguments.range(of: "seed"))
         }

@@ -13,6 +13,8 @@ extension Interpreter {
         if let seed = try arguments.integer("seed", atLeast: 0) { settings.seed = UInt64(seed) }
         if let threads = try arguments.integer("threads", atLeast: 1) { settings.threads = threads }
         if let top = try arguments.integer("top", atLeast: 0) { settings.top = top }
+        if let metric = arguments.text("metric").flatMap(DistanceMetric.init(rawValue:)) { settings.metric = metric }
+        if let sample = try arguments.integer("sample", atLeast: 0) { settings.sample = sample == 0 ? nil : sample }
         if let color = arguments.flag("color") { settings.color = color }
         if let echo = arguments.flag("echo") { settings.echo = echo }
         if let timer = arguments.flag("timer") { settings.timer = timer }
@@ -28,6 +30,7 @@ extension Interpreter {
         let rows: [(String, JSONValue)] = [
             ("format", .string(s.format.rawValue)), ("seed", .int(Int(s.seed))), ("threads", .int(s.threads)),
             ("color", .bool(s.color)), ("echo", .bool(s.echo)), ("timer", .bool(s.timer)), ("top", .int(s.top)),
+            ("metric", .string(s.metric.rawValue)), ("sample", s.sample.map(JSONValue.int) ?? .null),
             ("keep_going", .bool(s.keepGoing)), ("quiet", .bool(s.quiet)),
         ]
         let table = TextTable(columns: [.init("setting"), .init("value")], rows: rows.map { [$0.0, display($0.1)] })

@@ -1,3 +1,5 @@
+import ClusCore
+
 /// Every command of the DSL, in the order `help` lists them.
 public enum Commands {
     typealias P = CommandSpec.Parameter
@@ -213,6 +215,8 @@ public enum Commands {
                 P("echo", .flag, "print each command before its output"),
                 P("timer", .flag, "print each command's wall time"),
                 P("top", .integer, "default top= of distribution"),
+                P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "default metric= of metrics"),
+                P("sample", .integer, "default sample= of metrics (0: exact)"),
             ],
             details: """
             The settings start from the command line (--format, --seed, ...).

@@ -17,6 +17,10 @@ public struct Settings: Sendable {
     public var timer = false
     /// Columns the terminal has, for plots.
     public var width = 80
+    /// The silhouette's distance when `metrics` has no `metric=`.
+    public var metric = DistanceMetric.euclidean
+    /// The silhouette's sample size when `metrics` has no `sample=`; nil: exact.
+    public var sample: Int?
     /// Truth values `distribution` shows per cluster when `top=` is not given.
     public var top = 3
 

@@ -83,7 +83,7 @@ extension Interpreter {
     }
 
     /// What a clustering method produced, for storing and reporting.
-    private struct ClusterOutcome {
+    struct ClusterOutcome {
         var labels: [Int]
         var clusterNames: [String]
         var iterations: Int? = nil
@@ -114,7 +114,7 @@ extension Interpreter {
     }
 
     /// k-means (spherical with cosine) or mini-batch k-means.
-    private func runKMeansFamily(method: String, k: Int, seed: UInt64, spherical: Bool, embeddings: Embeddings,
+    func runKMeansFamily(method: String, k: Int, seed: UInt64, spherical: Bool, embeddings: Embeddings,
                                  _ arguments: BoundArguments) throws -> ClusterOutcome {
         let maxIterations = try arguments.integer("max_iter", atLeast: 1)
         let result: KMeansResult
@@ -149,7 +149,7 @@ extension Interpreter {
     }
 
     /// Agglomerative clustering; refuses (with the memory estimate) what would not fit.
-    private func runAgglomerative(k: Int, metric: String, embeddings: Embeddings,
+    func runAgglomerative(k: Int, metric: String, embeddings: Embeddings,
                                   _ arguments: BoundArguments) throws -> ClusterOutcome {
         let linkage = Linkage(rawValue: arguments.text("linkage") ?? "ward") ?? .ward
         if linkage == .ward, metric != "euclidean" {

@@ -20,13 +20,18 @@ extension Interpreter {
         guard high < dataset.count else {
             throw Diagnostic("k=\(high) needs more than the \(Format.count(dataset.count)) documents of \(dataset.name)", at: arguments.range(of: "k"))
         }
+        let method = arguments.text("method") ?? "kmeans"
+        let metricName = arguments.text("metric") ?? "euclidean"
+        let metric = DistanceMetric(rawValue: metricName) ?? .euclidean
+        if arguments.has("linkage"), method != "agglomerative" {
+            throw Diagnostic("linkage= is for method=agglomerative", at: arguments.range(of: "linkage"))
+        }
         let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
-        let runs = try arguments.integer("n_init", atLeast: 1) ?? 1
         let keep = arguments.flag("keep") ?? true
         let truthField = try truthColumn(in: dataset, arguments)
         let truth = truthField?.interned()
 
-        struct Row { let k: Int; let iterations: Int; let inertia: Double; let silhouette, ch, db: Double; let ari, nmi: Double? }
+        struct Row { let k: Int; let iterations: Int?; let inertia: Double?; let silhouette, ch, db: Double; let ari, nmi: Double? }
         var rows: [Row] = []
         var interrupted = false
         let reporter = session.settings.format == .table ? session.progress : nil
@@ -34,9 +39,10 @@ extension Interpreter {
         defer { reporter?.finish() }
         for k in low ... high {
             do {
-                let result = try kMeans(vectors.embeddings, options: KMeansOptions(clusterCount: k, runs: runs, seed: seed),
-                                        parallelism: session.parallelism, cancellation: session.cancellation)
-                let s = try silhouetteScore(vectors.embeddings, labels: result.labels, parallelism: session.parallelism,
+                let result = method == "agglomerative"
+                    ? try runAgglomerative(k: k, metric: metricName, embeddings: vectors.embeddings, arguments)
+                    : try runKMeansFamily(method: method, k: k, seed: seed, spherical: metric == .cosine, embeddings: vectors.embeddings, arguments)
+                let s = try silhouetteScore(vectors.embeddings, labels: result.labels, metric: metric, parallelism: session.parallelism,
                                             cancellation: session.cancellation)
                 let ch = try calinskiHarabasz(vectors.embeddings, labels: result.labels)
                 let db = try daviesBouldin(vectors.embeddings, labels: result.labels)
@@ -49,10 +55,10 @@ extension Interpreter {
                 }
                 rows.append(Row(k: k, iterations: result.iterations, inertia: result.inertia, silhouette: s, ch: ch, db: db, ari: ari, nmi: nmi))
                 // labels read from a file are never replaced by a sweep
-                if keep, dataset.clustering(alias: "kmeans_\(k)", vectorField: vectors.name).map({ $0.details != nil }) ?? true {
-                    let details = ClusteringDetails(method: "kmeans", parameters: [("k", String(k)), ("seed", String(seed)), ("n_init", String(runs))],
+                if keep, dataset.clustering(alias: "\(method)_\(k)", vectorField: vectors.name).map({ $0.details != nil }) ?? true {
+                    let details = ClusteringDetails(method: method, parameters: [("k", String(k)), ("metric", metricName)] + result.parameters,
                                                     iterations: result.iterations, inertia: result.inertia, seconds: nil)
-                    dataset.store(Clustering(vectorField: vectors.name, alias: "kmeans_\(k)", clusterIndices: result.labels, details: details))
+                    dataset.store(Clustering(vectorField: vectors.name, alias: "\(method)_\(k)", clusterIndices: result.labels, details: details))
                 }
                 reporter?.update(done: k - low + 1)
             } catch is Cancelled {
@@ -62,7 +68,7 @@ extension Interpreter {
         }
         if keep, !rows.isEmpty {
             session.update(dataset)
-            session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: "kmeans_\(rows[rows.count - 1].k)")
+            session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: "\(method)_\(rows[rows.count - 1].k)")
         }
 
         // the best k by each index, and the elbow of the inertia curve
@@ -75,7 +81,7 @@ extension Interpreter {
         let bestDB = best(rows.map(\.db), highest: false)
         let bestARI = best(rows.map(\.ari), highest: true)
         let bestNMI = best(rows.map(\.nmi), highest: true)
-        let elbow = elbowIndex(rows.map { Double($0.k) }, rows.map(\.inertia))
+        let elbow = rows.allSatisfy({ $0.inertia != nil }) ? elbowIndex(rows.map { Double($0.k) }, rows.map { $0.inertia ?? 0 }) : nil
 
         var columns: [TextTable.Column] = [.init("k", .right), .init("inertia", .right), .init(""), .init("silhouette", .right),
                                            .init("Calinski-Harabasz", .right), .init("Davies-Bouldin", .right)]
@@ -83,7 +89,7 @@ extension Interpreter {
         var table = TextTable(columns: columns)
         func mark(_ text: String, _ isBest: Bool) -> String { isBest ? text + " *" : text + "  " }
         for (i, row) in rows.enumerated() {
-            var cells = [String(row.k), Format.groupedDecimal(row.inertia, 2), i == elbow ? "← elbow" : "",
+            var cells = [String(row.k), row.inertia.map { Format.groupedDecimal($0, 2) } ?? "—", i == elbow ? "← elbow" : "",
                          mark(Format.fixed(row.silhouette, 4), i == bestSilhouette), mark(Format.groupedDecimal(row.ch, 2), i == bestCH),
                          mark(Format.fixed(row.db, 4), i == bestDB)]
             if truthField != nil {
@@ -92,8 +98,9 @@ extension Interpreter {
             table.rows.append(cells)
         }
         table.footer.append("* best k by each index (silhouette, Calinski-Harabasz, ARI, NMI: highest; Davies-Bouldin: lowest)")
-        let loaded = rows.filter { row in dataset.clustering(alias: "kmeans_\(row.k)", vectorField: vectors.name)?.details == nil }.map { "kmeans_\($0.k)" }
-        if keep { table.footer.append("labels kept as kmeans_\(low)…kmeans_\(rows.last?.k ?? low); keep=false keeps none") }
+        let loaded = rows.filter { row in dataset.clustering(alias: "\(method)_\(row.k)", vectorField: vectors.name)?.details == nil }.map { "\(method)_\($0.k)" }
+        table.footer.insert("\(method) on \(vectors.name), \(metricName)\(metric == .cosine && method != "agglomerative" ? " (spherical)" : "")", at: 0)
+        if keep { table.footer.append("labels kept as \(method)_\(low)…\(method)_\(rows.last?.k ?? low); keep=false keeps none") }
         if keep, !loaded.isEmpty { table.footer.append("not replaced (read from the file): " + loaded.joined(separator: ", ")) }
         if interrupted { table.footer.append("interrupted: \(rows.count) of \(high - low + 1) values of k done") }
 
@@ -101,11 +108,12 @@ extension Interpreter {
         return CommandResult(command: "sweep", values: [
             JSONMember("dataset", .string(dataset.name)),
             JSONMember("vector_field", .string(vectors.name)),
-            JSONMember("method", .string("kmeans")),
+            JSONMember("method", .string(method)),
+            JSONMember("metric", .string(metricName)),
             JSONMember("truth", .text(truthField?.name)),
             JSONMember("rows", .array(rows.map { row in
                 .object([
-                    JSONMember("k", .int(row.k)), JSONMember("iterations", .int(row.iterations)), JSONMember("inertia", .number(row.inertia)),
+                    JSONMember("k", .int(row.k)), JSONMember("iterations", row.iterations.map(JSONValue.int) ?? .null), JSONMember("inertia", .number(row.inertia)),
                     JSONMember("silhouette", .number(row.silhouette)), JSONMember("calinski_harabasz", .number(row.ch)),
                     JSONMember("davies_bouldin", .number(row.db)), JSONMember("adjusted_rand_index", .number(row.ari)),
                     JSONMember("normalized_mutual_info", .number(row.nmi)),

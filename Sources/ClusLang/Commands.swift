@@ -145,6 +145,9 @@ public enum Commands {
         CommandSpec("sweep", summary: "cluster for each k and tabulate the indices, marking the best k",
             options: [
                 P("k", .range, "the values of k", default: "2..10"),
+                P("method", .choice(["kmeans", "minibatch", "agglomerative"]), "clustering method", default: "kmeans"),
+                P("metric", .choice(["euclidean", "cosine"]), "distance (cosine: spherical k-means), also for the silhouette", default: "euclidean"),
+                P("linkage", .choice(["ward", "average", "complete", "single"]), "with method=agglomerative", default: "ward"),
                 P("field", .vectorField, "vector field to cluster", default: "the current one"),
                 P("truth", .field, "ground-truth field: adds ARI and NMI"),
                 P("seed", .integer, "random seed", default: "the session's seed"),
@@ -152,7 +155,7 @@ public enum Commands {
                 P("keep", .flag, "store each k's labels as kmeans_<k>", default: "on"),
             ],
             details: """
-            One k-means clustering per k, then inertia, silhouette (exact),
+            One clustering per k (k-means unless method=), then inertia, silhouette (exact),
             Calinski-Harabasz, Davies-Bouldin and, with truth, ARI and NMI. A '*'
             marks the best k by each index; '← elbow' the knee of the inertia
             curve. Ctrl-C stops the sweep and keeps the rows done.

@@ -114,9 +114,7 @@ public func kMeans(_ x: Embeddings, options: KMeansOptions, parallelism: Paralle
                    cancellation: Cancellation? = nil,
                    progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> KMeansResult {
     let n = x.count, d = x.dimension, k = options.clusterCount
-    guard k >= 1 else { throw KMeansError.clusterCountTooSmall(k) }
-    guard k <= n else { throw KMeansError.clusterCountExceedsDocuments(k, documents: n) }
-    guard d >= 1 else { throw KMeansError.noDimensions() }
+    try checkClusterCount(k, of: x)
     guard options.runs >= 1 else { throw KMeansError.invalidRuns(options.runs) }
     guard options.maxIterations >= 1 else { throw KMeansError.invalidMaxIterations(options.maxIterations) }
     guard options.tolerance >= 0, options.tolerance.isFinite else {
@@ -218,4 +216,11 @@ func unitRows(_ x: Embeddings, parallelism: Parallelism) throws(KMeansError) -> 
         throw flags[i] == 1 ? KMeansError.zeroVector(document: i) : KMeansError.nonFinite(document: i)
     }
     return Embeddings(count: n, dimension: d, values: values)
+}
+
+/// The checks every k-based method makes first: 1 <= k <= n, d >= 1.
+func checkClusterCount(_ k: Int, of x: Embeddings) throws(KMeansError) {
+    guard k >= 1 else { throw KMeansError.clusterCountTooSmall(k) }
+    guard k <= x.count else { throw KMeansError.clusterCountExceedsDocuments(k, documents: x.count) }
+    guard x.dimension >= 1 else { throw KMeansError.noDimensions() }
 }

@@ -58,9 +58,7 @@ public func miniBatchKMeans(_ x: Embeddings, options: MiniBatchKMeansOptions,
                             cancellation: Cancellation? = nil,
                             progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> KMeansResult {
     let n = x.count, d = x.dimension, k = options.clusterCount
-    guard k >= 1 else { throw KMeansError.clusterCountTooSmall(k) }
-    guard k <= n else { throw KMeansError.clusterCountExceedsDocuments(k, documents: n) }
-    guard d >= 1 else { throw KMeansError.noDimensions() }
+    try checkClusterCount(k, of: x)
     guard options.batchSize >= 1 else { throw KMeansError.invalidBatchSize(options.batchSize) }
     guard options.maxIterations >= 1 else { throw KMeansError.invalidMaxIterations(options.maxIterations) }
     if !options.spherical, let bad = (0 ..< n * d).first(where: { !x.values[$0].isFinite }) {

@@ -113,7 +113,7 @@ extension Interpreter {
         func put(_ text: String, at column: Int) {
             for (i, ch) in text.enumerated() where column + i >= 0 && column + i < scale.count { scale[column + i] = ch }
         }
-        if low < 0 { put(minLabel, at: 0) }
+        if low < 0, zeroColumn > minLabel.count + 1 { put(minLabel, at: 0) }  // no label crammed against "0"
         put("0", at: zeroColumn)
         put(meanLabel, at: max(zeroColumn + 2, meanColumn - meanLabel.count / 2))
         put("1", at: width)

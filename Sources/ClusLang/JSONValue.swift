@@ -1,3 +1,5 @@
+import ClusData
+
 /// A JSON value in key order, for json output and `assert` look-ups.
 public indirect enum JSONValue: Sendable, Equatable {
     case null
@@ -71,19 +73,5 @@ public struct JSONMember: Sendable, Equatable {
 }
 
 func writeString(_ s: String, to out: inout String) {
-    out += "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    out += "\""
+    out += FieldValue.quoted(s)  // one JSON string escaper for reading, export and output
 }

@@ -22,21 +22,12 @@ struct DocumentReader {
         guard depth < DocumentReader.maxDepth else {
             throw ScanError(offset: s.position, message: "nesting deeper than \(DocumentReader.maxDepth) levels")
         }
-        s.position += 1
-        s.skipWhitespace()
-        if s.byte == UInt8(ascii: "}") { s.position += 1; return }
-        while true {
-            s.skipWhitespace()
-            let keyOffset = s.position
-            let key = try s.readKey()
-            s.skipWhitespace()
+        try DocumentReader.readMembers(&s) { (s, key, keyOffset) throws(ScanError) in
             if depth == 0 && key == "_cluster_" {
                 try readClusters(&s)
             } else {
                 try readValue(&s, name: prefix + key, keyOffset: keyOffset, depth: depth)
             }
-            s.skipWhitespace()
-            if try s.endOfMember(close: UInt8(ascii: "}"), what: "',' or '}' after a field") { return }
         }
     }
 

@@ -35,7 +35,7 @@ extension Interpreter {
                                           embeddings: vectors.embeddings, arguments)
         }
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.inSeconds
         let seeded = method == "kmeans" || method == "minibatch"
         let found = outcome.clusterNames.count - ((outcome.noise ?? 0) > 0 ? 1 : 0)
         let details = ClusteringDetails(

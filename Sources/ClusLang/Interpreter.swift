@@ -90,7 +90,7 @@ public struct Interpreter {
                 let result = try execute(into == nil ? call : CommandCall(
                     name: call.name, nameRange: call.nameRange, arguments: call.arguments.filter { $0.name != "into" }))
                 let elapsed = clock.now - start
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                let seconds = elapsed.inSeconds
                 if let target, let into {
                     try writeResult(Interpreter.withElapsed(result.json, seconds), to: target, at: into.value.range)
                 }
@@ -291,3 +291,8 @@ public struct Interpreter {
 
 /// A failure whose message was already printed (by a script that `run` ran).
 struct AlreadyReported: Error {}
+
+extension Duration {
+    /// The duration as seconds, for `elapsed_s` and status lines.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

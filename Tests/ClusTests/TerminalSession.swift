@@ -11,12 +11,16 @@ final class TerminalSession: @unchecked Sendable {
     private var received = Data()
 
     init(arguments: [String] = [], environment extra: [String: String] = [:]) throws {
-        let command = ([ClusProcess.binary.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        // `exec`: script runs the command through $SHELL, and a shell left
+        // waiting (dash does not exec a lone command) would die of the Ctrl-C
+        // meant for clus and turn its exit status into 130
+        let command = "exec " + ([ClusProcess.binary.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qfec", command, "/dev/null"]
         process.currentDirectoryURL = ClusProcess.root
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm"
+        environment["SHELL"] = "/bin/sh"  // the same shell wherever the tests run
         environment["NO_COLOR"] = nil
         for (k, v) in extra { environment[k] = v }
         process.environment = environment

@@ -257,6 +257,10 @@ def golden(name, x32, truth, labels, vector_field, target_names, drop_cluster, d
             "v_measure": ext["v_measure"],
             "fowlkes_mallows": ext["fowlkes_mallows"],
             "purity": ext["purity"],
+            # for `metrics average=` and `beta=`
+            "nmi_by_average": ext["nmi"],
+            "ami_by_average": ext["ami"],
+            "v_measure_beta_0_5": ext["v_measure_beta_0_5"],
             "sklearn_version": sklearn.__version__,
         }
     )

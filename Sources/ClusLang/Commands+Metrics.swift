@@ -27,9 +27,20 @@ extension Interpreter {
         if arguments.has("seed"), sampleSize == nil {
             throw Diagnostic("seed= draws the sample of sample=N; give sample=N too", at: arguments.range(of: "seed"))
         }
+        let withSilhouette = arguments.flag("silhouette") ?? true
+        if !withSilhouette, let option = ["sample", "seed", "metric"].first(where: arguments.has) {
+            throw Diagnostic("\(option)= sets up the silhouette, which silhouette=off leaves out", at: arguments.range(of: option))
+        }
+        let average = arguments.text("average").flatMap(MutualInformationAverage.init(rawValue:)) ?? .arithmetic
+        let beta = arguments.number("beta") ?? 1
+        guard beta > 0, beta.isFinite else {
+            throw Diagnostic("beta= must be a positive number (1 weighs homogeneity and completeness equally)", at: arguments.range(of: "beta"))
+        }
         var estimate: SilhouetteEstimate? = nil
-        let silhouette: Double
-        if let sampleSize, sampleSize < labels.count {
+        let silhouette: Double?
+        if !withSilhouette {
+            silhouette = nil
+        } else if let sampleSize, sampleSize < labels.count {
             let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
             var rng = SeededGenerator(seed: seed)
             let e = try sampledSilhouette(x, labels: labels, sampleSize: sampleSize, metric: metric, using: &rng,
@@ -40,11 +51,11 @@ extension Interpreter {
             silhouette = try silhouetteScore(x, labels: labels, metric: metric, parallelism: session.parallelism, cancellation: session.cancellation)
         }
         try session.cancellation.check()
-        let ch = try calinskiHarabasz(x, labels: labels)
-        let db = try daviesBouldin(x, labels: labels)
+        let centroid = try centroidIndices(x, labels: labels, parallelism: session.parallelism, cancellation: session.cancellation)
+        let ch = centroid.calinskiHarabasz, db = centroid.daviesBouldin
 
         var scores: [Score] = [
-            Score("silhouette", "Silhouette", silhouette, Reading.silhouette(silhouette), estimate: estimate),
+            Score("silhouette", "Silhouette", silhouette, silhouette.map(Reading.silhouette) ?? "", estimate: estimate),
             Score("calinski_harabasz", "Calinski-Harabasz", ch, Reading.calinskiHarabasz),
             Score("davies_bouldin", "Davies-Bouldin", db, Reading.daviesBouldin(db)),
         ]
@@ -69,9 +80,9 @@ extension Interpreter {
             let table = ContingencyTable(truth: truthCodes, predicted: predicted)
             let t = truthField.name
             let ari = adjustedRandIndex(table)
-            let nmi = normalizedMutualInformation(table)
-            let ami = adjustedMutualInformation(table)
-            let h = homogeneity(table), comp = completeness(table), v = vMeasure(table)
+            let nmi = normalizedMutualInformation(table, average: average)
+            let ami = adjustedMutualInformation(table, average: average)
+            let h = homogeneity(table), comp = completeness(table), v = vMeasure(table, beta: beta)
             let fmi = fowlkesMallows(table)
             let p = purity(table)
             scores += [
@@ -99,8 +110,12 @@ extension Interpreter {
             }
             table.rows.append([score.name, Format.score(score.value), score.reading])
         }
-        var footer = "\(c.alias) on \(c.vectorField): \(k) clusters, \(Format.count(labels.count)) documents, \(metric.rawValue), \(estimate == nil ? "exact" : "sampled") silhouette"
+        var footer = "\(c.alias) on \(c.vectorField): \(k) clusters, \(Format.count(labels.count)) documents, "
+            + (withSilhouette ? "\(metric.rawValue), \(estimate == nil ? "exact" : "sampled") silhouette" : "silhouette left out")
         if let truthField { footer += "; truth: \(truthField.name)" }
+        if truthField != nil, average != .arithmetic || beta != 1 {
+            footer += " (NMI and AMI with the \(average.rawValue) mean" + (beta != 1 ? ", V-measure with beta \(beta))" : ")")
+        }
         table.footer.append(footer)
         if let missingTruth, missingTruth > 0, let truthField {
             table.footer.append("\(Format.count(missingTruth)) documents without \(truthField.name) are left out of the external indices")

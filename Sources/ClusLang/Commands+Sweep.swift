@@ -44,8 +44,9 @@ extension Interpreter {
                     : try runKMeansFamily(method: method, k: k, seed: seed, spherical: metric == .cosine, embeddings: vectors.embeddings, arguments)
                 let s = try silhouetteScore(vectors.embeddings, labels: result.labels, metric: metric, parallelism: session.parallelism,
                                             cancellation: session.cancellation)
-                let ch = try calinskiHarabasz(vectors.embeddings, labels: result.labels)
-                let db = try daviesBouldin(vectors.embeddings, labels: result.labels)
+                let centroid = try centroidIndices(vectors.embeddings, labels: result.labels, parallelism: session.parallelism,
+                                                   cancellation: session.cancellation)
+                let ch = centroid.calinskiHarabasz, db = centroid.daviesBouldin
                 var ari: Double? = nil, nmi: Double? = nil
                 if let truth {
                     let kept = truth.codes.indices.filter { truth.codes[$0] >= 0 }

@@ -110,6 +110,9 @@ public enum Commands {
                 P("sample", .integer, "estimate the silhouette from a stratified sample of about N documents, with a 95% CI"),
                 P("seed", .integer, "random seed of the sample", default: "the session's seed (0)"),
                 P("noise", .text, "cluster label of outliers (e.g. -1): left out of all indices and counted"),
+                P("silhouette", .flag, "compute the silhouette; off leaves it out (millions of documents)", default: "on"),
+                P("average", .choice(MutualInformationAverage.allCases.map(\.rawValue)), "mean of the two entropies that normalises NMI and AMI", default: "arithmetic"),
+                P("beta", .number, "V-measure's weight of completeness against homogeneity", default: "1"),
             ],
             details: """
             Internal indices from the vectors and labels: Silhouette (-1..1, higher
@@ -119,10 +122,12 @@ public enum Commands {
             scikit-learn. Documents without the truth field are left out of the
             external indices and counted. The silhouette is exact unless sample=N:
             then each sampled document is scored exactly against all documents and
-            the mean comes with a 95% confidence interval.
+            the mean comes with a 95% confidence interval. The exact silhouette
+            grows as n²: for millions of documents use sample=N or silhouette=off.
               metrics
               metrics truth=query metric=cosine
               metrics sample=2000 seed=7 noise=-1
+              metrics truth=query silhouette=off average=geometric beta=0.5
             """),
         CommandSpec("silhouette", summary: "per-cluster and per-document silhouettes, and the silhouette plot",
             positionals: [P("plot", .choice(["plot"]), "draw the silhouette plot")],

@@ -49,4 +49,43 @@ import Testing
         let value = try #require(metrics["silhouette"] as? Double)
         #expect(abs(value - reference) <= 1e-6, "\(name) \(metric): \(value) vs scikit-learn \(reference)")
     }
+    /// `metrics average=A beta=0.5 silhouette=off`: scikit-learn's NMI and AMI
+    /// with `average_method=A` and `v_measure_score(beta=0.5)`; no silhouette.
+    @Test(arguments: ["iris", "blobs512"], MutualInformationAverageName.allCases)
+    func averageAndBetaMatchScikitLearn(_ name: String, _ average: MutualInformationAverageName) throws {
+        let expectedData = try Data(contentsOf: ClusProcess.root.appendingPathComponent("Tests/Golden/data/\(name).expected.json"))
+        let expected = try #require(try JSONSerialization.jsonObject(with: expectedData) as? [String: Any])
+        let alias = try #require(expected["alias"] as? String)
+        let out = try ClusProcess.run(["--format", "json", "-c",
+                                       "load \"Tests/Golden/data/\(name).jsonl\"; metrics alias=\(alias) truth=target silhouette=off average=\(average.rawValue) beta=0.5"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let last = try #require(out.stdout.split(separator: "\n").last)
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(metrics["silhouette"] is NSNull)
+        let nmi = try #require((expected["nmi_by_average"] as? [String: Double])?[average.rawValue])
+        let ami = try #require((expected["ami_by_average"] as? [String: Double])?[average.rawValue])
+        let v = try #require(expected["v_measure_beta_0_5"] as? Double)
+        for (key, reference) in [("normalized_mutual_info", nmi), ("adjusted_mutual_info", ami), ("v_measure", v)] {
+            let value = try #require(metrics[key] as? Double, "\(key) missing")
+            #expect(abs(value - reference) <= 1e-6, "\(name) \(key) \(average): \(value) vs scikit-learn \(reference)")
+        }
+        // the internal indices are still there
+        let ch = try #require(metrics["calinski_harabasz"] as? Double)
+        #expect(abs(ch - (expected["calinski_harabasz"] as? Double ?? .nan)) <= 1e-6 * ch)
+    }
+
+    @Test func silhouetteOffRefusesItsOptions() throws {
+        let out = try ClusProcess.run(["-c", "load \"Tests/Golden/data/iris.jsonl\"; metrics silhouette=off sample=50"])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("sample= sets up the silhouette, which silhouette=off leaves out"), "\(out.stderr)")
+        let beta = try ClusProcess.run(["-c", "load \"Tests/Golden/data/iris.jsonl\"; metrics truth=target beta=0"])
+        #expect(beta.status == 1)
+        #expect(beta.stderr.contains("beta= must be a positive number"), "\(beta.stderr)")
+    }
+}
+
+/// NMI's and AMI's normalisers, as scikit-learn spells them.
+enum MutualInformationAverageName: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case arithmetic, geometric, min, max
+    var testDescription: String { rawValue }
 }

@@ -3,6 +3,18 @@
 
     python3 Scripts/bench/metrics.py                          # n = 2k, 10k, 20k; euclidean, cosine
     python3 Scripts/bench/metrics.py --sizes 20000,50000 --runs 3 --sample 2000
+    python3 Scripts/bench/metrics.py --sizes 2000,10000,20000,50000 --large   # the issue's whole table
+
+With `--large` it adds the cases at a million documents (data written as
+.npy plus a labels CSV, which clus loads with `labels=`):
+- CH + DB at 10⁶ × 512: `metrics silhouette=off` against
+  `calinski_harabasz_score` + `davies_bouldin_score`.
+- ARI + NMI + AMI at 10⁶ labels (100 classes, 100 clusters): `compare`
+  (which also computes FMI and the matched contingency table) against the
+  three sklearn functions.
+- sampled silhouette at 10⁶ × 512: `metrics sample=2000` (each sampled
+  document against all 10⁶, plus CH and DB) against
+  `silhouette_score(sample_size=2000)` (the sample against itself) + CH + DB.
 
 For each n (d = 512, k = 10 make_blobs clusters, float32, seed 0) it writes
 the data once as JSON Lines (labels under _cluster_.embedding.blobs, for clus)
@@ -56,23 +68,110 @@ def write_jsonl(path, x, labels):
             f.write(f'{{"_id":"d{i}","embedding":[{vector}],"_cluster_":{{"embedding":{{"blobs":"cluster_{label}"}}}}}}\n')
 
 
-def clus_once(binary, path, options):
+def clus_once(binary, path, options, script=None):
     # /usr/bin/time -f reports the child's maximum resident set (getrusage of the child).
-    cmd = ["/usr/bin/time", "-f", "%M", binary, "--format", "json", "-c", f'load "{path}"; metrics alias=blobs {options}']
+    script = script or f'load "{path}"; metrics alias=blobs {options}'
+    cmd = ["/usr/bin/time", "-f", "%M", binary, "--format", "json", "-c", script]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"clus failed: {proc.stderr}")
     result = json.loads(proc.stdout.splitlines()[-1])
-    peak_kib = int(proc.stderr.strip().splitlines()[-1])
-    return result["elapsed_s"], result, peak_kib / 1024
+    return result["elapsed_s"], result, child_peak_mib(proc)
+
+
+def child_peak_mib(proc):
+    """The maximum resident set /usr/bin/time printed last on stderr. (Not the
+    child's own getrusage: Linux keeps the forking parent's peak across exec.)"""
+    return int(proc.stderr.strip().splitlines()[-1]) / 1024
 
 
 def sklearn_once(npy, lab, metric):
-    proc = subprocess.run([sys.executable, "-c", SKLEARN_CHILD, npy, lab, metric], capture_output=True, text=True)
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-c", SKLEARN_CHILD, npy, lab, metric],
+                          capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"scikit-learn failed: {proc.stderr}")
     r = json.loads(proc.stdout)
-    return r["seconds"], r["silhouette"], r["peak_mib"]
+    return r["seconds"], r["silhouette"], child_peak_mib(proc)
+
+
+LARGE_CHILD = r"""
+import json, resource, sys, time
+import numpy as np
+from sklearn import metrics
+case = sys.argv[1]
+x = np.load(sys.argv[2], mmap_mode=None)
+labels = np.load(sys.argv[3])
+start = time.perf_counter()
+if case == "chdb":
+    values = [metrics.calinski_harabasz_score(x, labels), metrics.davies_bouldin_score(x, labels)]
+elif case == "external":
+    truth = x
+    values = [metrics.adjusted_rand_score(truth, labels), metrics.normalized_mutual_info_score(truth, labels),
+              metrics.adjusted_mutual_info_score(truth, labels)]
+else:
+    values = [metrics.silhouette_score(x, labels, sample_size=int(case), random_state=1),
+              metrics.calinski_harabasz_score(x, labels), metrics.davies_bouldin_score(x, labels)]
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "values": values,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def large_cases(binary, tmp, runs, sample):
+    """The cases at a million documents; data as .npy plus a labels CSV."""
+    from sklearn.datasets import make_blobs
+    n = 1_000_000
+    x, labels = make_blobs(n_samples=n, n_features=D, centers=K, cluster_std=8.0, random_state=0)
+    x = x.astype(np.float32)
+    npy, lab, csv = (os.path.join(tmp, f"m.{ext}") for ext in ("x.npy", "labels.npy", "labels.csv"))
+    np.save(npy, x)
+    np.save(lab, labels)
+    with open(csv, "w") as f:
+        f.write("_cluster_.vector.blobs\n")
+        f.write("\n".join(f"c{v}" for v in labels) + "\n")
+    del x
+    # 10⁶ labels: 100 classes, and clusters that agree with them 70% of the time
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 100, n)
+    pred = np.where(rng.random(n) < 0.7, truth, rng.integers(0, 100, n))
+    tnpy, pnpy, two, tcsv = (os.path.join(tmp, f) for f in ("t.npy", "p.npy", "two.npy", "t.csv"))
+    np.save(tnpy, truth)
+    np.save(pnpy, pred)
+    np.save(two, np.zeros((n, 2), dtype=np.float32))
+    with open(tcsv, "w") as f:
+        f.write("_cluster_.vector.truth,_cluster_.vector.pred\n")
+        f.write("\n".join(f"t{a},p{b}" for a, b in zip(truth, pred)) + "\n")
+
+    def sk(case, a, b):
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-c", LARGE_CHILD, case, a, b],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"scikit-learn failed: {proc.stderr}")
+        r = json.loads(proc.stdout)
+        return r["seconds"], r["values"], child_peak_mib(proc)
+
+    cases = [
+        ("CH+DB 1M×512", f'load "{npy}" labels="{csv}"; metrics alias=blobs silhouette=off', ("chdb", npy, lab),
+         lambda r: [r["calinski_harabasz"], r["davies_bouldin"]]),
+        ("ARI+NMI+AMI 1M labels", f'load "{two}" labels="{tcsv}"; compare truth pred', ("external", tnpy, pnpy),
+         lambda r: [r["adjusted_rand_index"], r["normalized_mutual_info"], r["adjusted_mutual_info"]]),
+        (f"sampled {sample} of 1M +CH+DB", f'load "{npy}" labels="{csv}"; metrics alias=blobs sample={sample} seed=1',
+         (str(sample), npy, lab), lambda r: [r["silhouette"], r["calinski_harabasz"], r["davies_bouldin"]]),
+    ]
+    for name, script, child, pick in cases:
+        ours, theirs, our_mem, their_mem = [], [], [], []
+        for _ in range(runs):
+            seconds, result, mib = clus_once(binary, None, None, script=script)
+            ours.append(seconds)
+            our_mem.append(mib)
+            seconds, values, mib = sk(*child)
+            theirs.append(seconds)
+            their_mem.append(mib)
+        a, b = statistics.median(ours), statistics.median(theirs)
+        got = ", ".join(f"{v:.6g}" for v in pick(result))
+        want = ", ".join(f"{v:.6g}" for v in values)
+        print(f"{name:<28} {a:>8.2f} {b:>10.2f} {b / a:>6.1f}x {max(our_mem):>9.0f} {max(their_mem):>12.0f} {'':>8}  {got} / {want}")
+    print(f"  (n = 1,000,000: data {n * D * 4 / 2**20:.0f} MiB float32; load average {os.getloadavg()[0]:.2f})")
 
 
 def matmul_peak():
@@ -93,6 +192,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="runs of each tool per case; medians are printed")
     ap.add_argument("--sample", type=int, default=0, help="also time clus's sampled silhouette with this sample size")
     ap.add_argument("--no-build", action="store_true", help="use the existing .build/release/clus")
+    ap.add_argument("--large", action="store_true", help="add the cases at a million documents (needs ~12 GiB and a few minutes)")
+    ap.add_argument("--only-large", action="store_true", help="run only the cases at a million documents")
     args = ap.parse_args()
     if not args.no_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "clus"], cwd=ROOT, check=True,
@@ -106,7 +207,9 @@ def main():
     print()
     print(f"{'case':<28} {'clus s':>8} {'sklearn s':>10} {'ratio':>7} {'clus MiB':>9} {'sklearn MiB':>12} {'of peak':>8}  silhouette clus / sklearn")
     with tempfile.TemporaryDirectory() as tmp:
-        for n in [int(s) for s in args.sizes.split(",")]:
+        if args.large or args.only_large:
+            large_cases(binary, tmp, args.runs, args.sample or 2000)
+        for n in ([] if args.only_large else [int(s) for s in args.sizes.split(",")]):
             x, labels = make_blobs(n_samples=n, n_features=D, centers=K, cluster_std=8.0, random_state=0)
             x = x.astype(np.float32)
             path, npy, lab = (os.path.join(tmp, f"blobs{n}.{ext}") for ext in ("jsonl", "x.npy", "labels.npy"))

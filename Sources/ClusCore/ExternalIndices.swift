@@ -124,55 +124,63 @@ public func normalizedMutualInformation(_ t: ContingencyTable, average: MutualIn
 /// Expected mutual information of two random labelings with these class
 /// sizes (hypergeometric model), as sklearn's `expected_mutual_information`.
 ///
-/// Log-gamma terms keep it finite for millions of documents.
-/// - Complexity: O(r·c·min(a, b)) for class sizes a, b.
+/// sklearn sums every overlap n_ij from max(1, a+b-n) to min(a, b) with four
+/// log-gamma terms each: O(r·c·min(a, b)), 10⁸ terms for 100 × 100 classes of
+/// a million documents. The hypergeometric probabilities are log-concave in
+/// n_ij, so this walks out from the mode with the ratio of neighbouring
+/// probabilities and stops where they fall below 10⁻²⁰ of the mode's: the
+/// rest is a geometrically shrinking tail below double precision. Log-gamma
+/// is needed only once per cell, so it stays finite for millions of documents.
+/// - Complexity: O(r·c·(√(a·b/n)+1)) in practice, O(r·c·min(a, b)) at worst.
 func expectedMutualInformation(_ t: ContingencyTable) -> Double {
     let a = t.rowSums, b = t.columnSums
     if a.count == 1 || b.count == 1 { return 0.0 }
     let n = t.total
-    let nD = Double(n)
+    let nD = Double(n), logN = log(nD)
     let logA = a.map { log(Double($0)) }, logB = b.map { log(Double($0)) }
-    // Each term needs four log-factorials; tabulate them when that is cheaper.
-    var terms = 0
-    for ai in a { for bj in b { terms += Swift.max(0, Swift.min(ai, bj) - Swift.max(1, ai - n + bj) + 1) } }
-    let lf = LogFactorials(upTo: n, tabulate: terms * 4 > n)
-    let glnA = a.map { lf[$0] + lf[n - $0] }
-    let glnB = b.map { lf[$0] + lf[n - $0] }
-    let glnN = lf[n], logN = log(nD)
+    let glnA = a.map { logFactorial($0) + logFactorial(n - $0) }
+    let glnB = b.map { logFactorial($0) + logFactorial(n - $0) }
+    let glnN = logFactorial(n)
+    let cutoff = 1e-20
     var emi = 0.0
     for i in 0 ..< a.count {
+        let ai = a[i]
         for j in 0 ..< b.count {
-            let start = Swift.max(1, a[i] - n + b[j])
-            let end = Swift.min(a[i], b[j])
+            let bj = b[j]
+            let start = Swift.max(1, ai - n + bj), end = Swift.min(ai, bj)
             if start > end { continue }
-            for nij in start ... end {
-                let nijD = Double(nij)
-                let term2 = logN + log(nijD) - logA[i] - logB[j]
-                let gln = glnA[i] + glnB[j] - lf[nij] - glnN
-                    - lf[a[i] - nij] - lf[b[j] - nij] - lf[n - a[i] - b[j] + nij]
-                emi += (nijD / nD) * term2 * exp(gln)
+            // the overlap's contribution: (n_ij / n) · log(n·n_ij / (a·b)) · P(n_ij)
+            let base = logN - logA[i] - logB[j]
+            func term(_ x: Int, _ p: Double) -> Double { Double(x) / nD * (base + log(Double(x))) * p }
+            let mode = Swift.min(end, Swift.max(start, Int((Double(ai + 1) * Double(bj + 1) / Double(n + 2)).rounded(.down))))
+            let pMode = exp(glnA[i] + glnB[j] - glnN - logFactorial(mode) - logFactorial(ai - mode)
+                            - logFactorial(bj - mode) - logFactorial(n - ai - bj + mode))
+            var sum = term(mode, pMode)
+            var p = pMode, x = mode
+            while x < end {
+                p *= Double(ai - x) * Double(bj - x) / (Double(x + 1) * Double(n - ai - bj + x + 1))
+                x += 1
+                if p < cutoff * pMode { break }
+                sum += term(x, p)
             }
+            p = pMode
+            x = mode
+            while x > start {
+                p *= Double(x) * Double(n - ai - bj + x) / (Double(ai - x + 1) * Double(bj - x + 1))
+                x -= 1
+                if p < cutoff * pMode { break }
+                sum += term(x, p)
+            }
+            emi += sum
         }
     }
     return emi
 }
 
-/// log(k!) for 0 <= k <= n, from a table or from the log-gamma function.
-private struct LogFactorials {
-    private let table: [Double]
-
-    /// Tables at most 2²⁴ values (128 MiB); beyond that, computes each call.
-    init(upTo n: Int, tabulate: Bool) {
-        table = tabulate && n < 1 << 24 ? (0 ... n).map(LogFactorials.compute) : []
-    }
-
-    subscript(k: Int) -> Double { k < table.count ? table[k] : LogFactorials.compute(k) }
-
-    private static func compute(_ k: Int) -> Double {
-        var sign: Int32 = 0
-        // The reentrant variant: no write to the global `signgam`.
-        return lgamma_r(Double(k) + 1, &sign)
-    }
+/// log(k!), through the reentrant log-gamma (no write to the global `signgam`).
+private func logFactorial(_ k: Int) -> Double {
+    var sign: Int32 = 0
+    return lgamma_r(Double(k) + 1, &sign)
 }
 
 /// Adjusted mutual information (AMI): MI corrected for chance.

@@ -37,8 +37,9 @@ public enum DistanceMetric: String, Sendable, CaseIterable {
 }
 
 /// The vector unit of the pairwise kernels. Eight Floats fill one AVX2
-/// register: this machine has 16 of them (no AVX-512), which the 2×4 register
-/// block of `TileJob.distances` is sized for.
+/// register: this machine has 16 of them (no AVX-512), which the 4×16 register
+/// block of the silhouette's `tileDistances` is sized for (8 accumulators, 2
+/// column loads, 4 broadcasts).
 typealias Lanes = SIMD8<Float>
 
 /// One distance as a lane-wise accumulation over `Lanes` chunks, then a
@@ -51,7 +52,7 @@ typealias Lanes = SIMD8<Float>
 protocol PairKernel {
     /// Adds one chunk of the pair's contribution to `acc`.
     static func step(_ acc: inout Lanes, _ x: Lanes, _ y: Lanes)
-    /// The same contribution for one scalar (debug builds, see `TileJob.distances`).
+    /// The same contribution for one scalar (debug builds, see `tileDistances`).
     static func step(_ acc: inout Float, _ x: Float, _ y: Float)
     /// Turns the summed lanes into the distance.
     static func finish(_ sum: Float) -> Float

@@ -42,6 +42,26 @@ struct SilhouetteKernelTests {
         }
     }
 
+    @Test("points scored by the SIMD kernels equal the exact silhouettes", arguments: DistanceMetric.allCases)
+    func simdPointsMatchExact(metric: DistanceMetric) throws {
+        // 301 rows, 13 dims, a zero row (cosine), 140 points: two row blocks, a partial panel.
+        var rng = SeededGenerator(seed: 5)
+        let n = 301, d = 13
+        let labels = (0 ..< n).map { i in i % 7 == 0 ? 3 : Int(rng.next() % 3) * 4 - 1 }
+        var values = (0 ..< n * d).map { i in Float(rng.nextUnit() * 3) + Float(labels[i / d]) * 0.3 }
+        for j in 0 ..< d { values[5 * d + j] = 0 }
+        let x = Embeddings(count: n, dimension: d, values: values)
+        let exact = try silhouetteSamples(x, labels: labels, metric: metric, parallelism: .serial, cancellation: nil, simd: false)
+        let points = [5] + (0 ..< 139).map { ($0 * 37 + 1) % 301 }.filter { $0 != 5 }
+        for threads in [1, 2] {
+            let some = try silhouetteSamples(x, labels: labels, of: points, metric: metric, parallelism: Parallelism(threads: threads),
+                                             cancellation: nil, simd: true)
+            for (t, p) in points.enumerated() {
+                #expect(abs(some[t] - exact[p]) < 1e-6, "\(metric) point \(p): \(some[t]) vs \(exact[p])")
+            }
+        }
+    }
+
     @Test("CompactLabels sorts values and handles wide ranges")
     func compactLabels() {
         let dense = CompactLabels([7, -1, 3, 7, -1])

@@ -23,13 +23,13 @@ extension Interpreter {
             throw Diagnostic("the metrics need 2 to n-1 clusters; \(c.alias) has \(k) cluster\(k == 1 ? "" : "s") for \(Format.count(labels.count)) documents"
                              + (noise.name != nil ? " outside the noise label" : ""))
         }
-        let sampleSize = try arguments.integer("sample", atLeast: 2) ?? session.settings.sample
-        if arguments.has("seed"), sampleSize == nil {
-            throw Diagnostic("seed= draws the sample of sample=N; give sample=N too", at: arguments.range(of: "seed"))
-        }
         let withSilhouette = arguments.flag("silhouette") ?? true
         if !withSilhouette, let option = ["sample", "seed", "metric"].first(where: arguments.has) {
             throw Diagnostic("\(option)= sets up the silhouette, which silhouette=off leaves out", at: arguments.range(of: option))
+        }
+        let sampleSize = try arguments.integer("sample", atLeast: 2) ?? session.settings.sample
+        if arguments.has("seed"), sampleSize == nil {
+            throw Diagnostic("seed= draws the sample of sample=N; give sample=N too", at: arguments.range(of: "seed"))
         }
         let average = arguments.text("average").flatMap(MutualInformationAverage.init(rawValue:)) ?? .arithmetic
         let beta = arguments.number("beta") ?? 1

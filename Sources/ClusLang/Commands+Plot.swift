@@ -16,11 +16,12 @@ extension Interpreter {
     func chart(_ kind: String, _ arguments: BoundArguments) throws -> String {
         switch kind {
         case "silhouette":
-            let (c, _, labels, samples) = try documentSilhouettes(arguments)
+            let scored = try documentSilhouettes(arguments)
+            let (c, labels, samples) = (scored.clustering, scored.labels, scored.samples)
             var byCluster = [[Double]](repeating: [], count: c.k)
             for (i, s) in samples.enumerated() { byCluster[labels[i]].append(s) }
             let order = naturalOrder(c.clusterNames).filter { !byCluster[$0].isEmpty }
-            let mean = samples.reduce(0, +) / Double(samples.count)
+            let mean = scored.estimate?.value ?? samples.reduce(0, +) / Double(samples.count)
             return Charts.silhouette(byCluster: order.map { (c.clusterNames[$0], byCluster[$0]) }, mean: mean,
                                      title: "Silhouette of \(c.alias) on \(c.vectorField)")
         case "distribution":

@@ -2,56 +2,93 @@ import ClusCore
 import ClusData
 
 extension Interpreter {
-    /// Every labelled document's silhouette for the alias the arguments name.
-    func documentSilhouettes(_ arguments: BoundArguments) throws -> (clustering: Clustering, rows: [Int], labels: [Int], samples: [Double]) {
+    /// The silhouettes of the alias the arguments name: every labelled
+    /// document's, or with `sample=N` those of a stratified sample (each
+    /// scored exactly against all documents) with the estimate of the mean.
+    func documentSilhouettes(_ arguments: BoundArguments) throws -> DocumentSilhouettes {
         let d = try session.currentDataset()
         let c = try clustering(in: d, arguments)
         let vectors = try vectorColumn(in: d, named: c.vectorField, range: arguments.range(of: "field"))
         if vectors.missingCount > 0 {
             throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); the silhouette needs every document's vector")
         }
-        let rows = c.labels.indices.filter { c.labels[$0] >= 0 }
-        let labels = rows.map { c.labels[$0] }
-        let x = rows.count == d.count ? vectors.embeddings : vectors.embeddings.rows(rows)
-        let k = Set(labels).count
-        guard k >= 2, k <= labels.count - 1 else {
-            throw Diagnostic("the silhouette needs 2 to n-1 clusters; \(c.alias) has \(k) for \(Format.count(labels.count)) documents")
+        let labelled = c.labels.indices.filter { c.labels[$0] >= 0 }
+        let allLabels = labelled.map { c.labels[$0] }
+        let x = labelled.count == d.count ? vectors.embeddings : vectors.embeddings.rows(labelled)
+        let k = Set(allLabels).count
+        guard k >= 2, k <= allLabels.count - 1 else {
+            throw Diagnostic("the silhouette needs 2 to n-1 clusters; \(c.alias) has \(k) for \(Format.count(allLabels.count)) documents")
         }
-        let samples = try silhouetteSamples(x, labels: labels, parallelism: session.parallelism, cancellation: session.cancellation)
-        return (c, rows, labels, samples)
+        let metric = arguments.text("metric").flatMap(DistanceMetric.init(rawValue:)) ?? session.settings.metric
+        let sampleSize = try arguments.integer("sample", atLeast: 2) ?? session.settings.sample
+        if arguments.has("seed"), sampleSize == nil {
+            throw Diagnostic("seed= draws the sample of sample=N; give sample=N too", at: arguments.range(of: "seed"))
+        }
+        var sizes = [Int](repeating: 0, count: c.k)
+        for label in allLabels { sizes[label] += 1 }
+        if let sampleSize, sampleSize < allLabels.count {
+            let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
+            var rng = SeededGenerator(seed: seed)
+            let sample = StratifiedSample(labels: allLabels, size: sampleSize, using: &rng)
+            let points = sample.indices
+            let values = try silhouetteSamples(x, labels: allLabels, of: points, metric: metric,
+                                               parallelism: session.parallelism, cancellation: session.cancellation)
+            return DocumentSilhouettes(clustering: c, rows: points.map { labelled[$0] }, labels: points.map { allLabels[$0] },
+                                       samples: values, metric: metric, clusterSizes: sizes, estimate: sample.estimate(values))
+        }
+        let samples = try silhouetteSamples(x, labels: allLabels, metric: metric, parallelism: session.parallelism, cancellation: session.cancellation)
+        return DocumentSilhouettes(clustering: c, rows: labelled, labels: allLabels, samples: samples, metric: metric,
+                                   clusterSizes: sizes, estimate: nil)
     }
 
     func silhouette(_ arguments: BoundArguments) throws -> CommandResult {
         let d = try session.currentDataset()
-        let (c, rows, labels, samples) = try documentSilhouettes(arguments)
+        let scored = try documentSilhouettes(arguments)
+        let (c, rows, labels, samples) = (scored.clustering, scored.rows, scored.labels, scored.samples)
         let k = Set(labels).count
-        let mean = samples.reduce(0, +) / Double(samples.count)
+        // a sample's mean weighs each cluster by its size, not by its share of the sample
+        let mean = scored.estimate?.value ?? samples.reduce(0, +) / Double(samples.count)
 
         var byCluster = [[Double]](repeating: [], count: c.k)
         for (i, s) in samples.enumerated() { byCluster[labels[i]].append(s) }
         let order = naturalOrder(c.clusterNames).filter { !byCluster[$0].isEmpty }
         let by = arguments.text("by") ?? "cluster"
         var blocks: [Block] = []
-        var table = TextTable(columns: [.init("cluster"), .init("size", .right), .init("mean", .right), .init("min", .right),
-                                        .init("max", .right), .init("negative", .right)])
+        var table = TextTable(columns: [.init("cluster"), .init("size", .right)]
+                              + (scored.estimate != nil ? [.init("sampled", .right)] : [])
+                              + [.init("mean", .right), .init("min", .right), .init("max", .right), .init("negative", .right)])
         var clustersJSON: [JSONValue] = []
         for cluster in order {
             let values = byCluster[cluster]
             let clusterMean = values.reduce(0, +) / Double(values.count)
             let negative = Double(values.count { $0 < 0 }) / Double(values.count)
-            table.rows.append([c.clusterNames[cluster], Format.count(values.count), Format.fixed(clusterMean, 4),
-                               Format.fixed(values.min() ?? 0, 4), Format.fixed(values.max() ?? 0, 4), Format.percent(negative)])
+            table.rows.append([c.clusterNames[cluster], Format.count(scored.clusterSizes[cluster])]
+                              + (scored.estimate != nil ? [Format.count(values.count)] : [])
+                              + [Format.fixed(clusterMean, 4), Format.fixed(values.min() ?? 0, 4), Format.fixed(values.max() ?? 0, 4),
+                                 Format.percent(negative)])
             clustersJSON.append(.object([
-                JSONMember("cluster", .string(c.clusterNames[cluster])), JSONMember("size", .int(values.count)),
+                JSONMember("cluster", .string(c.clusterNames[cluster])), JSONMember("size", .int(scored.clusterSizes[cluster])),
+                JSONMember("sampled", scored.estimate != nil ? .int(values.count) : .null),
                 JSONMember("mean", .double(clusterMean)), JSONMember("min", .number(values.min())),
                 JSONMember("max", .number(values.max())), JSONMember("negative_fraction", .double(negative)),
             ]))
         }
-        table.footer.append("\(c.alias) on \(c.vectorField): mean silhouette \(Format.fixed(mean, 4)) over \(Format.count(samples.count)) documents (\(Reading.silhouette(mean)))")
+        if let e = scored.estimate {
+            table.footer.append("\(c.alias) on \(c.vectorField), \(scored.metric.rawValue): mean silhouette \(Format.fixed(e.value, 4)) ± \(Format.fixed(e.halfWidth, 4)) "
+                                + "(95% CI, \(Format.count(e.sampled)) of \(Format.count(e.population)) sampled; \(Reading.silhouette(mean)))")
+            table.footer.append("per-cluster columns describe the sampled documents, each scored against all documents")
+        } else {
+            table.footer.append("\(c.alias) on \(c.vectorField), \(scored.metric.rawValue): mean silhouette \(Format.fixed(mean, 4)) over \(Format.count(samples.count)) documents (\(Reading.silhouette(mean)))")
+        }
         var values: [JSONMember] = [
             JSONMember("dataset", .string(d.name)), JSONMember("vector_field", .string(c.vectorField)),
-            JSONMember("alias", .string(c.alias)), JSONMember("n", .int(samples.count)), JSONMember("k", .int(k)),
-            JSONMember("silhouette", .double(mean)), JSONMember("clusters", .array(clustersJSON)),
+            JSONMember("alias", .string(c.alias)), JSONMember("n", .int(scored.clusterSizes.reduce(0, +))), JSONMember("k", .int(k)),
+            JSONMember("metric", .string(scored.metric.rawValue)),
+            JSONMember("silhouette", .double(mean)),
+            JSONMember("silhouette_ci_low", .number(scored.estimate?.low)),
+            JSONMember("silhouette_ci_high", .number(scored.estimate?.high)),
+            JSONMember("sample", scored.estimate.map { .int($0.sampled) } ?? .null),
+            JSONMember("clusters", .array(clustersJSON)),
         ]
         if by == "sample" {
             // the documents that sit worst in their cluster first
@@ -62,7 +99,8 @@ extension Interpreter {
             for i in worst {
                 sampleTable.rows.append([String(rows[i]), ids?.values[rows[i]]?.description ?? "", c.clusterNames[labels[i]], Format.fixed(samples[i], 4)])
             }
-            sampleTable.footer.append("the \(worst.count) documents with the lowest silhouette of \(Format.count(samples.count))")
+            sampleTable.footer.append("the \(worst.count) documents with the lowest silhouette of \(Format.count(samples.count))"
+                                      + (scored.estimate != nil ? " sampled" : ""))
             blocks.append(.table(sampleTable))
             values.append(JSONMember("samples", .array(samples.indices.map { i in
                 .object([JSONMember("document", .int(rows[i])), JSONMember("cluster", .string(c.clusterNames[labels[i]])),
@@ -120,6 +158,22 @@ extension Interpreter {
         lines.append(String(repeating: " ", count: labelWidth + 1) + String(scale).trimmingTrailingSpaces)
         return lines.map(\.trimmingTrailingSpaces).joined(separator: "\n")
     }
+}
+
+/// What `documentSilhouettes` computed.
+struct DocumentSilhouettes {
+    let clustering: Clustering
+    /// Document (row) of each value.
+    let rows: [Int]
+    /// Cluster code of each value.
+    let labels: [Int]
+    /// Silhouette of each document scored.
+    let samples: [Double]
+    let metric: DistanceMetric
+    /// Labelled documents per cluster code (all of them, sampled or not).
+    let clusterSizes: [Int]
+    /// Set when the values are a stratified sample.
+    let estimate: SilhouetteEstimate?
 }
 
 extension String {

@@ -136,6 +136,9 @@ public enum Commands {
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("by", .choice(["cluster", "sample"]), "one row per cluster, or the documents with the lowest silhouette", default: "cluster"),
                 P("n", .integer, "with by=sample: how many documents", default: "10"),
+                P("metric", .choice(["euclidean", "cosine", "manhattan", "sqeuclidean"]), "distance", default: "euclidean"),
+                P("sample", .integer, "score a stratified sample of about N documents (each against all), with a 95% CI"),
+                P("seed", .integer, "random seed of the sample", default: "the session's seed (0)"),
             ],
             details: """
             s(i) = (b - a) / max(a, b), where a is the mean distance of document i to
@@ -143,9 +146,11 @@ public enum Commands {
             0 in a singleton cluster. Per cluster: size, mean, min, max and the
             share of documents with a negative silhouette (closer to another
             cluster). The plot shows each cluster's documents sorted, best first,
-            with the overall mean as a dotted line.
+            with the overall mean as a dotted line. With sample=N the columns
+            describe the sampled documents and the mean comes with a 95% CI.
               silhouette plot
               silhouette by=sample n=20
+              silhouette metric=cosine sample=2000 seed=7
             """),
         CommandSpec("sweep", summary: "cluster for each k and tabulate the indices, marking the best k",
             options: [

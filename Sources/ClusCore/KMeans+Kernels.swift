@@ -24,12 +24,13 @@ struct ChunkPlan {
     let rowsPerChunk: Int
     let chunks: Int
 
-    /// Rows per chunk grow when the per-chunk centre sums (k × d Doubles each)
+    /// At most 64 chunks (enough to balance the threads; each costs its
+    /// k × d Double centre sums per Lloyd iteration), fewer when those sums
     /// would outgrow the memory budget.
     init(count: Int, clusterCount k: Int, dimension d: Int) {
         let budget = 64 << 20
         let perChunk = max(1, k * d * MemoryLayout<Double>.size)
-        let allowed = max(4, budget / perChunk)
+        let allowed = max(4, min(64, budget / perChunk))
         let wanted = (count + allowed - 1) / allowed
         let rows = max(1024, (wanted + 3) / 4 * 4)
         self.count = count
@@ -178,9 +179,15 @@ struct Nearest {
     }
 }
 
+/// Documents summed in Float before their sums join the Double centre sums:
+/// a Float add per value instead of a widening and a Double add, with the
+/// rounding of at most 256 terms (about 2⁻²⁴·16 relative, typically), where
+/// scikit-learn sums every document of a cluster in float32.
+private let floatRun = 256
+
 /// Assigns each document of `rows` (a chunk) to its nearest centre, writes
 /// the label, and when `sums` is given adds the document to its centre's
-/// Double sum and count. Returns how many labels changed.
+/// sum and count. Returns how many labels changed.
 ///
 /// Float32 dot products suffice here: their rounding error (about
 /// √d · 2⁻²⁴ · |x||c|) can only swap documents between centres whose
@@ -189,8 +196,32 @@ struct Nearest {
 func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
                  labels: UnsafeMutablePointer<Int>,
                  sums: UnsafeMutablePointer<Double>?, counts: UnsafeMutablePointer<Int>?) -> Int {
-    let d = x.dimension
+    let d = x.dimension, k = panel.clusterCount
     var changed = 0
+    // Float sums of the current run of documents, flushed into `sums` per run.
+    let runSums = UnsafeMutablePointer<Float>.allocate(capacity: sums == nil ? 0 : k * d)
+    runSums.initialize(repeating: 0, count: sums == nil ? 0 : k * d)
+    var touched = [Bool](repeating: false, count: k)
+    var inRun = 0
+    defer { runSums.deallocate() }
+    func flush() {
+        guard let sums else { return }
+        for j in 0 ..< k where touched[j] {
+            let from = runSums + j * d, to = sums + j * d
+            var t = 0
+            while t + 8 <= d {
+                let v = UnsafeRawPointer(from + t).loadUnaligned(as: Lane.self)
+                let slot = UnsafeMutableRawPointer(to + t)
+                slot.storeBytes(of: slot.loadUnaligned(as: SIMD8<Double>.self) + SIMD8<Double>(v), as: SIMD8<Double>.self)
+                t += 8
+            }
+            while t < d { to[t] += Double(from[t]); t += 1 }
+            from.update(repeating: 0, count: d)
+            touched[j] = false
+        }
+        inRun = 0
+    }
+    defer { flush() }
     panel.values.withUnsafeBufferPointer { cbuf in
     panel.bias.withUnsafeBufferPointer { bias in
         guard let cbase = cbuf.baseAddress else { return }
@@ -210,11 +241,13 @@ func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
         func finish(_ i: Int, _ best: Nearest) {
             if labels[i] != best.index { changed += 1 }
             labels[i] = best.index
-            if let sums, let counts {
+            if sums != nil, let counts {
                 counts[best.index] += 1
-                let s = sums + best.index * d
+                touched[best.index] = true
+                let s = runSums + best.index * d
                 let p = x.row(i)
-                for t in 0 ..< d { s[t] += Double(p[t]) }
+                for t in 0 ..< d { s[t] += p[t] }
+                inRun += 1
             }
         }
 
@@ -252,6 +285,7 @@ func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
                 j += 3
             }
             finish(i, n0); finish(i + 1, n1); finish(i + 2, n2); finish(i + 3, n3)
+            if inRun >= floatRun { flush() }
             i += 4
         }
         while i < rows.upperBound {

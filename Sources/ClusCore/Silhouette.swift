@@ -256,58 +256,83 @@ private func tileDistances<K: PairKernel>(
         let column = c0 + q * panelRows
         let y = b.row(column)
         let valid = cn - q * panelRows
+        // Depth slices: a column panel's slice (8 KiB at 128 dimensions) stays
+        // in L1 while every row group streams past it. Unsliced, the 32 KiB
+        // panel of d = 512 fell out of L1 and the loads came from L2 at about
+        // its bandwidth. Partial sums wait in `out` between slices.
+        var t0 = 0
+        while t0 < d {
+            let t1 = min(d, t0 + depthSlice)
+            var i = 0
+            while i < rn {
+                // Rows i..<i+4 share a panel: their values of dimension t share a cache line.
+                let x = a.row(r0 + i)
+                let o = out + i * blockRows + q * panelRows
+                var c00 = Lanes(), c01 = Lanes(), c10 = Lanes(), c11 = Lanes()
+                var c20 = Lanes(), c21 = Lanes(), c30 = Lanes(), c31 = Lanes()
+                if t0 > 0 {
+                    c00 = load(o); c01 = load(o + 8)
+                    c10 = load(o + blockRows); c11 = load(o + blockRows + 8)
+                    c20 = load(o + 2 * blockRows); c21 = load(o + 2 * blockRows + 8)
+                    c30 = load(o + 3 * blockRows); c31 = load(o + 3 * blockRows + 8)
+                }
+                for t in t0 ..< t1 {
+                    let yt = UnsafeRawPointer(y + t * panelRows)
+                    let b0 = yt.loadUnaligned(as: Lanes.self), b1 = yt.loadUnaligned(fromByteOffset: 32, as: Lanes.self)
+                    let xt = x + t * panelRows
+                    let a0 = Lanes(repeating: xt[0]), a1 = Lanes(repeating: xt[1])
+                    let a2 = Lanes(repeating: xt[2]), a3 = Lanes(repeating: xt[3])
+                    if K.fromSquaredDistance {
+                        // dot products: only multiply-adds in the loop
+                        c00.addProduct(a0, b0); c01.addProduct(a0, b1)
+                        c10.addProduct(a1, b0); c11.addProduct(a1, b1)
+                        c20.addProduct(a2, b0); c21.addProduct(a2, b1)
+                        c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+                    } else {
+                        // differences (manhattan): the same blocking, a subtract per lane more
+                        K.step(&c00, a0, b0); K.step(&c01, a0, b1)
+                        K.step(&c10, a1, b0); K.step(&c11, a1, b1)
+                        K.step(&c20, a2, b0); K.step(&c21, a2, b1)
+                        K.step(&c30, a3, b0); K.step(&c31, a3, b1)
+                    }
+                }
+                save(c00, o); save(c01, o + 8)
+                save(c10, o + blockRows); save(c11, o + blockRows + 8)
+                save(c20, o + 2 * blockRows); save(c21, o + 2 * blockRows + 8)
+                save(c30, o + 3 * blockRows); save(c31, o + 3 * blockRows + 8)
+                i += 4
+            }
+            t0 = t1
+        }
+        // The sums of all dimensions, turned into distances in place.
         var i = 0
         while i < rn {
-            // Rows i..<i+4 share a panel: their values of dimension t share a cache line.
-            let x = a.row(r0 + i)
-            var c00 = Lanes(), c01 = Lanes(), c10 = Lanes(), c11 = Lanes()
-            var c20 = Lanes(), c21 = Lanes(), c30 = Lanes(), c31 = Lanes()
-            if K.fromSquaredDistance {
-                // dot products: only multiply-adds in the loop
-                for t in 0 ..< d {
-                    let yt = UnsafeRawPointer(y + t * panelRows)
-                    let b0 = yt.loadUnaligned(as: Lanes.self), b1 = yt.loadUnaligned(fromByteOffset: 32, as: Lanes.self)
-                    let xt = x + t * panelRows
-                    let a0 = Lanes(repeating: xt[0]), a1 = Lanes(repeating: xt[1])
-                    c00.addProduct(a0, b0); c01.addProduct(a0, b1)
-                    c10.addProduct(a1, b0); c11.addProduct(a1, b1)
-                    let a2 = Lanes(repeating: xt[2]), a3 = Lanes(repeating: xt[3])
-                    c20.addProduct(a2, b0); c21.addProduct(a2, b1)
-                    c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+            for r in i ..< i + 4 {
+                let o = out + r * blockRows + q * panelRows
+                if K.fromSquaredDistance {
+                    let ny0 = UnsafeRawPointer(b.norms + column).loadUnaligned(as: Lanes.self)
+                    let ny1 = UnsafeRawPointer(b.norms + column + 8).loadUnaligned(as: Lanes.self)
+                    storeGram(K.self, load(o), ny0, a, r0 + r, b, column, valid, o)
+                    storeGram(K.self, load(o + 8), ny1, a, r0 + r, b, column + 8, valid - 8, o + 8)
+                } else {
+                    storeSums(K.self, load(o), valid, o)
+                    storeSums(K.self, load(o + 8), valid - 8, o + 8)
                 }
-                let o = out + i * blockRows + q * panelRows, row = r0 + i
-                let ny0 = UnsafeRawPointer(b.norms + column).loadUnaligned(as: Lanes.self)
-                let ny1 = UnsafeRawPointer(b.norms + column + 8).loadUnaligned(as: Lanes.self)
-                storeGram(K.self, c00, ny0, a, row, b, column, valid, o)
-                storeGram(K.self, c01, ny1, a, row, b, column + 8, valid - 8, o + 8)
-                storeGram(K.self, c10, ny0, a, row + 1, b, column, valid, o + blockRows)
-                storeGram(K.self, c11, ny1, a, row + 1, b, column + 8, valid - 8, o + blockRows + 8)
-                storeGram(K.self, c20, ny0, a, row + 2, b, column, valid, o + 2 * blockRows)
-                storeGram(K.self, c21, ny1, a, row + 2, b, column + 8, valid - 8, o + 2 * blockRows + 8)
-                storeGram(K.self, c30, ny0, a, row + 3, b, column, valid, o + 3 * blockRows)
-                storeGram(K.self, c31, ny1, a, row + 3, b, column + 8, valid - 8, o + 3 * blockRows + 8)
-            } else {
-                // differences (manhattan): the same blocking, a subtract per lane more
-                for t in 0 ..< d {
-                    let yt = UnsafeRawPointer(y + t * panelRows)
-                    let b0 = yt.loadUnaligned(as: Lanes.self), b1 = yt.loadUnaligned(fromByteOffset: 32, as: Lanes.self)
-                    let xt = x + t * panelRows
-                    let a0 = Lanes(repeating: xt[0]), a1 = Lanes(repeating: xt[1])
-                    K.step(&c00, a0, b0); K.step(&c01, a0, b1)
-                    K.step(&c10, a1, b0); K.step(&c11, a1, b1)
-                    let a2 = Lanes(repeating: xt[2]), a3 = Lanes(repeating: xt[3])
-                    K.step(&c20, a2, b0); K.step(&c21, a2, b1)
-                    K.step(&c30, a3, b0); K.step(&c31, a3, b1)
-                }
-                let o = out + i * blockRows + q * panelRows
-                storeSums(K.self, c00, valid, o); storeSums(K.self, c01, valid - 8, o + 8)
-                storeSums(K.self, c10, valid, o + blockRows); storeSums(K.self, c11, valid - 8, o + blockRows + 8)
-                storeSums(K.self, c20, valid, o + 2 * blockRows); storeSums(K.self, c21, valid - 8, o + 2 * blockRows + 8)
-                storeSums(K.self, c30, valid, o + 3 * blockRows); storeSums(K.self, c31, valid - 8, o + 3 * blockRows + 8)
             }
             i += 4
         }
     }
+}
+
+/// Dimensions per depth slice of `tileDistances`.
+private let depthSlice = 128
+
+@inline(__always) private func load(_ p: UnsafeMutablePointer<Float>) -> Lanes {
+    UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+}
+
+@inline(__always) private func save(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
 }
 
 /// Distances of `row` of `a` to 8 columns of `b` from their dot products `dot`

@@ -126,11 +126,11 @@ public struct StratifiedSample: Sendable, Equatable {
 /// - Complexity: O(m·n·d) for m sampled documents; O(n·d + m) memory.
 public func sampledSilhouette<G: RandomNumberGenerator>(
     _ x: Embeddings, labels: [Int], sampleSize: Int, metric: DistanceMetric = .euclidean,
-    using rng: inout G, parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil
+    using rng: inout G, parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil, progress: ProgressCallback? = nil
 ) throws -> SilhouetteEstimate {
     _ = try CompactLabels.validated(x, labels, measure: "silhouette")
     let sample = StratifiedSample(labels: labels, size: sampleSize, using: &rng)
     let values = try silhouetteSamples(x, labels: labels, of: sample.indices, metric: metric,
-                                       parallelism: parallelism, cancellation: cancellation)
+                                       parallelism: parallelism, cancellation: cancellation, progress: progress)
     return sample.estimate(values)
 }

@@ -21,6 +21,9 @@
 // block, so each sum is written by one task at a time and receives its terms
 // in the same order on any thread count.
 
+/// Hears (done, total) as a long computation advances; may be called from a worker thread.
+public typealias ProgressCallback = (_ done: Int, _ total: Int) -> Void
+
 /// Rows per tile side; a multiple of `panelRows`.
 private let blockRows = 128
 
@@ -34,10 +37,11 @@ private let panelRows = 16
 /// Labels are arbitrary Ints (callers remove noise first). Throws `MetricError`
 /// unless labels match the vectors one to one and 2 <= clusters <= n-1, and
 /// `Cancelled` when `cancellation` is set (checked between tile rounds).
+/// `progress` hears (rounds done, rounds) after each round of tiles.
 /// - Complexity: O(n²·d / 2) time, spread over `parallelism`; O(n·d + n·k) memory.
 public func silhouetteSamples(
     _ x: Embeddings, labels: [Int], metric: DistanceMetric = .euclidean,
-    parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil
+    parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil, progress: ProgressCallback? = nil
 ) throws -> [Double] {
     #if DEBUG
     // Unoptimised SIMD code costs calls per lane; scalar loops keep the
@@ -46,22 +50,23 @@ public func silhouetteSamples(
     #else
     let simd = true
     #endif
-    return try silhouetteSamples(x, labels: labels, metric: metric, parallelism: parallelism, cancellation: cancellation, simd: simd)
+    return try silhouetteSamples(x, labels: labels, metric: metric, parallelism: parallelism, cancellation: cancellation,
+                                 simd: simd, progress: progress)
 }
 
 /// `silhouetteSamples` with the distance kernel chosen: `simd` for the 4×16
 /// register-blocked SIMD kernels, else plain scalar loops (tests use both).
 func silhouetteSamples(
     _ x: Embeddings, labels: [Int], metric: DistanceMetric,
-    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool
+    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, progress: ProgressCallback? = nil
 ) throws -> [Double] {
     try cancellation?.check()
     let compact = try CompactLabels.validated(x, labels, measure: "silhouette")
     switch metric {
-    case .euclidean: return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, simd)
-    case .sqeuclidean: return try silhouetteSamples(x, compact, SquaredEuclideanKernel.self, parallelism, cancellation, simd)
-    case .manhattan: return try silhouetteSamples(x, compact, ManhattanKernel.self, parallelism, cancellation, simd)
-    case .cosine: return try silhouetteSamples(x, compact, CosineKernel.self, parallelism, cancellation, simd)
+    case .euclidean: return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, simd, progress)
+    case .sqeuclidean: return try silhouetteSamples(x, compact, SquaredEuclideanKernel.self, parallelism, cancellation, simd, progress)
+    case .manhattan: return try silhouetteSamples(x, compact, ManhattanKernel.self, parallelism, cancellation, simd, progress)
+    case .cosine: return try silhouetteSamples(x, compact, CosineKernel.self, parallelism, cancellation, simd, progress)
     }
 }
 
@@ -71,15 +76,15 @@ func silhouetteSamples(
 /// - Complexity: O(n²·d / 2) time, O(n·d + n·k) memory.
 public func silhouetteScore(
     _ x: Embeddings, labels: [Int], metric: DistanceMetric = .euclidean,
-    parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil
+    parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil, progress: ProgressCallback? = nil
 ) throws -> Double {
-    let s = try silhouetteSamples(x, labels: labels, metric: metric, parallelism: parallelism, cancellation: cancellation)
+    let s = try silhouetteSamples(x, labels: labels, metric: metric, parallelism: parallelism, cancellation: cancellation, progress: progress)
     return s.reduce(0, +) / Double(s.count)
 }
 
 private func silhouetteSamples<K: PairKernel>(
     _ x: Embeddings, _ labels: CompactLabels, _ kernel: K.Type,
-    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ simd: Bool
+    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ simd: Bool, _ progress: ProgressCallback?
 ) throws -> [Double] {
     let n = x.count, k = labels.clusterCount
     let (order, clusterOf) = clusterOrder(labels)
@@ -93,7 +98,7 @@ private func silhouetteSamples<K: PairKernel>(
         try rows.withView { view in
             // n >= 3 here, so no buffer is empty.
             let job = TileJob(view: view, count: n, clusterOf: clusterOf.baseAddress!, clusters: k, sums: sums, simd: simd)
-            try job.run(K.self, parallelism, cancellation)
+            try job.run(K.self, parallelism, cancellation, progress)
         }
     }
 
@@ -412,16 +417,17 @@ private struct TileJob: @unchecked Sendable {
     /// The register-blocked SIMD kernels, else scalar loops.
     let simd: Bool
 
-    func run<K: PairKernel>(_: K.Type, _ parallelism: Parallelism, _ cancellation: Cancellation?) throws {
+    func run<K: PairKernel>(_: K.Type, _ parallelism: Parallelism, _ cancellation: Cancellation?, _ progress: ProgressCallback?) throws {
         let blocks = (count + blockRows - 1) / blockRows
+        let players = blocks % 2 == 0 ? blocks : blocks + 1
         // Round 0: diagonal tiles, each touching only its own block.
         parallelism.forEach(chunks: blocks) { b in
             if cancellation?.isCancelled == true { return }
             tile(K.self, rows: b, columns: b)
         }
         try cancellation?.check()
+        progress?(1, players)
         // Then the circle method: in each round every block is in at most one pair.
-        let players = blocks % 2 == 0 ? blocks : blocks + 1
         guard players > 1 else { return }
         for round in 0 ..< players - 1 {
             var pairs: [(Int, Int)] = []
@@ -437,6 +443,7 @@ private struct TileJob: @unchecked Sendable {
                 tile(K.self, rows: pairs[t].0, columns: pairs[t].1)
             }
             try cancellation?.check()
+            progress?(round + 2, players)
         }
     }
 
@@ -503,10 +510,11 @@ private func sum(_ line: UnsafeMutablePointer<Float>, _ range: Range<Int>) -> Do
 /// against all n documents (as `silhouetteSamples` would give them).
 ///
 /// Throws as `silhouetteSamples`; `Cancelled` is checked per tile.
+/// `progress` hears (column blocks done, column blocks) from the first block of points.
 /// - Complexity: O(m·n·d) time for m points, spread over `parallelism`; O(n·d + m·k) memory.
 public func silhouetteSamples(
     _ x: Embeddings, labels: [Int], of points: [Int], metric: DistanceMetric = .euclidean,
-    parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil
+    parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil, progress: ProgressCallback? = nil
 ) throws -> [Double] {
     #if DEBUG
     let simd = false
@@ -514,23 +522,23 @@ public func silhouetteSamples(
     let simd = true
     #endif
     return try silhouetteSamples(x, labels: labels, of: points, metric: metric, parallelism: parallelism,
-                                 cancellation: cancellation, simd: simd)
+                                 cancellation: cancellation, simd: simd, progress: progress)
 }
 
 /// `silhouetteSamples(of:)` with the distance kernel chosen (tests use both).
 func silhouetteSamples(
     _ x: Embeddings, labels: [Int], of points: [Int], metric: DistanceMetric,
-    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool
+    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, progress: ProgressCallback? = nil
 ) throws -> [Double] {
     try cancellation?.check()
     let compact = try CompactLabels.validated(x, labels, measure: "silhouette")
     precondition(points.allSatisfy { $0 >= 0 && $0 < x.count }, "point outside the documents")
     if points.isEmpty { return [] }
     switch metric {
-    case .euclidean: return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, simd)
-    case .sqeuclidean: return try pointSilhouettes(x, compact, points, SquaredEuclideanKernel.self, parallelism, cancellation, simd)
-    case .manhattan: return try pointSilhouettes(x, compact, points, ManhattanKernel.self, parallelism, cancellation, simd)
-    case .cosine: return try pointSilhouettes(x, compact, points, CosineKernel.self, parallelism, cancellation, simd)
+    case .euclidean: return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, simd, progress)
+    case .sqeuclidean: return try pointSilhouettes(x, compact, points, SquaredEuclideanKernel.self, parallelism, cancellation, simd, progress)
+    case .manhattan: return try pointSilhouettes(x, compact, points, ManhattanKernel.self, parallelism, cancellation, simd, progress)
+    case .cosine: return try pointSilhouettes(x, compact, points, CosineKernel.self, parallelism, cancellation, simd, progress)
     }
 }
 
@@ -540,7 +548,7 @@ func silhouetteSamples(
 /// their terms in one order on any thread count.
 private func pointSilhouettes<K: PairKernel>(
     _ x: Embeddings, _ labels: CompactLabels, _ points: [Int], _: K.Type,
-    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ simd: Bool
+    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ simd: Bool, _ progress: ProgressCallback?
 ) throws -> [Double] {
     let n = x.count, k = labels.clusterCount, m = points.count
     let (order, clusterOf) = clusterOrder(labels)
@@ -568,6 +576,8 @@ private func pointSilhouettes<K: PairKernel>(
                                 if own >= c0 && own < c0 + cn { out[r * blockRows + own - c0] = 0 }
                             }
                             addRowSums(out, rows: rn, columns: c0, cn, clusterOf, k) { sums + (r0 + $0) * k }
+                            // the blocks of points move in step: the first one tells
+                            if rb == 0 { progress?(cb + 1, columnBlocks) }
                         }
                     }
                 }

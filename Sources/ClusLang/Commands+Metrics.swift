@@ -43,12 +43,17 @@ extension Interpreter {
         } else if let sampleSize, sampleSize < labels.count {
             let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
             var rng = SeededGenerator(seed: seed)
-            let e = try sampledSilhouette(x, labels: labels, sampleSize: sampleSize, metric: metric, using: &rng,
-                                          parallelism: session.parallelism, cancellation: session.cancellation)
+            let e = try session.withProgress("silhouette of a \(Format.count(sampleSize))-document sample", unit: .iterations) { progress in
+                try sampledSilhouette(x, labels: labels, sampleSize: sampleSize, metric: metric, using: &rng,
+                                      parallelism: session.parallelism, cancellation: session.cancellation, progress: progress)
+            }
             estimate = e
             silhouette = e.value
         } else {
-            silhouette = try silhouetteScore(x, labels: labels, metric: metric, parallelism: session.parallelism, cancellation: session.cancellation)
+            silhouette = try session.withProgress("silhouette of \(Format.count(labels.count)) documents", unit: .iterations) { progress in
+                try silhouetteScore(x, labels: labels, metric: metric, parallelism: session.parallelism,
+                                    cancellation: session.cancellation, progress: progress)
+            }
         }
         try session.cancellation.check()
         let centroid = try centroidIndices(x, labels: labels, parallelism: session.parallelism, cancellation: session.cancellation)

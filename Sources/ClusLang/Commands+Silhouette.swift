@@ -31,12 +31,17 @@ extension Interpreter {
             var rng = SeededGenerator(seed: seed)
             let sample = StratifiedSample(labels: allLabels, size: sampleSize, using: &rng)
             let points = sample.indices
-            let values = try silhouetteSamples(x, labels: allLabels, of: points, metric: metric,
-                                               parallelism: session.parallelism, cancellation: session.cancellation)
+            let values = try session.withProgress("silhouette of a \(Format.count(points.count))-document sample", unit: .iterations) { progress in
+                try silhouetteSamples(x, labels: allLabels, of: points, metric: metric,
+                                      parallelism: session.parallelism, cancellation: session.cancellation, progress: progress)
+            }
             return DocumentSilhouettes(clustering: c, rows: points.map { labelled[$0] }, labels: points.map { allLabels[$0] },
                                        samples: values, metric: metric, clusterSizes: sizes, estimate: sample.estimate(values))
         }
-        let samples = try silhouetteSamples(x, labels: allLabels, metric: metric, parallelism: session.parallelism, cancellation: session.cancellation)
+        let samples = try session.withProgress("silhouette of \(Format.count(allLabels.count)) documents", unit: .iterations) { progress in
+            try silhouetteSamples(x, labels: allLabels, metric: metric, parallelism: session.parallelism,
+                                  cancellation: session.cancellation, progress: progress)
+        }
         return DocumentSilhouettes(clustering: c, rows: labelled, labels: allLabels, samples: samples, metric: metric,
                                    clusterSizes: sizes, estimate: nil)
     }

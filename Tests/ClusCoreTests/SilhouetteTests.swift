@@ -24,6 +24,20 @@ struct SilhouetteTests {
         #expect(one == three)
     }
 
+    @Test("progress counts rounds of tiles up to the total, for all documents and for a sample")
+    func progressReachesTheTotal() throws {
+        let f = try Fixtures.load("digits")  // 1797 rows: 15 blocks, 16 rounds
+        nonisolated(unsafe) var calls: [(Int, Int)] = []
+        _ = try silhouetteSamples(f.embeddings, labels: f.labels, parallelism: Parallelism(threads: 2)) { calls.append(($0, $1)) }
+        #expect(calls.count == 16)
+        #expect(calls.map(\.0) == Array(1 ... 16))
+        #expect(calls.allSatisfy { $0.1 == 16 })
+        calls = []
+        _ = try silhouetteSamples(f.embeddings, labels: f.labels, of: Array(0 ..< 100), parallelism: .serial) { calls.append(($0, $1)) }
+        #expect(calls.last.map { $0.0 == $0.1 } ?? false)
+        #expect(calls.map(\.0) == Array(1 ... 15))
+    }
+
     @Test("labels are compacted: any Int values, in any order, give the same samples")
     func arbitraryLabelValues() throws {
         let f = try Fixtures.load("wine")

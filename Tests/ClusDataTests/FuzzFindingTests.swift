@@ -14,4 +14,18 @@ import Testing
         #expect(d.field(named: "b")?.values == [nil])
         #expect(try load("a,b\n\"x\",", name: "t.csv").field(named: "a")?.values == [.string("x")])
     }
+
+
+    /// A shape whose byte count fits in Int but not once the header's length
+    /// is added trapped on the overflow; one whose byte count overflows Int
+    /// said it needed a wrapped-around number of bytes.
+    @Test(arguments: [
+        ("(1, 1152921504606846975)", "<f8", "t.npy: truncated: shape (1, 1152921504606846975) of <f8 needs 9223372036854775800 bytes of data, the file has 16"),
+        ("(1, 2305843009213693951)", "<f4", "t.npy: truncated: shape (1, 2305843009213693951) of <f4 needs 9223372036854775804 bytes of data, the file has 16"),
+        ("(4611686018427387904, 4)", "<f4", "t.npy: shape (4611686018427387904, 4) of <f4 is too large"),
+        ("(3037000500, 3037000500)", ">f8", "t.npy: shape (3037000500, 3037000500) of >f8 is too large"),
+    ])
+    func npyShapeNearIntMaxIsAnError(_ shape: String, _ descr: String, _ message: String) throws {
+        #expect(try loadError(npy(header(descr, shape: shape), data: f32([1, 2, 3, 4])), name: "t.npy") == message)
+    }
 }

@@ -31,4 +31,11 @@ import Testing
             #expect(d.message == "lists nested more than 200 deep")
         }
     }
+
+    /// Each backslash-newline made the lexer call itself once more.
+    @Test func manyLineContinuationsAreBlanks() throws {
+        let text = "echo a " + String(repeating: "\\\n", count: 300_000) + String(repeating: "\\\r\n", count: 1_000) + "b"
+        var lexer = Lexer(SourceFile(name: "t", text: text))
+        #expect(try lexer.tokenize().map(\.kind) == [.word("echo"), .word("a"), .word("b"), .end])
+    }
 }

@@ -28,4 +28,22 @@ import Testing
     func npyShapeNearIntMaxIsAnError(_ shape: String, _ descr: String, _ message: String) throws {
         #expect(try loadError(npy(header(descr, shape: shape), data: f32([1, 2, 3, 4])), name: "t.npy") == message)
     }
+
+
+    /// 100,000 levels of objects or arrays is an error at the 512th, not a stack overflow.
+    @Test(arguments: [
+        ("t.jsonl", String(repeating: "{\"a\":", count: 100_000), "nesting deeper than 512 levels"),
+        ("t.jsonl", "{\"a\":" + String(repeating: "[", count: 100_000), "nesting deeper than 512 levels"),
+        ("t.jsonl", "{\"a\":" + String(repeating: "[1,", count: 100_000), "nesting deeper than 512 levels"),
+        ("t.json", "[" + String(repeating: "{\"a\":", count: 100_000), "nesting deeper than 512 levels"),
+        ("t.json", String(repeating: "[", count: 100_000), "expected a JSON object ('{') for each document, found '['"),
+        ("t.csv", "v\n\"" + String(repeating: "[", count: 100_000) + "\"\n", nil),
+    ])
+    func deepNestingIsAnErrorNotACrash(_ name: String, _ text: String, _ message: String?) throws {
+        if let message {
+            #expect(try loadError(text, name: name)?.hasSuffix(message) == true)
+        } else {
+            #expect(try load(text, name: name).field(named: "v")?.values.count == 1)
+        }
+    }
 }

@@ -41,3 +41,22 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (Scripts/fuzz), only with CLUS_FUZZ=1: they call into
+// libFuzzer's runtime, which only `-sanitize=fuzzer` links, so a plain
+// `swift build` (and CI's) would fail on them. Each feeds libFuzzer's bytes
+// to one reader.
+if Context.environment["CLUS_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependency: Target.Dependency)] = [
+        ("FuzzParser", "ClusLang"),
+        ("FuzzJSON", "ClusData"),
+        ("FuzzCSV", "ClusData"),
+        ("FuzzNPY", "ClusData"),
+    ]
+    for (name, dependency) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: [dependency], path: "Fuzz/Targets/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ))
+    }
+}

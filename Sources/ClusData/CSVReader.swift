@@ -259,7 +259,8 @@ struct CSVReader {
         var cells: [Cell] = []
         while true {
             var cell: Cell
-            if text[position] == UInt8(ascii: "\"") {
+            // position is the end of the file after a trailing ',': an empty last cell
+            if position < text.count && text[position] == UInt8(ascii: "\"") {
                 let open = position
                 position += 1
                 let start = position

@@ -121,7 +121,16 @@ public enum DatasetLoader {
         if options.labelsPath != nil && format != .npy {
             throw DataError(path: path, message: "labels= goes with a .npy file; other formats carry their fields")
         }
-        let bytes = try FileBytes.read(path)
+        return try parse(FileBytes.read(path), format: format, path: path, options: options, cancellation: cancellation, progress: progress)
+    }
+
+    /// The dataset in `bytes`, read as the file at `path` in `format` (the
+    /// bytes already decompressed): no file is touched, except a `.npy`'s
+    /// labels file. The fuzz targets in `Fuzz/` drive this.
+    static func parse(
+        _ bytes: [UInt8], format: DataFormat, path: String, options: LoadOptions,
+        cancellation: Cancellation? = nil, progress: ((_ bytesDone: Int, _ bytesTotal: Int) -> Void)? = nil
+    ) throws -> Dataset {
         if format == .npy {
             return try NPYReader.load(bytes, path: path, options: options)
         }

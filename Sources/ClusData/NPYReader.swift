@@ -122,9 +122,11 @@ enum NPYReader {
         let (cells, o1) = shape[0].multipliedReportingOverflow(by: shape[1])
         let (length, o2) = cells.multipliedReportingOverflow(by: size)
         let dataOffset = headerStart + headerLength
-        guard !o1, !o2, dataOffset + length == bytes.count else {
-            let have = bytes.count - dataOffset
-            throw fail(have < length || o1 || o2
+        // Compared with what the file has left: dataOffset + length may overflow.
+        let have = bytes.count - dataOffset
+        guard !o1, !o2 else { throw fail("shape \(shapeText) of \(dtype) is too large") }
+        guard length == have else {
+            throw fail(have < length
                 ? "truncated: shape \(shapeText) of \(dtype) needs \(length) bytes of data, the file has \(have)"
                 : "\(have - length) bytes after the data of shape \(shapeText)")
         }

@@ -31,11 +31,9 @@ public struct Lexer {
         guard let c = peek() else { return Token(.end, SourceRange(start, start)) }
         switch c {
         case UInt8(ascii: "\\"):
-            // a backslash before the newline continues the command on the next line
+            // not before a newline (skipped as a blank)
             position += 1
             if peek() == nil { throw .incomplete }
-            if peek() == UInt8(ascii: "\n") { position += 1; return try next() }
-            if peek() == UInt8(ascii: "\r"), peek(1) == UInt8(ascii: "\n") { position += 2; return try next() }
             throw .error(Diagnostic("unexpected '\\'", at: SourceRange(start, position)))
         case UInt8(ascii: "\n"), UInt8(ascii: ";"):
             position += 1
@@ -86,6 +84,11 @@ public struct Lexer {
                 position += 1
             } else if c == UInt8(ascii: "#") {
                 while let d = peek(), d != UInt8(ascii: "\n") { position += 1 }
+            } else if c == UInt8(ascii: "\\"), peek(1) == UInt8(ascii: "\n") {
+                // a backslash before the newline continues the command on the next line
+                position += 2
+            } else if c == UInt8(ascii: "\\"), peek(1) == UInt8(ascii: "\r"), peek(2) == UInt8(ascii: "\n") {
+                position += 3
             } else {
                 return
             }

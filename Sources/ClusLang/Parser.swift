@@ -6,7 +6,8 @@
 public struct Parser {
     private var tokens: [Token]
     private var index = 0
-    /// Depth of open `{ ... }` blocks, to bound recursion on hostile input.
+    /// Depth of open `{ ... }` blocks and `[ ... ]` lists, to bound recursion
+    /// on hostile input.
     private var depth = 0
     private static let maxDepth = 200
 
@@ -151,6 +152,10 @@ public struct Parser {
         case .range(let a, let b): return ValueNode(kind: .range(a, b), range: token.range)
         case .variable(let v): return ValueNode(kind: .variable(v), range: token.range)
         case .leftBracket:
+            depth += 1
+            if depth > Parser.maxDepth {
+                throw .error(Diagnostic("lists nested more than \(Parser.maxDepth) deep", at: token.range))
+            }
             var items: [ValueNode] = []
             while true {
                 while current.kind == .separator { _ = advance() }  // lists may span lines
@@ -163,6 +168,7 @@ public struct Parser {
                 if current.kind == .end { throw .incomplete }
                 throw .error(Diagnostic("expected ',' or ']' in a list", at: current.range))
             }
+            depth -= 1
             let close = advance()
             return ValueNode(kind: .list(items), range: token.range.union(close.range))
         case .end:

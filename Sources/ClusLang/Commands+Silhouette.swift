@@ -17,6 +17,7 @@ extension Interpreter {
         guard k >= 2, k <= labels.count - 1 else {
             throw Diagnostic("the silhouette needs 2 to n-1 clusters; \(c.alias) has \(k) for \(Format.count(labels.count)) documents")
         }
+        try session.requireSilhouetteMemory(documents: labels.count, dimension: x.dimension, clusters: k)
         let samples = try silhouetteSamples(x, labels: labels, parallelism: session.parallelism, cancellation: session.cancellation)
         return (c, rows, labels, samples)
     }

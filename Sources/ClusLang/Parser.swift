@@ -6,7 +6,7 @@
 public struct Parser {
     private var tokens: [Token]
     private var index = 0
-    /// Depth of open `{ ... }` blocks, to bound recursion on hostile input.
+    /// Depth of open `{ ... }` blocks and `[ ... ]` lists, to bound recursion on hostile input.
     private var depth = 0
     private static let maxDepth = 200
 
@@ -151,6 +151,11 @@ public struct Parser {
         case .range(let a, let b): return ValueNode(kind: .range(a, b), range: token.range)
         case .variable(let v): return ValueNode(kind: .variable(v), range: token.range)
         case .leftBracket:
+            depth += 1
+            if depth > Parser.maxDepth {
+                throw .error(Diagnostic("lists nested more than \(Parser.maxDepth) deep", at: token.range))
+            }
+            defer { depth -= 1 }
             var items: [ValueNode] = []
             while true {
                 while current.kind == .separator { _ = advance() }  // lists may span lines

@@ -83,13 +83,14 @@ import Testing
         #expect(newBytes.count > 20 << 20, "the export should be tens of MB, is \(newBytes.count) bytes")
         #expect(oldBytes != newBytes)
 
-        // Kill at moments spread over the export's duration (the last ones may land after it).
+        // Kill at moments spread over the export's duration and a little past it.
         var generator = SystemRandomNumberGenerator()
         var outcomes = (old: 0, new: 0, leftovers: 0)
         for i in 0 ..< KillDuringExportTests.kills {
             let process = try start("load \"data.npy\"; export \"\(target)\"")
             waitForExportStart(process, target: target)
-            let fraction = (Double(i) + Double.random(in: 0 ..< 1, using: &generator)) / Double(KillDuringExportTests.kills)
+            // 1.3×: an export under load runs longer than the measured one, and the last kills should land after its rename
+            let fraction = (Double(i) + Double.random(in: 0 ..< 1, using: &generator)) / Double(KillDuringExportTests.kills) * 1.3
             try await_(exportTime * fraction)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()

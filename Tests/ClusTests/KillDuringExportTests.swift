@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func sigkillDuringExportLeavesTheOldFileOrTheNewOne() throws {
-        _ = try writeNPY("data.npy", rows: 12_000, columns: 256)
+        _ = try writeNPY("data.npy", rows: 8_000, columns: 256)
         let target = "out.jsonl"
         let targetPath = folder.appendingPathComponent(target).path
         let clock = ContinuousClock()
@@ -80,7 +80,7 @@ import Testing
         let exportTime = clock.now - exportStart
         #expect(reference.terminationStatus == 0)
         let newBytes = try Data(contentsOf: folder.appendingPathComponent("new.jsonl"))
-        #expect(newBytes.count > 20 << 20, "the export should be tens of MB, is \(newBytes.count) bytes")
+        #expect(newBytes.count > 16 << 20, "the export should be tens of MB, is \(newBytes.count) bytes")
         #expect(oldBytes != newBytes)
 
         // Kill at moments spread over the export's duration and a little past it.

@@ -59,10 +59,18 @@ public struct AgglomerativeError: Error, Sendable, Equatable, CustomStringConver
     }
 }
 
-/// Bytes of working memory agglomerative clustering of `n` documents needs:
-/// a dense n × n Float matrix, except single linkage (a few arrays of n).
-public func agglomerativeMemory(documents n: Int, linkage: Linkage) -> Int {
-    linkage == .single ? 24 * n : n * n * MemoryLayout<Float>.size
+/// Bytes of working memory agglomerative clustering of `n` documents of
+/// dimension `d` needs: a dense n × n Float matrix (except single linkage, a
+/// few arrays of n), the merges, and a unit-length copy of the rows for cosine.
+/// Saturates at `Int.max` instead of overflowing.
+/// - Complexity: O(1).
+public func agglomerativeMemory(documents n: Int, dimension d: Int = 0, linkage: Linkage,
+                                metric: AgglomerativeMetric = .euclidean) -> Int {
+    let matrix = linkage == .single ? 0 : saturatingProduct(n, n, MemoryLayout<Float>.size)
+    let copy = metric == .cosine ? saturatingProduct(n, d, MemoryLayout<Float>.size) : 0
+    // Prim's or the chain's arrays, the merges, the cut's union-find.
+    let arrays = saturatingProduct(n, 72)
+    return saturatingSum(matrix, copy, arrays)
 }
 
 /// Clusters the rows of `x` into `k` clusters by agglomerative clustering,
@@ -82,7 +90,7 @@ public func agglomerative(_ x: Embeddings, clusterCount k: Int, linkage: Linkage
     let n = x.count
     guard k >= 1, k <= n else { throw AgglomerativeError.clusterCount(k, documents: n) }
     if linkage == .ward, metric != .euclidean { throw AgglomerativeError.wardNeedsEuclidean() }
-    let bytes = agglomerativeMemory(documents: n, linkage: linkage)
+    let bytes = agglomerativeMemory(documents: n, dimension: x.dimension, linkage: linkage, metric: metric)
     if bytes > memoryLimit {
         throw AgglomerativeError.tooLarge(documents: n, linkage: linkage, bytes: bytes, limit: memoryLimit)
     }

@@ -53,3 +53,12 @@ public struct ContingencyTable: Sendable, Equatable {
         return sums
     }
 }
+
+/// Bytes a `ContingencyTable` of `rows` truth classes by `columns` clusters
+/// needs: the dense counts (8 bytes a cell) and the label lookups. An external
+/// index over labels that are nearly all distinct (an ID field as truth)
+/// would ask for a table of n² cells. Saturates at `Int.max`.
+/// - Complexity: O(1).
+public func contingencyTableMemory(rows: Int, columns: Int) -> Int {
+    saturatingSum(saturatingProduct(rows, columns, MemoryLayout<Int>.size), saturatingProduct(rows + columns, 32))
+}

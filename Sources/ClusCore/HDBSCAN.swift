@@ -42,6 +42,19 @@ public struct HDBSCANError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 }
 
+/// Bytes of working memory HDBSCAN of `n` documents of dimension `d` needs:
+/// a few arrays of n for the core distances, the spanning tree, the
+/// single-linkage and condensed trees (about 256 bytes a document), a row of
+/// n distances per thread, and a unit-length copy of the rows for cosine.
+/// Saturates at `Int.max`.
+/// - Complexity: O(1).
+public func hdbscanMemory(documents n: Int, dimension d: Int, minSamples: Int, threads: Int,
+                          metric: AgglomerativeMetric = .euclidean) -> Int {
+    let perThread = saturatingProduct(max(1, threads), saturatingSum(saturatingProduct(n, 8), saturatingProduct(minSamples, 8)))
+    let copy = metric == .cosine ? saturatingProduct(n, d, MemoryLayout<Float>.size) : 0
+    return saturatingSum(saturatingProduct(n, 256), perThread, copy)
+}
+
 /// Clusters the rows of `x` by HDBSCAN; returns a label per document, -1 for
 /// noise, clusters numbered 0... in the order scikit-learn numbers them.
 ///

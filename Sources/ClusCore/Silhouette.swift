@@ -70,6 +70,20 @@ func silhouetteSamples(
     }
 }
 
+/// Bytes of working memory the exact silhouette of `n` documents of dimension
+/// `d` in `k` clusters needs: the n × k per-cluster distance sums (Double),
+/// the rows packed into SIMD chunks, a few arrays of n, and each thread's
+/// tile buffers. Large k is what hurts: one cluster per document is n² sums.
+/// Saturates at `Int.max`.
+/// - Complexity: O(1).
+public func silhouetteMemory(documents n: Int, dimension d: Int, clusters k: Int, threads: Int) -> Int {
+    let sums = saturatingProduct(n, k, MemoryLayout<Double>.size)
+    let lanes = Lanes.scalarCount
+    let packed = saturatingProduct(n + 3, (d + lanes - 1) / lanes * lanes, MemoryLayout<Float>.size)
+    let perThread = blockRows * blockRows * MemoryLayout<Float>.size + blockRows * MemoryLayout<Double>.size
+    return saturatingSum(sums, packed, saturatingProduct(n, 64), saturatingProduct(max(1, threads), perThread))
+}
+
 /// Mean silhouette coefficient over all documents, in [−1, 1]; higher is better.
 ///
 /// Throws as `silhouetteSamples`.

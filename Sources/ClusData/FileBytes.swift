@@ -60,6 +60,27 @@ enum FileBytes {
         return output
     }
 
+    /// The size of the file at `path` and, for a `.gz` name, the size its
+    /// gzip trailer gives for the decompressed text (ISIZE: the last member's
+    /// length modulo 2³², raised by 4 GiB steps to at least the compressed
+    /// size, as deflate seldom expands); nil when the file cannot be examined.
+    static func sizes(_ path: String) -> (file: Int, text: Int)? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let size = Int(info.st_size)
+        guard path.lowercased().hasSuffix(".gz") else { return (size, size) }
+        guard size >= 18 else { return (size, size) }
+        var trailer = [UInt8](repeating: 0, count: 4)
+        let n = trailer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, off_t(size - 4)) }
+        guard n == 4 else { return (size, size) }
+        var text = Int(trailer[0]) | Int(trailer[1]) << 8 | Int(trailer[2]) << 16 | Int(trailer[3]) << 24
+        while text < size { text += 1 << 32 }
+        return (size, text)
+    }
+
     /// Throws what `read` would for a path that cannot be opened or is not a file.
     static func checkReadable(_ path: String) throws(DataError) -> Bool {
         var info = stat()

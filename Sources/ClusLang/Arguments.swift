@@ -82,6 +82,9 @@ struct BoundArguments {
         case (.path, .text), (.field, .text), (.vectorField, .text), (.alias, .text), (.dataset, .text), (.identifier, .text): ok = true
         case (.field, .integer), (.alias, .integer), (.identifier, .integer): ok = true
         case (.flag, .text(let s)): ok = ["on", "off", "true", "false"].contains(s)
+        case (.size, .integer(let i)): ok = i > 0
+        case (.size, .number(let d)): ok = d >= 1 && d < 9e18
+        case (.size, .text(let s)): ok = ByteSize.parse(s) != nil
         case (.choice(let options), .text(let s)):
             if options.contains(s) { return }
             throw Diagnostic.unknown("\(parameter.name)", s, at: range, known: options)
@@ -116,6 +119,16 @@ struct BoundArguments {
             throw Diagnostic("\(option) must be at least \(minimum), got \(i)", at: range)
         }
         return i
+    }
+
+    /// A size option in bytes (`4GiB`, `512MiB`, a plain count), checked when bound.
+    func bytes(_ option: String) -> Int? {
+        switch options[option]?.value {
+        case .integer(let i): i
+        case .number(let d): Int(d.rounded())
+        case .text(let s): ByteSize.parse(s)
+        default: nil
+        }
     }
 
     /// An on/off option.

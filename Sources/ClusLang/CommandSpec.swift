@@ -15,6 +15,7 @@ public struct CommandSpec: Sendable {
         case range          // 2..20
         case choice([String])
         case flag           // on|off, true|false
+        case size           // 4GiB, 512MiB, 800MB, or bytes
 
         var expectation: String {
             switch self {
@@ -30,6 +31,7 @@ public struct CommandSpec: Sendable {
             case .range: "a range like 2..20"
             case .choice(let options): orList(options.map { "'\($0)'" })
             case .flag: "on or off"
+            case .size: "a size such as 4GiB, 512MiB, 800MB or a number of bytes"
             }
         }
     }
@@ -96,6 +98,7 @@ public struct CommandSpec: Sendable {
             case .alias: value = "ALIAS"
             case .identifier: value = "NAME"
             case .range: value = "A..B"
+            case .size: value = "SIZE"
             default: value = o.name.uppercased()
             }
             parts.append("[\(o.name)=\(value)]")

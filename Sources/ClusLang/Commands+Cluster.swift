@@ -156,10 +156,17 @@ extension Interpreter {
             throw Diagnostic("linkage=ward works only with metric=euclidean", at: arguments.range(of: "metric"),
                              hint: "use linkage=average, complete or single with metric=cosine")
         }
+        let distance = AgglomerativeMetric(rawValue: metric) ?? .euclidean
+        let bytes = agglomerativeMemory(documents: embeddings.count, dimension: embeddings.dimension,
+                                        linkage: linkage, metric: distance)
+        try session.requireMemory(bytes, for: "agglomerative \(linkage.rawValue) on \(Format.count(embeddings.count)) documents",
+                                  instead: linkage == .single ? "use method=minibatch or kmeans, or load a sample"
+                                      : "use linkage=single (O(n) memory), method=minibatch or kmeans, or load a sample",
+                                  at: arguments.range(of: "method"))
         let labels: [Int]
         do {
-            labels = try agglomerative(embeddings, clusterCount: k, linkage: linkage,
-                                       metric: AgglomerativeMetric(rawValue: metric) ?? .euclidean,
+            labels = try agglomerative(embeddings, clusterCount: k, linkage: linkage, metric: distance,
+                                       memoryLimit: session.settings.memoryLimit,
                                        parallelism: session.parallelism, cancellation: session.cancellation)
         } catch let error as AgglomerativeError {
             throw Diagnostic(error.description, at: arguments.range(of: "method"))
@@ -180,6 +187,10 @@ extension Interpreter {
         }
         let options = HDBSCANOptions(minClusterSize: minClusterSize, minSamples: minSamples,
                                      metric: AgglomerativeMetric(rawValue: metric) ?? .euclidean)
+        let bytes = hdbscanMemory(documents: embeddings.count, dimension: embeddings.dimension, minSamples: minSamples,
+                                  threads: session.settings.threads, metric: options.metric)
+        try session.requireMemory(bytes, for: "hdbscan on \(Format.count(embeddings.count)) documents",
+                                  instead: "use method=minibatch or kmeans, or load a sample", at: arguments.range(of: "method"))
         let labels = try hdbscan(embeddings, options: options, parallelism: session.parallelism,
                                  cancellation: session.cancellation)
         var outcome = ClusterOutcome(labels: labels, noiseIsCluster: true)

@@ -19,6 +19,9 @@ extension Interpreter {
             codesB.append(b.labels[i])
         }
         guard !codesA.isEmpty else { throw Diagnostic("no document has a label in both \(a.alias) and \(b.alias)") }
+        try session.requireMemory(contingencyTableMemory(rows: a.k, columns: b.k),
+                                  for: "a table of \(Format.count(a.k)) × \(Format.count(b.k)) clusters",
+                                  instead: "compare clusterings with fewer clusters", at: arguments.positionals[1].range)
         let table = ContingencyTable(truth: codesA, predicted: codesB)
         let matching = bestMatching(table)
         // columns: B's clusters in the order of the A clusters they match, then the rest

@@ -10,6 +10,11 @@ extension Interpreter {
             format: arguments.text("format").flatMap(DataFormat.init(rawValue:)),
             labelsPath: arguments.text("labels").map(expandingTilde)
         )
+        if let bytes = DatasetLoader.memoryEstimate(path: expandingTilde(path)) {
+            try session.requireMemory(bytes, for: "loading \(path)",
+                                      instead: "load a part of it (head -n 100000 for JSON Lines) or raise memory_limit if the machine has the memory",
+                                      at: arguments.positionals.first?.range)
+        }
         let dataset: Dataset
         do {
             dataset = try session.withProgress("loading \(path)", unit: .bytes) { progress in

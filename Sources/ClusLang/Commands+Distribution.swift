@@ -10,6 +10,10 @@ extension Interpreter {
         let truthField = try truthColumn(in: d, arguments)
         let truth = truthField?.interned()
 
+        if let truthField, let truth {
+            try session.requireContingencyMemory(truthValues: truth.names.count, truthName: truthField.name, clusters: c.k,
+                                                 at: arguments.range(of: "truth"))
+        }
         var sizes = [Int](repeating: 0, count: c.k)
         var unlabelled = 0
         // counts[cluster][truth code], over documents that carry a truth value

@@ -12,6 +12,8 @@ extension Interpreter {
         }
         let truth = truthField.interned()
         let top = try arguments.integer("top", atLeast: 0) ?? session.settings.top
+        try session.requireContingencyMemory(truthValues: truth.names.count, truthName: truthField.name, clusters: c.k,
+                                             at: arguments.range(of: "truth"))
         // counts[truth code][cluster], over documents with both a label and a truth value
         var counts = [[Int]](repeating: [Int](repeating: 0, count: c.k), count: truth.names.count)
         var left = 0

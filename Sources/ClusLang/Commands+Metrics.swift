@@ -36,6 +36,15 @@ extension Interpreter {
         guard beta > 0, beta.isFinite else {
             throw Diagnostic("beta= must be a positive number (1 weighs homogeneity and completeness equally)", at: arguments.range(of: "beta"))
         }
+        // Refuse what would not fit before the long silhouette runs.
+        let truth = truthField?.interned()
+        if let truthField, let truth {
+            try session.requireContingencyMemory(truthValues: truth.names.count, truthName: truthField.name, clusters: k,
+                                                 at: arguments.range(of: "truth"))
+        }
+        if withSilhouette, sampleSize.map({ $0 >= labels.count }) ?? true {
+            try session.requireSilhouetteMemory(documents: labels.count, dimension: x.dimension, clusters: k)
+        }
         var estimate: SilhouetteEstimate? = nil
         let silhouette: Double?
         if !withSilhouette {
@@ -67,8 +76,7 @@ extension Interpreter {
         var missingTruth: Int? = nil
         let externalKeys = ["adjusted_rand_index", "rand_index", "normalized_mutual_info", "adjusted_mutual_info",
                             "homogeneity", "completeness", "v_measure", "fowlkes_mallows", "purity"]
-        if let truthField {
-            let truth = truthField.interned()
+        if let truthField, let truth {
             var truthCodes: [Int] = []
             var predicted: [Int] = []
             var missing = 0

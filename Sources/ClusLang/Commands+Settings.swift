@@ -18,6 +18,7 @@ extension Interpreter {
         if let color = arguments.flag("color") { settings.color = color }
         if let echo = arguments.flag("echo") { settings.echo = echo }
         if let timer = arguments.flag("timer") { settings.timer = timer }
+        if let limit = arguments.bytes("memory_limit") { settings.memoryLimit = limit }
         session.settings = settings
         var result = showSettings(command: "set")
         let changed = arguments.call.arguments.compactMap { argument in argument.name.map { "\($0)=\(arguments.text($0) ?? "")" } }
@@ -27,13 +28,16 @@ extension Interpreter {
 
     func showSettings(command: String = "show") -> CommandResult {
         let s = session.settings
-        let rows: [(String, JSONValue)] = [
+        var rows: [(String, JSONValue)] = [
             ("format", .string(s.format.rawValue)), ("seed", .int(Int(s.seed))), ("threads", .int(s.threads)),
             ("color", .bool(s.color)), ("echo", .bool(s.echo)), ("timer", .bool(s.timer)), ("top", .int(s.top)),
             ("metric", .string(s.metric.rawValue)), ("sample", s.sample.map(JSONValue.int) ?? .null),
             ("keep_going", .bool(s.keepGoing)), ("quiet", .bool(s.quiet)),
         ]
-        let table = TextTable(columns: [.init("setting"), .init("value")], rows: rows.map { [$0.0, display($0.1)] })
+        rows.insert(("memory_limit", .int(s.memoryLimit)), at: 9)
+        let table = TextTable(columns: [.init("setting"), .init("value")], rows: rows.map {
+            [$0.0, $0.0 == "memory_limit" ? ByteSize.format(s.memoryLimit) : display($0.1)]
+        })
         return CommandResult(command: command, values: rows.map { JSONMember($0.0, $0.1) }, blocks: [.table(table)],
                              isStatus: command == "set")
     }

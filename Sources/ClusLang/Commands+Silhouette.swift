@@ -38,6 +38,7 @@ extension Interpreter {
             return DocumentSilhouettes(clustering: c, rows: points.map { labelled[$0] }, labels: points.map { allLabels[$0] },
                                        samples: values, metric: metric, clusterSizes: sizes, estimate: sample.estimate(values))
         }
+        try session.requireSilhouetteMemory(documents: allLabels.count, dimension: x.dimension, clusters: k)
         let samples = try session.withProgress("silhouette of \(Format.count(allLabels.count)) documents", unit: .iterations) { progress in
             try silhouetteSamples(x, labels: allLabels, metric: metric, parallelism: session.parallelism,
                                   cancellation: session.cancellation, progress: progress)

@@ -31,6 +31,15 @@ extension Interpreter {
         let truthField = try truthColumn(in: dataset, arguments)
         let truth = truthField?.interned()
 
+        try session.requireSilhouetteMemory(documents: dataset.count, dimension: vectors.dimension, clusters: high,
+                                            at: arguments.range(of: "k"))
+        if method == "agglomerative" {
+            let linkage = Linkage(rawValue: arguments.text("linkage") ?? "ward") ?? .ward
+            let bytes = agglomerativeMemory(documents: dataset.count, dimension: vectors.dimension, linkage: linkage,
+                                            metric: AgglomerativeMetric(rawValue: metricName) ?? .euclidean)
+            try session.requireMemory(bytes, for: "agglomerative \(linkage.rawValue) on \(Format.count(dataset.count)) documents",
+                                      instead: "use method=minibatch or kmeans, or load a sample", at: arguments.range(of: "method"))
+        }
         struct Row { let k: Int; let iterations: Int?; let inertia: Double?; let silhouette, ch, db: Double; let ari, nmi: Double? }
         var rows: [Row] = []
         var interrupted = false

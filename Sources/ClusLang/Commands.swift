@@ -230,11 +230,18 @@ public enum Commands {
                 P("top", .integer, "default top= of distribution"),
                 P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "default metric= of metrics"),
                 P("sample", .integer, "default sample= of metrics (0: exact)"),
+                P("memory_limit", .size, "memory a command may plan to use", default: "half the physical memory"),
             ],
             details: """
             The settings start from the command line (--format, --seed, ...).
+            memory_limit= takes 4GiB, 512MiB, 800MB (KiB, MiB, GiB, TiB are
+            powers of 1024; KB, MB, GB, TB of 1000) or a number of bytes; work
+            estimated to need more (agglomerative's n × n matrix, HDBSCAN, the
+            exact silhouette's n × k sums, a contingency table, a load) is
+            refused with the estimate and what to do instead.
               set format=json
               set seed=42 threads=1
+              set memory_limit=8GiB
             """),
         CommandSpec("show", summary: "show the session's settings",
             positionals: [P("what", .choice(["settings"]), "what to show", required: true)]),

@@ -133,6 +133,9 @@ public struct Lexer {
         if let c = peek(), isWordByte(c), c != UInt8(ascii: ".") {
             // 10k, 3rd: not a number
             while let c = peek(), isWordByte(c) { position += 1 }
+            let word = String(decoding: bytes[start ..< position], as: UTF8.self)
+            // 4GiB, 800MB: a size is one word
+            if ByteSize.hasUnit(word) { return Token(.word(word), SourceRange(start, position)) }
             throw .error(Diagnostic("malformed number '\(String(decoding: bytes[start ..< position], as: UTF8.self))'", at: SourceRange(start, position)))
         }
         if !isFloat, peek() == UInt8(ascii: "."), peek(1) == UInt8(ascii: ".") {

@@ -23,6 +23,8 @@ public struct Settings: Sendable {
     public var sample: Int?
     /// Truth values `distribution` shows per cluster when `top=` is not given.
     public var top = 3
+    /// Bytes a command may plan to use; work estimated above it is refused.
+    public var memoryLimit = Settings.defaultMemoryLimit()
 
     public init() {}
 }

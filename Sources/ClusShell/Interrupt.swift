@@ -12,6 +12,10 @@ public enum Interrupt {
     /// Installs the SIGINT handler, without SA_RESTART so a blocked read returns.
     /// A SIGINT the parent chose to ignore (a background job) stays ignored.
     public static func install() {
+        // Made now: a lazy global first touched inside the handler would run
+        // swift_once there, which is not async-signal-safe. The handler itself
+        // is one lock-free atomic store.
+        _ = flag
         var previous = sigaction()
         sigaction(SIGINT, nil, &previous)
         if let handler = previous.__sigaction_handler.sa_handler,

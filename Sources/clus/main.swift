@@ -15,24 +15,29 @@ do {
     exit(Shell.ExitStatus.usage.rawValue)
 }
 Interrupt.install()
-let session = Session(settings: options.settings, cancellation: Interrupt.flag)
-session.scriptArguments = options.scriptArguments
-session.settings.width = terminalWidth()
-// bars only where a person watches: stderr on a terminal, table output
-if isatty(STDERR_FILENO) == 1, options.format == .table, !options.quiet { session.progress = TerminalProgress() }
-let output = TerminalOutput(settings: { session.settings })
-let shell = Shell(session: session, output: output)
-let status: Shell.ExitStatus
-switch options.input {
-case .source(let source): status = shell.runScript(source)
-case .interactive:
-    let completion = Completion()
-    status = shell.runInteractive(reader: EditLineReader(historyPath: options.historyPath, completion: completion), completion: completion)
-case .unreadable(let message):
-    Console.error("clus: \(message)\n")
-    status = .usage
+exit(run(options).rawValue)
+
+/// Runs the shell or the script. The session lives only in here, so it is
+/// freed before `exit`: LeakSanitizer then sees a clean heap (it cannot follow
+/// the tagged pointers of Swift's enum payloads in a still-live session).
+func run(_ options: Options) -> Shell.ExitStatus {
+    let session = Session(settings: options.settings, cancellation: Interrupt.flag)
+    session.scriptArguments = options.scriptArguments
+    session.settings.width = terminalWidth()
+    // bars only where a person watches: stderr on a terminal, table output
+    if isatty(STDERR_FILENO) == 1, options.format == .table, !options.quiet { session.progress = TerminalProgress() }
+    let output = TerminalOutput(settings: { session.settings })
+    let shell = Shell(session: session, output: output)
+    switch options.input {
+    case .source(let source): return shell.runScript(source)
+    case .interactive:
+        let completion = Completion()
+        return shell.runInteractive(reader: EditLineReader(historyPath: options.historyPath, completion: completion), completion: completion)
+    case .unreadable(let message):
+        Console.error("clus: \(message)\n")
+        return .usage
+    }
 }
-exit(status.rawValue)
 
 /// Columns of the terminal on stdout, $COLUMNS, or 80.
 func terminalWidth() -> Int {

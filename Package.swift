@@ -16,7 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "ClusCore", swiftSettings: optimised),
+        .target(name: "CVectorMath"),
+        .target(name: "ClusCore", dependencies: ["CVectorMath"], swiftSettings: optimised),
         .target(name: "ClusData", dependencies: ["ClusCore", "CZlib"], swiftSettings: optimised),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ClusLang", dependencies: ["ClusCore", "ClusData"]),

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// How the distance between two vectors is measured, as scikit-learn names it.
 public enum DistanceMetric: String, Sendable, CaseIterable {
     /// ‖x − y‖₂.
@@ -82,7 +84,8 @@ enum EuclideanKernel: PairKernel {
     @inline(__always) static func finish(_ sum: Float) -> Float { sum.squareRoot() }
     static var normalisesRows: Bool { false }
     static var fromSquaredDistance: Bool { true }
-    @inline(__always) static func finish(squared: Lanes) -> Lanes { squared.squareRoot() }
+    // one vsqrtps; Swift's SIMD squareRoot() is eight scalar calls (see CVectorMath.h)
+    @inline(__always) static func finish(squared: Lanes) -> Lanes { clus_sqrt8(squared) }
 }
 
 enum SquaredEuclideanKernel: PairKernel {

@@ -60,7 +60,8 @@ struct Lloyd {
     }
 
     /// One assignment pass that also sums each cluster's documents, per chunk
-    /// in Double, reduced in chunk order. Returns sums, counts and how many
+    /// (Float runs of 256 documents added to Double sums), reduced in chunk
+    /// order. Returns sums, counts and how many
     /// labels changed.
     private func assignAndSum(_ panel: CentrePanel, labels: inout [Int]) -> ([Double], [Int], Int) {
         let d = rows.dimension, k = clusterCount, chunks = plan.chunks

@@ -48,14 +48,7 @@ private func dispersion<X: VectorRows>(
                     if cancellation?.isCancelled == true { return }
                     let j0 = chunk * columnsPerChunk, j1 = min(d, j0 + columnsPerChunk)
                     for i in 0 ..< n {
-                        let row = v + i * d, centroid = s + label[i] * d
-                        var j = j0
-                        while j + 8 <= j1 {
-                            let pair = UnsafeMutableRawPointer(centroid + j)
-                            pair.storeBytes(of: pair.loadUnaligned(as: SIMD8<Double>.self) + widened(row + j), as: SIMD8<Double>.self)
-                            j += 8
-                        }
-                        while j < j1 { centroid[j] += Double(row[j]); j += 1 }
+                        addWidened(v + i * d + j0, to: s + label[i] * d + j0, count: j1 - j0)
                     }
                 }
                 for c in 0 ..< k {
@@ -95,12 +88,6 @@ private func dispersion<X: VectorRows>(
     }
     for c in 0 ..< k { meanDistance[c] /= Double(labels.sizes[c]) }
     return Dispersion(means: sums, sizes: labels.sizes, withinSquares: within, meanDistance: meanDistance)
-}
-
-/// Eight values from `p`, widened to Double.
-@inline(__always)
-private func widened<S: BinaryFloatingPoint & SIMDScalar>(_ p: UnsafePointer<S>) -> SIMD8<Double> {
-    SIMD8<Double>(UnsafeRawPointer(p).loadUnaligned(as: SIMD8<S>.self))
 }
 
 /// Squared euclidean distance of a row to a Double centroid, in Double.

@@ -207,15 +207,8 @@ func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
     func flush() {
         guard let sums else { return }
         for j in 0 ..< k where touched[j] {
-            let from = runSums + j * d, to = sums + j * d
-            var t = 0
-            while t + 8 <= d {
-                let v = UnsafeRawPointer(from + t).loadUnaligned(as: Lane.self)
-                let slot = UnsafeMutableRawPointer(to + t)
-                slot.storeBytes(of: slot.loadUnaligned(as: SIMD8<Double>.self) + SIMD8<Double>(v), as: SIMD8<Double>.self)
-                t += 8
-            }
-            while t < d { to[t] += Double(from[t]); t += 1 }
+            let from = runSums + j * d
+            addWidened(from, to: sums + j * d, count: d)
             from.update(repeating: 0, count: d)
             touched[j] = false
         }

@@ -24,6 +24,15 @@
 /// Hears (done, total) as a long computation advances; may be called from a worker thread.
 public typealias ProgressCallback = (_ done: Int, _ total: Int) -> Void
 
+/// Whether the public entry points take the register-blocked SIMD kernels.
+/// Unoptimised SIMD code costs calls per lane; scalar loops keep the
+/// debug-build tests quick. Release builds take the SIMD path.
+#if DEBUG
+private let simdKernels = false
+#else
+private let simdKernels = true
+#endif
+
 /// Rows per tile side; a multiple of `panelRows`.
 private let blockRows = 128
 
@@ -43,15 +52,8 @@ public func silhouetteSamples(
     _ x: Embeddings, labels: [Int], metric: DistanceMetric = .euclidean,
     parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil, progress: ProgressCallback? = nil
 ) throws -> [Double] {
-    #if DEBUG
-    // Unoptimised SIMD code costs calls per lane; scalar loops keep the
-    // debug-build tests quick. Release builds take the register-blocked path.
-    let simd = false
-    #else
-    let simd = true
-    #endif
-    return try silhouetteSamples(x, labels: labels, metric: metric, parallelism: parallelism, cancellation: cancellation,
-                                 simd: simd, progress: progress)
+    try silhouetteSamples(x, labels: labels, metric: metric, parallelism: parallelism, cancellation: cancellation,
+                          simd: simdKernels, progress: progress)
 }
 
 /// `silhouetteSamples` with the distance kernel chosen: `simd` for the 4×16
@@ -484,15 +486,7 @@ private struct TileJob: @unchecked Sendable {
             let c = clusterOf[r0 + r]
             acc.initialize(repeating: 0, count: cn)
             while r < rn && clusterOf[r0 + r] == c {
-                let line = out + r * blockRows
-                var j = 0
-                while j + 8 <= cn {
-                    let v = UnsafeRawPointer(line + j).loadUnaligned(as: Lanes.self)
-                    let slot = UnsafeMutableRawPointer(acc + j)
-                    slot.storeBytes(of: slot.loadUnaligned(as: SIMD8<Double>.self) + SIMD8<Double>(v), as: SIMD8<Double>.self)
-                    j += 8
-                }
-                while j < cn { acc[j] += Double(line[j]); j += 1 }
+                addWidened(out + r * blockRows, to: acc, count: cn)
                 r += 1
             }
             for j in 0 ..< cn { sums[(c0 + j) * clusters + c] += acc[j] }
@@ -530,13 +524,8 @@ public func silhouetteSamples(
     _ x: Embeddings, labels: [Int], of points: [Int], metric: DistanceMetric = .euclidean,
     parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil, progress: ProgressCallback? = nil
 ) throws -> [Double] {
-    #if DEBUG
-    let simd = false
-    #else
-    let simd = true
-    #endif
-    return try silhouetteSamples(x, labels: labels, of: points, metric: metric, parallelism: parallelism,
-                                 cancellation: cancellation, simd: simd, progress: progress)
+    try silhouetteSamples(x, labels: labels, of: points, metric: metric, parallelism: parallelism,
+                          cancellation: cancellation, simd: simdKernels, progress: progress)
 }
 
 /// `silhouetteSamples(of:)` with the distance kernel chosen (tests use both).

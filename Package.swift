@@ -54,9 +54,10 @@ if Context.environment["CLUS_FUZZ"] == "1" {
         ("FuzzCSV", "ClusData"),
         ("FuzzNPY", "ClusData"),
     ]
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
     for (name, dependency) in fuzzTargets {
         package.targets.append(.executableTarget(
-            name: name, dependencies: [dependency], path: "Fuzz/Targets/\(name)",
+            name: name, dependencies: [dependency, "FuzzDriver"], path: "Fuzz/Targets/\(name)",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ))
     }

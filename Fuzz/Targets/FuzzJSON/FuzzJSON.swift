@@ -1,3 +1,4 @@
+import FuzzDriver
 @testable import ClusData
 
 /// libFuzzer entry: the bytes as a `.json` file, read as `load` reads it
@@ -14,17 +15,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// SwiftPM links an executable's `main` to `FuzzJSON_main` (so that tests could
-/// link the module), which keeps libFuzzer's own `main` out: start its driver here.
+/// libFuzzer's `main`, under the name SwiftPM links (see FuzzDriver).
 @_cdecl("FuzzJSON_main")
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc, argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+    runFuzzer(argc, argv, fuzz)
 }
-
-/// libFuzzer's driver (compiler-rt `FuzzerDriver.cpp`), declared without a C header.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt

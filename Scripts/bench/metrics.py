@@ -17,19 +17,20 @@ With `--large` it adds the cases at a million documents (data written as
   `silhouette_score(sample_size=2000)` (the sample against itself) + CH + DB.
 
 For each n (d = 512, k = 10 make_blobs clusters, float32, seed 0) it writes
-the data once as JSON Lines (labels under _cluster_.embedding.blobs, for clus)
-and as .npy (for scikit-learn), then alternates runs of the two tools and
-prints medians, the ratio, and each tool's peak memory:
+the data once as .npy (read by both tools; clus takes the labels from a CSV
+column stored under the alias blobs), then alternates runs of the two tools
+and prints medians, the ratio, and each tool's peak memory:
 
 - clus: the `elapsed_s` of `metrics alias=blobs metric=M` (exact silhouette,
   plus Calinski-Harabasz and Davies-Bouldin); peak memory is the child's
-  maximum resident set from getrusage (it includes parsing the JSON).
+  maximum resident set from /usr/bin/time (it includes reading the file).
 - scikit-learn: `silhouette_score(x, labels, metric=M)` timed in a fresh
   Python process, peak memory from resource.getrusage in that process.
 
 It also measures the machine's float32 matmul rate (NumPy, all cores) as the
 attainable peak and prints how far clus's exact silhouette is from it: the
-useful work is n²·d/2 multiply-adds (symmetry), 2 flops each. With
+useful work is n²·d/2 multiply-adds (symmetry), 2 flops each (euclidean and
+manhattan only: clus takes cosine and sqeuclidean from cluster sums). With
 `--sample N` it adds clus's sampled silhouette (stratified, 95% CI) per n.
 The machine is shared: the load average is printed; compare ratios, not times.
 """
@@ -61,16 +62,16 @@ print(json.dumps({"seconds": elapsed, "silhouette": float(s),
 """
 
 
-def write_jsonl(path, x, labels):
+def write_labels_csv(path, labels):
+    """Labels for clus's `load X.npy labels=CSV`: one column, stored under the alias blobs."""
     with open(path, "w") as f:
-        for i, (row, label) in enumerate(zip(x, labels)):
-            vector = ",".join(np.format_float_positional(v, unique=True, trim="-") for v in row)
-            f.write(f'{{"_id":"d{i}","embedding":[{vector}],"_cluster_":{{"embedding":{{"blobs":"cluster_{label}"}}}}}}\n')
+        f.write("_cluster_.vector.blobs\n")
+        f.write("\n".join(f"c{v}" for v in labels) + "\n")
 
 
 def clus_once(binary, path, options, script=None):
     # /usr/bin/time -f reports the child's maximum resident set (getrusage of the child).
-    script = script or f'load "{path}"; metrics alias=blobs {options}'
+    script = script or f'load {path}; metrics alias=blobs {options}'
     cmd = ["/usr/bin/time", "-f", "%M", binary, "--format", "json", "-c", script]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
@@ -126,9 +127,7 @@ def large_cases(binary, tmp, runs, sample):
     npy, lab, csv = (os.path.join(tmp, f"m.{ext}") for ext in ("x.npy", "labels.npy", "labels.csv"))
     np.save(npy, x)
     np.save(lab, labels)
-    with open(csv, "w") as f:
-        f.write("_cluster_.vector.blobs\n")
-        f.write("\n".join(f"c{v}" for v in labels) + "\n")
+    write_labels_csv(csv, labels)
     del x
     # 10⁶ labels: 100 classes, and clusters that agree with them 70% of the time
     rng = np.random.default_rng(0)
@@ -212,10 +211,11 @@ def main():
         for n in ([] if args.only_large else [int(s) for s in args.sizes.split(",")]):
             x, labels = make_blobs(n_samples=n, n_features=D, centers=K, cluster_std=8.0, random_state=0)
             x = x.astype(np.float32)
-            path, npy, lab = (os.path.join(tmp, f"blobs{n}.{ext}") for ext in ("jsonl", "x.npy", "labels.npy"))
-            write_jsonl(path, x, labels)
+            npy, lab, csv = (os.path.join(tmp, f"blobs{n}.{ext}") for ext in ("x.npy", "labels.npy", "labels.csv"))
             np.save(npy, x)
             np.save(lab, labels)
+            write_labels_csv(csv, labels)
+            path = f'"{npy}" labels="{csv}"'  # both tools read the same .npy
             data_mib = x.nbytes / 2**20
             for metric in args.metrics.split(","):
                 ours, theirs, our_mem, their_mem = [], [], [], []
@@ -227,9 +227,11 @@ def main():
                     theirs.append(seconds)
                     their_mem.append(mib)
                 a, b = statistics.median(ours), statistics.median(theirs)
-                useful = n * n * D / 2 * 2 / a / 1e9
+                # Only euclidean (and manhattan) do the n²·d/2 pairwise work; cosine
+                # and sqeuclidean come from cluster sums, O(n·k·d).
+                useful = f"{n * n * D / 2 * 2 / a / 1e9 / peak:>7.0%}" if metric in ("euclidean", "manhattan") else "    n/a"
                 print(f"{f'silhouette {metric} {n // 1000}k×{D}':<28} {a:>8.2f} {b:>10.2f} {b / a:>6.1f}x "
-                      f"{max(our_mem):>9.0f} {max(their_mem):>12.0f} {useful / peak:>7.0%}  "
+                      f"{max(our_mem):>9.0f} {max(their_mem):>12.0f} {useful:>8}  "
                       f"{result['silhouette']:.7f} / {s_sklearn:.7f}")
             if 0 < args.sample < n:
                 times = []
@@ -239,7 +241,8 @@ def main():
                 print(f"{f'sampled {args.sample} of {n // 1000}k':<28} {statistics.median(times):>8.2f} {'—':>10} {'':>7} "
                       f"{mib:>9.0f} {'':>12} {'':>8}  {result['silhouette']:.4f} "
                       f"[{result['silhouette_ci_low']:.4f}, {result['silhouette_ci_high']:.4f}]")
-            print(f"  (n = {n}: data {data_mib:.0f} MiB float32; load average {os.getloadavg()[0]:.2f})")
+            print(f"  (n = {n}: data {data_mib:.0f} MiB float32, memory goal 2 × data + 64 = {2 * data_mib + 64:.0f} MiB; "
+                  f"load average {os.getloadavg()[0]:.2f})")
 
 
 if __name__ == "__main__":

@@ -47,10 +47,9 @@ typealias Lanes = SIMD8<Float>
 /// One distance as a lane-wise accumulation over `Lanes` chunks, then a
 /// scalar finish. Statically dispatched so each loop is specialised.
 ///
-/// All subtract first, so close points keep full relative precision: no
-/// |x|²+|y|²−2x·y cancellation for large norms, and cosine as ‖u−v‖²/2 on unit
-/// rows rather than 1 − u·v (whose Float32 error is absolute, ~1e-7, too much
-/// for nearly parallel vectors). Zero rows are fixed up by the caller.
+/// The scalar steps subtract first, so close points keep full relative
+/// precision (no |x|²+|y|²−2x·y cancellation for large norms). Cosine and
+/// squared euclidean need no pairwise kernel (`clusterSumSilhouettes`).
 protocol PairKernel {
     /// Adds one chunk of the pair's contribution to `acc`.
     static func step(_ acc: inout Lanes, _ x: Lanes, _ y: Lanes)
@@ -58,8 +57,6 @@ protocol PairKernel {
     static func step(_ acc: inout Float, _ x: Float, _ y: Float)
     /// Turns the summed lanes into the distance.
     static func finish(_ sum: Float) -> Float
-    /// Whether rows must be scaled to unit length first.
-    static var normalisesRows: Bool { get }
     /// Whether the distance follows from the squared euclidean distance, so
     /// the dot-product (GEMM-shaped) kernel can compute it.
     static var fromSquaredDistance: Bool { get }
@@ -82,25 +79,9 @@ enum EuclideanKernel: PairKernel {
         acc += d * d
     }
     @inline(__always) static func finish(_ sum: Float) -> Float { sum.squareRoot() }
-    static var normalisesRows: Bool { false }
     static var fromSquaredDistance: Bool { true }
     // one vsqrtps; Swift's SIMD squareRoot() is eight scalar calls (see CVectorMath.h)
     @inline(__always) static func finish(squared: Lanes) -> Lanes { clus_sqrt8(squared) }
-}
-
-enum SquaredEuclideanKernel: PairKernel {
-    @inline(__always) static func step(_ acc: inout Lanes, _ x: Lanes, _ y: Lanes) {
-        let d = x - y
-        acc.addProduct(d, d)
-    }
-    @inline(__always) static func step(_ acc: inout Float, _ x: Float, _ y: Float) {
-        let d = x - y
-        acc += d * d
-    }
-    @inline(__always) static func finish(_ sum: Float) -> Float { sum }
-    static var normalisesRows: Bool { false }
-    static var fromSquaredDistance: Bool { true }
-    @inline(__always) static func finish(squared: Lanes) -> Lanes { squared }
 }
 
 enum ManhattanKernel: PairKernel {
@@ -113,21 +94,4 @@ enum ManhattanKernel: PairKernel {
         acc += abs(x - y)
     }
     @inline(__always) static func finish(_ sum: Float) -> Float { sum }
-    static var normalisesRows: Bool { false }
-}
-
-enum CosineKernel: PairKernel {
-    @inline(__always) static func step(_ acc: inout Lanes, _ x: Lanes, _ y: Lanes) {
-        let d = x - y
-        acc += d * d
-    }
-    // 1 − u·v = ‖u − v‖²/2 for unit u, v.
-    @inline(__always) static func step(_ acc: inout Float, _ x: Float, _ y: Float) {
-        let d = x - y
-        acc += d * d
-    }
-    @inline(__always) static func finish(_ sum: Float) -> Float { min(sum * 0.5, 2) }
-    static var normalisesRows: Bool { true }
-    static var fromSquaredDistance: Bool { true }
-    @inline(__always) static func finish(squared: Lanes) -> Lanes { (squared * 0.5).replacing(with: 2, where: squared .> 4) }
 }

@@ -56,22 +56,12 @@ public func silhouetteSamples(
 ) throws -> [Double] {
     try cancellation?.check()
     let compact = try CompactLabels.validated(x, labels, measure: "silhouette")
-    let n = x.count, d = x.dimension, k = compact.clusterCount
-    var rows = x.values
-    var zero = [Bool](repeating: false, count: n)
-    if metric == .cosine {
-        for i in 0 ..< n {
-            var ss = 0.0
-            for j in 0 ..< d { ss += rows[i * d + j] * rows[i * d + j] }
-            // Zero rows stay zero, as sklearn's `normalize`; they are at distance 1.
-            if ss > 0 {
-                let scale = 1 / ss.squareRoot()
-                for j in 0 ..< d { rows[i * d + j] *= scale }
-            } else {
-                zero[i] = true
-            }
-        }
+    if ClusterSums.applies(to: metric) {
+        return try clusterSumSilhouettes(x, compact, metric: metric, points: nil, parallelism: parallelism,
+                                         cancellation: cancellation, progress: nil)
     }
+    let n = x.count, d = x.dimension, k = compact.clusterCount
+    let rows = x.values
     var result = [Double](repeating: 0, count: n)
     let block = 32
     try rows.withUnsafeBufferPointer { v in
@@ -85,20 +75,14 @@ public func silhouetteSamples(
                     for c in 0 ..< k { sums[c] = 0 }
                     for j in 0 ..< n where j != i {
                         var s = 0.0
-                        switch metric {
-                        case .euclidean, .sqeuclidean, .cosine:
-                            for t in 0 ..< d { let e = v[i * d + t] - v[j * d + t]; s += e * e }
-                        case .manhattan:
+                        // euclidean or manhattan: the others returned above
+                        if metric == .manhattan {
                             for t in 0 ..< d { s += abs(v[i * d + t] - v[j * d + t]) }
+                        } else {
+                            for t in 0 ..< d { let e = v[i * d + t] - v[j * d + t]; s += e * e }
+                            s = s.squareRoot()
                         }
-                        let distance: Double
-                        switch metric {
-                        case .euclidean: distance = s.squareRoot()
-                        case .sqeuclidean, .manhattan: distance = s
-                        // 1 − u·v = ‖u − v‖²/2 for unit rows.
-                        case .cosine: distance = zero[i] || zero[j] ? 1 : min(s / 2, 2)
-                        }
-                        sums[compact.index[j]] += distance
+                        sums[compact.index[j]] += s
                     }
                     let c = compact.index[i], size = compact.sizes[c]
                     if size == 1 { out[i] = 0; continue }

@@ -1,13 +1,17 @@
 // Exact silhouette as `sklearn.metrics.silhouette_samples` / `silhouette_score`.
 //
+// Cosine and squared euclidean are linear in cluster sums and take
+// `clusterSumSilhouettes` (O(n·k·d)). Euclidean and manhattan need every
+// pairwise distance; that is this file.
+//
 // Precision: the input is Float32 and sklearn computes in float64 on the same
 // Float32 values. Here each distance is computed in Float32 and summed per
-// cluster in Double. Euclidean, sqeuclidean and cosine (on unit rows) take
-// ‖x‖² + ‖y‖² − 2·x·y from Float32 dot products (`tileDistances`), which is
-// enough where ‖x − y‖² is not much smaller than ‖x‖² + ‖y‖²; closer pairs are
-// recomputed from the differences, which keep full relative precision.
-// Manhattan always uses differences. Results agree with sklearn to about 1e-7
-// (tests require 1e-6 absolute, per sample too). Float64 input: Embeddings64.
+// cluster in Double. Euclidean takes ‖x‖² + ‖y‖² − 2·x·y from Float32 dot
+// products (`tileDistances`), which is enough where ‖x − y‖² is not much
+// smaller than ‖x‖² + ‖y‖²; closer pairs are recomputed from the differences,
+// which keep full relative precision. Manhattan always uses differences.
+// Results agree with sklearn to about 1e-7 (tests require 1e-6 absolute, per
+// sample too). Float64 input: Embeddings64.
 //
 // Shape of the work: documents are reordered by cluster and stored once in
 // panels of 16 rows, dimension-major inside a panel (`PanelRows`): the 16
@@ -64,11 +68,14 @@ func silhouetteSamples(
 ) throws -> [Double] {
     try cancellation?.check()
     let compact = try CompactLabels.validated(x, labels, measure: "silhouette")
+    if ClusterSums.applies(to: metric) {
+        return try clusterSumSilhouettes(x, compact, metric: metric, points: nil, parallelism: parallelism,
+                                         cancellation: cancellation, progress: progress)
+    }
     switch metric {
-    case .euclidean: return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, simd, progress)
-    case .sqeuclidean: return try silhouetteSamples(x, compact, SquaredEuclideanKernel.self, parallelism, cancellation, simd, progress)
     case .manhattan: return try silhouetteSamples(x, compact, ManhattanKernel.self, parallelism, cancellation, simd, progress)
-    case .cosine: return try silhouetteSamples(x, compact, CosineKernel.self, parallelism, cancellation, simd, progress)
+    default:  // euclidean: cosine and sqeuclidean returned above
+        return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, simd, progress)
     }
 }
 
@@ -104,7 +111,7 @@ private func silhouetteSamples<K: PairKernel>(
 ) throws -> [Double] {
     let n = x.count, k = labels.clusterCount
     let (order, clusterOf) = clusterOrder(labels)
-    let rows = PanelRows(x, order: order, normalise: K.normalisesRows)
+    let rows = PanelRows(x, order: order)
 
     let sums = UnsafeMutablePointer<Double>.allocate(capacity: n * k)
     sums.initialize(repeating: 0, count: n * k)
@@ -116,11 +123,6 @@ private func silhouetteSamples<K: PairKernel>(
             let job = TileJob(view: view, count: n, clusterOf: clusterOf.baseAddress!, clusters: k, sums: sums, simd: simd)
             try job.run(K.self, parallelism, cancellation, progress)
         }
-    }
-
-    if K.normalisesRows, rows.zeroRows.contains(true) {
-        let zeros = zeroCounts(rows.zeroRows, clusterOf, k)
-        for p in 0 ..< n { correctZeroRow(sums + p * k, isZero: rows.zeroRows[p], cluster: clusterOf[p], zeros: zeros, sizes: labels.sizes) }
     }
 
     var result = [Double](repeating: 0, count: n)
@@ -149,7 +151,7 @@ private func clusterOrder(_ labels: CompactLabels) -> (order: [Int], clusterOf: 
 
 /// (b − a) / max(a, b) from a document's summed distances to each cluster.
 @inline(__always)
-private func coefficient(_ row: UnsafeMutablePointer<Double>, cluster c: Int, sizes: [Int]) -> Double {
+func coefficient(_ row: UnsafeMutablePointer<Double>, cluster c: Int, sizes: [Int]) -> Double {
     let size = sizes[c]
     // A singleton's a is 0/0 in sklearn, which maps the NaN to 0.
     if size == 1 { return 0 }
@@ -162,61 +164,28 @@ private func coefficient(_ row: UnsafeMutablePointer<Double>, cluster c: Int, si
     return m > 0 ? (b - a) / m : 0
 }
 
-/// Zero rows per cluster.
-private func zeroCounts(_ zeroRows: [Bool], _ clusterOf: [Int], _ k: Int) -> [Int] {
-    var zeros = [Int](repeating: 0, count: k)
-    for (p, zero) in zeroRows.enumerated() where zero { zeros[clusterOf[p]] += 1 }
-    return zeros
-}
-
-/// Cosine puts a zero vector at distance 1 from every other document (sklearn
-/// leaves it at zero when normalising). The unit-row kernel gave ‖0 − v‖²/2 =
-/// 1/2 against a unit row and 0 against another zero row: add the rest to the
-/// summed distances `row` of one document.
-/// - Complexity: O(k).
-private func correctZeroRow(_ row: UnsafeMutablePointer<Double>, isZero: Bool, cluster: Int, zeros: [Int], sizes: [Int]) {
-    for c in 0 ..< sizes.count {
-        if isZero {
-            let otherZeros = zeros[c] - (c == cluster ? 1 : 0)
-            row[c] += 0.5 * Double(sizes[c] - zeros[c]) + Double(otherZeros)
-        } else {
-            row[c] += 0.5 * Double(zeros[c])
-        }
-    }
-}
-
 /// Vectors in the order given, in panels of `panelRows` rows: inside a panel,
 /// dimension t of its 16 rows sits at t·16 ..< t·16+16. Rows past the end are
 /// zeros (they add nothing to a distance and callers ignore them).
 private struct PanelRows {
     let values: [Float]
     let dimension: Int
-    /// Per row: all zeros before normalising (only filled when normalising).
-    let zeroRows: [Bool]
     /// Per row (padding included): its squared norm, summed in Double.
     let norms: [Float]
 
-    init(_ x: Embeddings, order: [Int], normalise: Bool) {
+    init(_ x: Embeddings, order: [Int]) {
         let d = x.dimension
         let padded = (order.count + panelRows - 1) / panelRows * panelRows
         var values = [Float](repeating: 0, count: max(1, padded * d))
-        var zeroRows = [Bool](repeating: false, count: normalise ? order.count : 0)
         var norms = [Float](repeating: 0, count: padded + Lanes.scalarCount)  // + a vector load past the end
         values.withUnsafeMutableBufferPointer { out in
             x.values.withUnsafeBufferPointer { v in
                 for (p, i) in order.enumerated() {
                     let src = i * d
                     let dst = (p / panelRows) * d * panelRows + p % panelRows
-                    var scale = 1.0
-                    if normalise {
-                        var ss = 0.0
-                        for j in 0 ..< d { ss += Double(v[src + j]) * Double(v[src + j]) }
-                        // Zero rows stay zero, as sklearn's `normalize`.
-                        if ss > 0 { scale = 1 / ss.squareRoot() } else { zeroRows[p] = true }
-                    }
                     var ss = 0.0
                     for j in 0 ..< d {
-                        let value = Float(Double(v[src + j]) * scale)
+                        let value = v[src + j]
                         out[dst + j * panelRows] = value
                         ss += Double(value) * Double(value)
                     }
@@ -226,7 +195,6 @@ private struct PanelRows {
         }
         self.values = values
         self.dimension = d
-        self.zeroRows = zeroRows
         self.norms = norms
     }
 
@@ -537,11 +505,14 @@ func silhouetteSamples(
     let compact = try CompactLabels.validated(x, labels, measure: "silhouette")
     precondition(points.allSatisfy { $0 >= 0 && $0 < x.count }, "point outside the documents")
     if points.isEmpty { return [] }
+    if ClusterSums.applies(to: metric) {
+        return try clusterSumSilhouettes(x, compact, metric: metric, points: points, parallelism: parallelism,
+                                         cancellation: cancellation, progress: progress)
+    }
     switch metric {
-    case .euclidean: return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, simd, progress)
-    case .sqeuclidean: return try pointSilhouettes(x, compact, points, SquaredEuclideanKernel.self, parallelism, cancellation, simd, progress)
     case .manhattan: return try pointSilhouettes(x, compact, points, ManhattanKernel.self, parallelism, cancellation, simd, progress)
-    case .cosine: return try pointSilhouettes(x, compact, points, CosineKernel.self, parallelism, cancellation, simd, progress)
+    default:  // euclidean: cosine and sqeuclidean returned above
+        return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, simd, progress)
     }
 }
 
@@ -557,8 +528,8 @@ private func pointSilhouettes<K: PairKernel>(
     let (order, clusterOf) = clusterOrder(labels)
     var position = [Int](repeating: 0, count: n)
     for (p, i) in order.enumerated() { position[i] = p }
-    let columns = PanelRows(x, order: order, normalise: K.normalisesRows)
-    let rows = PanelRows(x, order: points, normalise: K.normalisesRows)
+    let columns = PanelRows(x, order: order)
+    let rows = PanelRows(x, order: points)
     var sums = [Double](repeating: 0, count: m * k)
     let rowBlocks = (m + blockRows - 1) / blockRows, columnBlocks = (n + blockRows - 1) / blockRows
     sums.withUnsafeMutableBufferPointer { sums in
@@ -588,14 +559,10 @@ private func pointSilhouettes<K: PairKernel>(
         }
     }
     try cancellation?.check()
-    let zeros = K.normalisesRows ? zeroCounts(columns.zeroRows, clusterOf, k) : []
     var result = [Double](repeating: 0, count: m)
     sums.withUnsafeMutableBufferPointer { sums in
         for t in 0 ..< m {
             let c = labels.index[points[t]]
-            if K.normalisesRows, zeros.contains(where: { $0 > 0 }) || rows.zeroRows[t] {
-                correctZeroRow(sums.baseAddress! + t * k, isZero: rows.zeroRows[t], cluster: c, zeros: zeros, sizes: labels.sizes)
-            }
             result[t] = coefficient(sums.baseAddress! + t * k, cluster: c, sizes: labels.sizes)
         }
     }

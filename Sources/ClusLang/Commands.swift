@@ -122,8 +122,10 @@ public enum Commands {
             scikit-learn. Documents without the truth field are left out of the
             external indices and counted. The silhouette is exact unless sample=N:
             then each sampled document is scored exactly against all documents and
-            the mean comes with a 95% confidence interval. The exact silhouette
-            grows as n²: for millions of documents use sample=N or silhouette=off.
+            the mean comes with a 95% confidence interval. The exact euclidean or
+            manhattan silhouette grows as n² (cosine and sqeuclidean come exactly
+            from per-cluster sums and stay linear): for millions of documents use
+            sample=N or silhouette=off.
               metrics
               metrics truth=query metric=cosine
               metrics sample=2000 seed=7 noise=-1

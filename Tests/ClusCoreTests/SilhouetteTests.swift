@@ -95,7 +95,7 @@ struct SilhouetteTests {
 
     @Test("a zero vector is at cosine distance 1 from everything, as sklearn")
     func cosineZeroRows() throws {
-        // Two zero rows in different clusters exercise both corrections.
+        // Two zero rows in different clusters: each at 1 from the other, 0 from itself.
         let x = Embeddings(rows: [[0, 0], [1, 0], [2, 0.1], [0, 0], [0, 3], [0.2, 4], [1, 1]])
         let labels = [0, 0, 0, 1, 1, 1, 1]
         let got = try silhouetteSamples(x, labels: labels, metric: .cosine)

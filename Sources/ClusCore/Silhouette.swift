@@ -2,7 +2,9 @@
 //
 // Cosine and squared euclidean are linear in cluster sums and take
 // `clusterSumSilhouettes` (O(n·k·d)). Euclidean and manhattan need every
-// pairwise distance; that is this file.
+// pairwise distance; that is this file. Release builds take euclidean's
+// tiles from OpenBLAS's sgemm (`gramSilhouetteSums`, measured faster than
+// the panel kernel below, which keeps manhattan and the sampled points).
 //
 // Precision: the input is Float32 and sklearn computes in float64 on the same
 // Float32 values. Here each distance is computed in Float32 and summed per
@@ -89,7 +91,9 @@ public func silhouetteMemory(documents n: Int, dimension d: Int, clusters k: Int
     let sums = saturatingProduct(n, k, MemoryLayout<Double>.size)
     let lanes = Lanes.scalarCount
     let packed = saturatingProduct(n + 3, (d + lanes - 1) / lanes * lanes, MemoryLayout<Float>.size)
-    let perThread = blockRows * blockRows * MemoryLayout<Float>.size + blockRows * MemoryLayout<Double>.size
+    // a Gram tile (euclidean) or a panel tile, and the column sums
+    let side = max(blockRows, gramTileSide(documents: n))
+    let perThread = side * side * MemoryLayout<Float>.size + side * MemoryLayout<Double>.size
     return saturatingSum(sums, packed, saturatingProduct(n, 64), saturatingProduct(max(1, threads), perThread))
 }
 
@@ -111,18 +115,24 @@ private func silhouetteSamples<K: PairKernel>(
 ) throws -> [Double] {
     let n = x.count, k = labels.clusterCount
     let (order, clusterOf) = clusterOrder(labels)
-    let rows = PanelRows(x, order: order)
-
     let sums = UnsafeMutablePointer<Double>.allocate(capacity: n * k)
     sums.initialize(repeating: 0, count: n * k)
     defer { sums.deallocate() }
 
+    if simd && K.self == EuclideanKernel.self {
+        try clusterOf.withUnsafeBufferPointer { clusterOf in
+            try gramSilhouetteSums(x, order: order, clusterOf: clusterOf.baseAddress!, clusters: k, sums: sums,
+                                   parallelism: parallelism, cancellation: cancellation, progress: progress)
+        }
+    } else {
+    let rows = PanelRows(x, order: order)
     try clusterOf.withUnsafeBufferPointer { clusterOf in
         try rows.withView { view in
             // n >= 3 here, so no buffer is empty.
             let job = TileJob(view: view, count: n, clusterOf: clusterOf.baseAddress!, clusters: k, sums: sums, simd: simd)
             try job.run(K.self, parallelism, cancellation, progress)
         }
+    }
     }
 
     var result = [Double](repeating: 0, count: n)
@@ -375,14 +385,14 @@ private func exactDistance<K: PairKernel>(_: K.Type, _ a: PanelView, _ row: Int,
 /// (`sums + i * clusters`), one run of same-cluster columns at a time.
 @inline(__always)
 private func addRowSums(
-    _ out: UnsafeMutablePointer<Float>, rows rn: Int, columns c0: Int, _ cn: Int,
+    _ out: UnsafeMutablePointer<Float>, stride: Int = blockRows, rows rn: Int, columns c0: Int, _ cn: Int,
     _ clusterOf: UnsafePointer<Int>, _ clusters: Int, _ sums: (Int) -> UnsafeMutablePointer<Double>
 ) {
     var runs: [Int] = [0]  // column run boundaries (one cluster per run)
     for j in 1 ..< max(1, cn) where clusterOf[c0 + j] != clusterOf[c0 + j - 1] { runs.append(j) }
     runs.append(cn)
     for r in 0 ..< rn {
-        let line = out + r * blockRows
+        let line = out + r * stride
         let row = sums(r)
         for q in 0 ..< runs.count - 1 {
             row[clusterOf[c0 + runs[q]]] += sum(line, runs[q] ..< runs[q + 1])
@@ -403,31 +413,8 @@ private struct TileJob: @unchecked Sendable {
 
     func run<K: PairKernel>(_: K.Type, _ parallelism: Parallelism, _ cancellation: Cancellation?, _ progress: ProgressCallback?) throws {
         let blocks = (count + blockRows - 1) / blockRows
-        let players = blocks % 2 == 0 ? blocks : blocks + 1
-        // Round 0: diagonal tiles, each touching only its own block.
-        parallelism.forEach(chunks: blocks) { b in
-            if cancellation?.isCancelled == true { return }
-            tile(K.self, rows: b, columns: b)
-        }
-        try cancellation?.check()
-        progress?(1, players)
-        // Then the circle method: in each round every block is in at most one pair.
-        guard players > 1 else { return }
-        for round in 0 ..< players - 1 {
-            var pairs: [(Int, Int)] = []
-            pairs.reserveCapacity(players / 2)
-            pairs.append((round, players - 1))
-            for i in 1 ..< players / 2 {
-                pairs.append(((round + i) % (players - 1), (round - i + players - 1) % (players - 1)))
-            }
-            // With an odd count, the block paired with the phantom sits out.
-            pairs.removeAll { $0.0 >= blocks || $0.1 >= blocks }
-            parallelism.forEach(chunks: pairs.count) { t in
-                if cancellation?.isCancelled == true { return }
-                tile(K.self, rows: pairs[t].0, columns: pairs[t].1)
-            }
-            try cancellation?.check()
-            progress?(round + 2, players)
+        try forEachTilePair(blocks: blocks, parallelism, cancellation, progress) { rb, cb in
+            tile(K.self, rows: rb, columns: cb)
         }
     }
 
@@ -441,24 +428,71 @@ private struct TileJob: @unchecked Sendable {
         // self-distance: exactly 0, as sklearn
         if rb == cb { for r in 0 ..< rn { out[r * blockRows + r] = 0 } }
 
-        // Row side: each row's per-cluster sums over the tile's columns.
-        addRowSums(out, rows: rn, columns: c0, cn, clusterOf, clusters) { sums + (r0 + $0) * clusters }
-        // The diagonal tile holds both (i, j) and (j, i): rows cover it.
-        if rb == cb { return }
+        foldTile(out, stride: blockRows, rows: r0, rn, columns: c0, cn, diagonal: rb == cb,
+                 clusterOf: clusterOf, clusters: clusters, sums: sums)
+    }
+}
 
-        // Column side: each column's per-cluster sums over the tile's rows.
-        let acc = UnsafeMutablePointer<Double>.allocate(capacity: blockRows)
-        defer { acc.deallocate() }
-        var r = 0
-        while r < rn {
-            let c = clusterOf[r0 + r]
-            acc.initialize(repeating: 0, count: cn)
-            while r < rn && clusterOf[r0 + r] == c {
-                addWidened(out + r * blockRows, to: acc, count: cn)
-                r += 1
-            }
-            for j in 0 ..< cn { sums[(c0 + j) * clusters + c] += acc[j] }
+/// Visits every tile of a symmetric blocks × blocks grid once, (b, b) and
+/// (i, j) with i != j in either order, spread over `parallelism`: first the
+/// diagonal, then rounds of the circle method in which no two tiles share a
+/// block, so per-block sums are written by one task at a time and get their
+/// terms in the same order on any thread count. `progress` hears each round.
+func forEachTilePair(
+    blocks: Int, _ parallelism: Parallelism, _ cancellation: Cancellation?, _ progress: ProgressCallback?,
+    _ tile: (_ rows: Int, _ columns: Int) -> Void
+) throws {
+    let players = blocks % 2 == 0 ? blocks : blocks + 1
+    // Round 0: diagonal tiles, each touching only its own block.
+    parallelism.forEach(chunks: blocks) { b in
+        if cancellation?.isCancelled == true { return }
+        tile(b, b)
+    }
+    try cancellation?.check()
+    progress?(1, players)
+    guard players > 1 else { return }
+    for round in 0 ..< players - 1 {
+        var pairs: [(Int, Int)] = []
+        pairs.reserveCapacity(players / 2)
+        pairs.append((round, players - 1))
+        for i in 1 ..< players / 2 {
+            pairs.append(((round + i) % (players - 1), (round - i + players - 1) % (players - 1)))
         }
+        // With an odd count, the block paired with the phantom sits out.
+        pairs.removeAll { $0.0 >= blocks || $0.1 >= blocks }
+        parallelism.forEach(chunks: pairs.count) { t in
+            if cancellation?.isCancelled == true { return }
+            tile(pairs[t].0, pairs[t].1)
+        }
+        try cancellation?.check()
+        progress?(round + 2, players)
+    }
+}
+
+/// Folds a tile of distances (`out`, row stride `stride`) between rows
+/// r0..<r0+rn and columns c0..<c0+cn into the per-cluster `sums` of both its
+/// rows and (off the diagonal) its columns.
+func foldTile(
+    _ out: UnsafeMutablePointer<Float>, stride: Int, rows r0: Int, _ rn: Int, columns c0: Int, _ cn: Int, diagonal: Bool,
+    clusterOf: UnsafePointer<Int>, clusters: Int, sums: UnsafeMutablePointer<Double>
+) {
+    // Row side: each row's per-cluster sums over the tile's columns.
+    addRowSums(out, stride: stride, rows: rn, columns: c0, cn, clusterOf, clusters) { sums + (r0 + $0) * clusters }
+    // The diagonal tile holds both (i, j) and (j, i): rows cover it.
+    if diagonal { return }
+
+    // Column side: each column's per-cluster sums over the tile's rows.
+    let acc = UnsafeMutablePointer<Double>.allocate(capacity: cn)
+    defer { acc.deallocate() }
+    var r = 0
+    while r < rn {
+        let c = clusterOf[r0 + r]
+        acc.initialize(repeating: 0, count: cn)
+        while r < rn && clusterOf[r0 + r] == c {
+            addWidened(out + r * stride, to: acc, count: cn)
+            r += 1
+        }
+        for j in 0 ..< cn { sums[(c0 + j) * clusters + c] += acc[j] }
     }
 }
 

@@ -1,0 +1,108 @@
+import COpenBLAS
+import CVectorMath
+
+// The exact euclidean silhouette's distance tiles from OpenBLAS's sgemm.
+//
+// Measured against the register-blocked SIMD kernel of `tileDistances` on
+// this machine (AMD EPYC Zen 3, 2 cores): OpenBLAS's packed AVX2 kernel runs
+// a 512 × 512 × 512 Gram tile at ~77 GFLOP/s per core, the panel kernel in
+// place at ~60–68, so the tiles go to sgemm and only the epilogue is ours:
+// ‖x‖² + ‖y‖² − 2·x·y, the close-pair guard, one vector square root, and the
+// per-cluster sums of `foldTile`. OpenBLAS runs single-threaded inside our
+// tasks (its own threads would fight ours), on fixed tiles, so the result is
+// the same on any thread count.
+
+/// Rows per side of a Gram tile: sgemm's packing is amortised over 512
+/// columns (1024 measured slower), and the 1 MiB tile stays in L3 for the
+/// epilogue. Fewer documents, smaller tiles.
+func gramTileSide(documents n: Int) -> Int { min(512, max(1, n)) }
+
+/// Summed distances from each document (ordered by cluster) to each cluster,
+/// into `sums` (n × k), by Gram tiles.
+func gramSilhouetteSums(
+    _ x: Embeddings, order: [Int], clusterOf: UnsafePointer<Int>, clusters k: Int,
+    sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?, progress: ProgressCallback?
+) throws {
+    let n = order.count, d = x.dimension
+    // The rows in cluster order, row-major as sgemm reads them, and their squared norms.
+    var rows = [Float](repeating: 0, count: n * d)
+    var norms = [Float](repeating: 0, count: n + 8)
+    x.values.withUnsafeBufferPointer { v in
+        for (p, i) in order.enumerated() {
+            var ss = 0.0
+            for j in 0 ..< d {
+                let value = v[i * d + j]
+                rows[p * d + j] = value
+                ss += Double(value) * Double(value)
+            }
+            norms[p] = Float(ss)
+        }
+    }
+    openblas_set_num_threads(1)
+    let side = gramTileSide(documents: n)
+    let blocks = (n + side - 1) / side
+    try rows.withUnsafeBufferPointer { rows in
+        try norms.withUnsafeBufferPointer { norms in
+            let rows = rows.baseAddress!, norms = norms.baseAddress!
+            try forEachTilePair(blocks: blocks, parallelism, cancellation, progress) { rb, cb in
+                let r0 = rb * side, c0 = cb * side
+                let rn = min(side, n - r0), cn = min(side, n - c0)
+                let out = UnsafeMutablePointer<Float>.allocate(capacity: side * side)
+                defer { out.deallocate() }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rn), Int32(cn), Int32(d),
+                            1, rows + r0 * d, Int32(d), rows + c0 * d, Int32(d), 0, out, Int32(side))
+                for r in 0 ..< rn {
+                    distancesFromGram(out + r * side, count: cn, row: r0 + r, columns: c0, rows: rows, norms: norms, d: d)
+                }
+                // self-distance: exactly 0, as sklearn
+                if rb == cb { for r in 0 ..< rn { out[r * side + r] = 0 } }
+                foldTile(out, stride: side, rows: r0, rn, columns: c0, cn, diagonal: rb == cb,
+                         clusterOf: clusterOf, clusters: k, sums: sums)
+            }
+        }
+    }
+}
+
+/// Turns one tile row of dot products into distances in place:
+/// √(‖x‖² + ‖y‖² − 2·x·y), with pairs closer than (‖x‖² + ‖y‖²)/32 recomputed
+/// from the differences (the Float32 dot product errs by about ε·√d·‖x‖‖y‖,
+/// which would swamp their small distance).
+@inline(__always)
+private func distancesFromGram(
+    _ line: UnsafeMutablePointer<Float>, count: Int, row: Int, columns c0: Int,
+    rows: UnsafePointer<Float>, norms: UnsafePointer<Float>, d: Int
+) {
+    let nx = Lanes(repeating: norms[row])
+    var j = 0
+    while j < count {
+        let slot = UnsafeMutableRawPointer(line + j)
+        let ny = UnsafeRawPointer(norms + c0 + j).loadUnaligned(as: Lanes.self)
+        let total = nx + ny
+        var d2 = total - 2 * slot.loadUnaligned(as: Lanes.self)
+        d2.replace(with: 0, where: d2 .< 0)
+        let close = d2 .< total * (1.0 / 32)
+        var values = clus_sqrt8(d2)
+        if any(close) {
+            for l in 0 ..< min(8, count - j) where close[l] {
+                values[l] = exactDistance(rows + row * d, rows + (c0 + j + l) * d, d)
+            }
+        }
+        if j + 8 <= count {
+            slot.storeBytes(of: values, as: Lanes.self)
+        } else {
+            for l in 0 ..< count - j { line[j + l] = values[l] }
+        }
+        j += 8
+    }
+}
+
+/// ‖x − y‖ from the differences, summed in Double.
+@inline(never)
+private func exactDistance(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: Int) -> Float {
+    var s = 0.0
+    for t in 0 ..< d {
+        let e = x[t] - y[t]
+        s += Double(e * e)
+    }
+    return Float(s.squareRoot())
+}

@@ -18,7 +18,7 @@ let package = Package(
     targets: [
         .target(name: "CVectorMath"),
         .target(name: "ClusCore", dependencies: ["CVectorMath", "COpenBLAS"], swiftSettings: optimised),
-        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-serial-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-pthread-dev"])]),
         .target(name: "ClusData", dependencies: ["ClusCore", "CZlib"], swiftSettings: optimised),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ClusLang", dependencies: ["ClusCore", "ClusData"]),

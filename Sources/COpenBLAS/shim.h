@@ -1,3 +1,4 @@
 // OpenBLAS's sgemm for the exact euclidean silhouette's Gram tiles
-// (Debian: libopenblas-serial-dev; any OpenBLAS build links).
+// (Debian: libopenblas-pthread-dev, whose allocator is safe to call from
+// several threads; clus runs each call single-threaded).
 #include <cblas.h>

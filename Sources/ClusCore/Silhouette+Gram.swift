@@ -9,8 +9,9 @@ import CVectorMath
 // place at ~60–68, so the tiles go to sgemm and only the epilogue is ours:
 // ‖x‖² + ‖y‖² − 2·x·y, the close-pair guard, one vector square root, and the
 // per-cluster sums of `foldTile`. OpenBLAS runs single-threaded inside our
-// tasks (its own threads would fight ours), on fixed tiles, so the result is
-// the same on any thread count.
+// tasks (its own threads would fight ours; the pthread build's allocator is
+// safe to call from several threads; Debian's serial build links no locks), on fixed
+// tiles, so the result is the same on any thread count.
 
 /// Rows per side of a Gram tile: sgemm's packing is amortised over 512
 /// columns (1024 measured slower), and the 1 MiB tile stays in L3 for the

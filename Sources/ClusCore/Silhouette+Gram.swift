@@ -25,20 +25,7 @@ func gramSilhouetteSums(
     sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?, progress: ProgressCallback?
 ) throws {
     let n = order.count, d = x.dimension
-    // The rows in cluster order, row-major as sgemm reads them, and their squared norms.
-    var rows = [Float](repeating: 0, count: n * d)
-    var norms = [Float](repeating: 0, count: n + 8)
-    x.values.withUnsafeBufferPointer { v in
-        for (p, i) in order.enumerated() {
-            var ss = 0.0
-            for j in 0 ..< d {
-                let value = v[i * d + j]
-                rows[p * d + j] = value
-                ss += Double(value) * Double(value)
-            }
-            norms[p] = Float(ss)
-        }
-    }
+    let (rows, norms) = orderedRows(x, order)
     openblas_set_num_threads(1)
     let side = gramTileSide(documents: n)
     let blocks = (n + side - 1) / side
@@ -53,7 +40,8 @@ func gramSilhouetteSums(
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rn), Int32(cn), Int32(d),
                             1, rows + r0 * d, Int32(d), rows + c0 * d, Int32(d), 0, out, Int32(side))
                 for r in 0 ..< rn {
-                    distancesFromGram(out + r * side, count: cn, row: r0 + r, columns: c0, rows: rows, norms: norms, d: d)
+                    distancesFromGram(out + r * side, count: cn, x: rows + (r0 + r) * d, norm: norms[r0 + r],
+                                      columns: rows + c0 * d, norms: norms + c0, d: d)
                 }
                 // self-distance: exactly 0, as sklearn
                 if rb == cb { for r in 0 ..< rn { out[r * side + r] = 0 } }
@@ -64,20 +52,90 @@ func gramSilhouetteSums(
     }
 }
 
-/// Turns one tile row of dot products into distances in place:
+/// Summed distances from each of the documents at `points` to each cluster,
+/// into `sums` (m × k): the points' rows against all documents (ordered by
+/// cluster), by Gram tiles. Each task owns a block of points and walks every
+/// column block, so each point's sums get their terms in one order on any
+/// thread count. `progress` hears (column blocks done, column blocks) from
+/// the first block of points.
+func gramPointSums(
+    _ x: Embeddings, points: [Int], order: [Int], position: [Int], clusterOf: UnsafePointer<Int>, clusters k: Int,
+    sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?, progress: ProgressCallback?
+) {
+    let n = order.count, m = points.count, d = x.dimension
+    let (columns, columnNorms) = orderedRows(x, order)
+    let (rows, rowNorms) = orderedRows(x, points)
+    openblas_set_num_threads(1)
+    let side = gramTileSide(documents: max(m, n))
+    let rowBlocks = (m + side - 1) / side, columnBlocks = (n + side - 1) / side
+    columns.withUnsafeBufferPointer { columns in
+    columnNorms.withUnsafeBufferPointer { columnNorms in
+    rows.withUnsafeBufferPointer { rows in
+    rowNorms.withUnsafeBufferPointer { rowNorms in
+        let columns = columns.baseAddress!, columnNorms = columnNorms.baseAddress!
+        let rows = rows.baseAddress!, rowNorms = rowNorms.baseAddress!
+        parallelism.forEach(chunks: rowBlocks) { rb in
+            let r0 = rb * side, rn = min(side, m - r0)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: side * side)
+            defer { out.deallocate() }
+            for cb in 0 ..< columnBlocks {
+                if cancellation?.isCancelled == true { return }
+                let c0 = cb * side, cn = min(side, n - c0)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rn), Int32(cn), Int32(d),
+                            1, rows + r0 * d, Int32(d), columns + c0 * d, Int32(d), 0, out, Int32(side))
+                for r in 0 ..< rn {
+                    distancesFromGram(out + r * side, count: cn, x: rows + (r0 + r) * d, norm: rowNorms[r0 + r],
+                                      columns: columns + c0 * d, norms: columnNorms + c0, d: d)
+                    // self-distance: exactly 0, as sklearn
+                    let own = position[points[r0 + r]]
+                    if own >= c0 && own < c0 + cn { out[r * side + own - c0] = 0 }
+                }
+                foldRows(out, stride: side, rows: rn, columns: c0, cn, clusterOf: clusterOf, clusters: k,
+                         sums: sums + r0 * k)
+                if rb == 0 { progress?(cb + 1, columnBlocks) }
+            }
+        }
+    }
+    }
+    }
+    }
+}
+
+/// The rows at `order`, row-major as sgemm reads them, and their squared norms
+/// (summed in Double; eight spare slots for a vector load past the end).
+private func orderedRows(_ x: Embeddings, _ order: [Int]) -> (rows: [Float], norms: [Float]) {
+    let d = x.dimension
+    var rows = [Float](repeating: 0, count: order.count * d)
+    var norms = [Float](repeating: 0, count: order.count + 8)
+    x.values.withUnsafeBufferPointer { v in
+        for (p, i) in order.enumerated() {
+            var ss = 0.0
+            for j in 0 ..< d {
+                let value = v[i * d + j]
+                rows[p * d + j] = value
+                ss += Double(value) * Double(value)
+            }
+            norms[p] = Float(ss)
+        }
+    }
+    return (rows, norms)
+}
+
+/// Turns one tile row of dot products (of the row `x`, squared norm `norm`,
+/// with `count` rows from `columns`) into distances in place:
 /// √(‖x‖² + ‖y‖² − 2·x·y), with pairs closer than (‖x‖² + ‖y‖²)/32 recomputed
 /// from the differences (the Float32 dot product errs by about ε·√d·‖x‖‖y‖,
 /// which would swamp their small distance).
 @inline(__always)
 private func distancesFromGram(
-    _ line: UnsafeMutablePointer<Float>, count: Int, row: Int, columns c0: Int,
-    rows: UnsafePointer<Float>, norms: UnsafePointer<Float>, d: Int
+    _ line: UnsafeMutablePointer<Float>, count: Int, x: UnsafePointer<Float>, norm: Float,
+    columns: UnsafePointer<Float>, norms: UnsafePointer<Float>, d: Int
 ) {
-    let nx = Lanes(repeating: norms[row])
+    let nx = Lanes(repeating: norm)
     var j = 0
     while j < count {
         let slot = UnsafeMutableRawPointer(line + j)
-        let ny = UnsafeRawPointer(norms + c0 + j).loadUnaligned(as: Lanes.self)
+        let ny = UnsafeRawPointer(norms + j).loadUnaligned(as: Lanes.self)
         let total = nx + ny
         var d2 = total - 2 * slot.loadUnaligned(as: Lanes.self)
         d2.replace(with: 0, where: d2 .< 0)
@@ -85,7 +143,7 @@ private func distancesFromGram(
         var values = clus_sqrt8(d2)
         if any(close) {
             for l in 0 ..< min(8, count - j) where close[l] {
-                values[l] = exactDistance(rows + row * d, rows + (c0 + j + l) * d, d)
+                values[l] = exactDistance(x, columns + (j + l) * d, d)
             }
         }
         if j + 8 <= count {

@@ -4,7 +4,8 @@
 // `clusterSumSilhouettes` (O(n·k·d)). Euclidean and manhattan need every
 // pairwise distance; that is this file. Release builds take euclidean's
 // tiles from OpenBLAS's sgemm (`gramSilhouetteSums`, measured faster than
-// the panel kernel below, which keeps manhattan and the sampled points).
+// the panel kernel below, which keeps manhattan; `gramPointSums` for the
+// sampled points).
 //
 // Precision: the input is Float32 and sklearn computes in float64 on the same
 // Float32 values. Here each distance is computed in Float32 and summed per
@@ -469,6 +470,14 @@ func forEachTilePair(
     }
 }
 
+/// Adds each tile row's distances to that row's per-cluster sums (`sums + r * clusters`).
+func foldRows(
+    _ out: UnsafeMutablePointer<Float>, stride: Int, rows rn: Int, columns c0: Int, _ cn: Int,
+    clusterOf: UnsafePointer<Int>, clusters: Int, sums: UnsafeMutablePointer<Double>
+) {
+    addRowSums(out, stride: stride, rows: rn, columns: c0, cn, clusterOf, clusters) { sums + $0 * clusters }
+}
+
 /// Folds a tile of distances (`out`, row stride `stride`) between rows
 /// r0..<r0+rn and columns c0..<c0+cn into the per-cluster `sums` of both its
 /// rows and (off the diagonal) its columns.
@@ -562,9 +571,18 @@ private func pointSilhouettes<K: PairKernel>(
     let (order, clusterOf) = clusterOrder(labels)
     var position = [Int](repeating: 0, count: n)
     for (p, i) in order.enumerated() { position[i] = p }
+    var sums = [Double](repeating: 0, count: m * k)
+    if simd && K.self == EuclideanKernel.self {
+        sums.withUnsafeMutableBufferPointer { sums in
+            clusterOf.withUnsafeBufferPointer { clusterOf in
+                gramPointSums(x, points: points, order: order, position: position, clusterOf: clusterOf.baseAddress!,
+                              clusters: k, sums: sums.baseAddress!, parallelism: parallelism,
+                              cancellation: cancellation, progress: progress)
+            }
+        }
+    } else {
     let columns = PanelRows(x, order: order)
     let rows = PanelRows(x, order: points)
-    var sums = [Double](repeating: 0, count: m * k)
     let rowBlocks = (m + blockRows - 1) / blockRows, columnBlocks = (n + blockRows - 1) / blockRows
     sums.withUnsafeMutableBufferPointer { sums in
         clusterOf.withUnsafeBufferPointer { clusterOf in
@@ -591,6 +609,7 @@ private func pointSilhouettes<K: PairKernel>(
                 }
             }
         }
+    }
     }
     try cancellation?.check()
     var result = [Double](repeating: 0, count: m)

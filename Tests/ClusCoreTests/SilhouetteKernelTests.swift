@@ -65,6 +65,27 @@ struct SilhouetteKernelTests {
         }
     }
 
+    @Test("euclidean Gram tiles (sgemm) over several 512-blocks agree with the scalar kernel, all documents and points")
+    func gramTilesMatchScalar() throws {
+        // 1,100 rows: blocks of 512, 512 and 76, so off-diagonal tiles, a partial
+        // block, and column sums across blocks; some duplicates (the close-pair guard).
+        var rng = SeededGenerator(seed: 9)
+        let n = 1100, d = 19
+        let labels = (0 ..< n).map { _ in Int(rng.next() % 5) }
+        var values = (0 ..< n * d).map { i in Float(rng.nextUnit() * 5) + Float(labels[i / d]) * 0.7 }
+        for j in 0 ..< d { values[600 * d + j] = values[10 * d + j] }
+        let x = Embeddings(count: n, dimension: d, values: values)
+        let scalar = try silhouetteSamples(x, labels: labels, metric: .euclidean, parallelism: .serial, cancellation: nil, simd: false)
+        let gram = try silhouetteSamples(x, labels: labels, metric: .euclidean, parallelism: Parallelism(threads: 3), cancellation: nil, simd: true)
+        let again = try silhouetteSamples(x, labels: labels, metric: .euclidean, parallelism: .serial, cancellation: nil, simd: true)
+        #expect(gram == again, "thread count changed the Gram path's result")
+        for i in 0 ..< n { #expect(abs(gram[i] - scalar[i]) < 1e-6, "row \(i): \(gram[i]) vs \(scalar[i])") }
+        let points = (0 ..< 600).map { ($0 * 7 + 3) % n } + [10, 600]
+        let some = try silhouetteSamples(x, labels: labels, of: points, metric: .euclidean, parallelism: Parallelism(threads: 2),
+                                         cancellation: nil, simd: true)
+        for (t, p) in points.enumerated() { #expect(abs(some[t] - scalar[p]) < 1e-6, "point \(p): \(some[t]) vs \(scalar[p])") }
+    }
+
     @Test("CompactLabels sorts values and handles wide ranges")
     func compactLabels() {
         let dense = CompactLabels([7, -1, 3, 7, -1])

@@ -1,5 +1,3 @@
-import CVectorMath
-
 /// How the distance between two vectors is measured, as scikit-learn names it.
 public enum DistanceMetric: String, Sendable, CaseIterable {
     /// ‖x − y‖₂.
@@ -41,7 +39,7 @@ public enum DistanceMetric: String, Sendable, CaseIterable {
 /// The vector unit of the pairwise kernels. Eight Floats fill one AVX2
 /// register: this machine has 16 of them (no AVX-512), which the 4×16 register
 /// block of the silhouette's `tileDistances` is sized for (8 accumulators, 2
-/// column loads, 4 broadcasts).
+/// column loads, 4 broadcasts, and the differences).
 typealias Lanes = SIMD8<Float>
 
 /// One distance as a lane-wise accumulation over `Lanes` chunks, then a
@@ -57,16 +55,6 @@ protocol PairKernel {
     static func step(_ acc: inout Float, _ x: Float, _ y: Float)
     /// Turns the summed lanes into the distance.
     static func finish(_ sum: Float) -> Float
-    /// Whether the distance follows from the squared euclidean distance, so
-    /// the dot-product (GEMM-shaped) kernel can compute it.
-    static var fromSquaredDistance: Bool { get }
-    /// The distances from squared euclidean distances (when `fromSquaredDistance`).
-    static func finish(squared: Lanes) -> Lanes
-}
-
-extension PairKernel {
-    static var fromSquaredDistance: Bool { false }
-    static func finish(squared: Lanes) -> Lanes { squared }
 }
 
 enum EuclideanKernel: PairKernel {
@@ -79,9 +67,6 @@ enum EuclideanKernel: PairKernel {
         acc += d * d
     }
     @inline(__always) static func finish(_ sum: Float) -> Float { sum.squareRoot() }
-    static var fromSquaredDistance: Bool { true }
-    // one vsqrtps; Swift's SIMD squareRoot() is eight scalar calls (see CVectorMath.h)
-    @inline(__always) static func finish(squared: Lanes) -> Lanes { clus_sqrt8(squared) }
 }
 
 enum ManhattanKernel: PairKernel {

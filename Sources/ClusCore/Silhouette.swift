@@ -2,38 +2,33 @@
 //
 // Cosine and squared euclidean are linear in cluster sums and take
 // `clusterSumSilhouettes` (O(n·k·d)). Euclidean and manhattan need every
-// pairwise distance; that is this file. Release builds take euclidean's
-// tiles from OpenBLAS's sgemm (`gramSilhouetteSums`, measured faster than
-// the panel kernel below, which keeps manhattan; `gramPointSums` for the
-// sampled points).
+// pairwise distance, each computed in Float32 and summed per cluster in
+// Double (sklearn computes in float64 on the same Float32 values; results
+// agree to about 1e-7, tests require 1e-6 absolute, per sample too; float64
+// input: Embeddings64).
 //
-// Precision: the input is Float32 and sklearn computes in float64 on the same
-// Float32 values. Here each distance is computed in Float32 and summed per
-// cluster in Double. Euclidean takes ‖x‖² + ‖y‖² − 2·x·y from Float32 dot
-// products (`tileDistances`), which is enough where ‖x − y‖² is not much
-// smaller than ‖x‖² + ‖y‖²; closer pairs are recomputed from the differences,
-// which keep full relative precision. Manhattan always uses differences.
-// Results agree with sklearn to about 1e-7 (tests require 1e-6 absolute, per
-// sample too). Float64 input: Embeddings64.
+// Euclidean takes its tiles from OpenBLAS's sgemm in release builds
+// (Silhouette+Gram.swift: ‖x‖² + ‖y‖² − 2·x·y, close pairs recomputed from
+// differences). Manhattan takes the panel kernel here: documents reordered
+// by cluster and stored once in panels of 16 rows, dimension-major inside a
+// panel (`PanelRows`), so the 16 values of one dimension fill one cache line
+// that serves both the two vector loads of a 4×16 register block's columns
+// and the four broadcasts of its rows. Debug builds take scalar loops.
 //
-// Shape of the work: documents are reordered by cluster and stored once in
-// panels of 16 rows, dimension-major inside a panel (`PanelRows`): the 16
-// values of one dimension fill one cache line, which serves both the two
-// vector loads of a 4×16 register block's columns and the four broadcasts of
-// its rows. So tiles need no packing and the data no second copy. The n×n
-// distance matrix is visited in tiles of `blockRows` × `blockRows`, each
-// off-diagonal tile once (symmetry), and never stored. A tile adds its row
-// sums to its row block's per-cluster sums and its column sums to its column
-// block's. Tiles run in round-robin rounds in which no two tiles share a
-// block, so each sum is written by one task at a time and receives its terms
-// in the same order on any thread count.
+// Both visit the n×n distance matrix in square tiles, each off-diagonal tile
+// once (symmetry), never stored: a tile adds its row sums to its row block's
+// per-cluster sums and its column sums to its column block's
+// (`forEachTilePair`, `foldTile`). Tiles run in round-robin rounds in which no
+// two share a block, so each sum is written by one task at a time and
+// receives its terms in the same order on any thread count.
 
 /// Hears (done, total) as a long computation advances; may be called from a worker thread.
 public typealias ProgressCallback = (_ done: Int, _ total: Int) -> Void
 
-/// Whether the public entry points take the register-blocked SIMD kernels.
+/// Whether the public entry points take the sgemm and SIMD kernels.
 /// Unoptimised SIMD code costs calls per lane; scalar loops keep the
-/// debug-build tests quick. Release builds take the SIMD path.
+/// debug-build tests quick (the kernel tests call both). Release builds take
+/// the fast path.
 #if DEBUG
 private let simdKernels = false
 #else
@@ -181,39 +176,27 @@ func coefficient(_ row: UnsafeMutablePointer<Double>, cluster c: Int, sizes: [In
 private struct PanelRows {
     let values: [Float]
     let dimension: Int
-    /// Per row (padding included): its squared norm, summed in Double.
-    let norms: [Float]
 
     init(_ x: Embeddings, order: [Int]) {
         let d = x.dimension
         let padded = (order.count + panelRows - 1) / panelRows * panelRows
         var values = [Float](repeating: 0, count: max(1, padded * d))
-        var norms = [Float](repeating: 0, count: padded + Lanes.scalarCount)  // + a vector load past the end
         values.withUnsafeMutableBufferPointer { out in
             x.values.withUnsafeBufferPointer { v in
                 for (p, i) in order.enumerated() {
                     let src = i * d
                     let dst = (p / panelRows) * d * panelRows + p % panelRows
-                    var ss = 0.0
-                    for j in 0 ..< d {
-                        let value = v[src + j]
-                        out[dst + j * panelRows] = value
-                        ss += Double(value) * Double(value)
-                    }
-                    norms[p] = Float(ss)
+                    for j in 0 ..< d { out[dst + j * panelRows] = v[src + j] }
                 }
             }
         }
         self.values = values
         self.dimension = d
-        self.norms = norms
     }
 
     func withView<R>(_ body: (PanelView) throws -> R) rethrows -> R {
         try values.withUnsafeBufferPointer { v in
-            try norms.withUnsafeBufferPointer { n in
-                try body(PanelView(values: v.baseAddress!, norms: n.baseAddress!, d: dimension))
-            }
+            try body(PanelView(values: v.baseAddress!, d: dimension))
         }
     }
 }
@@ -221,7 +204,6 @@ private struct PanelRows {
 /// Pointers into a `PanelRows`, for the kernels.
 private struct PanelView: @unchecked Sendable {
     let values: UnsafePointer<Float>
-    let norms: UnsafePointer<Float>
     let d: Int
 
     /// Row r's dimension t is at `row(r)[t * panelRows]`.
@@ -282,19 +264,11 @@ private func tileDistances<K: PairKernel>(
                     let xt = x + t * panelRows
                     let a0 = Lanes(repeating: xt[0]), a1 = Lanes(repeating: xt[1])
                     let a2 = Lanes(repeating: xt[2]), a3 = Lanes(repeating: xt[3])
-                    if K.fromSquaredDistance {
-                        // dot products: only multiply-adds in the loop
-                        c00.addProduct(a0, b0); c01.addProduct(a0, b1)
-                        c10.addProduct(a1, b0); c11.addProduct(a1, b1)
-                        c20.addProduct(a2, b0); c21.addProduct(a2, b1)
-                        c30.addProduct(a3, b0); c31.addProduct(a3, b1)
-                    } else {
-                        // differences (manhattan): the same blocking, a subtract per lane more
-                        K.step(&c00, a0, b0); K.step(&c01, a0, b1)
-                        K.step(&c10, a1, b0); K.step(&c11, a1, b1)
-                        K.step(&c20, a2, b0); K.step(&c21, a2, b1)
-                        K.step(&c30, a3, b0); K.step(&c31, a3, b1)
-                    }
+                    // differences: a subtract per lane before each accumulation
+                    K.step(&c00, a0, b0); K.step(&c01, a0, b1)
+                    K.step(&c10, a1, b0); K.step(&c11, a1, b1)
+                    K.step(&c20, a2, b0); K.step(&c21, a2, b1)
+                    K.step(&c30, a3, b0); K.step(&c31, a3, b1)
                 }
                 save(c00, o); save(c01, o + 8)
                 save(c10, o + blockRows); save(c11, o + blockRows + 8)
@@ -309,15 +283,8 @@ private func tileDistances<K: PairKernel>(
         while i < rn {
             for r in i ..< i + 4 {
                 let o = out + r * blockRows + q * panelRows
-                if K.fromSquaredDistance {
-                    let ny0 = UnsafeRawPointer(b.norms + column).loadUnaligned(as: Lanes.self)
-                    let ny1 = UnsafeRawPointer(b.norms + column + 8).loadUnaligned(as: Lanes.self)
-                    storeGram(K.self, load(o), ny0, a, r0 + r, b, column, valid, o)
-                    storeGram(K.self, load(o + 8), ny1, a, r0 + r, b, column + 8, valid - 8, o + 8)
-                } else {
-                    storeSums(K.self, load(o), valid, o)
-                    storeSums(K.self, load(o + 8), valid - 8, o + 8)
-                }
+                storeSums(K.self, load(o), valid, o)
+                storeSums(K.self, load(o + 8), valid - 8, o + 8)
             }
             i += 4
         }
@@ -335,51 +302,10 @@ private let depthSlice = 128
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
 }
 
-/// Distances of `row` of `a` to 8 columns of `b` from their dot products `dot`
-/// and squared norms `ny`: ‖x‖² + ‖y‖² − 2·x·y. Writes `min(8, valid)` values.
-///
-/// Precision guard: the Float32 dot product errs by about ε·√d·‖x‖‖y‖, which
-/// swamps ‖x − y‖² for close points with large norms. Pairs with ‖x − y‖² <
-/// (‖x‖² + ‖y‖²)/32 are recomputed from the differences, so the relative
-/// error of every distance stays near 32·ε·√d, far inside the 1e-6 agreement
-/// with scikit-learn.
-@inline(__always)
-private func storeGram<K: PairKernel>(
-    _: K.Type, _ dot: Lanes, _ ny: Lanes, _ a: PanelView, _ row: Int, _ b: PanelView, _ column: Int, _ valid: Int,
-    _ o: UnsafeMutablePointer<Float>
-) {
-    guard valid > 0 else { return }
-    let total = Lanes(repeating: a.norms[row]) + ny
-    var d2 = total - 2 * dot
-    d2.replace(with: 0, where: d2 .< 0)
-    let values = K.finish(squared: d2)
-    let close = d2 .< total * (1.0 / 32)
-    if valid >= 8 && !any(close) {
-        UnsafeMutableRawPointer(o).storeBytes(of: values, as: Lanes.self)
-        return
-    }
-    for l in 0 ..< min(8, valid) {
-        o[l] = close[l] ? exactDistance(K.self, a, row, b, column + l) : values[l]
-    }
-}
-
 /// Lane-wise finished distances of the difference kernel; `min(8, valid)` values.
 @inline(__always)
 private func storeSums<K: PairKernel>(_: K.Type, _ acc: Lanes, _ valid: Int, _ o: UnsafeMutablePointer<Float>) {
     for l in 0 ..< max(0, min(8, valid)) { o[l] = K.finish(acc[l]) }
-}
-
-/// One distance from the differences, summed in Double: for `storeGram`'s close pairs.
-@inline(never)
-private func exactDistance<K: PairKernel>(_: K.Type, _ a: PanelView, _ row: Int, _ b: PanelView, _ column: Int) -> Float {
-    let x = a.row(row), y = b.row(column)
-    var s = 0.0
-    for t in 0 ..< a.d {
-        var term: Float = 0
-        K.step(&term, x[t * panelRows], y[t * panelRows])
-        s += Double(term)
-    }
-    return K.finish(Float(s))
 }
 
 /// Adds each tile row's distances to that row's per-cluster sums

@@ -120,36 +120,28 @@ extension Lloyd {
     /// put its labelled centre strictly first, i.e. when the squared gap to
     /// every other centre exceeds twice the rounding margin. The others are
     /// scored by the blocked kernel, per chunk, from a list of their indices.
-    /// With `summing`, each chunk's documents then join their centres' sums in
-    /// document order, as in `assignAndSum`, so the sums round alike.
     ///
-    /// - Returns: per-cluster sums and counts (empty unless `summing`) and how
-    ///   many labels changed.
-    /// - Complexity: O(n + k² · d + (listed documents) · k · d), plus n · d
-    ///   with `summing`.
-    func assignBounded(_ panel: CentrePanel, labels: inout [Int], bounds: HamerlyBounds,
-                       summing: Bool) -> ([Double], [Int], Int) {
-        let d = rows.dimension, k = clusterCount, chunks = plan.chunks
+    /// - Returns: how many documents the kernel scored.
+    /// - Complexity: O(n + k² · d + (scored documents) · k · d).
+    @discardableResult
+    func assignBounded(_ panel: CentrePanel, labels: inout [Int], bounds: HamerlyBounds) -> Int {
+        let d = rows.dimension, k = clusterCount
         let geometry = CentreGeometry(panel: panel, dimension: d, parallelism: parallelism)
         let moves = bounds.last.map { CentreMoves(from: $0, to: geometry, clusterCount: k, dimension: d) }
         let eta = roundingMargin
-        var chunkSums = [Double](repeating: 0, count: summing ? chunks * k * d : 0)
-        var chunkCounts = [Int](repeating: 0, count: summing ? chunks * k : 0)
-        var chunkChanged = [Int](repeating: 0, count: chunks)
+        var scored = [Int](repeating: 0, count: plan.chunks)
+        scored.withUnsafeMutableBufferPointer { scoredBuffer in
         labels.withUnsafeMutableBufferPointer { labelBuffer in
         bounds.upper.withUnsafeMutableBufferPointer { upperBuffer in
         bounds.lower.withUnsafeMutableBufferPointer { lowerBuffer in
         bounds.norms.withUnsafeBufferPointer { normBuffer in
         geometry.centres.withUnsafeBufferPointer { centreBuffer in
         geometry.separation.withUnsafeBufferPointer { separation in
-        chunkSums.withUnsafeMutableBufferPointer { sumBuffer in
-        chunkCounts.withUnsafeMutableBufferPointer { countBuffer in
-        chunkChanged.withUnsafeMutableBufferPointer { changedBuffer in
             guard let l = labelBuffer.baseAddress, let upper = upperBuffer.baseAddress,
                   let lower = lowerBuffer.baseAddress, let norms = normBuffer.baseAddress,
                   let centres = centreBuffer.baseAddress else { return }
             let radius = geometry.radius
-            parallelism.forEach(chunks: chunks) { chunk in
+            parallelism.forEach(chunks: plan.chunks) { chunk in
                 if cancellation?.isCancelled == true { return }
                 let range = plan.range(chunk)
                 let list = UnsafeMutablePointer<Int>.allocate(capacity: range.count)
@@ -183,9 +175,8 @@ extension Lloyd {
                     upper[i] = u
                     lower[i] = low
                 }
-                var changed = 0
+                scoredBuffer[chunk] = listed
                 scanCentres(rows, panel, documents: listed, document: { list[$0] }) { (i: Int, best: NearestTwo) in
-                    if l[i] != best.index { changed += 1 }
                     l[i] = best.index
                     // Scores are |x − c|² − |x|² up to the margin.
                     let square = norms[i] * norms[i]
@@ -194,14 +185,7 @@ extension Lloyd {
                     upper[i] = max(0, Double(best.score) + square + margin).squareRoot()
                     lower[i] = max(0, Double(best.second) + square - margin).squareRoot()
                 }
-                changedBuffer[chunk] = changed
-                guard summing, let s = sumBuffer.baseAddress, let c = countBuffer.baseAddress else { return }
-                var run = RunSums(rows, clusterCount: k, sums: s + chunk * k * d, counts: c + chunk * k)
-                for i in range { run.add(i, to: l[i]) }
-                run.finish()
             }
-        }
-        }
         }
         }
         }
@@ -210,17 +194,6 @@ extension Lloyd {
         }
         }
         bounds.last = geometry
-        var sums = [Double](repeating: 0, count: summing ? k * d : 0)
-        var counts = [Int](repeating: 0, count: summing ? k : 0)
-        var changed = 0
-        for chunk in 0 ..< chunks {
-            if summing {
-                let offset = chunk * k * d
-                for i in 0 ..< k * d { sums[i] += chunkSums[offset + i] }
-                for j in 0 ..< k { counts[j] += chunkCounts[chunk * k + j] }
-            }
-            changed += chunkChanged[chunk]
-        }
-        return (sums, counts, changed)
+        return scored.reduce(0, +)
     }
 }

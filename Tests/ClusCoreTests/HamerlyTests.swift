@@ -62,7 +62,7 @@ struct HamerlyTests {
     @Test("the same labels, iterations, inertia and centres as plain Lloyd", arguments: [1, 2, 3, 5, 10, 37, 100])
     func matchesPlain(k: Int) throws {
         for (seed, d) in zip([1, 2, 3] as [UInt64], [3, 17, 64]) {
-            let x = randomRows(count: 1500, dimension: d, clusters: 7, seed: seed)
+            let x = randomRows(count: 1000, dimension: d, clusters: 7, seed: seed)
             let seeds = try plusPlusSeeds(x, k: k, seed: seed)
             try expectBoundedMatchesPlain(x, k: k, seeds: seeds)
             try expectBoundedMatchesPlain(x, k: k, seeds: randomSeeds(k, of: x.count, seed: seed))
@@ -115,6 +115,60 @@ struct HamerlyTests {
         let x = Embeddings(count: base.count, dimension: 16, values: base.values.map { $0 * 0.01 + 1000 })
         for k in [2, 5, 30] {
             try expectBoundedMatchesPlain(x, k: k, seeds: randomSeeds(k, of: x.count, seed: 11))
+        }
+    }
+
+    @Test("settled centres: the bounds skip most documents")
+    func boundsSkip() throws {
+        let x = randomRows(count: 2000, dimension: 32, clusters: 8, seed: 12)
+        try x.values.withUnsafeBufferPointer { buffer in
+            let rows = RowMatrix(base: try #require(buffer.baseAddress), count: x.count, dimension: 32)
+            let plan = ChunkPlan(count: x.count, clusterCount: 8, dimension: 32)
+            let lloyd = Lloyd(rows: rows, clusterCount: 8, plan: plan, parallelism: .serial, cancellation: nil,
+                              maxIterations: 300, tolerance: 0)
+            let result = try lloyd.run(seeds: try plusPlusSeeds(x, k: 8, seed: 12)) { _ in }
+            let panel = CentrePanel(centres: result.centroids.values.map(Double.init), clusterCount: 8, dimension: 32)
+            let bounds = HamerlyBounds(rows: rows, plan: plan, parallelism: .serial)
+            var labels = [Int](repeating: -1, count: x.count)
+            #expect(lloyd.assignBounded(panel, labels: &labels, bounds: bounds) == x.count)
+            #expect(labels == result.labels)
+            let again = lloyd.assignBounded(panel, labels: &labels, bounds: bounds)
+            #expect(again < x.count / 10, "\(again) of \(x.count) documents rescored with unmoved centres")
+            #expect(labels == result.labels)
+        }
+    }
+
+    @Test("fixed-point sums: moving documents in and out equals summing the members afresh")
+    func sumsAreExact() throws {
+        let x = Embeddings(count: 500, dimension: 13, values: randomRows(count: 500, dimension: 13, clusters: 4, seed: 13)
+            .values.enumerated().map { $0.element * ($0.offset % 3 == 0 ? 1e-6 : 1e3) })
+        try x.values.withUnsafeBufferPointer { buffer in
+            let rows = RowMatrix(base: try #require(buffer.baseAddress), count: 500, dimension: 13)
+            let plan = ChunkPlan(count: 500, clusterCount: 5, dimension: 13)
+            var generator = SeededGenerator(seed: 13)
+            var labels = [Int](repeating: -1, count: 500)
+            var moving = CentreSums(rows: rows, clusterCount: 5, plan: plan, parallelism: Parallelism(threads: 4))
+            for _ in 0 ..< 6 {
+                let next = (0 ..< 500).map { _ in Int(generator.nextUnit() * 5) }
+                let moved = (0 ..< 500).filter { next[$0] != labels[$0] }
+                moving.move(moved, from: moved.map { labels[$0] }, to: moved.map { next[$0] }, rows: rows,
+                            parallelism: Parallelism(threads: 4))
+                labels = next
+            }
+            var fresh = CentreSums(rows: rows, clusterCount: 5, plan: plan, parallelism: .serial)
+            let all = Array((0 ..< 500).reversed())
+            fresh.move(all, from: all.map { _ in -1 }, to: all.map { labels[$0] }, rows: rows, parallelism: .serial)
+            #expect(moving.sums == fresh.sums)
+            #expect(moving.counts == fresh.counts)
+            // Within Double rounding of the exact sums.
+            let values = fresh.values()
+            for j in 0 ..< 5 {
+                for t in 0 ..< 13 {
+                    let exact = (0 ..< 500).filter { labels[$0] == j }.reduce(0.0) { $0 + Double(x.values[$1 * 13 + t]) }
+                    let magnitude = (0 ..< 500).reduce(0.0) { max($0, abs(Double(x.values[$1 * 13 + t]))) }
+                    #expect(abs(values[j * 13 + t] - exact) <= 1e-12 * magnitude * 500)
+                }
+            }
         }
     }
 }

@@ -24,9 +24,10 @@ struct ChunkPlan {
     let rowsPerChunk: Int
     let chunks: Int
 
-    /// At most 64 chunks (enough to balance the threads; each costs its
-    /// k × d Double centre sums per Lloyd iteration), fewer when those sums
-    /// would outgrow the memory budget.
+    /// At most 64 chunks (enough to balance the threads), fewer when k × d
+    /// Doubles per chunk would outgrow the memory budget: Lloyd's per-chunk
+    /// centre sums once did; kept so the boundaries, and with them the
+    /// chunk-ordered sums of k-means++, stay as they were.
     init(count: Int, clusterCount k: Int, dimension d: Int) {
         let budget = 64 << 20
         let perChunk = max(1, k * d * MemoryLayout<Double>.size)

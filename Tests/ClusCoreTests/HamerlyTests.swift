@@ -155,6 +155,11 @@ struct HamerlyTests {
                             parallelism: Parallelism(threads: 4))
                 labels = next
             }
+            // A handful of moves takes the one-thread path.
+            let few = [3, 77, 250, 251, 499]
+            let target = few.map { (labels[$0] + 1) % 5 }
+            moving.move(few, from: few.map { labels[$0] }, to: target, rows: rows, parallelism: Parallelism(threads: 4))
+            for (i, j) in zip(few, target) { labels[i] = j }
             var fresh = CentreSums(rows: rows, clusterCount: 5, plan: plan, parallelism: .serial)
             let all = Array((0 ..< 500).reversed())
             fresh.move(all, from: all.map { _ in -1 }, to: all.map { labels[$0] }, rows: rows, parallelism: .serial)

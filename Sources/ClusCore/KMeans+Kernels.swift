@@ -24,9 +24,10 @@ struct ChunkPlan {
     let rowsPerChunk: Int
     let chunks: Int
 
-    /// At most 64 chunks (enough to balance the threads; each costs its
-    /// k × d Double centre sums per Lloyd iteration), fewer when those sums
-    /// would outgrow the memory budget.
+    /// At most 64 chunks (enough to balance the threads), fewer when k × d
+    /// Doubles per chunk would outgrow the memory budget: Lloyd's per-chunk
+    /// centre sums once did; kept so the boundaries, and with them the
+    /// chunk-ordered sums of k-means++, stay as they were.
     init(count: Int, clusterCount k: Int, dimension d: Int) {
         let budget = 64 << 20
         let perChunk = max(1, k * d * MemoryLayout<Double>.size)
@@ -166,8 +167,15 @@ struct Tile1x3 {
     }
 }
 
+/// A running choice among the centres the kernel scores for one document.
+protocol CentreChoice {
+    init()
+    /// Scores centre `j` by |c|² − 2 x·c (|x − c|² less |x|²).
+    mutating func offer(bias: Float, dot: Float, index j: Int)
+}
+
 /// The running nearest centre of one document.
-struct Nearest {
+struct Nearest: CentreChoice {
     var score = Float.infinity
     var index = 0
 
@@ -179,11 +187,79 @@ struct Nearest {
     }
 }
 
+/// The nearest centre (chosen exactly as `Nearest` does) and the
+/// second-lowest score, for Hamerly's bounds.
+struct NearestTwo: CentreChoice {
+    var score = Float.infinity
+    var index = 0
+    var second = Float.infinity
+
+    @inline(__always)
+    mutating func offer(bias: Float, dot: Float, index j: Int) {
+        let s = bias - (dot + dot)
+        if s < score { second = score; score = s; index = j } else if s < second { second = s }
+    }
+}
+
 /// Documents summed in Float before their sums join the Double centre sums:
 /// a Float add per value instead of a widening and a Double add, with the
 /// rounding of at most 256 terms (about 2⁻²⁴·16 relative, typically), where
 /// scikit-learn sums every document of a cluster in float32.
 private let floatRun = 256
+
+/// Per-chunk centre sums fed one document at a time in document order: Float
+/// runs of `floatRun` documents flushed into Double sums, so every path that
+/// feeds the same labels in the same order rounds alike.
+struct RunSums {
+    let x: RowMatrix
+    let clusterCount: Int
+    let sums: UnsafeMutablePointer<Double>
+    let counts: UnsafeMutablePointer<Int>
+    private let run: UnsafeMutablePointer<Float>
+    private var touched: [Bool]
+    private var inRun = 0
+
+    init(_ x: RowMatrix, clusterCount k: Int, sums: UnsafeMutablePointer<Double>, counts: UnsafeMutablePointer<Int>) {
+        self.x = x
+        clusterCount = k
+        self.sums = sums
+        self.counts = counts
+        run = .allocate(capacity: k * x.dimension)
+        run.initialize(repeating: 0, count: k * x.dimension)
+        touched = [Bool](repeating: false, count: k)
+    }
+
+    /// Adds document `i` to cluster `j`.
+    @inline(__always)
+    mutating func add(_ i: Int, to j: Int) {
+        let d = x.dimension
+        counts[j] += 1
+        touched[j] = true
+        let s = run + j * d
+        let p = x.row(i)
+        for t in 0 ..< d { s[t] += p[t] }
+        inRun += 1
+        if inRun >= floatRun { flush() }
+    }
+
+    /// Moves the Float run into the Double sums.
+    mutating func flush() {
+        let d = x.dimension
+        for j in 0 ..< clusterCount where touched[j] {
+            let from = run + j * d
+            addWidened(from, to: sums + j * d, count: d)
+            from.update(repeating: 0, count: d)
+            touched[j] = false
+        }
+        inRun = 0
+    }
+
+    /// Flushes and frees the run.
+    mutating func finish() {
+        flush()
+        run.deallocate()
+    }
+}
 
 /// Assigns each document of `rows` (a chunk) to its nearest centre, writes
 /// the label, and when `sums` is given adds the document to its centre's
@@ -196,25 +272,26 @@ private let floatRun = 256
 func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
                  labels: UnsafeMutablePointer<Int>,
                  sums: UnsafeMutablePointer<Double>?, counts: UnsafeMutablePointer<Int>?) -> Int {
-    let d = x.dimension, k = panel.clusterCount
     var changed = 0
-    // Float sums of the current run of documents, flushed into `sums` per run.
-    let runSums = UnsafeMutablePointer<Float>.allocate(capacity: sums == nil ? 0 : k * d)
-    runSums.initialize(repeating: 0, count: sums == nil ? 0 : k * d)
-    var touched = [Bool](repeating: false, count: k)
-    var inRun = 0
-    defer { runSums.deallocate() }
-    func flush() {
-        guard let sums else { return }
-        for j in 0 ..< k where touched[j] {
-            let from = runSums + j * d
-            addWidened(from, to: sums + j * d, count: d)
-            from.update(repeating: 0, count: d)
-            touched[j] = false
-        }
-        inRun = 0
+    var run = sums.flatMap { s in counts.map { RunSums(x, clusterCount: panel.clusterCount, sums: s, counts: $0) } }
+    let first = rows.lowerBound
+    scanCentres(x, panel, documents: rows.count, document: { first + $0 }) { (i: Int, best: Nearest) in
+        if labels[i] != best.index { changed += 1 }
+        labels[i] = best.index
+        run?.add(i, to: best.index)
     }
-    defer { flush() }
+    run?.finish()
+    return changed
+}
+
+/// Scores every centre of `panel` for `count` documents (the `m`-th is row
+/// `document(m)`) and hands each document's choice to `finish`, in order.
+/// Tiles of 4 documents × 3 centres; a document's dot products round the
+/// same whichever tile holds it.
+@inline(__always)
+func scanCentres<Choice: CentreChoice>(_ x: RowMatrix, _ panel: CentrePanel, documents count: Int,
+                                       document: (Int) -> Int, _ finish: (Int, Choice) -> Void) {
+    let d = x.dimension
     panel.values.withUnsafeBufferPointer { cbuf in
     panel.bias.withUnsafeBufferPointer { bias in
         guard let cbase = cbuf.baseAddress else { return }
@@ -230,24 +307,11 @@ func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
             UnsafeRawPointer(p + t).loadUnaligned(as: Lane.self)
         }
 
-        @inline(__always)
-        func finish(_ i: Int, _ best: Nearest) {
-            if labels[i] != best.index { changed += 1 }
-            labels[i] = best.index
-            if sums != nil, let counts {
-                counts[best.index] += 1
-                touched[best.index] = true
-                let s = runSums + best.index * d
-                let p = x.row(i)
-                for t in 0 ..< d { s[t] += p[t] }
-                inRun += 1
-            }
-        }
-
-        var i = rows.lowerBound
-        while i + 4 <= rows.upperBound {
-            let p0 = x.row(i), p1 = x.row(i + 1), p2 = x.row(i + 2), p3 = x.row(i + 3)
-            var n0 = Nearest(), n1 = Nearest(), n2 = Nearest(), n3 = Nearest()
+        var m = 0
+        while m + 4 <= count {
+            let i0 = document(m), i1 = document(m + 1), i2 = document(m + 2), i3 = document(m + 3)
+            let p0 = x.row(i0), p1 = x.row(i1), p2 = x.row(i2), p3 = x.row(i3)
+            var n0 = Choice(), n1 = Choice(), n2 = Choice(), n3 = Choice()
             var j = 0
             while j < panel.paddedCount {
                 var tile = Tile4x3()
@@ -277,13 +341,13 @@ func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
                 n3.offer(bias: b2, dot: laneSum(tile.a32), index: j + 2)
                 j += 3
             }
-            finish(i, n0); finish(i + 1, n1); finish(i + 2, n2); finish(i + 3, n3)
-            if inRun >= floatRun { flush() }
-            i += 4
+            finish(i0, n0); finish(i1, n1); finish(i2, n2); finish(i3, n3)
+            m += 4
         }
-        while i < rows.upperBound {
+        while m < count {
+            let i = document(m)
             let p = x.row(i)
-            var n = Nearest()
+            var n = Choice()
             var j = 0
             while j < panel.paddedCount {
                 var tile = Tile1x3()
@@ -301,9 +365,8 @@ func assignChunk(_ x: RowMatrix, _ panel: CentrePanel, rows: Range<Int>,
                 j += 3
             }
             finish(i, n)
-            i += 1
+            m += 1
         }
     }
     }
-    return changed
 }

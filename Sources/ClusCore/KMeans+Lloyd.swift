@@ -14,10 +14,16 @@ struct Lloyd {
     let tolerance: Double
     /// Centres are scaled to unit length and the objective halved (spherical k-means).
     var spherical = false
+    /// Skip documents by Hamerly's bounds (the same labels, fewer distances);
+    /// false scores every document against every centre, the reference the
+    /// tests compare with.
+    var bounded = true
 
     /// Iterates from the documents `seeds` as initial centres.
     ///
-    /// - Complexity: O(iterations · n · k · d) arithmetic.
+    /// - Complexity: O(iterations · n · k · d) arithmetic at worst (Hamerly's
+    ///   bounds skip most documents once the centres settle); 3 Doubles per
+    ///   document for the bounds.
     func run(seeds: [Int], progress: (Int) -> Void) throws(Cancelled) -> KMeansResult {
         let n = rows.count, d = rows.dimension, k = clusterCount
         var centres = [Double](repeating: 0, count: k * d)
@@ -28,12 +34,27 @@ struct Lloyd {
         var labels = [Int](repeating: -1, count: n)
         var iterations = 0
         var strict = false
+        let bounds = bounded ? HamerlyBounds(rows: rows, plan: plan, parallelism: parallelism) : nil
+        var sums = CentreSums(rows: rows, clusterCount: k, plan: plan, parallelism: parallelism)
         for iteration in 0 ..< maxIterations {
             try cancellation?.check()
             let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
-            let (sums, counts, changed) = assignAndSum(panel, labels: &labels)
-            try cancellation?.check()
-            let updated = newCentres(sums: sums, counts: counts, labels: labels, old: centres)
+            let before = labels
+            if let bounds {
+                assignBounded(panel, labels: &labels, bounds: bounds)
+                try cancellation?.check()
+            } else {
+                try assign(panel, labels: &labels)
+            }
+            // Only the documents that changed cluster touch the sums.
+            var moved: [Int] = [], from: [Int] = [], to: [Int] = []
+            for i in 0 ..< n where labels[i] != before[i] {
+                moved.append(i)
+                from.append(before[i])
+                to.append(labels[i])
+            }
+            sums.move(moved, from: from, to: to, rows: rows, parallelism: parallelism)
+            let updated = newCentres(sums: sums.values(), counts: sums.counts, labels: labels, old: centres)
             var shift = 0.0
             for i in 0 ..< k * d {
                 let e = updated[i] - centres[i]
@@ -42,13 +63,18 @@ struct Lloyd {
             centres = updated
             iterations = iteration + 1
             progress(iterations)
-            if changed == 0 { strict = true; break }
+            if moved.isEmpty { strict = true; break }
             if shift <= tolerance { break }
         }
         let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
         if !strict {
             // Labels must belong to the final centres.
-            try assign(panel, labels: &labels)
+            if let bounds {
+                assignBounded(panel, labels: &labels, bounds: bounds)
+                try cancellation?.check()
+            } else {
+                try assign(panel, labels: &labels)
+            }
         }
 
         let rounded = centres.map { Float($0) }
@@ -57,42 +83,6 @@ struct Lloyd {
                             centroids: Embeddings(count: k, dimension: d, values: rounded),
                             inertia: inertia(labels: labels, centres: exact),
                             iterations: iterations)
-    }
-
-    /// One assignment pass that also sums each cluster's documents, per chunk
-    /// (Float runs of 256 documents added to Double sums), reduced in chunk
-    /// order. Returns sums, counts and how many
-    /// labels changed.
-    private func assignAndSum(_ panel: CentrePanel, labels: inout [Int]) -> ([Double], [Int], Int) {
-        let d = rows.dimension, k = clusterCount, chunks = plan.chunks
-        var chunkSums = [Double](repeating: 0, count: chunks * k * d)
-        var chunkCounts = [Int](repeating: 0, count: chunks * k)
-        var chunkChanged = [Int](repeating: 0, count: chunks)
-        labels.withUnsafeMutableBufferPointer { labelBuffer in
-        chunkSums.withUnsafeMutableBufferPointer { sumBuffer in
-        chunkCounts.withUnsafeMutableBufferPointer { countBuffer in
-        chunkChanged.withUnsafeMutableBufferPointer { changedBuffer in
-            guard let l = labelBuffer.baseAddress, let s = sumBuffer.baseAddress,
-                  let c = countBuffer.baseAddress else { return }
-            parallelism.forEach(chunks: chunks) { chunk in
-                if cancellation?.isCancelled == true { return }
-                changedBuffer[chunk] = assignChunk(rows, panel, rows: plan.range(chunk), labels: l,
-                                                   sums: s + chunk * k * d, counts: c + chunk * k)
-            }
-        }
-        }
-        }
-        }
-        var sums = [Double](repeating: 0, count: k * d)
-        var counts = [Int](repeating: 0, count: k)
-        var changed = 0
-        for chunk in 0 ..< chunks {
-            let offset = chunk * k * d
-            for i in 0 ..< k * d { sums[i] += chunkSums[offset + i] }
-            for j in 0 ..< k { counts[j] += chunkCounts[chunk * k + j] }
-            changed += chunkChanged[chunk]
-        }
-        return (sums, counts, changed)
     }
 
     /// An assignment pass without sums.

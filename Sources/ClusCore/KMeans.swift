@@ -107,9 +107,11 @@ public struct KMeansError: Error, Sendable, Equatable, CustomStringConvertible {
 ///     `done` to its end.
 /// - Throws: `KMeansError` for invalid options or data, `Cancelled` when
 ///   `cancellation` is set (checked per iteration and per chunk of work).
-/// - Complexity: O(runs · (k · log k + iterations · k) · n · d) arithmetic;
-///   O(n + k · d · chunks) extra memory, chunks ≈ n / 1024 capped so the
-///   per-chunk centre sums stay near 64 MiB.
+/// - Complexity: O(runs · (k · log k + iterations · k) · n · d) arithmetic
+///   at worst (Hamerly's bounds spare the documents whose centre cannot
+///   change); O(n · log k + k · d + chunks · d) extra memory: k-means++'s
+///   candidate distances, 3 Doubles per document for the bounds, the
+///   fixed-point centre sums; chunks ≈ n / 1024, at most 64.
 public func kMeans(_ x: Embeddings, options: KMeansOptions, parallelism: Parallelism = .allCores,
                    cancellation: Cancellation? = nil,
                    progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> KMeansResult {

@@ -43,15 +43,24 @@ struct MethodBenchmark {
                         seeds = try kMeansPlusPlus(rows, clusterCount: k, generator: &generator, plan: plan,
                                                    parallelism: .allCores, cancellation: nil)
                     }
-                    func lloyd(_ iterations: Int) -> Lloyd {
-                        Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: .allCores, cancellation: nil,
-                              maxIterations: iterations, tolerance: 0)
+                    func lloyd(_ iterations: Int, bounded: Bool) -> Lloyd {
+                        var lloyd = Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: .allCores,
+                                          cancellation: nil, maxIterations: iterations, tolerance: 0)
+                        lloyd.bounded = bounded
+                        return lloyd
                     }
-                    var done = (one: 0, many: 0)
-                    let one = try median(repeats) { done.one = try lloyd(1).run(seeds: seeds) { _ in }.iterations }
-                    let many = try median(repeats) { done.many = try lloyd(21).run(seeds: seeds) { _ in }.iterations }
+                    func perIteration(bounded: Bool) throws -> Double {
+                        var done = (one: 0, many: 0)
+                        let one = try median(repeats) { done.one = try lloyd(1, bounded: bounded).run(seeds: seeds) { _ in }.iterations }
+                        let many = try median(repeats) { done.many = try lloyd(21, bounded: bounded).run(seeds: seeds) { _ in }.iterations }
+                        return (many - one) / Double(max(1, done.many - done.one))
+                    }
                     report("k-means++ init n=\(n) k=\(k)", initTime)
-                    report("Lloyd per iteration n=\(n) k=\(k)", (many - one) / Double(max(1, done.many - done.one)))
+                    report("Lloyd per iteration n=\(n) k=\(k)", try perIteration(bounded: true))
+                    // CLUS_BENCH_PLAIN=1: also without Hamerly's bounds, for before/after.
+                    if environment["CLUS_BENCH_PLAIN"] == "1" {
+                        report("Lloyd per iteration, plain, n=\(n) k=\(k)", try perIteration(bounded: false))
+                    }
                 }
             case "minibatch":
                 report("mini-batch k-means n=\(n) k=\(k) (fit)", try median(repeats) {

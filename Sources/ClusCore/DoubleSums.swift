@@ -1,6 +1,8 @@
 // Float32 (or float64) values added into Double sums, eight lanes at a time:
 // the centroid pass of the centroid indices, the silhouette's column sums
-// and k-means' centre sums all keep their totals this way.
+// and k-means' centre sums all keep their totals this way; and a row's
+// squared distance to a Double centre, which the centroid indices and the
+// sqeuclidean silhouette share.
 
 /// Eight values from `p`, widened to Double.
 @inline(__always)
@@ -21,4 +23,28 @@ func addWidened<S: BinaryFloatingPoint & SIMDScalar>(_ values: UnsafePointer<S>,
         sums[i] += Double(values[i])
         i += 1
     }
+}
+
+/// Squared euclidean distance of a row to a Double centroid, in Double, from
+/// the differences (the centroid indices' distances, the sqeuclidean
+/// silhouette's cluster sums).
+@inline(__always)
+func squaredDistance<S: BinaryFloatingPoint & SIMDScalar>(_ row: UnsafePointer<S>, toCentre centroid: UnsafePointer<Double>, _ d: Int) -> Double {
+    // two accumulators: the adds of one row do not wait on each other
+    var a = SIMD8<Double>(), b = SIMD8<Double>()
+    var j = 0
+    while j + 16 <= d {
+        let p = widened(row + j) - UnsafeRawPointer(centroid + j).loadUnaligned(as: SIMD8<Double>.self)
+        let q = widened(row + j + 8) - UnsafeRawPointer(centroid + j + 8).loadUnaligned(as: SIMD8<Double>.self)
+        a += p * p
+        b += q * q
+        j += 16
+    }
+    var s = (a + b).sum()
+    while j < d {
+        let diff = Double(row[j]) - centroid[j]
+        s += diff * diff
+        j += 1
+    }
+    return s
 }

@@ -68,7 +68,7 @@ private func dispersion<X: VectorRows>(
                             let blockDistance = distances + block * k
                             for i in block * rowsPerChunk ..< min(n, (block + 1) * rowsPerChunk) {
                                 let c = label[i]
-                                let s = squaredDistance(v + i * d, means + c * d, d)
+                                let s = squaredDistance(v + i * d, toCentre: means + c * d, d)
                                 within += s
                                 blockDistance[c] += s.squareRoot()
                             }
@@ -88,28 +88,6 @@ private func dispersion<X: VectorRows>(
     }
     for c in 0 ..< k { meanDistance[c] /= Double(labels.sizes[c]) }
     return Dispersion(means: sums, sizes: labels.sizes, withinSquares: within, meanDistance: meanDistance)
-}
-
-/// Squared euclidean distance of a row to a Double centroid, in Double.
-@inline(__always)
-private func squaredDistance<S: BinaryFloatingPoint & SIMDScalar>(_ row: UnsafePointer<S>, _ centroid: UnsafePointer<Double>, _ d: Int) -> Double {
-    // two accumulators: the adds of one row do not wait on each other
-    var a = SIMD8<Double>(), b = SIMD8<Double>()
-    var j = 0
-    while j + 16 <= d {
-        let p = widened(row + j) - UnsafeRawPointer(centroid + j).loadUnaligned(as: SIMD8<Double>.self)
-        let q = widened(row + j + 8) - UnsafeRawPointer(centroid + j + 8).loadUnaligned(as: SIMD8<Double>.self)
-        a += p * p
-        b += q * q
-        j += 16
-    }
-    var s = (a + b).sum()
-    while j < d {
-        let diff = Double(row[j]) - centroid[j]
-        s += diff * diff
-        j += 1
-    }
-    return s
 }
 
 /// Calinski-Harabasz from the dispersion: 1.0 when there is no within

@@ -87,7 +87,7 @@ struct ClusterSums {
                         let partial = UncheckedBox(partial.baseAddress!)
                         parallelism.forEach(chunks: tasks) { task in
                             for i in task * rowsPerTask ..< min(n, (task + 1) * rowsPerTask) {
-                                partial.value[task * k + label[i]] += squaredDistance(v + i * d, s + label[i] * d, d)
+                                partial.value[task * k + label[i]] += squaredDistance(v + i * d, toCentre: s + label[i] * d, d)
                             }
                         }
                     }
@@ -124,7 +124,7 @@ struct ClusterSums {
                 out[own] -= 1 - dot(widenedRow, widenedRow, d)
             default:
                 for c in 0 ..< k {
-                    out[c] = Double(sizes[c]) * squaredDistance(widenedRow, c0 + c * d, d) + scatter[c]
+                    out[c] = Double(sizes[c]) * squaredDistance(widenedRow, toCentre: c0 + c * d, d) + scatter[c]
                 }
             }
         }
@@ -179,27 +179,6 @@ private func dot<S: BinaryFloatingPoint & SIMDScalar>(_ a: UnsafePointer<S>, _ b
     var s = (p + q).sum()
     while j < d {
         s += Double(a[j]) * Double(b[j])
-        j += 1
-    }
-    return s
-}
-
-/// ‖a − b‖² in Double, from the differences.
-@inline(__always)
-private func squaredDistance<S: BinaryFloatingPoint & SIMDScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<Double>, _ d: Int) -> Double {
-    var p = SIMD8<Double>(), q = SIMD8<Double>()
-    var j = 0
-    while j + 16 <= d {
-        let e = widened(a + j) - UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Double>.self)
-        let f = widened(a + j + 8) - UnsafeRawPointer(b + j + 8).loadUnaligned(as: SIMD8<Double>.self)
-        p.addProduct(e, e)
-        q.addProduct(f, f)
-        j += 16
-    }
-    var s = (p + q).sum()
-    while j < d {
-        let e = Double(a[j]) - b[j]
-        s += e * e
         j += 1
     }
     return s

@@ -54,45 +54,29 @@ func gramSilhouetteSums(
 
 /// Summed distances from each of the documents at `points` to each cluster,
 /// into `sums` (m × k): the points' rows against all documents (ordered by
-/// cluster), by Gram tiles. Each task owns a block of points and walks every
-/// column block, so each point's sums get their terms in one order on any
-/// thread count. `progress` hears (column blocks done, column blocks) from
-/// the first block of points.
+/// cluster), by Gram tiles visited as `forEachPointTile` does.
 func gramPointSums(
     _ x: Embeddings, points: [Int], order: [Int], position: [Int], clusterOf: UnsafePointer<Int>, clusters k: Int,
     sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?, progress: ProgressCallback?
 ) {
-    let n = order.count, m = points.count, d = x.dimension
+    let d = x.dimension
     let (columns, columnNorms) = orderedRows(x, order)
     let (rows, rowNorms) = orderedRows(x, points)
     openblas_set_num_threads(1)
-    let side = gramTileSide(documents: max(m, n))
-    let rowBlocks = (m + side - 1) / side, columnBlocks = (n + side - 1) / side
+    let side = gramTileSide(documents: max(points.count, order.count))
     columns.withUnsafeBufferPointer { columns in
     columnNorms.withUnsafeBufferPointer { columnNorms in
     rows.withUnsafeBufferPointer { rows in
     rowNorms.withUnsafeBufferPointer { rowNorms in
         let columns = columns.baseAddress!, columnNorms = columnNorms.baseAddress!
         let rows = rows.baseAddress!, rowNorms = rowNorms.baseAddress!
-        parallelism.forEach(chunks: rowBlocks) { rb in
-            let r0 = rb * side, rn = min(side, m - r0)
-            let out = UnsafeMutablePointer<Float>.allocate(capacity: side * side)
-            defer { out.deallocate() }
-            for cb in 0 ..< columnBlocks {
-                if cancellation?.isCancelled == true { return }
-                let c0 = cb * side, cn = min(side, n - c0)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rn), Int32(cn), Int32(d),
-                            1, rows + r0 * d, Int32(d), columns + c0 * d, Int32(d), 0, out, Int32(side))
-                for r in 0 ..< rn {
-                    distancesFromGram(out + r * side, count: cn, x: rows + (r0 + r) * d, norm: rowNorms[r0 + r],
-                                      columns: columns + c0 * d, norms: columnNorms + c0, d: d)
-                    // self-distance: exactly 0, as sklearn
-                    let own = position[points[r0 + r]]
-                    if own >= c0 && own < c0 + cn { out[r * side + own - c0] = 0 }
-                }
-                foldRows(out, stride: side, rows: rn, columns: c0, cn, clusterOf: clusterOf, clusters: k,
-                         sums: sums + r0 * k)
-                if rb == 0 { progress?(cb + 1, columnBlocks) }
+        forEachPointTile(points: points, position: position, side: side, clusterOf: clusterOf, clusters: k, sums: sums,
+                         parallelism: parallelism, cancellation: cancellation, progress: progress) { r0, rn, c0, cn, out in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rn), Int32(cn), Int32(d),
+                        1, rows + r0 * d, Int32(d), columns + c0 * d, Int32(d), 0, out, Int32(side))
+            for r in 0 ..< rn {
+                distancesFromGram(out + r * side, count: cn, x: rows + (r0 + r) * d, norm: rowNorms[r0 + r],
+                                  columns: columns + c0 * d, norms: columnNorms + c0, d: d)
             }
         }
     }

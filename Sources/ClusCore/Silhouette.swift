@@ -121,14 +121,14 @@ private func silhouetteSamples<K: PairKernel>(
                                    parallelism: parallelism, cancellation: cancellation, progress: progress)
         }
     } else {
-    let rows = PanelRows(x, order: order)
-    try clusterOf.withUnsafeBufferPointer { clusterOf in
-        try rows.withView { view in
-            // n >= 3 here, so no buffer is empty.
-            let job = TileJob(view: view, count: n, clusterOf: clusterOf.baseAddress!, clusters: k, sums: sums, simd: simd)
-            try job.run(K.self, parallelism, cancellation, progress)
+        let rows = PanelRows(x, order: order)
+        try clusterOf.withUnsafeBufferPointer { clusterOf in
+            try rows.withView { view in
+                // n >= 3 here, so no buffer is empty.
+                let job = TileJob(view: view, count: n, clusterOf: clusterOf.baseAddress!, clusters: k, sums: sums, simd: simd)
+                try job.run(K.self, parallelism, cancellation, progress)
+            }
         }
-    }
     }
 
     var result = [Double](repeating: 0, count: n)
@@ -396,12 +396,38 @@ func forEachTilePair(
     }
 }
 
-/// Adds each tile row's distances to that row's per-cluster sums (`sums + r * clusters`).
-func foldRows(
-    _ out: UnsafeMutablePointer<Float>, stride: Int, rows rn: Int, columns c0: Int, _ cn: Int,
-    clusterOf: UnsafePointer<Int>, clusters: Int, sums: UnsafeMutablePointer<Double>
+/// Visits the tiles of the documents at `points` (rows) against all n
+/// documents ordered by cluster (columns, `position` maps a document to its
+/// column), `side` × `side` each: a task owns a block of points and walks
+/// every column block, so each point's sums get their terms in one order on
+/// any thread count. `fill(r0, rn, c0, cn, out)` writes a tile's distances
+/// (row stride `side`); each point's distance to itself is then 0, as
+/// sklearn, and the rows are folded into `sums` (m × clusters). `progress`
+/// hears (column blocks done, column blocks) from the first block of points.
+func forEachPointTile(
+    points: [Int], position: [Int], side: Int, clusterOf: UnsafePointer<Int>, clusters k: Int,
+    sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?, progress: ProgressCallback?,
+    fill: (_ r0: Int, _ rn: Int, _ c0: Int, _ cn: Int, _ out: UnsafeMutablePointer<Float>) -> Void
 ) {
-    addRowSums(out, stride: stride, rows: rn, columns: c0, cn, clusterOf, clusters) { sums + $0 * clusters }
+    let m = points.count, n = position.count
+    let rowBlocks = (m + side - 1) / side, columnBlocks = (n + side - 1) / side
+    parallelism.forEach(chunks: rowBlocks) { rb in
+        let r0 = rb * side, rn = min(side, m - r0)
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: side * side)
+        defer { out.deallocate() }
+        for cb in 0 ..< columnBlocks {
+            if cancellation?.isCancelled == true { return }
+            let c0 = cb * side, cn = min(side, n - c0)
+            fill(r0, rn, c0, cn, out)
+            for r in 0 ..< rn {
+                let own = position[points[r0 + r]]
+                if own >= c0 && own < c0 + cn { out[r * side + own - c0] = 0 }
+            }
+            addRowSums(out, stride: side, rows: rn, columns: c0, cn, clusterOf, k) { sums + (r0 + $0) * k }
+            // the blocks of points move in step: the first one tells
+            if rb == 0 { progress?(cb + 1, columnBlocks) }
+        }
+    }
 }
 
 /// Folds a tile of distances (`out`, row stride `stride`) between rows
@@ -507,35 +533,21 @@ private func pointSilhouettes<K: PairKernel>(
             }
         }
     } else {
-    let columns = PanelRows(x, order: order)
-    let rows = PanelRows(x, order: points)
-    let rowBlocks = (m + blockRows - 1) / blockRows, columnBlocks = (n + blockRows - 1) / blockRows
-    sums.withUnsafeMutableBufferPointer { sums in
-        clusterOf.withUnsafeBufferPointer { clusterOf in
-            columns.withView { columnView in
-                rows.withView { rowView in
-                    let sums = sums.baseAddress!, clusterOf = clusterOf.baseAddress!
-                    parallelism.forEach(chunks: rowBlocks) { rb in
-                        let r0 = rb * blockRows, rn = min(blockRows, m - r0)
-                        let out = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * blockRows)
-                        defer { out.deallocate() }
-                        for cb in 0 ..< columnBlocks {
-                            if cancellation?.isCancelled == true { return }
-                            let c0 = cb * blockRows, cn = min(blockRows, n - c0)
+        let columns = PanelRows(x, order: order)
+        let rows = PanelRows(x, order: points)
+        sums.withUnsafeMutableBufferPointer { sums in
+            clusterOf.withUnsafeBufferPointer { clusterOf in
+                columns.withView { columnView in
+                    rows.withView { rowView in
+                        forEachPointTile(points: points, position: position, side: blockRows, clusterOf: clusterOf.baseAddress!,
+                                         clusters: k, sums: sums.baseAddress!, parallelism: parallelism,
+                                         cancellation: cancellation, progress: progress) { r0, rn, c0, cn, out in
                             tileDistances(K.self, rowView, r0, (rn + 3) & ~3, columnView, c0, cn, out, simd: simd)
-                            for r in 0 ..< rn {
-                                let own = position[points[r0 + r]]
-                                if own >= c0 && own < c0 + cn { out[r * blockRows + own - c0] = 0 }
-                            }
-                            addRowSums(out, rows: rn, columns: c0, cn, clusterOf, k) { sums + (r0 + $0) * k }
-                            // the blocks of points move in step: the first one tells
-                            if rb == 0 { progress?(cb + 1, columnBlocks) }
                         }
                     }
                 }
             }
         }
-    }
     }
     try cancellation?.check()
     var result = [Double](repeating: 0, count: m)

@@ -1,5 +1,5 @@
-/// The one description of a command: it drives argument checking, `help`,
-/// tab completion, and the test that keeps Grammar.md in step.
+/// The one description of a command: its handler, and what drives argument
+/// checking, `help`, tab completion, and the test that keeps Grammar.md in step.
 public struct CommandSpec: Sendable {
     /// What a parameter accepts; also tells completion what to offer.
     public enum ValueKind: Sendable, Equatable {
@@ -58,7 +58,12 @@ public struct CommandSpec: Sendable {
         }
     }
 
+    /// What running the command does: checked arguments in, a typed result out.
+    typealias Handler = @Sendable (Interpreter, BoundArguments) throws -> any CommandOutput
+
     public let name: String
+    /// nil for `quit`, which ends the run instead of producing a result.
+    let run: Handler?
     /// One line, for the command list.
     public let summary: String
     public let positionals: [Parameter]
@@ -66,8 +71,10 @@ public struct CommandSpec: Sendable {
     /// A few lines of explanation and examples, for `help COMMAND`.
     public let details: String
 
-    public init(_ name: String, summary: String, positionals: [Parameter] = [], options: [Parameter] = [], details: String = "") {
+    init(_ name: String, run: Handler? = nil, summary: String, positionals: [Parameter] = [], options: [Parameter] = [],
+         details: String = "") {
         self.name = name
+        self.run = run
         self.summary = summary
         self.positionals = positionals
         self.options = options

@@ -243,40 +243,4 @@ extension Interpreter {
         c.k - (c.details?.method == "hdbscan" && c.clusterNames.contains("-1") ? 1 : 0)
     }
 
-    /// The vector field named, or the dataset's default (its first).
-    func vectorColumn(in dataset: Dataset, named name: String?, range: SourceRange?) throws(Diagnostic) -> VectorColumn {
-        if let name {
-            guard let column = dataset.vector(named: name) else {
-                throw Diagnostic.unknown("vector field", name, at: range ?? SourceRange(0, 0), known: dataset.vectors.map(\.name))
-                    .withFallbackHint(dataset.vectors.isEmpty ? "\(dataset.name) has no vector fields" : "vector fields: " + dataset.vectors.map(\.name).joined(separator: ", "))
-            }
-            return column
-        }
-        guard let first = dataset.vectors.first else {
-            throw Diagnostic("\(dataset.name) has no vector field: no field holds arrays of numbers of one length")
-        }
-        return first
-    }
-
-    /// The clustering named by `alias=`/`field=`, or the current one.
-    func clustering(in dataset: Dataset, _ arguments: BoundArguments) throws(Diagnostic) -> Clustering {
-        let field = arguments.text("field")
-        if let field, dataset.vector(named: field) == nil, !dataset.clusterings.contains(where: { $0.vectorField == field }) {
-            throw Diagnostic.unknown("vector field", field, at: arguments.range(of: "field") ?? SourceRange(0, 0), known: dataset.vectors.map(\.name))
-        }
-        if let alias = arguments.text("alias") {
-            guard let c = dataset.clustering(alias: alias, vectorField: field) else {
-                let known = dataset.clusterings.filter { field == nil || $0.vectorField == field }.map(\.alias)
-                throw Diagnostic.unknown("alias", alias, at: arguments.range(of: "alias") ?? SourceRange(0, 0), known: known)
-                    .withFallbackHint(known.isEmpty ? "no clusterings yet: run 'cluster k=N'" : "aliases: " + known.joined(separator: ", "))
-            }
-            return c
-        }
-        if let current = session.currentAliases[dataset.name], field == nil || field == current.vectorField,
-           let c = dataset.clustering(alias: current.alias, vectorField: current.vectorField) {
-            return c
-        }
-        if let c = dataset.clusterings.last(where: { field == nil || $0.vectorField == field }) { return c }
-        throw Diagnostic("\(dataset.name) has no clustering yet", hint: "run 'cluster k=N' first, or load documents with _cluster_ labels")
-    }
 }

@@ -93,16 +93,6 @@ extension Interpreter {
                              blocks: [.text("dropped \(name)")], isStatus: true)
     }
 
-    private func knownDataset(_ arguments: BoundArguments) throws(Diagnostic) -> String {
-        guard let name = arguments.text(at: 0), let range = arguments.positionals.first?.range else {
-            throw Diagnostic("a dataset name is needed")
-        }
-        guard session.datasets.contains(where: { $0.name == name }) else {
-            throw Diagnostic.unknown("dataset", name, at: range, known: session.datasets.map(\.name))
-        }
-        return name
-    }
-
     func schema() throws -> CommandResult {
         let d = try session.currentDataset()
         var table = TextTable(columns: [.init("field"), .init("type"), .init("missing", .right), .init("distinct", .right)])
@@ -166,11 +156,6 @@ extension Interpreter {
         return CommandResult(command: "head", values: [
             JSONMember("dataset", .string(d.name)), JSONMember("documents", .array(documents)),
         ], blocks: [.table(table)])
-    }
-
-    func expandingTilde(_ path: String) -> String {
-        guard path.hasPrefix("~/"), let home = getenvString("HOME") else { return path }
-        return home + path.dropFirst()
     }
 }
 

@@ -121,15 +121,6 @@ extension Interpreter {
         ], blocks: [.table(table)], records: records)
     }
 
-    /// The field named by `truth=`, with "did you mean" when it is unknown.
-    func truthColumn(in dataset: Dataset, _ arguments: BoundArguments) throws(Diagnostic) -> FieldColumn? {
-        guard let name = arguments.text("truth") else { return nil }
-        guard let field = dataset.field(named: name) else {
-            throw Diagnostic.unknown("field", name, at: arguments.range(of: "truth") ?? SourceRange(0, 0), known: dataset.fields.map(\.name))
-                .withFallbackHint("fields: " + dataset.fields.prefix(20).map(\.name).joined(separator: ", "))
-        }
-        return field
-    }
 }
 
 /// Cluster indices ordered by name, numbers inside names compared as numbers

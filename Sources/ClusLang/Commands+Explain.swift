@@ -12,7 +12,7 @@ extension Interpreter {
     func explain(_ arguments: BoundArguments) throws -> CommandResult {
         let topic = arguments.text(at: 0) ?? ""
         let example = TinyExample()
-        var blocks: [Block] = []
+        var blocks: [LegacyBlock] = []
         var values: [JSONMember] = [JSONMember("topic", .string(topic))]
         func say(_ text: String, _ style: TextStyle = .plain) { blocks.append(.text(text, style)) }
         let table = example.table

@@ -37,17 +37,6 @@ extension Interpreter {
             else { value.description.split(separator: ",").map(String.init) }
         return items.map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
     }
-
-    /// Writes a command's json result to `path` atomically (the `into=` option).
-    func writeResult(_ json: JSONValue, to path: String, at range: SourceRange) throws(Diagnostic) {
-        do {
-            var file = try AtomicFile(path: expandingTilde(path))
-            try file.write(json.serialized + "\n")
-            try file.commit()
-        } catch {
-            throw Diagnostic(error.description, at: range)
-        }
-    }
 }
 
 private extension String {

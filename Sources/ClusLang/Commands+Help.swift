@@ -17,7 +17,7 @@ extension Interpreter {
             throw Diagnostic.unknown("command", name, at: arguments.positionals[0].range,
                                      known: Commands.all.map(\.name) + Help.statements.map(\.name))
         }
-        var blocks: [Block] = [.text(spec.usage, .heading), .text(spec.summary)]
+        var blocks: [LegacyBlock] = [.text(spec.usage, .heading), .text(spec.summary)]
         let parameters = spec.positionals + spec.options
         if !parameters.isEmpty {
             var table = TextTable(columns: [.init("parameter"), .init("meaning"), .init("default")])

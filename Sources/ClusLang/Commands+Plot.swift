@@ -46,7 +46,7 @@ extension Interpreter {
             return Charts.distribution(clusters: bars, truthName: truth,
                                        title: "Documents per cluster of \(alias)" + (truth.map { " by \($0)" } ?? ""))
         case "sweep":
-            guard let sweep = session.lastResults["sweep"], case .array(let rows)? = sweep["rows"] else {
+            guard let sweep = session.lastResults["sweep"]?.json, case .array(let rows)? = sweep["rows"] else {
                 throw Diagnostic("no sweep to plot yet", hint: "run 'sweep k=2..10' first")
             }
             func numbers(_ key: String) -> [Double?] {
@@ -76,7 +76,7 @@ extension Interpreter {
             return Charts.sweep(ks: ks, inertia: numbers("inertia").map { $0 ?? 0 }, series: series, elbow: bestIndex("elbow"),
                                 title: "k-means sweep on \(field)")
         case "compare":
-            guard let compare = session.lastResults["compare"], let contingency = compare["contingency"],
+            guard let compare = session.lastResults["compare"]?.json, let contingency = compare["contingency"],
                   case .array(let rows)? = contingency["rows"], case .array(let columns)? = contingency["columns"],
                   case .array(let counts)? = contingency["counts"] else {
                 throw Diagnostic("no comparison to plot yet", hint: "run 'compare A B' first")
@@ -117,17 +117,6 @@ extension Interpreter {
                                                          JSONMember("charts", .int(charts.count))],
                              blocks: [.text("wrote the report to \(path) (\(charts.count) charts)")], isStatus: true)
     }
-
-    /// Writes a whole file or nothing (temporary file, fsync, rename).
-    func writeFile(_ text: String, to path: String, at range: SourceRange) throws {
-        do {
-            var file = try AtomicFile(path: path)
-            try file.write(text)
-            try file.commit()
-        } catch {
-            throw Diagnostic(error.description, at: range)
-        }
-    }
 }
 
 /// A self-contained HTML page: inline CSS and SVG, no scripts, no network.
@@ -167,10 +156,11 @@ enum HTMLReport {
         case .text(let text, _):
             return text.split(separator: "\n", omittingEmptySubsequences: false).map { "<p>\(escape(String($0)))</p>" }.joined(separator: "\n")
         case .table(let table):
+            guard table.audience != .machines else { return "" }
             var out = "<table>\n<tr>" + table.columns.map { "<th>\(escape($0.header))</th>" }.joined() + "</tr>\n"
             for row in table.rows {
                 out += "<tr>" + table.columns.indices.map { i in
-                    let cell = i < row.count ? row[i] : ""
+                    let cell = i < row.cells.count ? row.cells[i].forPeople : ""
                     return table.columns[i].alignment == .right ? "<td class=\"number\">\(escape(cell))</td>" : "<td>\(escape(cell))</td>"
                 }.joined() + "</tr>\n"
             }

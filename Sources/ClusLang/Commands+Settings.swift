@@ -22,7 +22,7 @@ extension Interpreter {
         session.settings = settings
         var result = showSettings(command: "set")
         let changed = arguments.call.arguments.compactMap { argument in argument.name.map { "\($0)=\(arguments.text($0) ?? "")" } }
-        result.blocks = [.text(changed.joined(separator: " "))]
+        result.legacyBlocks = [.text(changed.joined(separator: " "))]
         return result
     }
 

@@ -59,7 +59,7 @@ extension Interpreter {
         for (i, s) in samples.enumerated() { byCluster[labels[i]].append(s) }
         let order = naturalOrder(c.clusterNames).filter { !byCluster[$0].isEmpty }
         let by = arguments.text("by") ?? "cluster"
-        var blocks: [Block] = []
+        var blocks: [LegacyBlock] = []
         var table = TextTable(columns: [.init("cluster"), .init("size", .right)]
                               + (scored.estimate != nil ? [.init("sampled", .right)] : [])
                               + [.init("mean", .right), .init("min", .right), .init("max", .right), .init("negative", .right)])

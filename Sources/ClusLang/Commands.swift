@@ -5,7 +5,7 @@ public enum Commands {
     typealias P = CommandSpec.Parameter
 
     public static let all: [CommandSpec] = [
-        CommandSpec("load", summary: "load documents from JSON Lines, JSON, CSV or NumPy .npy (.gz too)",
+        CommandSpec("load", run: { try $0.load($1) }, summary: "load documents from JSON Lines, JSON, CSV or NumPy .npy (.gz too)",
             positionals: [
                 P("path", .path, "the file to read", required: true),
                 P("name", .identifier, "the dataset's name (default: the file's name)", keyword: "as"),
@@ -28,15 +28,15 @@ public enum Commands {
               load "digits.csv" vector="pixel_*"
               load "emb.npy" labels="truth.csv"
             """),
-        CommandSpec("datasets", summary: "list the loaded datasets"),
-        CommandSpec("use", summary: "make a loaded dataset the current one",
+        CommandSpec("datasets", run: { i, _ in i.datasets() }, summary: "list the loaded datasets"),
+        CommandSpec("use", run: { try $0.use($1) }, summary: "make a loaded dataset the current one",
             positionals: [P("name", .dataset, "the dataset", required: true)]),
-        CommandSpec("drop", summary: "forget a loaded dataset",
+        CommandSpec("drop", run: { try $0.drop($1) }, summary: "forget a loaded dataset",
             positionals: [P("name", .dataset, "the dataset", required: true)]),
-        CommandSpec("schema", summary: "fields with types, vector dimensions, missing counts and aliases"),
-        CommandSpec("head", summary: "show the first documents",
+        CommandSpec("schema", run: { i, _ in try i.schema() }, summary: "fields with types, vector dimensions, missing counts and aliases"),
+        CommandSpec("head", run: { try $0.head($1) }, summary: "show the first documents",
             options: [P("n", .integer, "how many documents", default: "5")]),
-        CommandSpec("export", summary: "write the documents with their cluster labels to a file",
+        CommandSpec("export", run: { try $0.export($1) }, summary: "write the documents with their cluster labels to a file",
             positionals: [P("path", .path, "the file to write", required: true)],
             options: [
                 P("format", .choice(["jsonl", "csv"]), "file format (default: from the extension; csv for .csv, else jsonl)"),
@@ -52,7 +52,7 @@ public enum Commands {
               export "labels.csv" aliases=[kmeans_10] fields=[_id, query]
             Any command's result can be kept with into=: metrics truth=query into="m.json"
             """),
-        CommandSpec("cluster", summary: "cluster the documents and store the labels under an alias",
+        CommandSpec("cluster", run: { try $0.cluster($1) }, summary: "cluster the documents and store the labels under an alias",
             options: [
                 P("k", .integer, "number of clusters", default: "8"),
                 P("alias", .identifier, "name for the labels", default: "<method>_<k> (hdbscan: hdbscan_mcs<min_cluster_size>)"),
@@ -84,8 +84,8 @@ public enum Commands {
               cluster k=8 method=agglomerative linkage=average metric=cosine
               cluster method=hdbscan min_cluster_size=10
             """),
-        CommandSpec("aliases", summary: "the clusterings of the current dataset with their parameters"),
-        CommandSpec("distribution", summary: "how the documents spread over the clusters, and against a truth field",
+        CommandSpec("aliases", run: { i, _ in try i.aliases() }, summary: "the clusterings of the current dataset with their parameters"),
+        CommandSpec("distribution", run: { try $0.distribution($1) }, summary: "how the documents spread over the clusters, and against a truth field",
             options: [
                 P("alias", .alias, "the clustering", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
@@ -101,7 +101,7 @@ public enum Commands {
               distribution truth=query top=5
               distribution truth=query by=truth
             """),
-        CommandSpec("metrics", summary: "how good the clustering is: Silhouette, ARI and the other indices",
+        CommandSpec("metrics", run: { try $0.metrics($1) }, summary: "how good the clustering is: Silhouette, ARI and the other indices",
             options: [
                 P("alias", .alias, "the clustering", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
@@ -131,7 +131,7 @@ public enum Commands {
               metrics sample=2000 seed=7 noise=-1
               metrics truth=query silhouette=off average=geometric beta=0.5
             """),
-        CommandSpec("silhouette", summary: "per-cluster and per-document silhouettes, and the silhouette plot",
+        CommandSpec("silhouette", run: { try $0.silhouette($1) }, summary: "per-cluster and per-document silhouettes, and the silhouette plot",
             positionals: [P("plot", .choice(["plot"]), "draw the silhouette plot")],
             options: [
                 P("alias", .alias, "the clustering", default: "the current one"),
@@ -154,7 +154,7 @@ public enum Commands {
               silhouette by=sample n=20
               silhouette metric=cosine sample=2000 seed=7
             """),
-        CommandSpec("sweep", summary: "cluster for each k and tabulate the indices, marking the best k",
+        CommandSpec("sweep", run: { try $0.sweep($1) }, summary: "cluster for each k and tabulate the indices, marking the best k",
             options: [
                 P("k", .range, "the values of k", default: "2..10"),
                 P("method", .choice(["kmeans", "minibatch", "agglomerative"]), "clustering method", default: "kmeans"),
@@ -173,7 +173,7 @@ public enum Commands {
             curve. Ctrl-C stops the sweep and keeps the rows done.
               sweep k=2..15 truth=query
             """),
-        CommandSpec("compare", summary: "how far two clusterings agree: ARI, NMI, AMI and their matched contingency table",
+        CommandSpec("compare", run: { try $0.compare($1) }, summary: "how far two clusterings agree: ARI, NMI, AMI and their matched contingency table",
             positionals: [
                 P("a", .alias, "the first clustering", required: true),
                 P("b", .alias, "the second clustering", required: true),
@@ -184,7 +184,7 @@ public enum Commands {
             along the diagonal. The aliases may belong to different vector fields.
               compare kmeans_10 kmeans_12
             """),
-        CommandSpec("plot", summary: "draw a chart as an SVG file",
+        CommandSpec("plot", run: { try $0.plot($1) }, summary: "draw a chart as an SVG file",
             positionals: [
                 P("kind", .choice(["silhouette", "distribution", "sweep", "compare"]), "the chart", required: true),
                 P("path", .path, "the .svg file to write", keyword: "into", required: true),
@@ -200,7 +200,7 @@ public enum Commands {
               plot silhouette into "silhouette.svg"
               plot distribution truth=query into "sizes.svg"
             """),
-        CommandSpec("report", summary: "write one self-contained HTML page with the tables, metrics and charts",
+        CommandSpec("report", run: { try $0.report($1) }, summary: "write one self-contained HTML page with the tables, metrics and charts",
             positionals: [P("path", .path, "the .html file to write", keyword: "into", required: true)],
             options: [
                 P("alias", .alias, "the clustering", default: "the current one"),
@@ -213,7 +213,7 @@ public enum Commands {
             sweep and comparison charts; inline CSS and SVG, no network.
               report truth=query into "report.html"
             """),
-        CommandSpec("explain", summary: "what an index or method measures, with a worked example on eight points",
+        CommandSpec("explain", run: { try $0.explain($1) }, summary: "what an index or method measures, with a worked example on eight points",
             positionals: [P("topic", .choice(["silhouette", "ari", "rand", "nmi", "ami", "homogeneity", "completeness", "v_measure",
                                              "fmi", "purity", "ch", "db", "kmeans", "spherical", "hdbscan"]), "the index or method", required: true)],
             details: """
@@ -221,7 +221,7 @@ public enum Commands {
               explain silhouette
               explain ari
             """),
-        CommandSpec("set", summary: "change session settings",
+        CommandSpec("set", run: { try $0.set($1) }, summary: "change session settings",
             options: [
                 P("format", .choice(OutputFormat.allCases.map(\.rawValue)), "output format"),
                 P("seed", .integer, "default seed for cluster"),
@@ -245,20 +245,20 @@ public enum Commands {
               set seed=42 threads=1
               set memory_limit=8GiB
             """),
-        CommandSpec("show", summary: "show the session's settings",
+        CommandSpec("show", run: { i, _ in i.showSettings() }, summary: "show the session's settings",
             positionals: [P("what", .choice(["settings"]), "what to show", required: true)]),
-        CommandSpec("timer", summary: "print each command's wall time, or stop",
+        CommandSpec("timer", run: { $0.timer($1) }, summary: "print each command's wall time, or stop",
             positionals: [P("state", .flag, "on or off", required: true)]),
-        CommandSpec("run", summary: "run the commands of a script file in this session",
+        CommandSpec("run", run: { try $0.runFile($1) }, summary: "run the commands of a script file in this session",
             positionals: [P("path", .path, "the .clus file", required: true)],
             details: """
             The script's errors name its own lines; it stops at its first error
             (unless --keep-going), and so does the command that ran it.
               run "prepare.clus"
             """),
-        CommandSpec("echo", summary: "print text",
+        CommandSpec("echo", run: { $0.echo($1) }, summary: "print text",
             positionals: [P("text", .text, "what to print")]),
-        CommandSpec("help", summary: "list the commands, or explain one",
+        CommandSpec("help", run: { try $0.help($1) }, summary: "list the commands, or explain one",
             positionals: [P("command", .text, "a command name")]),
         CommandSpec("quit", summary: "leave clus (Ctrl-D does too)"),
     ]

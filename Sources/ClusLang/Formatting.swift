@@ -1,5 +1,5 @@
 /// How numbers read in tables: grouped counts, percentages, fixed decimals.
-enum Format {
+public enum Format {
     /// 12,000
     static func count(_ n: Int) -> String {
         let digits = String(n.magnitude)
@@ -30,7 +30,7 @@ enum Format {
     static func percent(_ fraction: Double) -> String { fixed(fraction * 100, 1) + "%" }
 
     /// 0.41 s, 12.3 ms
-    static func seconds(_ s: Double) -> String {
+    public static func seconds(_ s: Double) -> String {
         s < 0.01 ? fixed(s * 1000, 1) + " ms" : fixed(s, 2) + " s"
     }
 

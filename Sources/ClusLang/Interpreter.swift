@@ -4,7 +4,7 @@ import ClusData
 /// Where the interpreter sends what commands produce; the shell renders it.
 public protocol OutputSink: AnyObject {
     /// A command finished; `elapsed` is its wall time in seconds.
-    func emit(_ result: CommandResult, elapsed: Double)
+    func emit(_ result: TimedOutput)
     /// A command or the parser failed.
     func emit(_ error: LocatedDiagnostic)
     /// `--echo`: the text of a command about to run.
@@ -89,13 +89,13 @@ public struct Interpreter {
                 let start = clock.now
                 let result = try execute(into == nil ? call : CommandCall(
                     name: call.name, nameRange: call.nameRange, arguments: call.arguments.filter { $0.name != "into" }))
-                let elapsed = clock.now - start
-                let seconds = elapsed.inSeconds
+                let timed = TimedOutput(result, elapsed: (clock.now - start).inSeconds)
                 if let target, let into {
-                    try writeResult(Interpreter.withElapsed(result.json, seconds), to: target, at: into.value.range)
+                    try writeFile(timed.json.serialized + "\n", to: target, at: into.value.range)
                 }
-                record(result, elapsed: seconds)
-                output.emit(result, elapsed: seconds)
+                session.lastResults[result.command] = timed
+                session.lastResults["last"] = timed
+                output.emit(timed)
             case .assignment(let name, _, let value):
                 session.variables[name] = try resolve(value)
             case .loop(let variable, _, let over, let body):
@@ -147,18 +147,6 @@ public struct Interpreter {
         return String(decoding: bytes[min(range.start, bytes.count) ..< min(range.end, bytes.count)], as: UTF8.self)
     }
 
-    /// A result's json with its wall time added.
-    static func withElapsed(_ json: JSONValue, _ elapsed: Double) -> JSONValue {
-        guard case .object(let members) = json else { return json }
-        return .object(members + [JSONMember("elapsed_s", .double(elapsed))])
-    }
-
-    private func record(_ result: CommandResult, elapsed: Double) {
-        let json = Interpreter.withElapsed(result.json, elapsed)
-        session.lastResults[result.command] = json
-        session.lastResults["last"] = json
-    }
-
     /// Substitutes `$NAME` and `$1`, and turns source values into runtime values.
     func resolve(_ node: ValueNode) throws(Diagnostic) -> RuntimeValue {
         switch node.kind {
@@ -206,42 +194,20 @@ public struct Interpreter {
         return try BoundArguments(spec: spec, call: call, resolve: resolve)
     }
 
-    private func execute(_ call: CommandCall) throws -> CommandResult {
+    private func execute(_ call: CommandCall) throws -> any CommandOutput {
         let arguments = try bind(call)
-        switch call.name {
-        case "load": return try load(arguments)
-        case "datasets": return datasets()
-        case "use": return try use(arguments)
-        case "drop": return try drop(arguments)
-        case "schema": return try schema()
-        case "head": return try head(arguments)
-        case "cluster": return try cluster(arguments)
-        case "aliases": return try aliases()
-        case "distribution": return try distribution(arguments)
-        case "metrics": return try metrics(arguments)
-        case "export": return try export(arguments)
-        case "echo":
-            let text = arguments.positionals.map(\.value.description).joined(separator: " ")
-            return CommandResult(command: "echo", values: [JSONMember("text", .string(text))], blocks: [.text(text)])
-        case "help": return try help(arguments)
-        case "compare": return try compare(arguments)
-        case "sweep": return try sweep(arguments)
-        case "explain": return try explain(arguments)
-        case "plot": return try plot(arguments)
-        case "report": return try report(arguments)
-        case "silhouette": return try silhouette(arguments)
-        case "set": return try set(arguments)
-        case "show": return showSettings()
-        case "timer": return timer(arguments)
-        case "run": return try runFile(arguments)
-        default:
-            throw Diagnostic("command '\(call.name)' is not implemented", at: call.nameRange)
-        }
+        guard let run = arguments.spec.run else { throw Diagnostic("'\(call.name)' ends the run", at: call.nameRange) }
+        return try run(self, arguments)
+    }
+
+    func echo(_ arguments: BoundArguments) -> any CommandOutput {
+        let text = arguments.positionals.map(\.value.description).joined(separator: " ")
+        return StatusOutput(command: "echo", jsonMembers: [JSONMember("text", .string(text))], lines: [text], isStatus: false)
     }
 
     private func assert(path: String, pathRange: SourceRange, comparison: String, expected: ValueNode, range: SourceRange) throws(Diagnostic) {
         let parts = path.split(separator: ".").map(String.init)
-        guard parts.count >= 2, let result = session.lastResults[parts[0]] else {
+        guard parts.count >= 2, let result = session.lastResults[parts[0]]?.json else {
             throw Diagnostic("no result '\(parts.first ?? path)' to check yet", at: pathRange,
                              hint: "run the command first; then e.g. assert metrics.silhouette > 0.2")
         }

@@ -3,7 +3,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case table, json, csv, markdown
 }
 
-/// Turns results and errors into the text of one output format.
+/// Turns results and errors into the text of one output format. Every
+/// result's look comes from its typed blocks here, in one place.
 public struct Renderer: Sendable {
     public var format: OutputFormat
     /// ANSI colour and bold: only on a terminal, and never with NO_COLOR.
@@ -14,19 +15,19 @@ public struct Renderer: Sendable {
         self.color = color
     }
 
-    /// The text for one result, ending with a newline (or empty).
-    public func render(_ result: CommandResult, elapsed: Double? = nil) -> String {
+    /// The text for one result, ending with a newline (or empty). In CSV,
+    /// blocks are separated by one blank line; the caller puts one between results.
+    public func render(_ result: TimedOutput) -> String {
         switch format {
-        case .json:
-            var json = result.json
-            if case .object(let members) = json, let elapsed {
-                json = .object(members + [JSONMember("elapsed_s", .double(rounded(elapsed, digits: 6)))])
-            }
-            return json.serialized + "\n"
-        case .table: return result.blocks.map(renderForTerminal).joined()
-        case .markdown: return result.blocks.map(renderMarkdown).joined(separator: "\n")
-        case .csv: return renderCSV(result)
+        case .json: return result.json.serialized + "\n"
+        case .table: return forPeople(result.output.blocks).map(renderForTerminal).joined()
+        case .markdown: return forPeople(result.output.blocks).map(renderMarkdown).joined(separator: "\n")
+        case .csv: return renderCSV(result.output)
         }
+    }
+
+    private func forPeople(_ blocks: [Block]) -> [Block] {
+        blocks.filter { if case .table(let t) = $0 { t.audience != .machines } else { true } }
     }
 
     /// The text for an error: the caret form in table/markdown/csv, an object in json.
@@ -45,6 +46,11 @@ public struct Renderer: Sendable {
         return error.rendered(errorLabel: label) + "\n"
     }
 
+    /// A dim line under a result (the timer's), in table and Markdown output.
+    public func note(_ text: String) -> String {
+        format == .table || format == .markdown ? style(text, .dim) + "\n" : ""
+    }
+
     private func style(_ text: String, _ style: TextStyle) -> String {
         guard color else { return text }
         switch style {
@@ -59,8 +65,9 @@ public struct Renderer: Sendable {
         switch block {
         case .text(let text, let s): return style(text, s) + "\n"
         case .table(let table):
+            let cells = table.rows.map { $0.cells.map(\.forPeople) }
             let widths = table.columns.indices.map { c in
-                max(table.columns[c].header.count, table.rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0)
+                max(table.columns[c].header.count, cells.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0)
             }
             func line(_ cells: [String], header: Bool) -> String {
                 var parts: [String] = []
@@ -76,7 +83,7 @@ public struct Renderer: Sendable {
                 return line + "\n"
             }
             var out = line(table.columns.map(\.header), header: true)
-            for row in table.rows { out += line(row, header: false) }
+            for row in cells { out += line(row, header: false) }
             for note in table.footer { out += style(note, .dim) + "\n" }
             return out
         }
@@ -90,40 +97,63 @@ public struct Renderer: Sendable {
             var out = "| " + table.columns.map { escape($0.header) }.joined(separator: " | ") + " |\n"
             out += "|" + table.columns.map { $0.alignment == .right ? " ---: |" : " --- |" }.joined() + "\n"
             for row in table.rows {
-                out += "| " + table.columns.indices.map { $0 < row.count ? escape(row[$0]) : "" }.joined(separator: " | ") + " |\n"
+                out += "| " + table.columns.indices.map { $0 < row.cells.count ? escape(row.cells[$0].forPeople) : "" }
+                    .joined(separator: " | ") + " |\n"
             }
             for note in table.footer { out += "\n" + note + "\n" }
             return out
         }
     }
 
-    /// csv shows the records, else the tables; a result without either
-    /// becomes key,value rows.
-    private func renderCSV(_ result: CommandResult) -> String {
-        let tables = result.records.map { [$0] } ?? result.blocks.compactMap { block -> TextTable? in
-            if case .table(let t) = block { return t }
+    /// CSV: each table meant for machines as one header row and rows of plain
+    /// values (summary rows and bar columns left out; a column of best-marks
+    /// gets a `<key>_best` column); a result without tables becomes key,value
+    /// rows of its scalar json members.
+    private func renderCSV(_ output: any CommandOutput) -> String {
+        let tables = output.blocks.compactMap { block -> Table? in
+            if case .table(let t) = block, t.audience != .people { return t }
             return nil
         }
+        if !tables.isEmpty { return tables.map(Renderer.csv).joined(separator: "\n") }
+        let scalars = output.jsonMembers.compactMap { member -> Table.Row? in
+            switch member.value {
+            case .array, .object: return nil
+            case .string(let s): return Table.Row([.text(member.key), .text(s)])
+            case .null: return Table.Row([.text(member.key), .empty])
+            default: return Table.Row([.text(member.key), .text(member.value.serialized)])
+            }
+        }
+        if scalars.isEmpty { return "" }
+        return Renderer.csv(Table(columns: [Table.Column("key"), Table.Column("value")], rows: scalars))
+    }
+
+    static func csv(_ table: Table) -> String {
         func field(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
         }
-        func csv(_ table: TextTable) -> String {
-            var out = table.columns.map { field($0.header) }.joined(separator: ",") + "\n"
-            for row in table.rows { out += row.map(field).joined(separator: ",") + "\n" }
-            return out
+        let records = table.rows.filter { !$0.isSummary }
+        // (column, with a best-mark column after it)
+        let kept: [(Int, Bool)] = table.columns.indices.compactMap { c in
+            guard !table.columns[c].key.isEmpty else { return nil }
+            return (c, records.contains { c < $0.cells.count && $0.cells[c].isMarkedBest != nil })
         }
-        if !tables.isEmpty { return tables.map(csv).joined(separator: "\n") }
-        let scalars = result.values.compactMap { member -> [String]? in
-            switch member.value {
-            case .array, .object: return nil
-            case .string(let s): return [member.key, s]
-            case .null: return [member.key, ""]
-            default: return [member.key, member.value.serialized]
+        var header: [String] = []
+        for (c, marked) in kept {
+            header.append(table.columns[c].key)
+            if marked { header.append(table.columns[c].key + "_best") }
+        }
+        var out = header.map(field).joined(separator: ",") + "\n"
+        for row in records {
+            var cells: [String] = []
+            for (c, marked) in kept {
+                let cell = c < row.cells.count ? row.cells[c] : .empty
+                cells.append(field(cell.forMachines))
+                if marked { cells.append((cell.isMarkedBest ?? false) ? "true" : "false") }
             }
+            out += cells.joined(separator: ",") + "\n"
         }
-        if scalars.isEmpty { return "" }
-        return csv(TextTable(columns: [.init("key"), .init("value")], rows: scalars))
+        return out
     }
 }
 

@@ -44,7 +44,7 @@ public final class Session {
     /// Script arguments, `$1`, `$2`, ...
     public var scriptArguments: [String] = []
     /// The last result of each command, and `last`, for `assert`.
-    var lastResults: [String: JSONValue] = [:]
+    var lastResults: [String: TimedOutput] = [:]
     /// Depth of nested `run FILE`, to stop a script that runs itself.
     var includeDepth = 0
     /// Draws progress of long commands; nil when not on a terminal.

@@ -5,6 +5,8 @@ import ClusLang
 public final class TerminalOutput: OutputSink {
     /// The settings in force: `set format=json` changes the next output.
     private let settings: () -> Settings
+    /// Whether a CSV block was printed, so the next result starts after a blank line.
+    private var wroteCSV = false
 
     public init(settings: @escaping () -> Settings) {
         self.settings = settings
@@ -15,14 +17,18 @@ public final class TerminalOutput: OutputSink {
         return Renderer(format: s.format, color: s.color && s.format == .table)
     }
 
-    public func emit(_ result: CommandResult, elapsed: Double) {
+    public func emit(_ result: TimedOutput) {
         let s = settings()
         let renderer = self.renderer
-        if s.quiet, result.isStatus, s.format != .json { return }
-        Console.out(renderer.render(result, elapsed: elapsed))
-        if s.timer, s.format == .table || s.format == .markdown {
-            Console.out(renderer.render(CommandResult(command: "timer", values: [], blocks: [.text("time: \(formatSeconds(elapsed))", .dim)])))
+        if s.quiet, result.output.isStatus, s.format != .json { return }
+        let text = renderer.render(result)
+        // CSV: one blank line between consecutive results' blocks
+        if s.format == .csv, !text.isEmpty {
+            if wroteCSV { Console.out("\n") }
+            wroteCSV = true
         }
+        Console.out(text)
+        if s.timer { Console.out(renderer.note("time: \(Format.seconds(result.elapsed))")) }
     }
 
     public func emit(_ error: LocatedDiagnostic) {
@@ -31,14 +37,9 @@ public final class TerminalOutput: OutputSink {
         if settings().format == .json { Console.out(text) } else { Console.error(text) }
     }
 
+    /// In json and csv output the echo goes to stderr, so stdout stays machine-readable.
     public func echo(_ commandText: String) {
-        if settings().format == .json { return }
-        Console.out("> " + commandText + "\n")
+        let line = "> " + commandText + "\n"
+        if settings().format == .json || settings().format == .csv { Console.error(line) } else { Console.out(line) }
     }
-}
-
-/// 0.4 ms, 413 ms, 2.051 s
-func formatSeconds(_ s: Double) -> String {
-    if s < 0.01 { return String(Double(Int(s * 10_000)) / 10) + " ms" }
-    return s < 1 ? String(Int((s * 1000).rounded())) + " ms" : String(Double(Int(s * 1000)) / 1000) + " s"
 }

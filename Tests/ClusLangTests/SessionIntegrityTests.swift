@@ -5,9 +5,9 @@ import ClusCore
 
 /// Collects what the interpreter emits.
 final class CollectingSink: OutputSink {
-    var results: [CommandResult] = []
+    var results: [TimedOutput] = []
     var errors: [String] = []
-    func emit(_ result: CommandResult, elapsed: Double) { results.append(result) }
+    func emit(_ result: TimedOutput) { results.append(result) }
     func emit(_ error: LocatedDiagnostic) { errors.append(error.rendered()) }
     func echo(_ commandText: String) {}
 }

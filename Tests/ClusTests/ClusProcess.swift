@@ -24,8 +24,10 @@ struct ClusProcess {
         return root.appendingPathComponent(".build/debug/clus")
     }()
 
-    /// Runs clus with `arguments` in the package root, feeding `stdin`.
-    static func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Output {
+    /// Runs clus with `arguments` in the package root, feeding `stdin`. With
+    /// `mergingStderr`, stderr goes into the stdout pipe, each line at its place.
+    static func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:],
+                    mergingStderr: Bool = false) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -39,13 +41,14 @@ struct ClusProcess {
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        process.standardError = error
+        process.standardError = mergingStderr ? output : error
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // read both pipes before waiting, so a full pipe cannot block the child
         let group = DispatchGroup()
         nonisolated(unsafe) var errData = Data()
+        if mergingStderr { try error.fileHandleForWriting.close() }
         DispatchQueue.global().async(group: group) { errData = error.fileHandleForReading.readDataToEndOfFile() }
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         group.wait()

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// Runs each `Tests/Golden/*.clus` and compares stdout, stderr and the exit
-/// status with the `.expected` file beside it. A first line
-/// `# flags: --format json` passes flags. Wall times are masked.
+/// Runs each `Tests/Golden/*.clus` with `--echo` and compares what it prints
+/// with the `.expected` file beside it: each command echoed (`> metrics`)
+/// above its output, errors (stderr) at the place they happened, then the exit
+/// status. A first line `# flags: --format json` passes flags. Wall times are masked.
 /// Re-record with `RECORD_GOLDEN=1 swift test --filter GoldenTests` and
 /// review the diff.
 @Suite struct GoldenTests {
@@ -26,10 +27,9 @@ import Testing
         if let first = text.split(separator: "\n").first, first.hasPrefix("# flags:") {
             flags = first.dropFirst("# flags:".count).split(separator: " ").map(String.init)
         }
-        let out = try ClusProcess.run(flags + ["--threads", "2", "Tests/Golden/\(name)"])
+        let out = try ClusProcess.run(flags + ["--echo", "--threads", "2", "Tests/Golden/\(name)"], mergingStderr: true)
         let actual = GoldenTests.mask("""
-            \(out.stdout)--- stderr
-            \(out.stderr)--- exit status \(out.status)
+            \(out.stdout)--- exit status \(out.status)
 
             """)
         let expectedURL = script.deletingPathExtension().appendingPathExtension("expected")

@@ -1,0 +1,59 @@
+/// The indices `metrics` reports, in its order: each one's json key and the
+/// name people read, written here once.
+enum ClusteringIndex: String, CaseIterable, Sendable {
+    case silhouette
+    case calinskiHarabasz = "calinski_harabasz"
+    case daviesBouldin = "davies_bouldin"
+    case adjustedRandIndex = "adjusted_rand_index"
+    case randIndex = "rand_index"
+    case normalizedMutualInfo = "normalized_mutual_info"
+    case adjustedMutualInfo = "adjusted_mutual_info"
+    case homogeneity
+    case completeness
+    case vMeasure = "v_measure"
+    case fowlkesMallows = "fowlkes_mallows"
+    case purity
+
+    /// The json key and CSV name.
+    var key: String { rawValue }
+
+    /// The name in tables.
+    var label: String {
+        switch self {
+        case .silhouette: "Silhouette"
+        case .calinskiHarabasz: "Calinski-Harabasz"
+        case .daviesBouldin: "Davies-Bouldin"
+        case .adjustedRandIndex: "ARI"
+        case .randIndex: "Rand index"
+        case .normalizedMutualInfo: "NMI"
+        case .adjustedMutualInfo: "AMI"
+        case .homogeneity: "Homogeneity"
+        case .completeness: "Completeness"
+        case .vMeasure: "V-measure"
+        case .fowlkesMallows: "Fowlkes-Mallows"
+        case .purity: "Purity"
+        }
+    }
+
+    /// Indices that compare with a ground truth.
+    static let external: [ClusteringIndex] = [.adjustedRandIndex, .randIndex, .normalizedMutualInfo, .adjustedMutualInfo,
+                                              .homogeneity, .completeness, .vMeasure, .fowlkesMallows, .purity]
+
+    /// `value`'s one-line reading; `truth` names what external indices compare with.
+    func reading(_ value: Double, truth: String) -> String {
+        switch self {
+        case .silhouette: Reading.silhouette(value)
+        case .calinskiHarabasz: Reading.calinskiHarabasz
+        case .daviesBouldin: Reading.daviesBouldin(value)
+        case .adjustedRandIndex: Reading.ari(value, truth)
+        case .randIndex: Reading.rand(value, truth)
+        case .normalizedMutualInfo: Reading.information(value, truth, "shared information with")
+        case .adjustedMutualInfo: Reading.information(value, truth, "shared information, beyond chance, with")
+        case .homogeneity: Reading.scale(value) + ": clusters hold a single \(truth) (1 = pure clusters)"
+        case .completeness: Reading.scale(value) + ": each \(truth) stays in one cluster (1 = never split)"
+        case .vMeasure: Reading.scale(value) + ": harmonic mean of homogeneity and completeness"
+        case .fowlkesMallows: Reading.scale(value) + ": pairs in one cluster that share their \(truth), and vice versa"
+        case .purity: "\(Format.percent(value)) of documents carry their cluster's most frequent \(truth)"
+        }
+    }
+}

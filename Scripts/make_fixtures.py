@@ -204,7 +204,7 @@ def edge_cases():
 
 
 def scores(x64, labels, truth, k, alias, missing_truth):
-    """The PRODUCT.md json keys of `metrics` for one labelling."""
+    """The json keys of `metrics` (README, Grammar.md) for one labelling."""
     return {
         "alias": alias,
         "n": int(len(labels)),

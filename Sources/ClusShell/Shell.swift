@@ -5,7 +5,7 @@ import Glibc
 
 /// The read–run–print loop and the script runner, with their exit codes.
 public struct Shell {
-    /// Exit statuses, as README and PRODUCT.md give them.
+    /// Exit statuses, as the README gives them.
     public enum ExitStatus: Int32, Sendable {
         case ok = 0, scriptError = 1, usage = 2, interrupted = 130
     }

@@ -42,14 +42,29 @@ struct Options: ParsableCommand {
     @Flag(help: "No colour (also when NO_COLOR is set or output is not a terminal).")
     var noColor = false
 
-    @ArgumentParser.Argument(parsing: .captureForPassthrough, help: ArgumentHelp("A .clus script, then the arguments it reads as $1, $2, ...", valueName: "script"))
+    @ArgumentParser.Argument(parsing: .postTerminator, help: ArgumentHelp("A .clus script, then the arguments it reads as $1, $2, ...", valueName: "script"))
     var script: [String] = []
+
+    /// Options that take the next argument as their value.
+    private static let valued: Set<String> = ["-c", "--format", "--seed", "--threads"]
+
+    /// The command line with `--` put before the script path: options before
+    /// it are clus's (`clus --help`, `clus --format json x.clus`), everything
+    /// from it on belongs to the script (`clus x.clus --help` passes `--help`
+    /// as $1). With -c, the words after the commands are the script's too.
+    static func separatingScript(_ arguments: [String]) -> [String] {
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if argument == "--" { return arguments }
+            guard argument.hasPrefix("-"), argument != "-" else { break }
+            i += valued.contains(argument) ? 2 : 1
+        }
+        return i < arguments.count ? Array(arguments[..<i]) + ["--"] + arguments[i...] : arguments
+    }
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if commands != nil, !script.isEmpty, script.first?.hasPrefix("-") == false {
-            throw ValidationError("give either -c commands or a script file, not both")
-        }
     }
 
     var settings: Settings {

@@ -8,7 +8,7 @@ import Glibc
 // arguments → session → shell or script runner → exit status
 let options: Options
 do {
-    options = try Options.parseAsRoot() as? Options ?? Options()
+    options = try Options.parse(Options.separatingScript(Array(CommandLine.arguments.dropFirst())))
 } catch {
     if Options.exitCode(for: error) == .success { Options.exit(withError: error) }  // --help, --version
     Console.error(Options.fullMessage(for: error) + "\n")

@@ -49,6 +49,31 @@ import Testing
         #expect(out.stderr.contains("unexpected end of input"))
     }
 
+    @Test func helpAndVersionBeforeAScriptAreClussOwn() throws {
+        for flag in ["--help", "-h"] {
+            let out = try ClusProcess.run([flag])
+            #expect(out.status == 0, "\(flag): \(out.stderr)")
+            #expect(out.stdout.contains("USAGE: clus"), "\(flag)")
+            #expect(out.stdout.contains("--format <format>"), "\(flag)")
+        }
+        let version = try ClusProcess.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("clus "))
+    }
+
+    @Test func everythingAfterTheScriptPathIsTheScripts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("args.clus")
+        try "echo \"$1 $2\"\n".write(to: script, atomically: true, encoding: .utf8)
+        let out = try ClusProcess.run(["--quiet", script.path, "--help", "--format"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout == "--help --format\n")
+        let json = try ClusProcess.run(["--format", "json", script.path, "a", "b"])
+        #expect(json.stdout.hasPrefix("{\"command\": \"echo\", \"text\": \"a b\", \"elapsed_s\": "))
+    }
+
     @Test func usageErrorsExitWith2() throws {
         let out = try ClusProcess.run(["--format", "yaml", "-c", "echo x"])
         #expect(out.status == 2)

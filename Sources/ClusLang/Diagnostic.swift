@@ -53,13 +53,30 @@ public struct LocatedDiagnostic: Sendable {
             return "\(errorLabel): \(diagnostic.message)" + (diagnostic.hint.map { " (\($0))" } ?? "")
         }
         var out = "\(source.name):\(loc.line):\(loc.column): \(errorLabel): \(diagnostic.message)\n"
-        let line = source.lineText(loc.line)
-        out += "  \(line)\n"
         let endLoc = source.location(of: range.end)
         let width = endLoc.line == loc.line ? max(1, endLoc.column - loc.column) : 1
-        out += "  " + String(repeating: " ", count: loc.column - 1) + "^" + String(repeating: "~", count: width - 1)
+        let shown = LocatedDiagnostic.window(Array(source.lineText(loc.line)), column: loc.column - 1, width: width)
+        out += "  \(shown.text)\n"
+        out += "  " + String(repeating: " ", count: shown.caret) + "^" + String(repeating: "~", count: shown.width - 1)
         if let hint = diagnostic.hint { out += "\n  \(hint)" }
         return out
+    }
+}
+
+extension LocatedDiagnostic {
+    /// Columns of a quoted line at most: a longer line (a minified JSON
+    /// pasted into a script) is shown as a window around the spot, with `…`.
+    static let windowColumns = 100
+
+    /// The part of `line` to quote, where the caret starts in it and how wide it is.
+    static func window(_ line: [Character], column: Int, width: Int) -> (text: String, caret: Int, width: Int) {
+        guard line.count > windowColumns else { return (String(line), column, width) }
+        let start = max(0, min(column - windowColumns / 3, line.count - windowColumns))
+        let end = min(line.count, start + windowColumns)
+        let lead = start > 0 ? "…" : ""
+        let text = lead + String(line[start ..< end]) + (end < line.count ? "…" : "")
+        let caret = column - start + lead.count
+        return (text, caret, max(1, min(width, end - column)))
     }
 }
 

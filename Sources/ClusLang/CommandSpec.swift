@@ -113,6 +113,9 @@ public struct CommandSpec: Sendable {
         return parts.joined(separator: " ")
     }
 
+    /// Whether running it gives a result (all but `quit`): such a command also takes `into=`.
+    public var givesResult: Bool { run != nil }
+
     /// The option named `name`, if the command has one.
     public func option(_ name: String) -> Parameter? { options.first { $0.name == name } }
 }

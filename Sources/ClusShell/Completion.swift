@@ -24,23 +24,36 @@ public final class Completion {
         guard let spec = Commands.spec(named: commandName) else { return [] }
         if statement.hasSuffix("=") || (words.last?.hasSuffix("=") == true && !statement.hasSuffix(" ")) {
             let optionName = String((words.last ?? "").dropLast())
-            return values(for: spec.option(optionName)?.kind).filter { $0.hasPrefix(word) }.sorted()
+            if optionName == "into" { return paths(completing: word) }
+            return values(for: optionName, spec.option(optionName)?.kind).filter { $0.hasPrefix(word) }.sorted()
         }
-        if word.hasPrefix("\"") || word.hasPrefix("'"),
-           spec.positionals.first?.kind == .path, words.count == 1 || (words.count == 2 && !statement.hasSuffix(" ")) {
-            return paths(completing: word)
-        }
+        if let last = words.last, last.hasPrefix("into="), !statement.hasSuffix(" ") { return paths(completing: word) }
+        if wantsPath(spec, words: words, statement: statement) { return paths(completing: word) }
         let used = Set(words.compactMap { $0.split(separator: "=").first.map(String.init) })
-        let options = spec.options.map { $0.name + "=" }.filter { !used.contains(String($0.dropLast())) }
-        let positional = spec.positionals.first.map { values(for: $0.kind) } ?? []
+        // into= keeps any command's result in a file
+        let options = (spec.options.map(\.name) + (spec.givesResult ? ["into"] : []))
+            .filter { !used.contains($0) }.map { $0 + "=" }
+        let positional = spec.positionals.first.map { values(for: $0.name, $0.kind) } ?? []
         return (options + positional).filter { $0.hasPrefix(word) }.sorted()
     }
 
-    /// Files and folders for a quoted path: `"Tests/Go` → `"Tests/Golden/`;
-    /// a file gets its closing quote.
+    /// Whether the word being typed is a path: a path positional (`load PATH`,
+    /// `plot silhouette into PATH`), quoted or not, or any word after `into`.
+    private func wantsPath(_ spec: CommandSpec, words: [String], statement: Substring) -> Bool {
+        let typing = statement.hasSuffix(" ") ? words.count : words.count - 1  // index of the word being typed
+        let previous = typing >= 1 && typing - 1 < words.count ? words[typing - 1] : ""
+        if previous == "into" { return true }
+        let positionals = words.dropFirst().prefix(max(0, typing - 1)).filter { !$0.contains("=") && $0 != "into" && $0 != "as" }
+        guard positionals.count < spec.positionals.count else { return false }
+        let parameter = spec.positionals[positionals.count]
+        return parameter.kind == .path && parameter.keyword == nil
+    }
+
+    /// Files and folders for a path, quoted or not: `"Tests/Go` →
+    /// `"Tests/Golden/`; a quoted file gets its closing quote.
     func paths(completing word: String) -> [String] {
-        let quote = String(word.prefix(1))
-        let typed = String(word.dropFirst())
+        let quote = word.hasPrefix("\"") || word.hasPrefix("'") ? String(word.prefix(1)) : ""
+        let typed = String(word.dropFirst(quote.count))
         let slash = typed.lastIndex(of: "/")
         let folder = slash.map { String(typed[...$0]) } ?? ""
         let stem = slash.map { String(typed[typed.index(after: $0)...]) } ?? typed
@@ -57,15 +70,22 @@ public final class Completion {
         return found.sorted()
     }
 
-    private func values(for kind: CommandSpec.ValueKind?) -> [String] {
-        switch kind {
+    /// What a parameter can take: names of the session for field, alias and
+    /// dataset parameters (`fields=` and `aliases=` lists too), command names for `help`.
+    private func values(for name: String, _ kind: CommandSpec.ValueKind?) -> [String] {
+        switch name {
+        case "fields": return fields + vectorFields
+        case "aliases": return aliases
+        case "command": return Commands.all.map(\.name) + Commands.keywords
+        default: break
+        }
+        return switch kind {
         case .field: fields
         case .vectorField: vectorFields
         case .alias: aliases
         case .dataset: datasets
         case .choice(let options): options
         case .flag: ["on", "off"]
-        case .text: Commands.all.map(\.name)
         default: []
         }
     }

@@ -13,6 +13,12 @@
 //
 // Conventions as `silhouetteSamples`: a document is at distance 0 from
 // itself; a zero vector at cosine distance 1 from every other document.
+//
+// Rounding: where every distance to a cluster is 0 (parallel vectors for
+// cosine, duplicates for squared euclidean) the sums cancel to noise of
+// either sign, and (b − a)/max(a, b) of two noise values is anything at all
+// (−2.3 was seen). So a sum is clamped at 0, and one within its rounding
+// bound (`negligible`) is taken as 0, as the pairwise distances are.
 
 /// Rows per task of the row passes; fixed, so sums reduce in one order on any thread count.
 private let rowsPerTask = 1024
@@ -30,6 +36,12 @@ struct ClusterSums {
     let scatter: [Double]
     /// Cosine: 1/‖x‖ of each row (0 for a zero row). Squared euclidean: unused.
     let rowScale: [Double]
+    /// Per cluster, the summed distance at or below which a sum is rounding
+    /// noise around 0. Cosine: (d + |B| + 2)·ε per mean distance of unit
+    /// vectors. Squared euclidean: the mean's rounding, |B|·ε·max|y|, squared
+    /// over d components (twice: the centre term and the scatter). Eight
+    /// times over, still far below any distance Float32 input can hold apart.
+    let negligible: [Double]
 
     /// Whether `metric`'s silhouette can be computed from cluster sums.
     static func applies(to metric: DistanceMetric) -> Bool {
@@ -103,6 +115,16 @@ struct ClusterSums {
         self.vectors = vectors
         self.scatter = scatter
         self.rowScale = scale
+        let epsilon = Double.ulpOfOne
+        if metric == .cosine {
+            negligible = labels.sizes.map { size in Double(size) * 8 * Double(d + size + 2) * epsilon }
+        } else {
+            let largest = Double(largestMagnitude(x, parallelism: parallelism))
+            negligible = labels.sizes.map { size in
+                let centre = 8 * Double(size + 1) * epsilon * largest
+                return Double(size) * 2 * Double(d) * centre * centre
+            }
+        }
     }
 
     /// Summed distances from row `i` of `x` (values at `row`, in cluster `own`)
@@ -128,6 +150,7 @@ struct ClusterSums {
                 }
             }
         }
+        for c in 0 ..< k where out[c] <= negligible[c] { out[c] = 0 }
     }
 }
 
@@ -164,6 +187,24 @@ func clusterSumSilhouettes<X: VectorRows>(
     try cancellation?.check()
     progress?(1, 1)
     return result
+}
+
+/// The largest |component| of `x`, the scale of its rounding errors.
+private func largestMagnitude<X: VectorRows>(_ x: X, parallelism: Parallelism) -> X.Scalar where X.Scalar: SIMDScalar {
+    let total = x.count * x.dimension, chunk = rowsPerTask * max(1, x.dimension)
+    let tasks = (total + chunk - 1) / chunk
+    var partial = [X.Scalar](repeating: 0, count: max(1, tasks))
+    x.values.withUnsafeBufferPointer { v in
+        partial.withUnsafeMutableBufferPointer { partial in
+            let v = v.baseAddress!, partial = UncheckedBox(partial.baseAddress!)
+            parallelism.forEach(chunks: tasks) { task in
+                var largest: X.Scalar = 0
+                for j in task * chunk ..< min(total, (task + 1) * chunk) { largest = max(largest, abs(v[j])) }
+                partial.value[task] = largest
+            }
+        }
+    }
+    return partial.max() ?? 0
 }
 
 /// Σ a[j]·b[j] in Double.

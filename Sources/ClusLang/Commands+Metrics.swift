@@ -45,19 +45,17 @@ extension Interpreter {
     /// Every index of `request` from ClusCore's functions.
     func metrics(_ request: MetricsRequest, in d: Dataset) throws -> MetricsResult {
         let c = request.clustering
-        let vectors = try vectorColumn(in: d, named: c.vectorField, range: nil)
-        if vectors.missingCount > 0 {
-            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); the internal indices need every document's vector")
-        }
         let noise = noiseCode(request.noise, c)
         // Scored documents: those with a label for the alias, outside the noise label.
         let scoredRows = c.labels.indices.filter { c.labels[$0] >= 0 && c.labels[$0] != noise.code }
         let labels = scoredRows.map { c.labels[$0] }
-        let x = scoredRows.count == d.count ? vectors.embeddings : vectors.embeddings.rows(scoredRows)
         let k = Set(labels).count
-        guard k >= 2, k <= labels.count - 1 else {
+        // The internal indices need 2 to n-1 clusters; the external ones are defined for any k (as scikit-learn's).
+        let scoresInternal = k >= 2 && k <= labels.count - 1
+        guard scoresInternal || request.truth != nil else {
             throw Diagnostic("the metrics need 2 to n-1 clusters; \(c.alias) has \(k) cluster\(k == 1 ? "" : "s") for \(Format.count(labels.count)) documents"
-                             + (request.noise != nil ? " outside the noise label" : ""))
+                             + (request.noise != nil ? " outside the noise label" : ""),
+                             hint: "with truth=FIELD the external indices are computed for any number of clusters")
         }
         // Refuse what would not fit before the long silhouette runs.
         let truth = request.truth?.interned()
@@ -65,30 +63,17 @@ extension Interpreter {
             try session.requireContingencyMemory(truthValues: truth.names.count, truthName: truthField.name, clusters: k,
                                                  at: request.truthRange)
         }
-        let sampled = request.sample.map { $0 < labels.count } ?? false
-        if request.silhouette, !sampled {
-            try session.requireSilhouetteMemory(documents: labels.count, dimension: x.dimension, clusters: k)
-        }
         var scores: [ClusteringIndex: Double] = [:]
         var estimate: SilhouetteEstimate? = nil
-        if request.silhouette, let sampleSize = request.sample, sampled {
-            var rng = SeededGenerator(seed: request.seed)
-            let e = try session.withProgress("silhouette of a \(Format.count(sampleSize))-document sample", unit: .iterations) { progress in
-                try sampledSilhouette(x, labels: labels, sampleSize: sampleSize, metric: request.metric, using: &rng,
-                                      parallelism: session.parallelism, cancellation: session.cancellation, progress: progress)
+        let sampled = scoresInternal && request.silhouette && request.sample.map { $0 < labels.count } ?? false
+        if scoresInternal {
+            let vectors = try vectorColumn(in: d, named: c.vectorField, range: nil)
+            if vectors.missingCount > 0 {
+                throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); the scoresInternal indices need every document's vector")
             }
-            estimate = e
-            scores[.silhouette] = e.value
-        } else if request.silhouette {
-            scores[.silhouette] = try session.withProgress("silhouette of \(Format.count(labels.count)) documents", unit: .iterations) { progress in
-                try silhouetteScore(x, labels: labels, metric: request.metric, parallelism: session.parallelism,
-                                    cancellation: session.cancellation, progress: progress)
-            }
+            let x = scoredRows.count == d.count ? vectors.embeddings : vectors.embeddings.rows(scoredRows)
+            (scores, estimate) = try internalIndices(x, labels: labels, k: k, request, sampled: sampled)
         }
-        try session.cancellation.check()
-        let centroid = try centroidIndices(x, labels: labels, parallelism: session.parallelism, cancellation: session.cancellation)
-        scores[.calinskiHarabasz] = centroid.calinskiHarabasz
-        scores[.daviesBouldin] = centroid.daviesBouldin
 
         var missingTruth = 0
         if let truthField = request.truth, let truth {
@@ -115,12 +100,41 @@ extension Interpreter {
         }
         return MetricsResult(
             dataset: d.name, vectorField: c.vectorField, alias: c.alias, truth: request.truth?.name, n: labels.count, k: k,
-            metric: request.metric, silhouetteComputed: request.silhouette, estimate: estimate,
-            sampleCoveringAll: request.silhouette && !sampled ? request.sample : nil, scores: scores,
+            metric: request.metric, internalComputed: scoresInternal, silhouetteComputed: scoresInternal && request.silhouette, estimate: estimate,
+            sampleCoveringAll: scoresInternal && request.silhouette && !sampled ? request.sample : nil, scores: scores,
             average: request.average, beta: request.beta, missingTruth: missingTruth,
             noise: request.noise.map { ($0, noise.code >= 0 ? noise.count : nil) },
             suspectedNoise: noise.code < 0 ? c.clusterNames.first(where: looksLikeNoise) : nil,
             unlabelled: c.labels.count { $0 < 0 })
+    }
+
+    /// Silhouette (exact or from a sample), Calinski-Harabasz and Davies-Bouldin.
+    private func internalIndices(_ x: Embeddings, labels: [Int], k: Int, _ request: MetricsRequest,
+                                 sampled: Bool) throws -> ([ClusteringIndex: Double], SilhouetteEstimate?) {
+        if request.silhouette, !sampled {
+            try session.requireSilhouetteMemory(documents: labels.count, dimension: x.dimension, clusters: k)
+        }
+        var scores: [ClusteringIndex: Double] = [:]
+        var estimate: SilhouetteEstimate? = nil
+        if request.silhouette, let sampleSize = request.sample, sampled {
+            var rng = SeededGenerator(seed: request.seed)
+            let e = try session.withProgress("silhouette of a \(Format.count(sampleSize))-document sample", unit: .iterations) { progress in
+                try sampledSilhouette(x, labels: labels, sampleSize: sampleSize, metric: request.metric, using: &rng,
+                                      parallelism: session.parallelism, cancellation: session.cancellation, progress: progress)
+            }
+            estimate = e
+            scores[.silhouette] = e.value
+        } else if request.silhouette {
+            scores[.silhouette] = try session.withProgress("silhouette of \(Format.count(labels.count)) documents", unit: .iterations) { progress in
+                try silhouetteScore(x, labels: labels, metric: request.metric, parallelism: session.parallelism,
+                                    cancellation: session.cancellation, progress: progress)
+            }
+        }
+        try session.cancellation.check()
+        let centroid = try centroidIndices(x, labels: labels, parallelism: session.parallelism, cancellation: session.cancellation)
+        scores[.calinskiHarabasz] = centroid.calinskiHarabasz
+        scores[.daviesBouldin] = centroid.daviesBouldin
+        return (scores, estimate)
     }
 
     /// The cluster code of `noise=`, with its name and document count; code

@@ -74,6 +74,32 @@ import Testing
         #expect(abs(ch - (expected["calinski_harabasz"] as? Double ?? .nan)) <= 1e-6 * ch)
     }
 
+    /// One cluster, and one per document: the internal indices are left out
+    /// with the reason; the external ones are scikit-learn's (fixture from
+    /// Scripts/make_degenerate_fixture.py).
+    @Test(arguments: [("one_cluster", "cluster k=1 alias=one", "one"),
+                      ("one_per_document", "cluster k=150 method=agglomerative alias=each", "each")])
+    func externalIndicesForOneOrNClusters(_ key: String, _ cluster: String, _ alias: String) throws {
+        let fixture = try Data(contentsOf: ClusProcess.root.appendingPathComponent("Tests/Golden/data/iris_degenerate.expected.json"))
+        let expected = try #require((try JSONSerialization.jsonObject(with: fixture) as? [String: Any])?[key] as? [String: Double])
+        let out = try ClusProcess.run(["--format", "json", "-c",
+                                       "load \"Tests/Golden/data/iris.jsonl\"; \(cluster); metrics alias=\(alias) truth=target"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let last = try #require(out.stdout.split(separator: "\n").last)
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        for index in ["silhouette", "calinski_harabasz", "davies_bouldin"] { #expect(metrics[index] is NSNull, "\(index)") }
+        #expect(expected.count == 8)
+        for (index, reference) in expected {
+            let value = try #require(metrics[index] as? Double, "\(index) missing")
+            #expect(abs(value - reference) <= 1e-6, "\(key) \(index): \(value) vs scikit-learn \(reference)")
+        }
+        let table = try ClusProcess.run(["-c", "load \"Tests/Golden/data/iris.jsonl\"; \(cluster); metrics alias=\(alias) truth=target"])
+        #expect(table.stdout.contains("need 2 to n-1 clusters"), "\(table.stdout)")
+        let refused = try ClusProcess.run(["-c", "load \"Tests/Golden/data/iris.jsonl\"; \(cluster); metrics alias=\(alias)"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("with truth=FIELD the external indices are computed"), "\(refused.stderr)")
+    }
+
     @Test func silhouetteOffRefusesItsOptions() throws {
         let out = try ClusProcess.run(["-c", "load \"Tests/Golden/data/iris.jsonl\"; metrics silhouette=off sample=50"])
         #expect(out.status == 1)

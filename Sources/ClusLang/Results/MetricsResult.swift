@@ -11,7 +11,9 @@ struct MetricsResult: CommandOutput {
     let n: Int
     let k: Int
     let metric: DistanceMetric
-    /// nil when `silhouette=off`.
+    /// Whether the clustering has the 2 to n-1 clusters the internal indices need.
+    let internalComputed: Bool
+    /// False with `silhouette=off` (or without the internal indices).
     let silhouetteComputed: Bool
     /// Set when the silhouette is a sampled estimate.
     let estimate: SilhouetteEstimate?
@@ -70,13 +72,17 @@ struct MetricsResult: CommandOutput {
     }
 
     private var footer: [String] {
-        var first = "\(alias) on \(vectorField): \(k) clusters, \(Format.count(n)) documents, "
-            + (silhouetteComputed ? "\(metric.rawValue), \(estimate == nil ? "exact" : "sampled") silhouette" : "silhouette left out")
+        let internalPart = !internalComputed ? "internal indices left out"
+            : silhouetteComputed ? "\(metric.rawValue), \(estimate == nil ? "exact" : "sampled") silhouette" : "silhouette left out"
+        var first = "\(alias) on \(vectorField): \(k) cluster\(k == 1 ? "" : "s"), \(Format.count(n)) documents, \(internalPart)"
         if let truth { first += "; truth: \(truth)" }
         if truth != nil, average != .arithmetic || beta != 1 {
             first += " (NMI and AMI with the \(average.rawValue) mean" + (beta != 1 ? ", V-measure with beta \(beta))" : ")")
         }
         var lines = [first]
+        if !internalComputed {
+            lines.append("the silhouette, Calinski-Harabasz and Davies-Bouldin need 2 to n-1 clusters (\(alias) has \(Format.count(k)) for \(Format.count(n)) documents); the external indices are defined for any number")
+        }
         if missingTruth > 0, let truth {
             lines.append("\(Format.count(missingTruth)) documents without \(truth) are left out of the external indices")
         }

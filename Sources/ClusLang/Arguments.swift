@@ -137,6 +137,14 @@ struct BoundArguments {
         return text == "on" || text == "true"
     }
 
+    /// A list option given as `[a, b]` or `"a,b"`, its items trimmed of spaces.
+    func list(_ option: String) -> [String]? {
+        guard let value = value(option) else { return nil }
+        let items: [String] = if case .list(let values) = value { values.map(\.description) }
+            else { value.description.split(separator: ",").map(String.init) }
+        return items.map { String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }.filter { !$0.isEmpty }
+    }
+
     /// A number option (integers accepted).
     func number(_ option: String) -> Double? {
         switch options[option]?.value {

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 extension Interpreter {
-    func set(_ arguments: BoundArguments) throws -> CommandResult {
+    func set(_ arguments: BoundArguments) throws -> SettingsResult {
         guard !arguments.call.arguments.isEmpty else {
             throw Diagnostic("set needs KEY=VALUE", at: arguments.call.nameRange, hint: "usage: \(arguments.spec.usage)")
         }
@@ -20,45 +20,22 @@ extension Interpreter {
         if let timer = arguments.flag("timer") { settings.timer = timer }
         if let limit = arguments.bytes("memory_limit") { settings.memoryLimit = limit }
         session.settings = settings
-        var result = showSettings(command: "set")
-        let changed = arguments.call.arguments.compactMap { argument in argument.name.map { "\($0)=\(arguments.text($0) ?? "")" } }
-        result.legacyBlocks = [.text(changed.joined(separator: " "))]
-        return result
+        let changes = arguments.call.arguments.compactMap { argument in argument.name.map { "\($0)=\(arguments.text($0) ?? "")" } }
+        return SettingsResult(command: "set", settings: settings, changes: changes)
     }
 
-    func showSettings(command: String = "show") -> CommandResult {
-        let s = session.settings
-        var rows: [(String, JSONValue)] = [
-            ("format", .string(s.format.rawValue)), ("seed", .int(Int(s.seed))), ("threads", .int(s.threads)),
-            ("color", .bool(s.color)), ("echo", .bool(s.echo)), ("timer", .bool(s.timer)), ("top", .int(s.top)),
-            ("metric", .string(s.metric.rawValue)), ("sample", s.sample.map(JSONValue.int) ?? .null),
-            ("keep_going", .bool(s.keepGoing)), ("quiet", .bool(s.quiet)),
-        ]
-        rows.insert(("memory_limit", .int(s.memoryLimit)), at: 9)
-        let table = TextTable(columns: [.init("setting"), .init("value")], rows: rows.map {
-            [$0.0, $0.0 == "memory_limit" ? ByteSize.format(s.memoryLimit) : display($0.1)]
-        })
-        return CommandResult(command: command, values: rows.map { JSONMember($0.0, $0.1) }, blocks: [.table(table)],
-                             isStatus: command == "set")
+    func showSettings() -> SettingsResult {
+        SettingsResult(command: "show", settings: session.settings, changes: nil)
     }
 
-    private func display(_ value: JSONValue) -> String {
-        switch value {
-        case .bool(let b): b ? "on" : "off"
-        case .string(let s): s
-        default: value.serialized
-        }
-    }
-
-    func timer(_ arguments: BoundArguments) -> CommandResult {
+    func timer(_ arguments: BoundArguments) -> StatusOutput {
         let on = arguments.text(at: 0) == "on" || arguments.text(at: 0) == "true"
         session.settings.timer = on
-        return CommandResult(command: "timer", values: [JSONMember("timer", .bool(on))],
-                             blocks: [.text("timer \(on ? "on" : "off")")], isStatus: true)
+        return StatusOutput(command: "timer", jsonMembers: [JSONMember("timer", .bool(on))], lines: ["timer \(on ? "on" : "off")"])
     }
 
     /// Runs another script in this session; its errors point into that file.
-    func runFile(_ arguments: BoundArguments) throws -> CommandResult {
+    func runFile(_ arguments: BoundArguments) throws -> StatusOutput {
         guard let path = arguments.text(at: 0) else { throw Diagnostic("run needs a path") }
         guard session.includeDepth < 16 else {
             throw Diagnostic("run is nested more than 16 deep (does a script run itself?)", at: arguments.positionals.first?.range)
@@ -74,7 +51,7 @@ extension Interpreter {
         case .interrupted: throw Cancelled()
         case .failed: throw AlreadyReported()
         }
-        return CommandResult(command: "run", values: [JSONMember("path", .string(path))], blocks: [], isStatus: true)
+        return StatusOutput(command: "run", jsonMembers: [JSONMember("path", .string(path))], lines: [])
     }
 }
 

@@ -1,4 +1,5 @@
 import ClusCore
+import ClusData
 
 /// Every command of the DSL, in the order `help` lists them.
 public enum Commands {
@@ -11,7 +12,7 @@ public enum Commands {
                 P("name", .identifier, "the dataset's name (default: the file's name)", keyword: "as"),
             ],
             options: [
-                P("format", .choice(["jsonl", "json", "csv", "npy"]), "file format (default: from the extension)"),
+                P("format", .choice(DataFormat.allCases.map(\.rawValue)), "file format (default: from the extension)"),
                 P("vector", .vectorField, "the vector field to use by default (default: the first one); for CSV also a glob \"f*\" or a range \"f0..f63\" of numeric columns; for .npy the vector field's name"),
                 P("labels", .path, "for .npy: a CSV with a header and one row per vector (truth fields, _cluster_.FIELD.ALIAS columns)"),
             ],
@@ -39,7 +40,7 @@ public enum Commands {
         CommandSpec("export", run: { try $0.export($1) }, summary: "write the documents with their cluster labels to a file",
             positionals: [P("path", .path, "the file to write", required: true)],
             options: [
-                P("format", .choice(["jsonl", "csv"]), "file format (default: from the extension; csv for .csv, else jsonl)"),
+                P("format", .choice(ExportFormat.allCases.map(\.rawValue)), "file format (default: from the extension; csv for .csv, else jsonl)"),
                 P("aliases", .text, "the aliases to write, as [a, b] or \"a,b\"", default: "all"),
                 P("fields", .text, "the fields to write, as [a, b] or \"a,b\"; a name picks its nested fields too", default: "all"),
             ],
@@ -106,7 +107,7 @@ public enum Commands {
                 P("alias", .alias, "the clustering", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("truth", .field, "ground-truth field; adds the external indices"),
-                P("metric", .choice(["euclidean", "cosine", "manhattan", "sqeuclidean"]), "distance for the silhouette", default: "euclidean"),
+                P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "distance for the silhouette", default: "euclidean"),
                 P("sample", .integer, "estimate the silhouette from a stratified sample of about N documents, with a 95% CI"),
                 P("seed", .integer, "random seed of the sample", default: "the session's seed (0)"),
                 P("noise", .text, "cluster label of outliers (e.g. -1): left out of all indices and counted"),
@@ -138,7 +139,7 @@ public enum Commands {
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("by", .choice(["cluster", "sample"]), "one row per cluster, or the documents with the lowest silhouette", default: "cluster"),
                 P("n", .integer, "with by=sample: how many documents", default: "10"),
-                P("metric", .choice(["euclidean", "cosine", "manhattan", "sqeuclidean"]), "distance", default: "euclidean"),
+                P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "distance", default: "euclidean"),
                 P("sample", .integer, "score a stratified sample of about N documents (each against all), with a 95% CI"),
                 P("seed", .integer, "random seed of the sample", default: "the session's seed (0)"),
             ],
@@ -159,7 +160,7 @@ public enum Commands {
                 P("k", .range, "the values of k", default: "2..10"),
                 P("method", .choice(["kmeans", "minibatch", "agglomerative"]), "clustering method", default: "kmeans"),
                 P("metric", .choice(["euclidean", "cosine"]), "distance (cosine: spherical k-means), also for the silhouette", default: "euclidean"),
-                P("linkage", .choice(["ward", "average", "complete", "single"]), "with method=agglomerative", default: "ward"),
+                P("linkage", .choice(Linkage.allCases.map(\.rawValue)), "with method=agglomerative", default: "ward"),
                 P("field", .vectorField, "vector field to cluster", default: "the current one"),
                 P("truth", .field, "ground-truth field: adds ARI and NMI"),
                 P("seed", .integer, "random seed", default: "the session's seed"),
@@ -267,5 +268,5 @@ public enum Commands {
     public static func spec(named name: String) -> CommandSpec? { all.first { $0.name == name } }
 
     /// The names statements start with that are not commands.
-    public static let keywords = ["let", "for", "assert"]
+    public static let keywords = Help.statements.map(\.name)
 }

@@ -65,6 +65,8 @@ struct Options: ParsableCommand {
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        // seeds are shown and written as JSON integers (as `set seed=` takes them)
+        if let seed, seed > UInt64(Int.max) { throw ValidationError("--seed must be at most \(Int.max)") }
     }
 
     var settings: Settings {

@@ -2,7 +2,8 @@ import ClusCore
 import ClusData
 
 extension Interpreter {
-    func compare(_ arguments: BoundArguments) throws -> CommandResult {
+    /// `compare A B`: agreement indices and the contingency table, clusters matched one to one.
+    func compare(_ arguments: BoundArguments) throws -> CompareResult {
         let d = try session.currentDataset()
         func named(_ index: Int) throws(Diagnostic) -> Clustering {
             let name = arguments.text(at: index) ?? ""
@@ -29,49 +30,18 @@ extension Interpreter {
         let columnOrder = matchedColumns + (0 ..< table.columnCount).filter { !matchedColumns.contains($0) }
         let rowOrder = (0 ..< table.rowCount).sorted { (matching[$0] == nil ? 1 : 0, $0) < (matching[$1] == nil ? 1 : 0, $1) }
 
-        let ari = adjustedRandIndex(table), nmi = normalizedMutualInformation(table)
-        let ami = adjustedMutualInformation(table), fmi = fowlkesMallows(table)
-        let onDiagonal = matching.enumerated().reduce(0) { sum, pair in
-            sum + (pair.element.map { table.count(truthIndex: pair.offset, clusterIndex: $0) } ?? 0)
-        }
-        var scores = TextTable(columns: [.init("index"), .init("value", .right), .init("reading")])
-        scores.rows = [
-            ["ARI", Format.score(ari), Reading.ari(ari, b.alias)],
-            ["NMI", Format.score(nmi), Reading.information(nmi, b.alias, "shared information with")],
-            ["AMI", Format.score(ami), Reading.information(ami, b.alias, "shared information, beyond chance, with")],
-            ["Fowlkes-Mallows", Format.score(fmi), Reading.scale(fmi) + ": pairs grouped together in both"],
+        let scores: [(index: ClusteringIndex, value: Double)] = [
+            (.adjustedRandIndex, adjustedRandIndex(table)), (.normalizedMutualInfo, normalizedMutualInformation(table)),
+            (.adjustedMutualInfo, adjustedMutualInformation(table)), (.fowlkesMallows, fowlkesMallows(table)),
         ]
-        var contingency = TextTable(columns: [.init("\(a.alias) \\ \(b.alias)")] + columnOrder.map { .init(b.clusterNames[table.clusters[$0]], .right) })
-        for row in rowOrder {
-            contingency.rows.append([a.clusterNames[table.truthClasses[row]]] + columnOrder.map { Format.count(table.count(truthIndex: row, clusterIndex: $0)) })
-        }
-        let agreement = Double(onDiagonal) / Double(codesA.count)
-        contingency.footer.append("clusters matched one to one (Hungarian method): \(Format.percent(agreement)) of \(Format.count(codesA.count)) documents fall on the diagonal")
-        let skipped = d.count - codesA.count
-        if skipped > 0 { contingency.footer.append("\(Format.count(skipped)) documents without a label in both are left out") }
-
-        return CommandResult(command: "compare", values: [
-            JSONMember("dataset", .string(d.name)),
-            JSONMember("a", .string(a.alias)),
-            JSONMember("b", .string(b.alias)),
-            JSONMember("n", .int(codesA.count)),
-            JSONMember("k_a", .int(table.rowCount)),
-            JSONMember("k_b", .int(table.columnCount)),
-            JSONMember("adjusted_rand_index", .number(ari)),
-            JSONMember("normalized_mutual_info", .number(nmi)),
-            JSONMember("adjusted_mutual_info", .number(ami)),
-            JSONMember("fowlkes_mallows", .number(fmi)),
-            JSONMember("matched_fraction", .number(agreement)),
-            JSONMember("matching", .array(matching.enumerated().compactMap { row, column in
-                column.map { .object([JSONMember("a", .string(a.clusterNames[table.truthClasses[row]])),
-                                      JSONMember("b", .string(b.clusterNames[table.clusters[$0]])),
-                                      JSONMember("count", .int(table.count(truthIndex: row, clusterIndex: $0)))]) }
-            })),
-            JSONMember("contingency", .object([
-                JSONMember("rows", .array(rowOrder.map { .string(a.clusterNames[table.truthClasses[$0]]) })),
-                JSONMember("columns", .array(columnOrder.map { .string(b.clusterNames[table.clusters[$0]]) })),
-                JSONMember("counts", .array(rowOrder.map { row in .array(columnOrder.map { .int(table.count(truthIndex: row, clusterIndex: $0)) }) })),
-            ])),
-        ], blocks: [.table(scores), .table(contingency)], records: contingency)
+        func aName(_ row: Int) -> String { a.clusterNames[table.truthClasses[row]] }
+        func bName(_ column: Int) -> String { b.clusterNames[table.clusters[column]] }
+        return CompareResult(
+            dataset: d.name, a: a.alias, b: b.alias, n: codesA.count, leftOut: d.count - codesA.count, scores: scores,
+            matching: matching.enumerated().compactMap { row, column in
+                column.map { CompareResult.Match(a: aName(row), b: bName($0), count: table.count(truthIndex: row, clusterIndex: $0)) }
+            },
+            rows: rowOrder.map(aName), columns: columnOrder.map(bName),
+            counts: rowOrder.map { row in columnOrder.map { table.count(truthIndex: row, clusterIndex: $0) } })
     }
 }

@@ -1,8 +1,22 @@
 import ClusCore
 import ClusData
 
+/// How `sweep` clusters, from its options.
+private struct SweepPlan {
+    let ks: ClosedRange<Int>
+    let method: String
+    /// The metric as given; `cosine` makes k-means spherical.
+    let metricName: String
+    let metric: DistanceMetric
+    let seed: UInt64
+    let keep: Bool
+
+    func alias(_ k: Int) -> String { "\(method)_\(k)" }
+}
+
 extension Interpreter {
-    func sweep(_ arguments: BoundArguments) throws -> CommandResult {
+    /// `sweep k=A..B`: one clustering per k, scored by each index.
+    func sweep(_ arguments: BoundArguments) throws -> SweepResult {
         var dataset = try session.currentDataset()
         let vectors = try vectorColumn(in: dataset, named: arguments.text("field"), range: arguments.range(of: "field"))
         if vectors.missingCount > 0 {
@@ -22,12 +36,13 @@ extension Interpreter {
         }
         let method = arguments.text("method") ?? "kmeans"
         let metricName = arguments.text("metric") ?? "euclidean"
-        let metric = DistanceMetric(rawValue: metricName) ?? .euclidean
         if arguments.has("linkage"), method != "agglomerative" {
             throw Diagnostic("linkage= is for method=agglomerative", at: arguments.range(of: "linkage"))
         }
-        let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
-        let keep = arguments.flag("keep") ?? true
+        let plan = SweepPlan(ks: low ... high, method: method, metricName: metricName,
+                             metric: DistanceMetric(rawValue: metricName) ?? .euclidean,
+                             seed: try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed,
+                             keep: arguments.flag("keep") ?? true)
         let truthField = try truthColumn(in: dataset, arguments)
         let truth = truthField?.interned()
 
@@ -40,102 +55,66 @@ extension Interpreter {
             try session.requireMemory(bytes, for: "agglomerative \(linkage.rawValue) on \(Format.count(dataset.count)) documents",
                                       instead: "use method=minibatch or kmeans, or load a sample", at: arguments.range(of: "method"))
         }
-        struct Row { let k: Int; let iterations: Int?; let inertia: Double?; let silhouette, ch, db: Double; let ari, nmi: Double? }
-        var rows: [Row] = []
-        var interrupted = false
-        let reporter = session.settings.format == .table ? session.progress : nil
-        reporter?.start("sweep k=\(low)..\(high)", total: high - low + 1, unit: .iterations)
-        defer { reporter?.finish() }
-        for k in low ... high {
-            do {
-                let result = method == "agglomerative"
-                    ? try runAgglomerative(k: k, metric: metricName, embeddings: vectors.embeddings, arguments)
-                    : try runKMeansFamily(method: method, k: k, seed: seed, spherical: metric == .cosine, embeddings: vectors.embeddings, arguments)
-                let s = try silhouetteScore(vectors.embeddings, labels: result.labels, metric: metric, parallelism: session.parallelism,
-                                            cancellation: session.cancellation)
-                let centroid = try centroidIndices(vectors.embeddings, labels: result.labels, parallelism: session.parallelism,
-                                                   cancellation: session.cancellation)
-                let ch = centroid.calinskiHarabasz, db = centroid.daviesBouldin
-                var ari: Double? = nil, nmi: Double? = nil
-                if let truth {
-                    let kept = truth.codes.indices.filter { truth.codes[$0] >= 0 }
-                    let table = ContingencyTable(truth: kept.map { truth.codes[$0] }, predicted: kept.map { result.labels[$0] })
-                    ari = adjustedRandIndex(table)
-                    nmi = normalizedMutualInformation(table)
-                }
-                rows.append(Row(k: k, iterations: result.iterations, inertia: result.inertia, silhouette: s, ch: ch, db: db, ari: ari, nmi: nmi))
-                // labels read from a file are never replaced by a sweep
-                if keep, dataset.clustering(alias: "\(method)_\(k)", vectorField: vectors.name).map({ $0.details != nil }) ?? true {
-                    let details = ClusteringDetails(method: method, parameters: [("k", String(k)), ("metric", metricName)] + result.parameters,
-                                                    iterations: result.iterations, inertia: result.inertia, seconds: nil)
-                    dataset.store(Clustering(vectorField: vectors.name, alias: "\(method)_\(k)", clusterIndices: result.labels, details: details))
-                }
-                reporter?.update(done: k - low + 1)
-            } catch is Cancelled {
-                interrupted = true  // the rows done so far are kept
-                break
-            }
-        }
-        if keep, !rows.isEmpty {
+        let (rows, interrupted) = try sweepRows(plan, vectors: vectors, truth: truth, into: &dataset, arguments)
+        if plan.keep, let last = rows.last {
             session.update(dataset)
-            session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: "\(method)_\(rows[rows.count - 1].k)")
+            session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: plan.alias(last.k))
         }
+        // labels read from a file stay, and the footer says so
+        let notReplaced = plan.keep ? rows.map { plan.alias($0.k) }.filter {
+            dataset.clustering(alias: $0, vectorField: vectors.name)?.details == nil
+        } : []
+        return SweepResult(dataset: dataset.name, vectorField: vectors.name, method: method, metric: metricName,
+                           spherical: plan.metric == .cosine && method != "agglomerative", truth: truthField?.name, rows: rows,
+                           kRange: plan.ks, kept: plan.keep, notReplaced: notReplaced, interrupted: interrupted)
+    }
 
-        // the best k by each index, and the elbow of the inertia curve
-        func best(_ values: [Double?], highest: Bool) -> Int? {
-            let present = values.enumerated().compactMap { i, v in v.map { (i, $0) } }
-            return (highest ? present.max { $0.1 < $1.1 } : present.min { $0.1 < $1.1 })?.0
-        }
-        let bestSilhouette = best(rows.map(\.silhouette), highest: true)
-        let bestCH = best(rows.map(\.ch), highest: true)
-        let bestDB = best(rows.map(\.db), highest: false)
-        let bestARI = best(rows.map(\.ari), highest: true)
-        let bestNMI = best(rows.map(\.nmi), highest: true)
-        let elbow = rows.allSatisfy({ $0.inertia != nil }) ? elbowIndex(rows.map { Double($0.k) }, rows.map { $0.inertia ?? 0 }) : nil
-
-        var columns: [TextTable.Column] = [.init("k", .right), .init("inertia", .right), .init(""), .init("silhouette", .right),
-                                           .init("Calinski-Harabasz", .right), .init("Davies-Bouldin", .right)]
-        if truthField != nil { columns += [.init("ARI", .right), .init("NMI", .right)] }
-        var table = TextTable(columns: columns)
-        func mark(_ text: String, _ isBest: Bool) -> String { isBest ? text + " *" : text + "  " }
-        for (i, row) in rows.enumerated() {
-            var cells = [String(row.k), row.inertia.map { Format.groupedDecimal($0, 2) } ?? "—", i == elbow ? "← elbow" : "",
-                         mark(Format.fixed(row.silhouette, 4), i == bestSilhouette), mark(Format.groupedDecimal(row.ch, 2), i == bestCH),
-                         mark(Format.fixed(row.db, 4), i == bestDB)]
-            if truthField != nil {
-                cells += [mark(Format.score(row.ari), i == bestARI), mark(Format.score(row.nmi), i == bestNMI)]
+    /// Clusters and scores for each k of the plan, keeping the labels in
+    /// `dataset` when asked; Ctrl-C stops the sweep with the rows done.
+    private func sweepRows(_ plan: SweepPlan, vectors: VectorColumn, truth: InternedLabels?, into dataset: inout Dataset,
+                           _ arguments: BoundArguments) throws -> (rows: [SweepResult.Row], interrupted: Bool) {
+        var rows: [SweepResult.Row] = []
+        let reporter = session.settings.format == .table ? session.progress : nil
+        reporter?.start("sweep k=\(plan.ks.lowerBound)..\(plan.ks.upperBound)", total: plan.ks.count, unit: .iterations)
+        defer { reporter?.finish() }
+        for k in plan.ks {
+            do {
+                let result = plan.method == "agglomerative"
+                    ? try runAgglomerative(k: k, metric: plan.metricName, embeddings: vectors.embeddings, arguments)
+                    : try runKMeansFamily(method: plan.method, k: k, seed: plan.seed, spherical: plan.metric == .cosine,
+                                          embeddings: vectors.embeddings, arguments)
+                rows.append(try sweepRow(k: k, result, plan.metric, vectors: vectors, truth: truth))
+                // labels read from a file are never replaced by a sweep
+                if plan.keep, dataset.clustering(alias: plan.alias(k), vectorField: vectors.name).map({ $0.details != nil }) ?? true {
+                    let details = ClusteringDetails(method: plan.method, parameters: [("k", String(k)), ("metric", plan.metricName)] + result.parameters,
+                                                    iterations: result.iterations, inertia: result.inertia, seconds: nil)
+                    dataset.store(Clustering(vectorField: vectors.name, alias: plan.alias(k), clusterIndices: result.labels, details: details))
+                }
+                reporter?.update(done: k - plan.ks.lowerBound + 1)
+            } catch is Cancelled {
+                return (rows, true)  // the rows done so far are kept
             }
-            table.rows.append(cells)
         }
-        table.footer.append("* best k by each index (silhouette, Calinski-Harabasz, ARI, NMI: highest; Davies-Bouldin: lowest)")
-        let loaded = rows.filter { row in dataset.clustering(alias: "\(method)_\(row.k)", vectorField: vectors.name)?.details == nil }.map { "\(method)_\($0.k)" }
-        table.footer.insert("\(method) on \(vectors.name), \(metricName)\(metric == .cosine && method != "agglomerative" ? " (spherical)" : "")", at: 0)
-        if keep { table.footer.append("labels kept as \(method)_\(low)…\(method)_\(rows.last?.k ?? low); keep=false keeps none") }
-        if keep, !loaded.isEmpty { table.footer.append("not replaced (read from the file): " + loaded.joined(separator: ", ")) }
-        if interrupted { table.footer.append("interrupted: \(rows.count) of \(high - low + 1) values of k done") }
+        return (rows, false)
+    }
 
-        func pick(_ index: Int?) -> JSONValue { index.map { .int(rows[$0].k) } ?? .null }
-        return CommandResult(command: "sweep", values: [
-            JSONMember("dataset", .string(dataset.name)),
-            JSONMember("vector_field", .string(vectors.name)),
-            JSONMember("method", .string(method)),
-            JSONMember("metric", .string(metricName)),
-            JSONMember("truth", .text(truthField?.name)),
-            JSONMember("rows", .array(rows.map { row in
-                .object([
-                    JSONMember("k", .int(row.k)), JSONMember("iterations", row.iterations.map(JSONValue.int) ?? .null), JSONMember("inertia", .number(row.inertia)),
-                    JSONMember("silhouette", .number(row.silhouette)), JSONMember("calinski_harabasz", .number(row.ch)),
-                    JSONMember("davies_bouldin", .number(row.db)), JSONMember("adjusted_rand_index", .number(row.ari)),
-                    JSONMember("normalized_mutual_info", .number(row.nmi)),
-                ])
-            })),
-            JSONMember("best", .object([
-                JSONMember("silhouette", pick(bestSilhouette)), JSONMember("calinski_harabasz", pick(bestCH)),
-                JSONMember("davies_bouldin", pick(bestDB)), JSONMember("adjusted_rand_index", pick(bestARI)),
-                JSONMember("normalized_mutual_info", pick(bestNMI)), JSONMember("elbow", pick(elbow)),
-            ])),
-            JSONMember("interrupted", .bool(interrupted)),
-        ], blocks: [.table(table)])
+    /// The indices of one clustering of the sweep.
+    private func sweepRow(k: Int, _ result: ClusterOutcome, _ metric: DistanceMetric, vectors: VectorColumn,
+                          truth: InternedLabels?) throws -> SweepResult.Row {
+        let silhouette = try silhouetteScore(vectors.embeddings, labels: result.labels, metric: metric, parallelism: session.parallelism,
+                                             cancellation: session.cancellation)
+        let centroid = try centroidIndices(vectors.embeddings, labels: result.labels, parallelism: session.parallelism,
+                                           cancellation: session.cancellation)
+        var ari: Double? = nil, nmi: Double? = nil
+        if let truth {
+            let kept = truth.codes.indices.filter { truth.codes[$0] >= 0 }
+            let table = ContingencyTable(truth: kept.map { truth.codes[$0] }, predicted: kept.map { result.labels[$0] })
+            ari = adjustedRandIndex(table)
+            nmi = normalizedMutualInformation(table)
+        }
+        return SweepResult.Row(k: k, iterations: result.iterations, inertia: result.inertia, silhouette: silhouette,
+                               calinskiHarabasz: centroid.calinskiHarabasz, daviesBouldin: centroid.daviesBouldin,
+                               adjustedRandIndex: ari, normalizedMutualInfo: nmi)
     }
 }
 

@@ -41,6 +41,9 @@ public indirect enum Cell: Sendable, Equatable {
     case marked(Cell, Bool)
     /// A value that also says it was estimated: `0.271 ± 0.004` for people, the estimate in CSV.
     case estimate(Double, halfWidth: Double)
+    /// A yes/no of the row that people read as a word when it holds (`← elbow`)
+    /// and as nothing when not; `true`/`false` in CSV.
+    case tag(String, Bool)
     case empty
 }
 
@@ -128,6 +131,7 @@ extension Cell {
         case .continued: ""
         case .marked(let cell, let best): cell.forPeople + (best ? " *" : "  ")
         case .estimate(let v, let h): Format.fixed(v, 3) + " ± " + Format.fixed(h, 3)
+        case .tag(let word, let holds): holds ? word : ""
         case .empty: ""
         }
     }
@@ -139,7 +143,7 @@ extension Cell {
         case .count(let n), .bytes(let n): String(n)
         case .share(let v), .fixed(let v, _), .grouped(let v), .seconds(let v), .estimate(let v, _): Cell.plain(v)
         case .score(let v): v.map(Cell.plain) ?? ""
-        case .flag(let b): b ? "true" : "false"
+        case .flag(let b), .tag(_, let b): b ? "true" : "false"
         case .bar: ""
         case .continued(let cell), .marked(let cell, _): cell.forMachines
         case .empty: ""

@@ -1,0 +1,76 @@
+/// What `compare` found for two clusterings of the same documents: the
+/// agreement indices and the contingency table, clusters matched one to one.
+struct CompareResult: CommandOutput {
+    /// A cluster of A and the cluster of B matched with it.
+    struct Match: Sendable {
+        let a: String
+        let b: String
+        /// Documents in both.
+        let count: Int
+    }
+
+    let command = "compare"
+    let dataset: String
+    /// The aliases compared.
+    let a: String
+    let b: String
+    /// Documents with a label in both.
+    let n: Int
+    /// Documents without a label in both, left out.
+    let leftOut: Int
+    /// ARI, NMI, AMI and Fowlkes-Mallows, in that order.
+    let scores: [(index: ClusteringIndex, value: Double)]
+    /// Pairs matched by the Hungarian method, in A's cluster order.
+    let matching: [Match]
+    /// A's clusters, the matched ones first.
+    let rows: [String]
+    /// B's clusters in the order of the A clusters they match, then the rest.
+    let columns: [String]
+    /// counts[row][column]: documents in both clusters.
+    let counts: [[Int]]
+
+    /// Share of the documents on the diagonal of the matched table.
+    var matchedFraction: Double { Double(matching.reduce(0) { $0 + $1.count }) / Double(n) }
+
+    var jsonMembers: [JSONMember] {
+        [
+            JSONMember("dataset", .string(dataset)),
+            JSONMember("a", .string(a)),
+            JSONMember("b", .string(b)),
+            JSONMember("n", .int(n)),
+            JSONMember("k_a", .int(rows.count)),
+            JSONMember("k_b", .int(columns.count)),
+        ]
+        + scores.map { JSONMember($0.index.key, .number($0.value)) }
+        + [
+            JSONMember("matched_fraction", .number(matchedFraction)),
+            JSONMember("matching", .array(matching.map {
+                .object([JSONMember("a", .string($0.a)), JSONMember("b", .string($0.b)), JSONMember("count", .int($0.count))])
+            })),
+            JSONMember("contingency", .object([
+                JSONMember("rows", .array(rows.map(JSONValue.string))),
+                JSONMember("columns", .array(columns.map(JSONValue.string))),
+                JSONMember("counts", .array(counts.map { .array($0.map(JSONValue.int)) })),
+            ])),
+        ]
+    }
+
+    var blocks: [Block] {
+        var scoreTable = Table(columns: [Table.Column("index"), .number("value"), .decoration("reading")])
+        for (index, value) in scores {
+            let reading = index == .fowlkesMallows
+                ? Reading.scale(value) + ": pairs grouped together in both"
+                : index.reading(value, truth: b)
+            scoreTable.append([.term(index.label, key: index.key), .score(value), .text(reading)])
+        }
+        // the corner names both aliases: rows are A's clusters, columns B's
+        let corner = "\(a) \\ \(b)"
+        var contingency = Table(columns: [Table.Column(corner, key: corner)] + columns.map { .number($0, key: $0) })
+        for (name, row) in zip(rows, counts) {
+            contingency.append([.text(name)] + row.map(Cell.count))
+        }
+        contingency.footer.append("clusters matched one to one (Hungarian method): \(Format.percent(matchedFraction)) of \(Format.count(n)) documents fall on the diagonal")
+        if leftOut > 0 { contingency.footer.append("\(Format.count(leftOut)) documents without a label in both are left out") }
+        return [.table(scoreTable), .table(contingency)]
+    }
+}

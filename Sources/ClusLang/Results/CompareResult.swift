@@ -63,9 +63,9 @@ struct CompareResult: CommandOutput {
                 : index.reading(value, truth: b)
             scoreTable.append([.term(index.label, key: index.key), .score(value), .text(reading)])
         }
-        // the corner names both aliases: rows are A's clusters, columns B's
-        let corner = "\(a) \\ \(b)"
-        var contingency = Table(columns: [Table.Column(corner, key: corner)] + columns.map { .number($0, key: $0) })
+        // the corner names both aliases for people: rows are A's clusters, columns B's;
+        // in CSV the first column is named for A, the others are B's cluster names
+        var contingency = Table(columns: [Table.Column("\(a) \\ \(b)", key: a)] + columns.map { .number($0, key: $0) })
         for (name, row) in zip(rows, counts) {
             contingency.append([.text(name)] + row.map(Cell.count))
         }

@@ -30,14 +30,18 @@ extension Interpreter {
         let columnOrder = matchedColumns + (0 ..< table.columnCount).filter { !matchedColumns.contains($0) }
         let rowOrder = (0 ..< table.rowCount).sorted { (matching[$0] == nil ? 1 : 0, $0) < (matching[$1] == nil ? 1 : 0, $1) }
 
+        let average = arguments.text("average").flatMap(MutualInformationAverage.init(rawValue:)) ?? .arithmetic
         let scores: [(index: ClusteringIndex, value: Double)] = [
-            (.adjustedRandIndex, adjustedRandIndex(table)), (.normalizedMutualInfo, normalizedMutualInformation(table)),
-            (.adjustedMutualInfo, adjustedMutualInformation(table)), (.fowlkesMallows, fowlkesMallows(table)),
+            (.adjustedRandIndex, adjustedRandIndex(table)), (.randIndex, randIndex(table)),
+            (.normalizedMutualInfo, normalizedMutualInformation(table, average: average)),
+            (.adjustedMutualInfo, adjustedMutualInformation(table, average: average)),
+            (.homogeneity, homogeneity(table)), (.completeness, completeness(table)), (.vMeasure, vMeasure(table)),
+            (.fowlkesMallows, fowlkesMallows(table)),
         ]
         func aName(_ row: Int) -> String { a.clusterNames[table.truthClasses[row]] }
         func bName(_ column: Int) -> String { b.clusterNames[table.clusters[column]] }
         return CompareResult(
-            dataset: d.name, a: a.alias, b: b.alias, n: codesA.count, leftOut: d.count - codesA.count, scores: scores,
+            dataset: d.name, a: a.alias, b: b.alias, n: codesA.count, leftOut: d.count - codesA.count, scores: scores, average: average,
             matching: matching.enumerated().compactMap { row, column in
                 column.map { CompareResult.Match(a: aName(row), b: bName($0), count: table.count(truthIndex: row, clusterIndex: $0)) }
             },

@@ -174,16 +174,23 @@ public enum Commands {
             curve. Ctrl-C stops the sweep and keeps the rows done.
               sweep k=2..15 truth=query
             """),
-        CommandSpec("compare", run: { try $0.compare($1) }, summary: "how far two clusterings agree: ARI, NMI, AMI and their matched contingency table",
+        CommandSpec("compare", run: { try $0.compare($1) }, summary: "how far two clusterings agree: ARI, NMI, AMI and more, with their matched contingency table",
             positionals: [
-                P("a", .alias, "the first clustering", required: true),
+                P("a", .alias, "the first clustering (the reference: homogeneity asks whether B's clusters lie within A's)", required: true),
                 P("b", .alias, "the second clustering", required: true),
             ],
+            options: [
+                P("average", .choice(MutualInformationAverage.allCases.map(\.rawValue)), "mean of the two entropies that normalises NMI and AMI", default: "arithmetic"),
+            ],
             details: """
-            The table pairs each cluster of A with the cluster of B that shares
-            the most documents (one to one, Hungarian method), so agreement reads
-            along the diagonal. The aliases may belong to different vector fields.
+            ARI, Rand index, NMI, AMI, homogeneity, completeness, V-measure and
+            Fowlkes-Mallows of B against A (scikit-learn's functions with A as
+            labels_true), for any numbers of clusters. The table pairs each cluster
+            of A with the cluster of B that shares the most documents (one to one,
+            Hungarian method), so agreement reads along the diagonal. The aliases
+            may belong to different vector fields.
               compare kmeans_10 kmeans_12
+              compare kmeans_10 hdbscan_mcs5 average=geometric
             """),
         CommandSpec("plot", run: { try $0.plot($1) }, summary: "draw a chart as an SVG file",
             positionals: [

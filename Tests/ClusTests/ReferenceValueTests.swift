@@ -100,6 +100,27 @@ import Testing
         #expect(refused.stderr.contains("with truth=FIELD the external indices are computed"), "\(refused.stderr)")
     }
 
+    /// `compare kmeans_3 B` for B with one cluster and one per document: the
+    /// eight indices are scikit-learn's with kmeans_3 as labels_true.
+    @Test(arguments: [("compare_one_cluster", "cluster k=1 alias=one", "compare kmeans_3 one"),
+                      ("compare_one_per_document", "cluster k=150 method=agglomerative alias=each", "compare kmeans_3 each"),
+                      ("compare_one_per_document_geometric", "cluster k=150 method=agglomerative alias=each",
+                       "compare kmeans_3 each average=geometric")])
+    func compareMatchesScikitLearn(_ key: String, _ cluster: String, _ compare: String) throws {
+        let fixture = try Data(contentsOf: ClusProcess.root.appendingPathComponent("Tests/Golden/data/iris_degenerate.expected.json"))
+        let expected = try #require((try JSONSerialization.jsonObject(with: fixture) as? [String: Any])?[key] as? [String: Double])
+        let out = try ClusProcess.run(["--format", "json", "-c", "load \"Tests/Golden/data/iris.jsonl\"; \(cluster); \(compare)"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let last = try #require(out.stdout.split(separator: "\n").last)
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(result["n"] as? Int == 148)
+        #expect(expected.count == 8)
+        for (index, reference) in expected {
+            let value = try #require(result[index] as? Double, "\(index) missing")
+            #expect(abs(value - reference) <= 1e-6, "\(key) \(index): \(value) vs scikit-learn \(reference)")
+        }
+    }
+
     @Test func silhouetteOffRefusesItsOptions() throws {
         let out = try ClusProcess.run(["-c", "load \"Tests/Golden/data/iris.jsonl\"; metrics silhouette=off sample=50"])
         #expect(out.status == 1)

@@ -1,3 +1,5 @@
+import ClusCore
+
 /// What `compare` found for two clusterings of the same documents: the
 /// agreement indices and the contingency table, clusters matched one to one.
 struct CompareResult: CommandOutput {
@@ -18,8 +20,10 @@ struct CompareResult: CommandOutput {
     let n: Int
     /// Documents without a label in both, left out.
     let leftOut: Int
-    /// ARI, NMI, AMI and Fowlkes-Mallows, in that order.
+    /// The external indices of B against A, in `ClusteringIndex` order.
     let scores: [(index: ClusteringIndex, value: Double)]
+    /// How NMI and AMI were normalised.
+    let average: MutualInformationAverage
     /// Pairs matched by the Hungarian method, in A's cluster order.
     let matching: [Match]
     /// A's clusters, the matched ones first.
@@ -58,10 +62,7 @@ struct CompareResult: CommandOutput {
     var blocks: [Block] {
         var scoreTable = Table(columns: [Table.Column("index"), .number("value"), .decoration("reading")])
         for (index, value) in scores {
-            let reading = index == .fowlkesMallows
-                ? Reading.scale(value) + ": pairs grouped together in both"
-                : index.reading(value, truth: b)
-            scoreTable.append([.term(index.label, key: index.key), .score(value), .text(reading)])
+            scoreTable.append([.term(index.label, key: index.key), .score(value), .text(reading(index, value))])
         }
         // the corner names both aliases for people: rows are A's clusters, columns B's;
         // in CSV the first column is named for A, the others are B's cluster names
@@ -71,6 +72,18 @@ struct CompareResult: CommandOutput {
         }
         contingency.footer.append("clusters matched one to one (Hungarian method): \(Format.percent(matchedFraction)) of \(Format.count(n)) documents fall on the diagonal")
         if leftOut > 0 { contingency.footer.append("\(Format.count(leftOut)) documents without a label in both are left out") }
+        if average != .arithmetic { scoreTable.footer.append("NMI and AMI with the \(average.rawValue) mean of the entropies") }
         return [.table(scoreTable), .table(contingency)]
+    }
+
+    /// What a value says about B against A.
+    private func reading(_ index: ClusteringIndex, _ value: Double) -> String {
+        switch index {
+        case .randIndex: "\(Format.percent(value)) of document pairs are grouped alike by \(a) and \(b) (not adjusted for chance)"
+        case .homogeneity: Reading.scale(value) + ": each cluster of \(b) lies within one cluster of \(a) (1 = \(b) splits \(a) further)"
+        case .completeness: Reading.scale(value) + ": each cluster of \(a) stays in one cluster of \(b) (1 = \(b) merges \(a)'s clusters)"
+        case .fowlkesMallows: Reading.scale(value) + ": pairs grouped together in both"
+        default: index.reading(value, truth: b)
+        }
     }
 }

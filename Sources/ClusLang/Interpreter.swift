@@ -211,10 +211,15 @@ public struct Interpreter {
             throw Diagnostic("no result '\(parts.first ?? path)' to check yet", at: pathRange,
                              hint: "run the command first; then e.g. assert metrics.silhouette > 0.2")
         }
-        var value: JSONValue? = result
-        for key in parts.dropFirst() { value = value?[key] }
-        guard let actual = value else {
-            throw Diagnostic("the last \(parts[0]) result has no field '\(parts.dropFirst().joined(separator: "."))'", at: pathRange)
+        var actual = result
+        for key in parts.dropFirst() {
+            guard let next = Interpreter.member(key, of: actual) else {
+                let known: [String] = if case .object(let members) = actual { members.map(\.key) } else { [] }
+                let short = ClusteringIndex.allCases.filter { known.contains($0.key) }.flatMap(\.abbreviations)
+                throw Diagnostic.unknown("field", key, of: "the last \(parts[0]) result", at: pathRange, known: known + short)
+                    .withFallbackHint(known.isEmpty ? "\(key) holds no fields" : "fields: " + known.joined(separator: ", "))
+            }
+            actual = next
         }
         let expectedValue = try resolve(expected)
         let holds: Bool
@@ -241,6 +246,16 @@ public struct Interpreter {
         if !holds {
             throw Diagnostic("assertion failed: \(path) \(comparison) \(expectedValue) (actual: \(actual.serialized))", at: range)
         }
+    }
+
+    /// The member of a result object a name means: its json key, or any name
+    /// the result shows for it (`ari`, `ARI`, `Davies-Bouldin`, `db`), in any case.
+    static func member(_ name: String, of object: JSONValue) -> JSONValue? {
+        guard case .object(let members) = object else { return nil }
+        if let exact = members.first(where: { $0.key == name }) { return exact.value }
+        let wanted = normalizedName(name)
+        let key = ClusteringIndex.named(name)?.key
+        return members.first { normalizedName($0.key) == wanted || $0.key == key }?.value
     }
 
     private func compare(_ a: Double, _ b: Double, _ op: String) -> Bool {

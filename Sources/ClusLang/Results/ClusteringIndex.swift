@@ -35,6 +35,34 @@ enum ClusteringIndex: String, CaseIterable, Sendable {
         }
     }
 
+    /// The usual short names, besides the key and the label.
+    var abbreviations: [String] {
+        switch self {
+        case .silhouette: ["sil"]
+        case .calinskiHarabasz: ["ch", "calinski"]
+        case .daviesBouldin: ["db", "davies"]
+        case .adjustedRandIndex: ["ari", "adjusted_rand"]
+        case .randIndex: ["ri", "rand"]
+        case .normalizedMutualInfo: ["nmi"]
+        case .adjustedMutualInfo: ["ami"]
+        case .homogeneity: []
+        case .completeness: []
+        case .vMeasure: ["v"]
+        case .fowlkesMallows: ["fmi", "fm"]
+        case .purity: []
+        }
+    }
+
+    /// Every name a user may write for it: the key, the label, the abbreviations.
+    var names: [String] { [key, label] + abbreviations }
+
+    /// The index a name means, as printed anywhere (`ARI`, `adjusted_rand_index`,
+    /// `Davies-Bouldin`, `db`), case and punctuation aside.
+    static func named(_ name: String) -> ClusteringIndex? {
+        let wanted = normalizedName(name)
+        return allCases.first { $0.names.contains { normalizedName($0) == wanted } }
+    }
+
     /// Indices that compare with a ground truth.
     static let external: [ClusteringIndex] = [.adjustedRandIndex, .randIndex, .normalizedMutualInfo, .adjustedMutualInfo,
                                               .homogeneity, .completeness, .vMeasure, .fowlkesMallows, .purity]
@@ -56,4 +84,10 @@ enum ClusteringIndex: String, CaseIterable, Sendable {
         case .purity: "\(Format.percent(value)) of documents carry their cluster's most frequent \(truth)"
         }
     }
+}
+
+/// A name with case and punctuation dropped: `Davies-Bouldin`, `davies_bouldin`
+/// and `DaviesBouldin` are one name.
+func normalizedName(_ name: String) -> String {
+    String(name.lowercased().filter { $0.isLetter || $0.isNumber })
 }

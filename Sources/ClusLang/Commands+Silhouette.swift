@@ -112,7 +112,7 @@ struct DocumentSilhouettes {
 }
 
 extension String {
-    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    func padding(_ width: Int) -> String { displayWidth >= width ? self : self + String(repeating: " ", count: width - displayWidth) }
     var trimmingTrailingSpaces: String {
         var s = self
         while s.last == " " { s.removeLast() }

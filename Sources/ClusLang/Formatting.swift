@@ -55,3 +55,25 @@ public enum Format {
         return String(repeating: "█", count: eighths / 8) + partial[eighths % 8]
     }
 }
+
+extension String {
+    /// Columns the text takes on a terminal: two for East Asian wide and
+    /// full-width characters and for emoji, one for the rest (what wcwidth
+    /// gives, without the C locale's tables).
+    var displayWidth: Int { reduce(0) { $0 + $1.displayWidth } }
+}
+
+extension Character {
+    var displayWidth: Int {
+        guard let first = unicodeScalars.first else { return 0 }
+        if unicodeScalars.contains("\u{FE0F}") || first.properties.isEmojiPresentation { return 2 }
+        switch first.value {
+        case 0x1100 ... 0x115F, 0x2E80 ... 0x303E, 0x3041 ... 0x33FF, 0x3400 ... 0x4DBF, 0x4E00 ... 0x9FFF, 0xA000 ... 0xA4CF,
+             0xAC00 ... 0xD7A3, 0xF900 ... 0xFAFF, 0xFE30 ... 0xFE4F, 0xFF00 ... 0xFF60, 0xFFE0 ... 0xFFE6,
+             0x20000 ... 0x2FFFD, 0x30000 ... 0x3FFFD:
+            return 2
+        default:
+            return first.properties.generalCategory == .control ? 0 : 1
+        }
+    }
+}

@@ -67,13 +67,13 @@ public struct Renderer: Sendable {
         case .table(let table):
             let cells = table.rows.map { $0.cells.map(\.forPeople) }
             let widths = table.columns.indices.map { c in
-                max(table.columns[c].header.count, cells.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0)
+                max(table.columns[c].header.displayWidth, cells.map { c < $0.count ? $0[c].displayWidth : 0 }.max() ?? 0)
             }
             func line(_ cells: [String], header: Bool) -> String {
                 var parts: [String] = []
                 for (c, column) in table.columns.enumerated() {
                     let cell = c < cells.count ? cells[c] : ""
-                    let pad = String(repeating: " ", count: widths[c] - cell.count)
+                    let pad = String(repeating: " ", count: widths[c] - cell.displayWidth)
                     let isLast = c == table.columns.count - 1
                     let aligned = column.alignment == .right ? pad + cell : (isLast ? cell : cell + pad)
                     parts.append(header ? style(aligned, .heading) : aligned)

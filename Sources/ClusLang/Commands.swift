@@ -214,8 +214,7 @@ public enum Commands {
               report truth=query into "report.html"
             """),
         CommandSpec("explain", run: { try $0.explain($1) }, summary: "what an index or method measures, with a worked example on eight points",
-            positionals: [P("topic", .choice(["silhouette", "ari", "rand", "nmi", "ami", "homogeneity", "completeness", "v_measure",
-                                             "fmi", "purity", "ch", "db", "kmeans", "spherical", "hdbscan"]), "the index or method", required: true)],
+            positionals: [P("topic", .choice(ExplainTopic.allCases.map(\.rawValue)), "the index or method", required: true)],
             details: """
             Every number in the example comes from the same code as 'metrics'.
               explain silhouette

@@ -23,39 +23,26 @@ public enum AgglomerativeMetric: String, Sendable {
     case cosine
 }
 
-/// Why agglomerative clustering could not run on its input.
-public struct AgglomerativeError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let description: String
-
-    /// The distance matrix would not fit the memory budget.
-    public static func tooLarge(documents n: Int, linkage: Linkage, bytes: Int, limit: Int) -> AgglomerativeError {
-        AgglomerativeError(description: "agglomerative linkage=\(linkage.rawValue) on \(n) documents needs a \(gibibytes(bytes)) distance matrix (n² × 4 bytes), above the \(gibibytes(limit)) limit; use linkage=single (O(n) memory), method=minibatch or method=hdbscan")
-    }
-
+/// Why agglomerative clustering could not run on its input; the words a
+/// user reads are the caller's.
+public enum AgglomerativeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Ward with a distance other than Euclidean.
-    public static func wardNeedsEuclidean() -> AgglomerativeError {
-        AgglomerativeError(description: "linkage=ward works only with metric=euclidean")
-    }
-
+    case wardNeedsEuclidean
     /// k outside 1...n.
-    public static func clusterCount(_ k: Int, documents: Int) -> AgglomerativeError {
-        AgglomerativeError(description: "k must be between 1 and the \(documents) documents, got \(k)")
-    }
-
+    case clusterCount(Int, documents: Int)
     /// A zero vector under the cosine metric.
-    public static func zeroVector(document: Int) -> AgglomerativeError {
-        AgglomerativeError(description: "document \(document) has a zero vector; cosine distance is undefined for it")
-    }
-
+    case zeroVector(document: Int)
     /// A NaN or infinite component.
-    public static func nonFinite(document: Int) -> AgglomerativeError {
-        AgglomerativeError(description: "document \(document) has a non-finite vector component")
-    }
+    case nonFinite(document: Int)
 
-    private static func gibibytes(_ bytes: Int) -> String {
-        let g = Double(bytes) / Double(1 << 30)
-        let tenths = Int((g * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) GiB"
+    /// In the API's terms, for tests and debugging.
+    public var description: String {
+        switch self {
+        case .wardNeedsEuclidean: "ward linkage needs the euclidean metric"
+        case .clusterCount(let k, let n): "clusterCount must be between 1 and the \(n) documents, got \(k)"
+        case .zeroVector(let i): VectorDefect.zero.description(document: i)
+        case .nonFinite(let i): VectorDefect.nonFinite.description(document: i)
+        }
     }
 }
 
@@ -78,22 +65,20 @@ public func agglomerativeMemory(documents n: Int, dimension d: Int = 0, linkage:
 /// the same partition (labels up to renaming) barring exact ties. Labels are
 /// numbered in order of each cluster's first document.
 ///
-/// - Parameters:
-///   - memoryLimit: refuse (with the estimate) when the distance matrix needs more bytes.
+/// Whether `agglomerativeMemory` fits a budget is for the caller to decide
+/// before calling, as for every method here: a memory budget is the
+/// application's policy, not a precondition of the algorithm.
+///
 /// - Throws: `AgglomerativeError`, `Cancelled` (checked every few hundred merges).
 /// - Complexity: ward, average, complete: O(n² · d) to fill the matrix plus
 ///   O(n²) for the chain, O(n²) memory. single: O(n² · d) time, O(n) memory.
 public func agglomerative(_ x: Embeddings, clusterCount k: Int, linkage: Linkage,
-                          metric: AgglomerativeMetric = .euclidean, memoryLimit: Int = 4 << 30,
+                          metric: AgglomerativeMetric = .euclidean,
                           parallelism: Parallelism = .allCores,
                           cancellation: Cancellation? = nil) throws -> [Int] {
     let n = x.count
     guard k >= 1, k <= n else { throw AgglomerativeError.clusterCount(k, documents: n) }
-    if linkage == .ward, metric != .euclidean { throw AgglomerativeError.wardNeedsEuclidean() }
-    let bytes = agglomerativeMemory(documents: n, dimension: x.dimension, linkage: linkage, metric: metric)
-    if bytes > memoryLimit {
-        throw AgglomerativeError.tooLarge(documents: n, linkage: linkage, bytes: bytes, limit: memoryLimit)
-    }
+    if linkage == .ward, metric != .euclidean { throw AgglomerativeError.wardNeedsEuclidean }
     let rows = try prepared(x, metric: metric, parallelism: parallelism)
     let merges: [Merge]
     if linkage == .single {

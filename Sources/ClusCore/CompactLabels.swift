@@ -44,13 +44,13 @@ struct CompactLabels: Sendable {
 
     /// Checks the input shared by the internal indices (silhouette, CH, DB):
     /// one label per vector, at least one vector, 2 to n-1 clusters.
-    static func validated<X: VectorRows>(_ x: X, _ labels: [Int], measure: String) throws(MetricError) -> CompactLabels {
+    static func validated<X: VectorRows>(_ x: X, _ labels: [Int], measure: MetricError.Measure) throws(MetricError) -> CompactLabels {
         guard labels.count == x.count else { throw .lengthMismatch(labels: labels.count, vectors: x.count) }
         guard x.count > 0 else { throw .emptyInput(measure: measure) }
         let compact = CompactLabels(labels)
         let k = compact.clusterCount
         guard k >= 2, k <= x.count - 1 else {
-            throw .clusterCount(clusters: k, samples: x.count, measure: measure)
+            throw .clusterCount(clusters: k, documents: x.count, measure: measure)
         }
         return compact
     }

@@ -55,7 +55,7 @@ public func silhouetteSamples(
     parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil
 ) throws -> [Double] {
     try cancellation?.check()
-    let compact = try CompactLabels.validated(x, labels, measure: "silhouette")
+    let compact = try CompactLabels.validated(x, labels, measure: .silhouette)
     if ClusterSums.applies(to: metric) {
         return try clusterSumSilhouettes(x, compact, metric: metric, points: nil, parallelism: parallelism,
                                          cancellation: cancellation, progress: nil)

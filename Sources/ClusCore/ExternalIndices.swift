@@ -48,6 +48,35 @@ private func pairConfusion(_ t: ContingencyTable) -> (tn: Int, fp: Int, fn: Int,
     return (n * n - fp - fn - sumSquares, fp, fn, sumSquares - n)
 }
 
+/// Unordered document pairs by whether the truth and the clustering put
+/// them together: the counts behind ARI, the Rand index and Fowlkes-Mallows,
+/// from the same pair confusion they are computed from.
+public struct PairCounts: Sendable, Equatable {
+    /// Pairs together in both.
+    public let both: Int
+    /// Pairs in the same cluster but of different truth.
+    public let clusterOnly: Int
+    /// Pairs of the same truth but in different clusters.
+    public let truthOnly: Int
+    /// Pairs apart in both.
+    public let neither: Int
+
+    /// The pairs of the table's documents.
+    /// - Complexity: O(r·c).
+    public init(_ t: ContingencyTable) {
+        // pairConfusion counts ordered pairs: each unordered pair twice.
+        let (tn, fp, fn, tp) = pairConfusion(t)
+        (both, clusterOnly, truthOnly, neither) = (tp / 2, fp / 2, fn / 2, tn / 2)
+    }
+
+    /// All pairs, n(n-1)/2.
+    public var all: Int { both + clusterOnly + truthOnly + neither }
+    /// Pairs in the same cluster.
+    public var sameCluster: Int { both + clusterOnly }
+    /// Pairs of the same truth.
+    public var sameTruth: Int { both + truthOnly }
+}
+
 /// Adjusted Rand Index (ARI): pair agreement corrected for chance; 1 is
 /// identical, about 0 is random.
 ///
@@ -73,8 +102,10 @@ public func randIndex(_ t: ContingencyTable) -> Double {
     return Double(agree) / Double(all)
 }
 
-/// Entropy (nats) of a labeling given its class sizes; sklearn's `_entropy`.
-private func entropy(_ sizes: [Int]) -> Double {
+/// Entropy (nats) of a labeling given its class sizes; sklearn's `_entropy`
+/// (1.0 for no documents, 0 for one class).
+/// - Complexity: O(sizes).
+public func entropy(_ sizes: [Int]) -> Double {
     let total = sizes.reduce(0, +)
     if total == 0 { return 1.0 }
     if sizes.count == 1 { return 0.0 }
@@ -132,7 +163,7 @@ public func normalizedMutualInformation(_ t: ContingencyTable, average: MutualIn
 /// rest is a geometrically shrinking tail below double precision. Log-gamma
 /// is needed only once per cell, so it stays finite for millions of documents.
 /// - Complexity: O(r·c·(√(a·b/n)+1)) in practice, O(r·c·min(a, b)) at worst.
-func expectedMutualInformation(_ t: ContingencyTable) -> Double {
+public func expectedMutualInformation(_ t: ContingencyTable) -> Double {
     let a = t.rowSums, b = t.columnSums
     if a.count == 1 || b.count == 1 { return 0.0 }
     let n = t.total

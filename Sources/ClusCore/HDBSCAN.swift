@@ -22,23 +22,25 @@ public struct HDBSCANOptions: Sendable {
     }
 }
 
-/// Why HDBSCAN could not run on its input.
-public struct HDBSCANError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let description: String
-
+/// Why HDBSCAN could not run on its input; the words a user reads are the caller's.
+public enum HDBSCANError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `minClusterSize` below 2.
-    public static func minClusterSize(_ m: Int) -> HDBSCANError {
-        HDBSCANError(description: "min_cluster_size must be at least 2, got \(m)")
-    }
-
+    case minClusterSize(Int)
     /// `minSamples` outside 1...n.
-    public static func minSamples(_ m: Int, documents: Int) -> HDBSCANError {
-        HDBSCANError(description: "min_samples must be between 1 and the \(documents) documents, got \(m)")
-    }
+    case minSamples(Int, documents: Int)
+    /// A zero vector under the cosine metric.
+    case zeroVector(document: Int)
+    /// A NaN or infinite component.
+    case nonFinite(document: Int)
 
-    /// A zero vector under the cosine metric, or a non-finite component.
-    public static func badVector(document: Int, _ reason: String) -> HDBSCANError {
-        HDBSCANError(description: "document \(document) \(reason)")
+    /// In the API's terms, for tests and debugging.
+    public var description: String {
+        switch self {
+        case .minClusterSize(let m): "minClusterSize must be at least 2, got \(m)"
+        case .minSamples(let m, let n): "minSamples must be between 1 and the \(n) documents, got \(m)"
+        case .zeroVector(let i): VectorDefect.zero.description(document: i)
+        case .nonFinite(let i): VectorDefect.nonFinite.description(document: i)
+        }
     }
 }
 
@@ -69,13 +71,13 @@ public func hdbscan(_ x: Embeddings, options: HDBSCANOptions = HDBSCANOptions(),
     let minSamples = options.minSamples ?? options.minClusterSize
     guard minSamples >= 1, minSamples <= n else { throw HDBSCANError.minSamples(minSamples, documents: n) }
     if let bad = x.values.firstIndex(where: { !$0.isFinite }) {
-        throw HDBSCANError.badVector(document: bad / max(1, x.dimension), "has a non-finite vector component")
+        throw HDBSCANError.nonFinite(document: bad / max(1, x.dimension))
     }
     var rows = x
     if options.metric == .cosine {
         do { rows = try unitRows(x, parallelism: parallelism) } catch {
             let zero = (0 ..< n).first { i in x[row: i].allSatisfy { $0 == 0 } } ?? 0
-            throw HDBSCANError.badVector(document: zero, "has a zero vector; cosine distance is undefined for it")
+            throw HDBSCANError.zeroVector(document: zero)
         }
     }
     if n == 1 { return [-1] }

@@ -148,7 +148,7 @@ private func daviesBouldin(_ p: Dispersion, d: Int) -> Double {
 
 /// Both indices of `x` under `labels`.
 private func centroidIndices<X: VectorRows>(
-    _ x: X, labels: [Int], measure: String, parallelism: Parallelism, cancellation: Cancellation?
+    _ x: X, labels: [Int], measure: MetricError.Measure, parallelism: Parallelism, cancellation: Cancellation?
 ) throws -> CentroidIndices where X.Scalar: SIMDScalar {
     let compact = try CompactLabels.validated(x, labels, measure: measure)
     let p = try dispersion(x, compact, parallelism: parallelism, cancellation: cancellation)
@@ -169,7 +169,7 @@ private func centroidIndices<X: VectorRows>(
 public func centroidIndices(
     _ x: Embeddings, labels: [Int], parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil
 ) throws -> CentroidIndices {
-    try centroidIndices(x, labels: labels, measure: "Calinski-Harabasz and Davies-Bouldin",
+    try centroidIndices(x, labels: labels, measure: .centroidIndices,
                         parallelism: parallelism, cancellation: cancellation)
 }
 
@@ -177,7 +177,7 @@ public func centroidIndices(
 public func centroidIndices(
     _ x: Embeddings64, labels: [Int], parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil
 ) throws -> CentroidIndices {
-    try centroidIndices(x, labels: labels, measure: "Calinski-Harabasz and Davies-Bouldin",
+    try centroidIndices(x, labels: labels, measure: .centroidIndices,
                         parallelism: parallelism, cancellation: cancellation)
 }
 
@@ -186,24 +186,24 @@ public func centroidIndices(
 /// 1.0 when every cluster is a single point repeated, as sklearn.
 /// - Complexity: O(n·d), two streaming passes.
 public func calinskiHarabasz(_ x: Embeddings, labels: [Int]) throws -> Double {
-    try centroidIndices(x, labels: labels, measure: "Calinski-Harabasz", parallelism: .allCores, cancellation: nil).calinskiHarabasz
+    try centroidIndices(x, labels: labels, measure: .calinskiHarabasz, parallelism: .allCores, cancellation: nil).calinskiHarabasz
 }
 
 /// The Calinski-Harabasz index of Float64 rows.
 /// - Complexity: O(n·d), two streaming passes.
 public func calinskiHarabasz(_ x: Embeddings64, labels: [Int]) throws -> Double {
-    try centroidIndices(x, labels: labels, measure: "Calinski-Harabasz", parallelism: .allCores, cancellation: nil).calinskiHarabasz
+    try centroidIndices(x, labels: labels, measure: .calinskiHarabasz, parallelism: .allCores, cancellation: nil).calinskiHarabasz
 }
 
 /// The Davies-Bouldin index of Float32 rows: mean over clusters of the worst
 /// ratio of summed scatter to centroid separation; lower is better, 0 best.
 /// - Complexity: O(n·d + k²·d).
 public func daviesBouldin(_ x: Embeddings, labels: [Int]) throws -> Double {
-    try centroidIndices(x, labels: labels, measure: "Davies-Bouldin", parallelism: .allCores, cancellation: nil).daviesBouldin
+    try centroidIndices(x, labels: labels, measure: .daviesBouldin, parallelism: .allCores, cancellation: nil).daviesBouldin
 }
 
 /// The Davies-Bouldin index of Float64 rows.
 /// - Complexity: O(n·d + k²·d).
 public func daviesBouldin(_ x: Embeddings64, labels: [Int]) throws -> Double {
-    try centroidIndices(x, labels: labels, measure: "Davies-Bouldin", parallelism: .allCores, cancellation: nil).daviesBouldin
+    try centroidIndices(x, labels: labels, measure: .daviesBouldin, parallelism: .allCores, cancellation: nil).daviesBouldin
 }

@@ -40,48 +40,58 @@ public struct KMeansResult: Sendable {
     public let iterations: Int
 }
 
-/// Why k-means could not run on its input.
-public struct KMeansError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let description: String
-
+/// Why k-means or mini-batch k-means could not run on its input. The cases
+/// carry the numbers; the words a user reads are the caller's (ClusLang
+/// writes them in the DSL's terms).
+public enum KMeansError: Error, Sendable, Equatable, CustomStringConvertible {
     /// k below 1.
-    public static func clusterCountTooSmall(_ k: Int) -> KMeansError {
-        KMeansError(description: "k must be at least 1, got \(k)")
-    }
-
+    case clusterCountTooSmall(Int)
     /// More clusters than documents.
-    public static func clusterCountExceedsDocuments(_ k: Int, documents: Int) -> KMeansError {
-        KMeansError(description: "k=\(k) exceeds the \(documents) document\(documents == 1 ? "" : "s")")
-    }
-
+    case clusterCountExceedsDocuments(Int, documents: Int)
     /// Vectors of dimension 0.
-    public static func noDimensions() -> KMeansError {
-        KMeansError(description: "the vectors have no components")
-    }
-
+    case noDimensions
     /// `runs` below 1.
-    public static func invalidRuns(_ runs: Int) -> KMeansError {
-        KMeansError(description: "n_init must be at least 1, got \(runs)")
-    }
-
+    case invalidRuns(Int)
     /// `maxIterations` below 1.
-    public static func invalidMaxIterations(_ count: Int) -> KMeansError {
-        KMeansError(description: "max_iter must be at least 1, got \(count)")
-    }
-
+    case invalidMaxIterations(Int)
     /// A negative or non-finite tolerance.
-    public static func invalidTolerance(_ tolerance: Double) -> KMeansError {
-        KMeansError(description: "tolerance must be a finite number >= 0, got \(tolerance)")
-    }
-
+    case invalidTolerance(Double)
+    /// `batchSize` below 1 (mini-batch).
+    case invalidBatchSize(Int)
     /// A zero vector under the cosine metric, which has no direction.
-    public static func zeroVector(document: Int) -> KMeansError {
-        KMeansError(description: "document \(document) has a zero vector; cosine distance is undefined for it")
-    }
-
+    case zeroVector(document: Int)
     /// A NaN or infinite component.
-    public static func nonFinite(document: Int) -> KMeansError {
-        KMeansError(description: "document \(document) has a non-finite vector component")
+    case nonFinite(document: Int)
+
+    /// In the API's terms, for tests and debugging.
+    public var description: String {
+        switch self {
+        case .clusterCountTooSmall(let k): "clusterCount must be at least 1, got \(k)"
+        case .clusterCountExceedsDocuments(let k, let n): "clusterCount \(k) exceeds the \(n) documents"
+        case .noDimensions: "the vectors have no components"
+        case .invalidRuns(let runs): "runs must be at least 1, got \(runs)"
+        case .invalidMaxIterations(let count): "maxIterations must be at least 1, got \(count)"
+        case .invalidTolerance(let tolerance): "tolerance must be finite and >= 0, got \(tolerance)"
+        case .invalidBatchSize(let size): "batchSize must be at least 1, got \(size)"
+        case .zeroVector(let i): VectorDefect.zero.description(document: i)
+        case .nonFinite(let i): VectorDefect.nonFinite.description(document: i)
+        }
+    }
+}
+
+/// The two ways a document's vector is refused by every method, worded once
+/// for the errors' neutral descriptions.
+enum VectorDefect {
+    /// All zeros, under the cosine distance.
+    case zero
+    /// A NaN or infinite component.
+    case nonFinite
+
+    func description(document: Int) -> String {
+        switch self {
+        case .zero: "document \(document) has a zero vector, which has no cosine distance"
+        case .nonFinite: "document \(document) has a non-finite vector component"
+        }
     }
 }
 
@@ -224,5 +234,5 @@ func unitRows(_ x: Embeddings, parallelism: Parallelism) throws(KMeansError) -> 
 func checkClusterCount(_ k: Int, of x: Embeddings) throws(KMeansError) {
     guard k >= 1 else { throw KMeansError.clusterCountTooSmall(k) }
     guard k <= x.count else { throw KMeansError.clusterCountExceedsDocuments(k, documents: x.count) }
-    guard x.dimension >= 1 else { throw KMeansError.noDimensions() }
+    guard x.dimension >= 1 else { throw KMeansError.noDimensions }
 }

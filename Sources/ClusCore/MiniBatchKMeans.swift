@@ -33,13 +33,6 @@ public struct MiniBatchKMeansOptions: Sendable {
     }
 }
 
-extension KMeansError {
-    /// `batchSize` below 1.
-    public static func invalidBatchSize(_ size: Int) -> KMeansError {
-        KMeansError(description: "batch must be at least 1, got \(size)")
-    }
-}
-
 /// Clusters the rows of `x` by mini-batch k-means: greedy k-means++ on
 /// `initSize` sampled documents, then steps over random batches (drawn with
 /// replacement) until the exponentially smoothed batch inertia stops

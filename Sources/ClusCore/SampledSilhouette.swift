@@ -128,7 +128,7 @@ public func sampledSilhouette<G: RandomNumberGenerator>(
     _ x: Embeddings, labels: [Int], sampleSize: Int, metric: DistanceMetric = .euclidean,
     using rng: inout G, parallelism: Parallelism = .allCores, cancellation: Cancellation? = nil, progress: ProgressCallback? = nil
 ) throws -> SilhouetteEstimate {
-    _ = try CompactLabels.validated(x, labels, measure: "silhouette")
+    _ = try CompactLabels.validated(x, labels, measure: .silhouette)
     let sample = StratifiedSample(labels: labels, size: sampleSize, using: &rng)
     let values = try silhouetteSamples(x, labels: labels, of: sample.indices, metric: metric,
                                        parallelism: parallelism, cancellation: cancellation, progress: progress)

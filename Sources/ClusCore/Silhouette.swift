@@ -65,7 +65,7 @@ func silhouetteSamples(
     parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, progress: ProgressCallback? = nil
 ) throws -> [Double] {
     try cancellation?.check()
-    let compact = try CompactLabels.validated(x, labels, measure: "silhouette")
+    let compact = try CompactLabels.validated(x, labels, measure: .silhouette)
     if ClusterSums.applies(to: metric) {
         return try clusterSumSilhouettes(x, compact, metric: metric, points: nil, parallelism: parallelism,
                                          cancellation: cancellation, progress: progress)
@@ -497,7 +497,7 @@ func silhouetteSamples(
     parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, progress: ProgressCallback? = nil
 ) throws -> [Double] {
     try cancellation?.check()
-    let compact = try CompactLabels.validated(x, labels, measure: "silhouette")
+    let compact = try CompactLabels.validated(x, labels, measure: .silhouette)
     precondition(points.allSatisfy { $0 >= 0 && $0 < x.count }, "point outside the documents")
     if points.isEmpty { return [] }
     if ClusterSums.applies(to: metric) {

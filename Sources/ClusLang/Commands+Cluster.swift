@@ -2,84 +2,54 @@ import ClusCore
 import ClusData
 
 extension Interpreter {
-    func cluster(_ arguments: BoundArguments) throws -> CommandResult {
+    func cluster(_ arguments: BoundArguments) throws -> ClusterResult {
         var dataset = try session.currentDataset()
         let vectors = try vectorColumn(in: dataset, named: arguments.text("field"), range: arguments.range(of: "field"))
-        let method = arguments.text("method") ?? "kmeans"
+        let method = ClusteringMethod(rawValue: arguments.text("method") ?? "kmeans") ?? .kmeans
         let metric = arguments.text("metric") ?? "euclidean"
         let k = try arguments.integer("k", atLeast: 1) ?? 8
         let minClusterSize = try arguments.integer("min_cluster_size", atLeast: 2) ?? 5
-        let alias = arguments.text("alias") ?? (method == "hdbscan" ? "hdbscan_mcs\(minClusterSize)" : "\(method)_\(k)")
+        let alias = arguments.text("alias") ?? (method == .hdbscan ? "hdbscan_mcs\(minClusterSize)" : "\(method.rawValue)_\(k)")
         let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
         if vectors.missingCount > 0 {
-            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); \(method) needs a vector for every document")
+            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); \(method.rawValue) needs a vector for every document")
         }
-        if method != "hdbscan", k > dataset.count {
+        if method != .hdbscan, k > dataset.count {
             throw Diagnostic("k=\(k) exceeds the \(Format.count(dataset.count)) documents of \(dataset.name)", at: arguments.range(of: "k"))
         }
-        try refuseOptions(["batch"], unless: method == "minibatch", arguments)
-        try refuseOptions(["n_init", "tol"], unless: method == "kmeans", arguments)
-        try refuseOptions(["seed", "max_iter"], unless: method == "kmeans" || method == "minibatch", arguments)
-        try refuseOptions(["linkage"], unless: method == "agglomerative", arguments)
-        try refuseOptions(["min_cluster_size", "min_samples"], unless: method == "hdbscan", arguments)
-        try refuseOptions(["k"], unless: method != "hdbscan", arguments)
+        try refuseOptions(["batch"], unless: method == .minibatch, arguments)
+        try refuseOptions(["n_init", "tol"], unless: method == .kmeans, arguments)
+        try refuseOptions(["seed", "max_iter"], unless: method.isSeeded, arguments)
+        try refuseOptions(["linkage"], unless: method == .agglomerative, arguments)
+        try refuseOptions(["min_cluster_size", "min_samples"], unless: method == .hdbscan, arguments)
+        try refuseOptions(["k"], unless: method != .hdbscan, arguments)
         let clock = ContinuousClock()
         let start = clock.now
         let outcome: ClusterOutcome
         switch method {
-        case "agglomerative": outcome = try runAgglomerative(k: k, metric: metric, embeddings: vectors.embeddings, arguments)
-        case "hdbscan":
+        case .agglomerative: outcome = try runAgglomerative(k: k, metric: metric, embeddings: vectors.embeddings, arguments)
+        case .hdbscan:
             outcome = try runHDBSCAN(minClusterSize: minClusterSize, metric: metric, embeddings: vectors.embeddings, arguments)
-        default:
-            outcome = try runKMeansFamily(method: method, k: k, seed: seed, spherical: metric == "cosine",
+        case .kmeans, .minibatch:
+            outcome = try runKMeansFamily(method: method.rawValue, k: k, seed: seed, spherical: metric == "cosine",
                                           embeddings: vectors.embeddings, arguments)
         }
-        let elapsed = clock.now - start
-        let seconds = elapsed.inSeconds
-        let seeded = method == "kmeans" || method == "minibatch"
-        let found = outcome.clusterNames.count - ((outcome.noise ?? 0) > 0 ? 1 : 0)
+        let result = ClusterResult(
+            dataset: dataset.name, vectorField: vectors.name, alias: alias, method: method,
+            metric: DistanceMetric(rawValue: metric) ?? .euclidean, k: outcome.clusterCount, iterations: outcome.iterations,
+            inertia: outcome.inertia, seed: method.isSeeded ? seed : nil, noise: outcome.noise,
+            parameters: outcome.parameters, variant: outcome.variant,
+            seconds: (clock.now - start).inSeconds)
         let details = ClusteringDetails(
-            method: method,
-            parameters: [("k", String(found)), ("metric", metric)] + (seeded ? [("seed", String(seed))] : []) + outcome.parameters,
-            iterations: outcome.iterations, inertia: outcome.inertia, seconds: seconds)
+            method: method.rawValue,
+            parameters: [("k", String(result.k)), ("metric", metric)] + (result.seed.map { [("seed", String($0))] } ?? []) + outcome.parameters,
+            iterations: outcome.iterations, inertia: outcome.inertia, seconds: result.seconds)
         // the dataset changes only after the clustering succeeded
         dataset.store(Clustering(vectorField: vectors.name, alias: alias, labels: outcome.labels,
                                  clusterNames: outcome.clusterNames, details: details))
         session.update(dataset)
         session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: alias)
-        var line = "\(alias) on \(vectors.name): \(method)\(outcome.variant.map { " (\($0))" } ?? ""), k=\(found)"
-        if let iterations = outcome.iterations {
-            line += ", \(iterations) \(method == "minibatch" ? "step" : "iteration")\(iterations == 1 ? "" : "s")"
-        }
-        if let inertia = outcome.inertia {
-            line += ", \(metric == "cosine" ? "cosine objective" : "inertia") \(Format.groupedDecimal(inertia, 2))"
-        }
-        if let noise = outcome.noise {
-            line += ", \(Format.count(noise)) noise document\(noise == 1 ? "" : "s") (cluster \"-1\")"
-        }
-        line += ", \(Format.seconds(seconds))"
-        var values = [
-            JSONMember("dataset", .string(dataset.name)),
-            JSONMember("vector_field", .string(vectors.name)),
-            JSONMember("alias", .string(alias)),
-            JSONMember("method", .string(method)),
-            JSONMember("metric", .string(metric)),
-            JSONMember("k", .int(found)),
-            JSONMember("iterations", outcome.iterations.map(JSONValue.int) ?? .null),
-            JSONMember("inertia", .number(outcome.inertia)),
-        ]
-        if outcome.inertia != nil {
-            values.append(JSONMember("objective", .string(metric == "cosine" ? "sum_cosine_distance" : "sum_squared_distance")))
-        }
-        if seeded { values.append(JSONMember("seed", .int(Int(seed)))) }
-        if let noise = outcome.noise { values.append(JSONMember("noise", .int(noise))) }
-        values += outcome.parameters.compactMap { name, value in Int(value).map { JSONMember(name, .int($0)) } }
-        if (outcome.noise ?? 0) > 0 {
-            return CommandResult(command: "cluster", values: values,
-                                 blocks: [.text(line), .text("noise is the cluster named -1: 'metrics noise=-1' leaves it out of the scores")],
-                                 isStatus: true)
-        }
-        return CommandResult(command: "cluster", values: values, blocks: [.text(line)], isStatus: true)
+        return result
     }
 
     /// What a clustering method produced, for storing and reporting.
@@ -94,6 +64,9 @@ extension Interpreter {
         var variant: String? = nil
         /// Documents labelled noise (HDBSCAN), stored under the cluster named "-1".
         var noise: Int? = nil
+
+        /// Clusters found, the noise not counted.
+        var clusterCount: Int { clusterNames.count - ((noise ?? 0) > 0 ? 1 : 0) }
 
         /// Labels 0..<k named cluster_0 ...; -1 becomes the cluster "-1" when `noiseIsCluster`.
         init(labels: [Int], noiseIsCluster: Bool = false) {
@@ -115,7 +88,7 @@ extension Interpreter {
 
     /// k-means (spherical with cosine) or mini-batch k-means.
     func runKMeansFamily(method: String, k: Int, seed: UInt64, spherical: Bool, embeddings: Embeddings,
-                                 _ arguments: BoundArguments) throws -> ClusterOutcome {
+                         _ arguments: BoundArguments) throws -> ClusterOutcome {
         let maxIterations = try arguments.integer("max_iter", atLeast: 1)
         let result: KMeansResult
         let parameters: [(String, String)]
@@ -124,8 +97,10 @@ extension Interpreter {
             let options = MiniBatchKMeansOptions(clusterCount: k, batchSize: batch, maxIterations: maxIterations ?? 100,
                                                  seed: seed, spherical: spherical)
             result = try session.withProgress("mini-batch k-means k=\(k)", unit: .iterations) { progress in
-                try miniBatchKMeans(embeddings, options: options, parallelism: session.parallelism,
-                                    cancellation: session.cancellation, progress: progress)
+                try reportingCoreErrors {
+                    try miniBatchKMeans(embeddings, options: options, parallelism: session.parallelism,
+                                        cancellation: session.cancellation, progress: progress)
+                }
             }
             parameters = [("batch", String(batch)), ("max_iter", String(options.maxIterations))]
         } else {
@@ -135,8 +110,10 @@ extension Interpreter {
             let options = KMeansOptions(clusterCount: k, runs: runs, maxIterations: maxIterations ?? 300,
                                         tolerance: tolerance, seed: seed, spherical: spherical)
             result = try session.withProgress("k-means k=\(k)", unit: .iterations) { progress in
-                try kMeans(embeddings, options: options, parallelism: session.parallelism,
-                           cancellation: session.cancellation, progress: progress)
+                try reportingCoreErrors {
+                    try kMeans(embeddings, options: options, parallelism: session.parallelism,
+                               cancellation: session.cancellation, progress: progress)
+                }
             }
             parameters = [("n_init", String(runs)), ("max_iter", String(options.maxIterations)), ("tol", String(tolerance))]
         }
@@ -149,13 +126,14 @@ extension Interpreter {
     }
 
     /// Agglomerative clustering; refuses (with the memory estimate) what would not fit.
+    ///
+    /// Each check is made once: the memory budget here, as for every method
+    /// (`memory_limit` is the session's policy; ClusCore only estimates), and
+    /// ward's need for Euclidean distances in `agglomerative()`, whose
+    /// precondition it is; its error is only worded here.
     func runAgglomerative(k: Int, metric: String, embeddings: Embeddings,
-                                  _ arguments: BoundArguments) throws -> ClusterOutcome {
+                          _ arguments: BoundArguments) throws -> ClusterOutcome {
         let linkage = Linkage(rawValue: arguments.text("linkage") ?? "ward") ?? .ward
-        if linkage == .ward, metric != "euclidean" {
-            throw Diagnostic("linkage=ward works only with metric=euclidean", at: arguments.range(of: "metric"),
-                             hint: "use linkage=average, complete or single with metric=cosine")
-        }
         let distance = AgglomerativeMetric(rawValue: metric) ?? .euclidean
         let bytes = agglomerativeMemory(documents: embeddings.count, dimension: embeddings.dimension,
                                         linkage: linkage, metric: distance)
@@ -166,10 +144,10 @@ extension Interpreter {
         let labels: [Int]
         do {
             labels = try agglomerative(embeddings, clusterCount: k, linkage: linkage, metric: distance,
-                                       memoryLimit: session.settings.memoryLimit,
                                        parallelism: session.parallelism, cancellation: session.cancellation)
         } catch let error as AgglomerativeError {
-            throw Diagnostic(error.description, at: arguments.range(of: "method"))
+            // ward's refusal is about metric=; the others about the input
+            throw Diagnostic(error, at: arguments.range(of: error == .wardNeedsEuclidean ? "metric" : "method"))
         }
         var outcome = ClusterOutcome(labels: labels)
         outcome.parameters = [("linkage", linkage.rawValue)]
@@ -191,8 +169,9 @@ extension Interpreter {
                                   threads: session.settings.threads, metric: options.metric)
         try session.requireMemory(bytes, for: "hdbscan on \(Format.count(embeddings.count)) documents",
                                   instead: "use method=minibatch or kmeans, or load a sample", at: arguments.range(of: "method"))
-        let labels = try hdbscan(embeddings, options: options, parallelism: session.parallelism,
-                                 cancellation: session.cancellation)
+        let labels = try reportingCoreErrors {
+            try hdbscan(embeddings, options: options, parallelism: session.parallelism, cancellation: session.cancellation)
+        }
         var outcome = ClusterOutcome(labels: labels, noiseIsCluster: true)
         outcome.parameters = [("min_cluster_size", String(minClusterSize)), ("min_samples", String(minSamples))]
         outcome.variant = metric == "cosine" ? "cosine" : nil
@@ -206,36 +185,16 @@ extension Interpreter {
         throw Diagnostic("\(name)= does not apply to method=\(method)", at: arguments.range(of: name))
     }
 
-    func aliases() throws -> CommandResult {
+    func aliases() throws -> AliasesResult {
         let d = try session.currentDataset()
-        var table = TextTable(columns: [.init(""), .init("alias"), .init("field"), .init("k", .right), .init("method"),
-                                        .init("iterations", .right), .init("inertia", .right), .init("time", .right), .init("parameters")])
         let current = session.currentAliases[d.name]
-        for c in d.clusterings {
-            let isCurrent = current == AliasReference(vectorField: c.vectorField, alias: c.alias)
-            table.rows.append([
-                isCurrent ? "*" : "", c.alias, c.vectorField, String(clusterCount(c)), c.details?.method ?? "loaded",
-                c.details?.iterations.map(String.init) ?? "", c.details?.inertia.map { Format.groupedDecimal($0, 2) } ?? "",
-                c.details?.seconds.map(Format.seconds) ?? "",
-                c.details?.parameters.filter { $0.0 != "k" }.map { "\($0.0)=\($0.1)" }.joined(separator: " ") ?? "",
-            ])
-        }
-        if d.clusterings.isEmpty { table.footer.append("no clusterings yet: run 'cluster k=N'") }
-        return CommandResult(command: "aliases", values: [
-            JSONMember("dataset", .string(d.name)),
-            JSONMember("aliases", .array(d.clusterings.map { c in
-                .object([
-                    JSONMember("alias", .string(c.alias)),
-                    JSONMember("vector_field", .string(c.vectorField)),
-                    JSONMember("k", .int(clusterCount(c))),
-                    JSONMember("method", .text(c.details?.method)),
-                    JSONMember("iterations", c.details?.iterations.map(JSONValue.int) ?? .null),
-                    JSONMember("inertia", .number(c.details?.inertia)),
-                    JSONMember("seconds", .number(c.details?.seconds)),
-                    JSONMember("parameters", .object((c.details?.parameters ?? []).map { JSONMember($0.0, .string($0.1)) })),
-                ])
-            })),
-        ], blocks: [.table(table)])
+        return AliasesResult(dataset: d.name, aliases: d.clusterings.map { c in
+            AliasesResult.Alias(
+                alias: c.alias, vectorField: c.vectorField, k: clusterCount(c), method: c.details?.method,
+                iterations: c.details?.iterations, inertia: c.details?.inertia, seconds: c.details?.seconds,
+                parameters: c.details?.parameters ?? [],
+                isCurrent: current == AliasReference(vectorField: c.vectorField, alias: c.alias))
+        })
     }
 
     /// Clusters of a clustering, HDBSCAN's noise (the cluster named -1) not counted.

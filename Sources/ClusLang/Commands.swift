@@ -58,7 +58,7 @@ public enum Commands {
                 P("k", .integer, "number of clusters", default: "8"),
                 P("alias", .identifier, "name for the labels", default: "<method>_<k> (hdbscan: hdbscan_mcs<min_cluster_size>)"),
                 P("field", .vectorField, "vector field to cluster", default: "the current one"),
-                P("method", .choice(["kmeans", "minibatch", "agglomerative", "hdbscan"]), "clustering method", default: "kmeans"),
+                P("method", .choice(ClusteringMethod.allCases.map(\.rawValue)), "clustering method", default: "kmeans"),
                 P("metric", .choice(["euclidean", "cosine"]), "distance; cosine clusters spherically", default: "euclidean"),
                 P("seed", .integer, "random seed", default: "the session's seed (0)"),
                 P("n_init", .integer, "kmeans: runs from different starts; the lowest inertia is kept", default: "1"),
@@ -222,8 +222,7 @@ public enum Commands {
               report truth=query into "report.html"
             """),
         CommandSpec("explain", run: { try $0.explain($1) }, summary: "what an index or method measures, with a worked example on eight points",
-            positionals: [P("topic", .choice(["silhouette", "ari", "rand", "nmi", "ami", "homogeneity", "completeness", "v_measure",
-                                             "fmi", "purity", "ch", "db", "kmeans", "spherical", "hdbscan"]), "the index or method", required: true)],
+            positionals: [P("topic", .choice(ExplainTopic.allCases.map(\.rawValue)), "the index or method", required: true)],
             details: """
             Every number in the example comes from the same code as 'metrics'.
               explain silhouette

@@ -132,18 +132,18 @@ struct KMeansTests {
         expectConsistent(x, result, k: 15)
     }
 
-    @Test("invalid input is refused with a clear message")
+    @Test("invalid input is refused with the offending numbers")
     func invalidInput() {
         let x = Embeddings(rows: (0 ..< 15).map { [Float($0), 1] })
-        let cases: [(KMeansOptions, String)] = [
-            (KMeansOptions(clusterCount: 20), "k=20 exceeds the 15 documents"),
-            (KMeansOptions(clusterCount: 0), "k must be at least 1, got 0"),
-            (KMeansOptions(clusterCount: 2, runs: 0), "n_init must be at least 1, got 0"),
-            (KMeansOptions(clusterCount: 2, maxIterations: 0), "max_iter must be at least 1, got 0"),
-            (KMeansOptions(clusterCount: 2, tolerance: -1), "tolerance must be a finite number >= 0, got -1.0"),
+        let cases: [(KMeansOptions, KMeansError)] = [
+            (KMeansOptions(clusterCount: 20), .clusterCountExceedsDocuments(20, documents: 15)),
+            (KMeansOptions(clusterCount: 0), .clusterCountTooSmall(0)),
+            (KMeansOptions(clusterCount: 2, runs: 0), .invalidRuns(0)),
+            (KMeansOptions(clusterCount: 2, maxIterations: 0), .invalidMaxIterations(0)),
+            (KMeansOptions(clusterCount: 2, tolerance: -1), .invalidTolerance(-1)),
         ]
-        for (options, message) in cases {
-            #expect(throws: KMeansError(description: message)) { try kMeans(x, options: options) }
+        for (options, error) in cases {
+            #expect(throws: error) { try kMeans(x, options: options) }
         }
         var bad = x
         bad.values[7 * 2 + 1] = .nan

@@ -166,19 +166,14 @@ struct AgglomerativeTests {
         #expect(Set(try agglomerative(f.x, clusterCount: 1, linkage: .ward)) == [0])
     }
 
-    @Test("refuses a matrix above the memory limit, naming what to use instead")
-    func refusesLargeInput() throws {
+    @Test("ward refuses any distance but Euclidean")
+    func wardNeedsEuclidean() throws {
         let f = try MethodFixture("wine")
-        let error = AgglomerativeError.tooLarge(documents: f.x.count, linkage: .ward,
-                                                bytes: agglomerativeMemory(documents: f.x.count, linkage: .ward), limit: 1000)
-        #expect(throws: error) {
-            try agglomerative(f.x, clusterCount: 3, linkage: .ward, memoryLimit: 1000)
-        }
-        #expect(error.description.contains("linkage=single"))
-        // Single linkage needs no matrix.
-        _ = try agglomerative(f.x, clusterCount: 3, linkage: .single, memoryLimit: 100_000)
-        #expect(throws: AgglomerativeError.wardNeedsEuclidean()) {
+        #expect(throws: AgglomerativeError.wardNeedsEuclidean) {
             try agglomerative(f.x, clusterCount: 3, linkage: .ward, metric: .cosine)
+        }
+        #expect(throws: AgglomerativeError.clusterCount(0, documents: f.x.count)) {
+            try agglomerative(f.x, clusterCount: 0, linkage: .single)
         }
     }
 }

@@ -53,8 +53,7 @@ struct SilhouetteTests {
         let error = #expect(throws: MetricError.self) {
             try silhouetteScore(f.embeddings, labels: [Int](repeating: 4, count: 150))
         }
-        #expect(error?.kind == .clusterCount)
-        #expect(error?.description == "silhouette needs 2 to n-1 clusters; got 1 cluster for 150 documents")
+        #expect(error == .clusterCount(clusters: 1, documents: 150, measure: .silhouette))
     }
 
     @Test("n clusters for n documents is an error")
@@ -63,7 +62,7 @@ struct SilhouetteTests {
         let error = #expect(throws: MetricError.self) {
             try silhouetteSamples(f.embeddings, labels: Array(0 ..< 150))
         }
-        #expect(error?.description == "silhouette needs 2 to n-1 clusters; got 150 clusters for 150 documents")
+        #expect(error == .clusterCount(clusters: 150, documents: 150, measure: .silhouette))
         #expect(throws: MetricError.self) { try calinskiHarabasz(f.embeddings, labels: Array(0 ..< 150)) }
         #expect(throws: MetricError.self) { try daviesBouldin(f.embeddings, labels: [Int](repeating: 0, count: 150)) }
     }
@@ -72,13 +71,12 @@ struct SilhouetteTests {
     func shapeErrors() throws {
         let x = Embeddings(rows: [[0, 0], [1, 1], [5, 5]])
         let mismatch = #expect(throws: MetricError.self) { try silhouetteScore(x, labels: [0, 1]) }
-        #expect(mismatch?.kind == .lengthMismatch)
-        #expect(mismatch?.description == "got 2 labels for 3 vectors; they must match one to one")
+        #expect(mismatch == .lengthMismatch(labels: 2, vectors: 3))
         #expect(throws: MetricError.self) { try calinskiHarabasz(x, labels: [0, 1, 1, 0]) }
         #expect(throws: MetricError.self) { try daviesBouldin(x, labels: []) }
         let empty = Embeddings(count: 0, dimension: 2, values: [])
         let error = #expect(throws: MetricError.self) { try silhouetteSamples(empty, labels: []) }
-        #expect(error?.kind == .emptyInput)
+        #expect(error == .emptyInput(measure: .silhouette))
     }
 
     @Test("a pre-cancelled flag stops silhouetteSamples with Cancelled")

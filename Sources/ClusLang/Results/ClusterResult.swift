@@ -1,0 +1,72 @@
+import ClusCore
+
+/// The methods of `cluster`, as the user names them.
+enum ClusteringMethod: String, CaseIterable, Sendable {
+    case kmeans, minibatch, agglomerative, hdbscan
+
+    /// Methods that draw random starts, and so take and report a seed.
+    var isSeeded: Bool { self == .kmeans || self == .minibatch }
+}
+
+/// What `cluster` stored: one status line, and the clustering's numbers in json.
+struct ClusterResult: CommandOutput {
+    let command = "cluster"
+    let dataset: String
+    let vectorField: String
+    let alias: String
+    let method: ClusteringMethod
+    let metric: DistanceMetric
+    /// Clusters found, HDBSCAN's noise not counted.
+    let k: Int
+    /// Lloyd iterations, or mini-batch steps.
+    let iterations: Int?
+    /// The objective: squared distances, or cosine distances with metric=cosine.
+    let inertia: Double?
+    /// The seed of a seeded method.
+    let seed: UInt64?
+    /// Documents labelled noise (HDBSCAN).
+    let noise: Int?
+    /// The method's own parameters, in display order.
+    let parameters: [(String, String)]
+    /// e.g. "cosine" or the linkage, shown after the method.
+    let variant: String?
+    /// Wall seconds of the clustering itself.
+    let seconds: Double
+    var isStatus: Bool { true }
+
+    var jsonMembers: [JSONMember] {
+        var members = [
+            JSONMember("dataset", .string(dataset)),
+            JSONMember("vector_field", .string(vectorField)),
+            JSONMember("alias", .string(alias)),
+            JSONMember("method", .string(method.rawValue)),
+            JSONMember("metric", .string(metric.rawValue)),
+            JSONMember("k", .int(k)),
+            JSONMember("iterations", iterations.map(JSONValue.int) ?? .null),
+            JSONMember("inertia", .number(inertia)),
+        ]
+        if inertia != nil {
+            members.append(JSONMember("objective", .string(metric == .cosine ? "sum_cosine_distance" : "sum_squared_distance")))
+        }
+        if let seed { members.append(JSONMember("seed", .int(Int(seed)))) }
+        if let noise { members.append(JSONMember("noise", .int(noise))) }
+        // the whole-number parameters (batch, n_init, min_samples, ...), as numbers
+        return members + parameters.compactMap { name, value in Int(value).map { JSONMember(name, .int($0)) } }
+    }
+
+    var blocks: [Block] {
+        var line = "\(alias) on \(vectorField): \(method.rawValue)\(variant.map { " (\($0))" } ?? ""), k=\(k)"
+        if let iterations {
+            line += ", \(iterations) \(method == .minibatch ? "step" : "iteration")\(iterations == 1 ? "" : "s")"
+        }
+        if let inertia {
+            line += ", \(metric == .cosine ? "cosine objective" : "inertia") \(Format.groupedDecimal(inertia, 2))"
+        }
+        if let noise {
+            line += ", \(Format.count(noise)) noise document\(noise == 1 ? "" : "s") (cluster \"-1\")"
+        }
+        line += ", \(Format.seconds(seconds))"
+        guard let noise, noise > 0 else { return [.text(line)] }
+        return [.text(line), .text("noise is the cluster named -1: 'metrics noise=-1' leaves it out of the scores")]
+    }
+}

@@ -1,0 +1,291 @@
+import ClusCore
+
+/// What `explain` explains, in the order `help` lists them.
+enum ExplainTopic: String, CaseIterable, Sendable {
+    case silhouette, ari, rand, nmi, ami, homogeneity, completeness
+    case vMeasure = "v_measure"
+    case fmi, purity, ch, db, kmeans, spherical, hdbscan
+
+    /// The index the worked example ends with; its key names the value in json.
+    var index: ClusteringIndex? {
+        switch self {
+        case .silhouette: .silhouette
+        case .ari: .adjustedRandIndex
+        case .rand: .randIndex
+        case .fmi: .fowlkesMallows
+        case .nmi: .normalizedMutualInfo
+        case .ami: .adjustedMutualInfo
+        case .homogeneity: .homogeneity
+        case .completeness: .completeness
+        case .vMeasure: .vMeasure
+        case .purity: .purity
+        case .ch: .calinskiHarabasz
+        case .db: .daviesBouldin
+        case .kmeans, .spherical, .hdbscan: nil
+        }
+    }
+
+    /// The first line: what the index or method is.
+    var title: String {
+        switch self {
+        case .silhouette: "Silhouette: how much closer each document is to its own cluster than to the next one."
+        case .ari: "Adjusted Rand Index (ARI): pair agreement with the truth, corrected for chance."
+        case .rand: "Rand index: the share of document pairs the clustering and the truth treat alike."
+        case .fmi: "Fowlkes-Mallows: the geometric mean of pair precision and pair recall."
+        case .nmi: "Normalized Mutual Information: the information the clusters and the truth share, scaled to 0..1."
+        case .ami: "Adjusted Mutual Information: NMI corrected for the information random labels would share."
+        case .homogeneity: "Homogeneity: does each cluster hold documents of a single truth value?"
+        case .completeness: "Completeness: do the documents of each truth value stay in a single cluster?"
+        case .vMeasure: "V-measure: the harmonic mean of homogeneity and completeness (equal to NMI with the arithmetic mean)."
+        case .purity: "Purity: the share of documents that carry their cluster's most frequent truth value."
+        case .ch: "Calinski-Harabasz: spread between clusters against spread within them."
+        case .db: "Davies-Bouldin: how much each cluster looks like its most similar neighbour."
+        case .kmeans: "k-means: k centres that minimise the squared distance of each document to its centre (inertia)."
+        case .spherical:
+            "Spherical k-means: k-means on unit vectors with cosine distance; the consistent choice for CLIP and sentence embeddings."
+        case .hdbscan: "HDBSCAN: clusters as dense regions; documents in sparse regions are noise (label -1)."
+        }
+    }
+}
+
+/// `explain TOPIC`: the topic and the numbers of its worked example. The
+/// definitions, the example's tables and each step's arithmetic are written
+/// out when it is shown.
+struct ExplainResult: CommandOutput {
+    let command = "explain"
+    let topic: ExplainTopic
+    let worked: Worked
+
+    /// The worked example's numbers, by the kind of topic.
+    enum Worked: Sendable {
+        case silhouette(SilhouetteSteps)
+        /// ARI, the Rand index or Fowlkes-Mallows, with the topic's value.
+        case pairs(PairCounts, value: Double)
+        case information(InformationSteps)
+        /// The count of each cluster's most frequent truth value.
+        case purity(majorities: [Int], value: Double)
+        /// Calinski-Harabasz or Davies-Bouldin.
+        case centroid(Double)
+        case kMeans(iterations: Int, inertia: Double, labels: [Int])
+        /// HDBSCAN: words only.
+        case wordsOnly
+    }
+
+    /// Document A's silhouette by hand, and the metrics code's.
+    struct SilhouetteSteps: Sendable {
+        let document: Int
+        /// The other members of its cluster.
+        let mates: [Int]
+        /// Mean distance to `mates`.
+        let a: Double
+        /// Mean distance to each other cluster.
+        let others: [(cluster: Int, meanDistance: Double)]
+        /// The silhouette of every document, from the metrics code.
+        let samples: [Double]
+        let score: Double
+
+        var b: Double { others.map(\.meanDistance).min() ?? 0 }
+    }
+
+    /// The entropies and mutual information behind NMI, AMI, homogeneity,
+    /// completeness and the V-measure (natural logarithms).
+    struct InformationSteps: Sendable {
+        let truthEntropy: Double
+        let clusterEntropy: Double
+        let mutualInformation: Double
+        /// E[I] of random labels with the same sizes.
+        let expectedMutualInformation: Double
+        let homogeneity: Double
+        let completeness: Double
+        /// The topic's index.
+        let value: Double
+    }
+
+    var jsonMembers: [JSONMember] {
+        let key = topic.index?.key ?? ""
+        var members = [JSONMember("topic", .string(topic.rawValue))]
+        switch worked {
+        case .silhouette(let s):
+            members += [JSONMember("a", .double(s.a)), JSONMember("b", .double(s.b)),
+                        JSONMember("s", .double(s.samples[s.document])), JSONMember(key, .double(s.score))]
+        case .pairs(let pairs, let value):
+            if topic == .ari {
+                members += [JSONMember("index", .int(pairs.both)), JSONMember("expected", .double(pairs.expectedBoth)),
+                            JSONMember("maximum", .double(pairs.maximumBoth))]
+            }
+            members.append(JSONMember(key, .double(value)))
+        case .information(let i): members.append(JSONMember(key, .double(i.value)))
+        case .purity(_, let value), .centroid(let value): members.append(JSONMember(key, .double(value)))
+        case .kMeans(let iterations, let inertia, _):
+            members += [JSONMember("iterations", .int(iterations)), JSONMember("inertia", .double(inertia))]
+        case .wordsOnly: break
+        }
+        return members
+    }
+
+    var blocks: [Block] {
+        let example = EightPoints()
+        var blocks: [Block] = [.text(topic.title, .heading)]
+        switch worked {
+        case .silhouette(let s): blocks += silhouetteBlocks(s, example)
+        case .pairs(let pairs, let value):
+            blocks += [.table(example.contingencyTable), .text(
+                "Pairs of the \(example.labels.count) documents (\(pairs.all) pairs): same cluster and same truth \(pairs.both); "
+                    + "same cluster only \(pairs.clusterOnly); same truth only \(pairs.truthOnly); neither \(pairs.neither).")]
+            blocks += pairBlocks(pairs, value)
+        case .information(let i):
+            blocks += [.table(example.contingencyTable), .text(
+                "H(truth) = \(f4(i.truthEntropy)), H(clusters) = \(f4(i.clusterEntropy)), "
+                    + "mutual information I = \(f4(i.mutualInformation)) (natural logarithms)")]
+            blocks += informationBlocks(i)
+        case .purity(let majorities, let value):
+            blocks += [.table(example.contingencyTable), .text(
+                "purity = (" + majorities.map(String.init).joined(separator: " + ") + ") / \(example.labels.count) = \(f4(value)). "
+                    + "Easy to read, but one cluster per document scores 1: read it with the number of clusters, or use ARI/AMI.")]
+        case .centroid(let value): blocks += centroidBlocks(value)
+        case .kMeans(let iterations, let inertia, let labels):
+            blocks += [.text(kMeansSteps), .text(
+                "On the eight points with k = 3: \(iterations) iterations, inertia \(f4(inertia)), labels "
+                    + labels.enumerated().map { "\(example.names[$0.offset])→\($0.element)" }.joined(separator: " "))]
+        case .wordsOnly: blocks.append(.text(ExplainResult.hdbscanSteps))
+        }
+        return blocks
+    }
+}
+
+extension ExplainResult {
+    private func f4(_ value: Double) -> String { Format.fixed(value, 4) }
+
+    private func silhouetteBlocks(_ s: SilhouetteSteps, _ example: EightPoints) -> [Block] {
+        let i = s.document, a = s.a, b = s.b
+        let steps = ["Document \(example.names[i]) (in \(example.clusterName(example.labels[i]))):",
+                     "  a = mean distance to " + s.mates.map { example.names[$0] }.joined(separator: ", ") + " = \(f4(a))"]
+            + s.others.map { "  mean distance to \(example.clusterName($0.cluster)) = \(f4($0.meanDistance))" }
+            + ["  b = the smallest of those = \(f4(b))",
+               "  s = (b - a) / max(a, b) = (\(f4(b)) - \(f4(a))) / \(f4(max(a, b))) = \(f4((b - a) / max(a, b)))",
+               "  (the metrics code gives s(\(example.names[i])) = \(f4(s.samples[i])))",
+               "All eight: " + s.samples.enumerated().map { "\(example.names[$0.offset]) \(Format.fixed($0.element, 3))" }
+                   .joined(separator: ", "),
+               "Silhouette = mean = \(f4(s.score)): \(Reading.silhouette(s.score))"]
+        return [.text(ExplainResult.silhouetteDefinition), .table(example.pointsTable)] + steps.map { .text($0) }
+    }
+
+    private static let silhouetteDefinition = """
+        For document i: a(i) = mean distance to the other members of its cluster,
+        b(i) = the smallest mean distance to the members of another cluster,
+        s(i) = (b - a) / max(a, b), 0 for a cluster of one. The score is the mean of s(i).
+        Range -1..1: near 1 well inside its cluster, near 0 on a border, negative
+        closer to another cluster. Above 0.5 is reasonable structure, below 0.25 weak.
+        """
+
+    private func pairBlocks(_ pairs: PairCounts, _ value: Double) -> [Block] {
+        switch topic {
+        case .rand:
+            return [.text("RI = (both + neither) / pairs = (\(pairs.both) + \(pairs.neither)) / \(pairs.all) = \(f4(value)). "
+                + "Range 0..1; not adjusted for chance, so random labels with many clusters still score high: prefer ARI.")]
+        case .fmi:
+            return [.text("precision = both / (both + cluster only) = \(pairs.both)/\(pairs.sameCluster); "
+                          + "recall = both / (both + truth only) = \(pairs.both)/\(pairs.sameTruth)"),
+                    .text("FMI = sqrt(precision · recall) = \(f4(value)). Range 0..1, 1 = identical groupings.")]
+        default:
+            return [.text("""
+                index    = pairs together in both                      = \(pairs.both)
+                expected = (pairs together in clusters · in truth) / pairs = \(pairs.sameCluster) · \(pairs.sameTruth) / \(pairs.all) = \(f4(pairs.expectedBoth))
+                maximum  = (pairs together in clusters + in truth) / 2   = \(f4(pairs.maximumBoth))
+                ARI      = (index - expected) / (maximum - expected)      = \(f4(value))
+                """),
+                    .text("Range about -0.5..1: 1 identical, 0 what random labels score, below 0 worse than chance. "
+                          + "Not the \"Rand score\": that is the unadjusted index.")]
+        }
+    }
+
+    private func informationBlocks(_ i: InformationSteps) -> [Block] {
+        let hTruth = i.truthEntropy, hClusters = i.clusterEntropy, mi = i.mutualInformation
+        switch topic {
+        case .nmi:
+            return [.text("NMI = I / mean(H(truth), H(clusters)) = \(f4(mi)) / \(f4((hTruth + hClusters) / 2)) = \(f4(i.value)) "
+                + "(arithmetic mean, scikit-learn's default). Not corrected for chance: more clusters score higher; see ami.")]
+        case .ami:
+            return [.text("E[I] for random labels with these cluster sizes = \(f4(i.expectedMutualInformation))"),
+                    .text("AMI = (I - E[I]) / (mean(H) - E[I]) = \(f4(i.value)). 0 is chance, 1 identical.")]
+        case .homogeneity:
+            return [.text("homogeneity = 1 - H(truth | clusters) / H(truth) = 1 - \(f4(hTruth - mi)) / \(f4(hTruth)) = \(f4(i.value)). "
+                + "1 = pure clusters (many tiny clusters are homogeneous too; read it with completeness).")]
+        case .completeness:
+            return [.text("completeness = 1 - H(clusters | truth) / H(clusters) = 1 - \(f4(hClusters - mi)) / \(f4(hClusters)) = \(f4(i.value)). "
+                + "1 = no truth value split (one big cluster is complete too).")]
+        default:
+            let h = i.homogeneity, c = i.completeness
+            return [.text("V = 2 · h · c / (h + c) = 2 · \(f4(h)) · \(f4(c)) / \(f4(h + c)) = \(f4(i.value))")]
+        }
+    }
+
+    private func centroidBlocks(_ value: Double) -> [Block] {
+        if topic == .ch {
+            return [.text("CH = [B / (k - 1)] / [W / (n - k)], B = Σ size · |centroid - mean|², W = Σ |x - its centroid|²."),
+                    .text("On the eight points (k = 3, n = 8): CH = \(f4(value)). Higher is better; no fixed scale, so compare clusterings of the same data.")]
+        }
+        return [.text("For clusters i, j: R = (s_i + s_j) / d(c_i, c_j), s = mean distance of members to their centroid, "
+                      + "d = distance of centroids; DB = mean over i of the largest R."),
+                .text("On the eight points: DB = \(f4(value)). Lower is better, 0 best.")]
+    }
+
+    private var kMeansSteps: String {
+        """
+        Start: k-means++ picks spread-out centres (each new one drawn with probability
+        proportional to the squared distance to the nearest chosen one, best of
+        2 + ln k candidates). Then repeat: assign each document to its nearest
+        centre, move each centre to the mean of its documents\(topic == .spherical ? " and rescale it to length 1" : ""), until nothing moves.
+        Different starts reach different local optima: n_init= keeps the best of several.
+        """
+    }
+
+    private static let hdbscanSteps = """
+        It measures density by the distance to the min_samples-th neighbour, builds
+        the hierarchy of dense regions, and keeps the clusters that persist longest
+        with at least min_cluster_size members. No k to choose; outliers are not
+        forced into a cluster. Score it with metrics noise=-1, which leaves the
+        noise out and counts it.
+        """
+}
+
+extension PairCounts {
+    /// Pairs together in both that random labels with these cluster and truth sizes would give (ARI's chance level).
+    var expectedBoth: Double { Double(sameCluster) * Double(sameTruth) / Double(all) }
+    /// The most pairs together in both these sizes allow, as ARI takes it: the mean of the two.
+    var maximumBoth: Double { Double(sameCluster + sameTruth) / 2 }
+}
+
+/// Eight points in the plane in three clusters, with a truth that mostly agrees.
+struct EightPoints {
+    let names = ["A", "B", "C", "D", "E", "F", "G", "H"]
+    let points: [[Float]] = [[1, 1], [1.5, 2], [2, 1.2], [6, 6], [6.5, 7], [7, 6], [1, 6], [1.5, 6.5]]
+    let labels = [0, 0, 0, 1, 1, 1, 2, 2]
+    let truth = [0, 0, 1, 1, 1, 1, 2, 2]
+    var x: Embeddings { Embeddings(rows: points) }
+    var table: ContingencyTable { ContingencyTable(truth: truth, predicted: labels) }
+
+    func clusterName(_ c: Int) -> String { "cluster_\(c)" }
+    func members(of cluster: Int) -> [Int] { labels.indices.filter { labels[$0] == cluster } }
+    func distance(_ i: Int, _ j: Int) -> Double { DistanceMetric.euclidean.distance(points[i][...], points[j][...]) }
+
+    /// The points, for people (the json has the worked numbers).
+    var pointsTable: Table {
+        Table(columns: [Table.Column("point"), .number("x"), .number("y"), Table.Column("cluster"), Table.Column("truth")],
+              rows: names.indices.map { i in
+                  Table.Row([.text(names[i]), .fixed(Double(points[i][0]), digits: 1), .fixed(Double(points[i][1]), digits: 1),
+                             .text(clusterName(labels[i])), .text("t\(truth[i])")])
+              },
+              audience: .people)
+    }
+
+    /// Truth against clusters, for people.
+    var contingencyTable: Table {
+        let t = table
+        var out = Table(columns: [Table.Column("truth \\ cluster")] + t.clusters.map { .number(clusterName($0)) }, audience: .people)
+        for r in 0 ..< t.rowCount {
+            out.append([.text("t\(t.truthClasses[r])")] + (0 ..< t.columnCount).map { .count(t.count(truthIndex: r, clusterIndex: $0)) })
+        }
+        return out
+    }
+}

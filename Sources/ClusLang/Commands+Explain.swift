@@ -41,7 +41,7 @@ extension Interpreter {
         case .ch: return .centroid(try calinskiHarabasz(example.x, labels: example.labels))
         case .db: return .centroid(try daviesBouldin(example.x, labels: example.labels))
         case .kmeans, .spherical:
-            let options = KMeansOptions(clusterCount: 3, runs: 1, seed: session.settings.seed)
+            let options = KMeansOptions(clusterCount: 3, runs: 1, seed: session.settings.seed, spherical: topic == .spherical)
             let result = try kMeans(example.x, options: options, parallelism: .serial)
             return .kMeans(iterations: result.iterations, inertia: result.inertia, labels: result.labels)
         case .hdbscan: return .wordsOnly

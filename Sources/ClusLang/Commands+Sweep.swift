@@ -48,13 +48,6 @@ extension Interpreter {
 
         try session.requireSilhouetteMemory(documents: dataset.count, dimension: vectors.dimension, clusters: high,
                                             at: arguments.range(of: "k"))
-        if method == "agglomerative" {
-            let linkage = Linkage(rawValue: arguments.text("linkage") ?? "ward") ?? .ward
-            let bytes = agglomerativeMemory(documents: dataset.count, dimension: vectors.dimension, linkage: linkage,
-                                            metric: AgglomerativeMetric(rawValue: metricName) ?? .euclidean)
-            try session.requireMemory(bytes, for: "agglomerative \(linkage.rawValue) on \(Format.count(dataset.count)) documents",
-                                      instead: "use method=minibatch or kmeans, or load a sample", at: arguments.range(of: "method"))
-        }
         let (rows, interrupted) = try sweepRows(plan, vectors: vectors, truth: truth, into: &dataset, arguments)
         if plan.keep, let last = rows.last {
             session.update(dataset)

@@ -125,7 +125,7 @@ public struct Interpreter {
                 output.emit(LocatedDiagnostic(Diagnostic("interrupted"), in: nil))
                 return .interrupted
             }
-            let diagnostic = (error as? Diagnostic) ?? Diagnostic(String(describing: error))
+            let diagnostic = (error as? Diagnostic) ?? Diagnostic(coreError: error) ?? Diagnostic(String(describing: error))
             output.emit(LocatedDiagnostic(diagnostic.located(at: statementRange(statement)), in: context.source))
             context.failed = true
             return session.settings.keepGoing ? .completed : .failed

@@ -15,8 +15,9 @@ public enum TextStyle: Sendable {
 /// One value of a table, formatted only when it is rendered.
 public indirect enum Cell: Sendable, Equatable {
     case text(String)
-    /// A name people read (`ARI`) whose CSV form is its key (`adjusted_rand_index`).
-    case term(String, key: String)
+    /// Text people read — a label (`ARI`), a shortened or decorated value —
+    /// whose CSV form is `plain` (`adjusted_rand_index`, the value in full).
+    case labelled(String, plain: String)
     /// A count: `12,000` for people, `12000` in CSV.
     case count(Int)
     /// A share of a whole: `42.5%` for people, `0.425` in CSV.
@@ -118,7 +119,7 @@ extension Cell {
     /// The cell as people read it in a table, Markdown or the HTML report.
     public var forPeople: String {
         switch self {
-        case .text(let s), .term(let s, _): s
+        case .text(let s), .labelled(let s, _): s
         case .count(let n): Format.count(n)
         case .share(let f): Format.percent(f)
         case .score(let v): Format.score(v)
@@ -139,7 +140,7 @@ extension Cell {
     /// The cell as a plain value for CSV: no grouping, units, `%` or padding.
     public var forMachines: String {
         switch self {
-        case .text(let s), .term(_, let s): s
+        case .text(let s), .labelled(_, let s): s
         case .count(let n), .bytes(let n): String(n)
         case .share(let v), .fixed(let v, _), .grouped(let v), .seconds(let v), .estimate(let v, _): Cell.plain(v)
         case .score(let v): v.map(Cell.plain) ?? ""

@@ -48,7 +48,7 @@ struct AliasesResult: CommandOutput {
         for a in aliases {
             table.append([
                 // `*` for people, true or false in CSV
-                .term(a.isCurrent ? "*" : "", key: a.isCurrent ? "true" : "false"),
+                .tag("*", a.isCurrent),
                 // k and iterations ungrouped, as the status line of `cluster` prints them
                 .text(a.alias), .text(a.vectorField), .text(String(a.k)), .text(a.method ?? "loaded"),
                 a.iterations.map { .text(String($0)) } ?? .empty,

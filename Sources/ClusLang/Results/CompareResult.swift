@@ -62,7 +62,7 @@ struct CompareResult: CommandOutput {
     var blocks: [Block] {
         var scoreTable = Table(columns: [Table.Column("index"), .number("value"), .decoration("reading")])
         for (index, value) in scores {
-            scoreTable.append([.term(index.label, key: index.key), .score(value), .text(reading(index, value))])
+            scoreTable.append([.labelled(index.label, plain: index.key), .score(value), .text(reading(index, value))])
         }
         // the corner names both aliases for people: rows are A's clusters, columns B's;
         // in CSV the first column is named for A, the others are B's cluster names

@@ -28,8 +28,3 @@ struct VectorFieldShape: Sendable {
     /// `features (4-d)`
     var label: String { "\(name) (\(dimension)-d)" }
 }
-
-extension Cell {
-    /// Text people read, shortened or decorated, whose CSV form is the plain `value`.
-    static func text(_ forPeople: String, plain value: String) -> Cell { .term(forPeople, key: value) }
-}

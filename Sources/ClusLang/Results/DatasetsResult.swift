@@ -25,10 +25,10 @@ struct DatasetsResult: CommandOutput {
         for d in datasets {
             let isCurrent = d.name == current
             table.append([
-                .text(isCurrent ? "*" : "", plain: isCurrent ? "true" : "false"),
+                .tag("*", isCurrent),
                 .text(d.name),
                 .count(d.documents),
-                .text(d.vectorFields.map(\.label).joined(separator: ", "), plain: d.vectorFields.map(\.name).joined(separator: ",")),
+                .labelled(d.vectorFields.map(\.label).joined(separator: ", "), plain: d.vectorFields.map(\.name).joined(separator: ",")),
                 .count(d.aliases.count),
                 .text(d.path),
             ])

@@ -89,7 +89,7 @@ struct DistributionResult: CommandOutput {
         var table = Table(columns: [Table.Column("cluster"), .number("size"), .number("share", key: "fraction"), .decoration()])
         let largest = max(clusters.map(\.size).max() ?? 1, 1)
         for cluster in clusters {
-            table.append([.term(cluster.label, key: cluster.name), .count(cluster.size), .share(share(cluster)),
+            table.append([.labelled(cluster.label, plain: cluster.name), .count(cluster.size), .share(share(cluster)),
                           .bar(Double(cluster.size) / Double(largest), width: 30)])
         }
         return table
@@ -102,7 +102,7 @@ struct DistributionResult: CommandOutput {
                                     Table.Column(truth, key: truth), .number("count"), .number("share", key: "truth_fraction"),
                                     .decoration()])
         for cluster in clusters {
-            let clusterCells: [Cell] = [.term(cluster.label, key: cluster.name), .count(cluster.size), .share(share(cluster)),
+            let clusterCells: [Cell] = [.labelled(cluster.label, plain: cluster.name), .count(cluster.size), .share(share(cluster)),
                                         cluster.purity.map(Cell.share) ?? .empty]
             let listed = listed(cluster)
             for (j, value) in listed.enumerated() {
@@ -119,7 +119,7 @@ struct DistributionResult: CommandOutput {
             }
             if listed.isEmpty {
                 // a record all the same, so that CSV keeps every cluster
-                table.append(clusterCells + [.term("(no \(truth))", key: ""), .empty, .empty, .empty])
+                table.append(clusterCells + [.labelled("(no \(truth))", plain: ""), .empty, .empty, .empty])
             }
         }
         return table

@@ -42,11 +42,11 @@ struct HeadResult: CommandOutput {
             var row: [Cell] = [.text(String(i))]
             row += document.values.map { value in
                 guard let value else { return .empty }
-                return .text(abbreviate(value.description, 40), plain: value == .null ? "" : value.description)
+                return .labelled(abbreviate(value.description, 40), plain: value == .null ? "" : value.description)
             }
             row += zip(vectorFields, document.vectorStarts).map { field, values in
                 let shown = values.prefix(3).map { Format.fixed(Double($0), 3) }.joined(separator: ", ")
-                return .text("[\(shown)\(field.dimension > 3 ? ", …" : "")] \(field.dimension)-d", plain: HeadResult.json(values).serialized)
+                return .labelled("[\(shown)\(field.dimension > 3 ? ", …" : "")] \(field.dimension)-d", plain: HeadResult.json(values).serialized)
             }
             row += document.labels.map { .text($0 ?? "") }
             table.append(row)

@@ -48,8 +48,8 @@ struct HelpResult: CommandOutput {
     /// `PATH` and `format=` with their meaning and default; CSV names them plainly.
     private func parameters(of spec: CommandSpec) -> Table {
         var table = Table(columns: [Table.Column("parameter"), Table.Column("meaning"), Table.Column("default")])
-        for p in spec.positionals { table.append([.text(p.name.uppercased(), plain: p.name), .text(p.summary), .text(p.defaultValue ?? "")]) }
-        for o in spec.options { table.append([.text(o.name + "=", plain: o.name), .text(o.summary), .text(o.defaultValue ?? "")]) }
+        for p in spec.positionals { table.append([.labelled(p.name.uppercased(), plain: p.name), .text(p.summary), .text(p.defaultValue ?? "")]) }
+        for o in spec.options { table.append([.labelled(o.name + "=", plain: o.name), .text(o.summary), .text(o.defaultValue ?? "")]) }
         return table
     }
 }

@@ -58,7 +58,7 @@ struct MetricsResult: CommandOutput {
         let truthName = truth ?? "the truth"
         for index in ClusteringIndex.allCases {
             guard let value = scores[index] else { continue }
-            let term = Cell.term(index.label, key: index.key)
+            let term = Cell.labelled(index.label, plain: index.key)
             if index == .silhouette, let e = estimate {
                 // silhouette 0.271 ± 0.004 (95% CI, 2,000 of 50,000 sampled)
                 table.append([term, .estimate(e.value, halfWidth: e.halfWidth),

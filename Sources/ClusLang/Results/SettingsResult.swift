@@ -29,7 +29,7 @@ struct SettingsResult: CommandOutput {
             ("timer", .bool(s.timer), .flag(s.timer)),
             ("top", .int(s.top), .text(String(s.top))),
             ("metric", .string(s.metric.rawValue), .text(s.metric.rawValue)),
-            ("sample", s.sample.map(JSONValue.int) ?? .null, s.sample.map { .text(String($0)) } ?? .text("null", plain: "")),
+            ("sample", s.sample.map(JSONValue.int) ?? .null, s.sample.map { .text(String($0)) } ?? .labelled("off", plain: "")),
             ("memory_limit", .int(s.memoryLimit), .bytes(s.memoryLimit)),
             ("keep_going", .bool(s.keepGoing), .flag(s.keepGoing)),
             ("quiet", .bool(s.quiet), .flag(s.quiet)),

@@ -35,7 +35,7 @@ extension Interpreter {
                                           embeddings: vectors.embeddings, arguments)
         }
         let result = ClusterResult(
-            dataset: dataset.name, vectorField: vectors.name, alias: alias, method: method,
+            name: ClusteringName(dataset: dataset.name, vectorField: vectors.name, alias: alias), method: method,
             metric: DistanceMetric(rawValue: metric) ?? .euclidean, k: outcome.clusterCount, iterations: outcome.iterations,
             inertia: outcome.inertia, seed: method.isSeeded ? seed : nil, noise: outcome.noise,
             parameters: outcome.parameters, variant: outcome.variant,

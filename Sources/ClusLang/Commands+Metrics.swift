@@ -99,7 +99,7 @@ extension Interpreter {
             scores[.purity] = purity(table)
         }
         return MetricsResult(
-            dataset: d.name, vectorField: c.vectorField, alias: c.alias, truth: request.truth?.name, n: labels.count, k: k,
+            name: ClusteringName(c, of: d), truth: request.truth?.name, n: labels.count, k: k,
             metric: request.metric, internalComputed: scoresInternal, silhouetteComputed: scoresInternal && request.silhouette, estimate: estimate,
             sampleCoveringAll: scoresInternal && request.silhouette && !sampled ? request.sample : nil, scores: scores,
             average: request.average, beta: request.beta, missingTruth: missingTruth,

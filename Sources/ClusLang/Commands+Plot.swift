@@ -46,7 +46,7 @@ extension Interpreter {
             (name: cluster.name, size: cluster.size, segments: cluster.truthValues.map { (value: $0.name, count: $0.count) })
         }
         return Charts.distribution(clusters: bars, truthName: result.truth,
-                                   title: "Documents per cluster of \(result.alias)" + (result.truth.map { " by \($0)" } ?? ""))
+                                   title: "Documents per cluster of \(result.name.alias)" + (result.truth.map { " by \($0)" } ?? ""))
     }
 
     /// Inertia with its elbow, and the indices with the best k of each.

@@ -75,7 +75,7 @@ extension Interpreter {
         }
         let drawsPlot = arguments.has("plot") || arguments.positionals.contains(where: { $0.value == .text("plot") })
         return SilhouetteResult(
-            dataset: d.name, vectorField: c.vectorField, alias: c.alias, n: scored.clusterSizes.reduce(0, +), k: Set(scored.labels).count,
+            name: ClusteringName(c, of: d), n: scored.clusterSizes.reduce(0, +), k: Set(scored.labels).count,
             metric: scored.metric, mean: scored.mean, estimate: scored.estimate, clusters: clusters, clusterNames: c.clusterNames,
             documents: documents, lowest: lowest,
             plot: drawsPlot ? SilhouettePlot(bands: bands.map { ($0.name, $0.values) }, mean: scored.mean, width: session.settings.width) : nil)

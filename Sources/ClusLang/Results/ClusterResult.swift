@@ -11,9 +11,8 @@ enum ClusteringMethod: String, CaseIterable, Sendable {
 /// What `cluster` stored: one status line, and the clustering's numbers in json.
 struct ClusterResult: CommandOutput {
     let command = "cluster"
-    let dataset: String
-    let vectorField: String
-    let alias: String
+    /// The clustering made.
+    let name: ClusteringName
     let method: ClusteringMethod
     let metric: DistanceMetric
     /// Clusters found, HDBSCAN's noise not counted.
@@ -35,10 +34,7 @@ struct ClusterResult: CommandOutput {
     var isStatus: Bool { true }
 
     var jsonMembers: [JSONMember] {
-        var members = [
-            JSONMember("dataset", .string(dataset)),
-            JSONMember("vector_field", .string(vectorField)),
-            JSONMember("alias", .string(alias)),
+        var members = name.jsonMembers + [
             JSONMember("method", .string(method.rawValue)),
             JSONMember("metric", .string(metric.rawValue)),
             JSONMember("k", .int(k)),
@@ -55,7 +51,7 @@ struct ClusterResult: CommandOutput {
     }
 
     var blocks: [Block] {
-        var line = "\(alias) on \(vectorField): \(method.rawValue)\(variant.map { " (\($0))" } ?? ""), k=\(k)"
+        var line = "\(name.title): \(method.rawValue)\(variant.map { " (\($0))" } ?? ""), k=\(k)"
         if let iterations {
             line += ", \(iterations) \(method == .minibatch ? "step" : "iteration")\(iterations == 1 ? "" : "s")"
         }

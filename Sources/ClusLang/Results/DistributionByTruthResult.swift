@@ -14,9 +14,8 @@ struct DistributionByTruthResult: CommandOutput {
     }
 
     let command = "distribution"
-    let dataset: String
-    let vectorField: String
-    let alias: String
+    /// The clustering scored.
+    let name: ClusteringName
     let truth: String
     /// Clusters of the alias.
     let k: Int
@@ -40,9 +39,8 @@ struct DistributionByTruthResult: CommandOutput {
 
     var jsonMembers: [JSONMember] {
         let n = n
-        return [
-            JSONMember("dataset", .string(dataset)), JSONMember("vector_field", .string(vectorField)),
-            JSONMember("alias", .string(alias)), JSONMember("truth", .string(truth)), JSONMember("by", .string("truth")),
+        return name.jsonMembers + [
+            JSONMember("truth", .string(truth)), JSONMember("by", .string("truth")),
             JSONMember("n", .int(n)), JSONMember("k", .int(k)), JSONMember("inverse_purity", .double(inversePurity)),
             JSONMember("truth_values", .array(values.map { value in
                 .object([
@@ -84,7 +82,7 @@ struct DistributionByTruthResult: CommandOutput {
             }
         }
         table.footer = [
-            "\(alias) on \(vectorField): \(truthValueCount) values of \(truth), \(Format.count(n)) documents",
+            "\(name.title): \(truthValueCount) values of \(truth), \(Format.count(n)) documents",
             "overall inverse purity \(Format.percent(inversePurity)): share of documents in the cluster that holds most of their \(truth)",
         ]
         if leftOut > 0 { table.footer.append("\(Format.count(leftOut)) documents without a label or without \(truth) are left out") }

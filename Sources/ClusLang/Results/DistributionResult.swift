@@ -27,9 +27,8 @@ struct DistributionResult: CommandOutput {
     }
 
     let command = "distribution"
-    let dataset: String
-    let vectorField: String
-    let alias: String
+    /// The clustering scored.
+    let name: ClusteringName
     /// The truth field's name; nil without `truth=`.
     let truth: String?
     /// Clusters of the alias, counting the noise cluster.
@@ -65,10 +64,7 @@ struct DistributionResult: CommandOutput {
             })))
             return .object(members)
         }
-        return [
-            JSONMember("dataset", .string(dataset)),
-            JSONMember("vector_field", .string(vectorField)),
-            JSONMember("alias", .string(alias)),
+        return name.jsonMembers + [
             JSONMember("truth", .text(truth)),
             JSONMember("n", .int(n)),
             JSONMember("k", .int(k)),
@@ -127,7 +123,7 @@ struct DistributionResult: CommandOutput {
 
     private var footer: [String] {
         let noise = clusters.first(where: \.isNoise)
-        var lines = ["\(alias) on \(vectorField): \(k - (noise == nil ? 0 : 1)) clusters, \(Format.count(n)) documents"
+        var lines = ["\(name.title): \(k - (noise == nil ? 0 : 1)) clusters, \(Format.count(n)) documents"
                      + (noise.map { ", \(Format.count($0.size)) of them noise" } ?? "")]
         if let truth {
             let scored = n - missingTruth
@@ -137,7 +133,7 @@ struct DistributionResult: CommandOutput {
             }
             if missingTruth > 0 { lines.append("\(Format.count(missingTruth)) documents without \(truth) are left out of the truth columns") }
         }
-        if unlabelled > 0 { lines.append("\(Format.count(unlabelled)) documents have no label for \(alias)") }
+        if unlabelled > 0 { lines.append("\(Format.count(unlabelled)) documents have no label for \(name.alias)") }
         return lines
     }
 }

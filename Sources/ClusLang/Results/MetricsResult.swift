@@ -3,9 +3,8 @@ import ClusCore
 /// What `metrics` computed for one clustering.
 struct MetricsResult: CommandOutput {
     let command = "metrics"
-    let dataset: String
-    let vectorField: String
-    let alias: String
+    /// The clustering scored.
+    let name: ClusteringName
     let truth: String?
     /// Documents scored: labelled, outside the noise label.
     let n: Int
@@ -33,10 +32,7 @@ struct MetricsResult: CommandOutput {
     let unlabelled: Int
 
     var jsonMembers: [JSONMember] {
-        [
-            JSONMember("dataset", .string(dataset)),
-            JSONMember("vector_field", .string(vectorField)),
-            JSONMember("alias", .string(alias)),
+        name.jsonMembers + [
             JSONMember("truth", .text(truth)),
             JSONMember("n", .int(n)),
             JSONMember("k", .int(k)),
@@ -74,14 +70,14 @@ struct MetricsResult: CommandOutput {
     private var footer: [String] {
         let internalPart = !internalComputed ? "internal indices left out"
             : silhouetteComputed ? "\(metric.rawValue), \(estimate == nil ? "exact" : "sampled") silhouette" : "silhouette left out"
-        var first = "\(alias) on \(vectorField): \(k) cluster\(k == 1 ? "" : "s"), \(Format.count(n)) documents, \(internalPart)"
+        var first = "\(name.title): \(k) cluster\(k == 1 ? "" : "s"), \(Format.count(n)) documents, \(internalPart)"
         if let truth { first += "; truth: \(truth)" }
         if truth != nil, average != .arithmetic || beta != 1 {
             first += " (NMI and AMI with the \(average.rawValue) mean" + (beta != 1 ? ", V-measure with beta \(beta))" : ")")
         }
         var lines = [first]
         if !internalComputed {
-            lines.append("the silhouette, Calinski-Harabasz and Davies-Bouldin need 2 to n-1 clusters (\(alias) has \(Format.count(k)) for \(Format.count(n)) documents); the external indices are defined for any number")
+            lines.append("the silhouette, Calinski-Harabasz and Davies-Bouldin need 2 to n-1 clusters (\(name.alias) has \(Format.count(k)) for \(Format.count(n)) documents); the external indices are defined for any number")
         }
         if missingTruth > 0, let truth {
             lines.append("\(Format.count(missingTruth)) documents without \(truth) are left out of the external indices")
@@ -89,7 +85,7 @@ struct MetricsResult: CommandOutput {
         if let noise, let count = noise.count {
             lines.append("\(Format.count(count)) documents under the noise label \(noise.name) are left out of all indices")
         } else if let noise {
-            lines.append("no cluster of \(alias) is named \(noise.name): no documents are left out as noise")
+            lines.append("no cluster of \(name.alias) is named \(noise.name): no documents are left out as noise")
         }
         if let suspect = suspectedNoise {
             lines.append("note: cluster \(suspect) looks like a noise label (e.g. HDBSCAN's outliers) and is scored as a cluster; noise=\(suspect) leaves it out")
@@ -97,7 +93,7 @@ struct MetricsResult: CommandOutput {
         if let sample = sampleCoveringAll {
             lines.append("sample=\(sample) covers all \(Format.count(n)) documents: the silhouette is exact")
         }
-        if unlabelled > 0 { lines.append("\(Format.count(unlabelled)) documents without a label for \(alias) are left out") }
+        if unlabelled > 0 { lines.append("\(Format.count(unlabelled)) documents without a label for \(name.alias) are left out") }
         return lines
     }
 }

@@ -34,9 +34,8 @@ struct SilhouetteResult: CommandOutput {
     }
 
     let command = "silhouette"
-    let dataset: String
-    let vectorField: String
-    let alias: String
+    /// The clustering scored.
+    let name: ClusteringName
     /// Labelled documents.
     let n: Int
     /// Clusters with labelled documents.
@@ -57,9 +56,8 @@ struct SilhouetteResult: CommandOutput {
     let plot: SilhouettePlot?
 
     var jsonMembers: [JSONMember] {
-        var members: [JSONMember] = [
-            JSONMember("dataset", .string(dataset)), JSONMember("vector_field", .string(vectorField)),
-            JSONMember("alias", .string(alias)), JSONMember("n", .int(n)), JSONMember("k", .int(k)),
+        var members: [JSONMember] = name.jsonMembers + [
+            JSONMember("n", .int(n)), JSONMember("k", .int(k)),
             JSONMember("metric", .string(metric.rawValue)),
             JSONMember("silhouette", .double(mean)),
             JSONMember("silhouette_ci_low", .number(estimate?.low)),
@@ -100,13 +98,13 @@ struct SilhouetteResult: CommandOutput {
         }
         if let e = estimate {
             table.footer = [
-                "\(alias) on \(vectorField), \(metric.rawValue): mean silhouette \(Format.fixed(e.value, 4)) ± \(Format.fixed(e.halfWidth, 4)) "
+                "\(name.title), \(metric.rawValue): mean silhouette \(Format.fixed(e.value, 4)) ± \(Format.fixed(e.halfWidth, 4)) "
                     + "(95% CI, \(Format.count(e.sampled)) of \(Format.count(e.population)) sampled; \(Reading.silhouette(mean)))",
                 "per-cluster columns describe the sampled documents, each scored against all documents",
             ]
         } else {
             let scored = clusters.reduce(0) { $0 + $1.scored }
-            table.footer = ["\(alias) on \(vectorField), \(metric.rawValue): mean silhouette \(Format.fixed(mean, 4)) over \(Format.count(scored)) documents (\(Reading.silhouette(mean)))"]
+            table.footer = ["\(name.title), \(metric.rawValue): mean silhouette \(Format.fixed(mean, 4)) over \(Format.count(scored)) documents (\(Reading.silhouette(mean)))"]
         }
         return table
     }

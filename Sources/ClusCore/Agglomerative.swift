@@ -17,7 +17,7 @@ public enum Linkage: String, Sendable, CaseIterable {
 }
 
 /// The distance between two documents for agglomerative clustering.
-public enum AgglomerativeMetric: String, Sendable {
+public enum AgglomerativeMetric: String, Sendable, CaseIterable {
     case euclidean
     /// 1 − cos(x, y).
     case cosine

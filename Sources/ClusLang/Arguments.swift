@@ -41,7 +41,7 @@ struct BoundArguments {
                 }
                 let value = try resolve(argument.value)
                 try BoundArguments.check(value, against: parameter, at: argument.value.range)
-                options[name] = (value, argument.value.range)
+                options[name] = (BoundArguments.resolvingPath(value, parameter), argument.value.range)
                 continue
             }
             if spec.name == "echo" {  // echo takes any number of words
@@ -65,12 +65,18 @@ struct BoundArguments {
             }
             let value = try resolve(valueNode)
             try BoundArguments.check(value, against: parameter, at: valueNode.range)
-            positionals.append((value, valueNode.range))
+            positionals.append((BoundArguments.resolvingPath(value, parameter), valueNode.range))
             positionalIndex += 1
         }
         if let missing = spec.positionals.dropFirst(positionalIndex).first(where: \.isRequired) {
             throw Diagnostic("'\(spec.name)' needs a \(missing.name)", at: call.range, hint: "usage: \(spec.usage)")
         }
+    }
+
+    /// A path parameter's text with `~/` resolved; other values as they are.
+    private static func resolvingPath(_ value: RuntimeValue, _ parameter: CommandSpec.Parameter) -> RuntimeValue {
+        guard parameter.kind == .path, case .text(let path) = value else { return value }
+        return .text(resolvedPath(path))
     }
 
     private static func check(_ value: RuntimeValue, against parameter: CommandSpec.Parameter, at range: SourceRange) throws(Diagnostic) {

@@ -7,9 +7,9 @@ extension Interpreter {
             name: arguments.text(at: 1),
             vectorField: arguments.text("vector"),
             format: arguments.text("format").flatMap(DataFormat.init(rawValue:)),
-            labelsPath: arguments.text("labels").map(expandingTilde)
+            labelsPath: arguments.text("labels")
         )
-        if let bytes = DatasetLoader.memoryEstimate(path: expandingTilde(path)) {
+        if let bytes = DatasetLoader.memoryEstimate(path: path) {
             try session.requireMemory(bytes, for: "loading \(path)",
                                       instead: "load a part of it (head -n 100000 for JSON Lines) or raise memory_limit if the machine has the memory",
                                       at: arguments.positionals.first?.range)
@@ -17,7 +17,7 @@ extension Interpreter {
         let dataset: Dataset
         do {
             dataset = try session.withProgress("loading \(path)", unit: .bytes) { progress in
-                try DatasetLoader.load(path: expandingTilde(path), options: options, cancellation: session.cancellation, progress: progress)
+                try DatasetLoader.load(path: path, options: options, cancellation: session.cancellation, progress: progress)
             }
         } catch let error as DataError {
             let range = options.labelsPath == error.path ? arguments.range(of: "labels") : arguments.positionals.first?.range

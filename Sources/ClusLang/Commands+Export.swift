@@ -10,7 +10,7 @@ extension Interpreter {
             fields: arguments.list("fields")
         )
         do {
-            try DatasetWriter.write(d, to: expandingTilde(path), options: options, cancellation: session.cancellation)
+            try DatasetWriter.write(d, to: path, options: options, cancellation: session.cancellation)
         } catch let error as DataError {
             let range = error.message.hasPrefix("no alias") ? arguments.range(of: "aliases")
                 : error.message.hasPrefix("no field") ? arguments.range(of: "fields") : arguments.positionals.first?.range

@@ -1,42 +1,47 @@
 import ClusCore
 import ClusData
 
+/// The charts `plot` draws.
+enum ChartKind: String, CaseIterable, Sendable {
+    case silhouette, distribution, sweep, compare
+}
+
 extension Interpreter {
     /// `plot KIND into "file.svg"`: the chart as a standalone SVG file.
     func plot(_ arguments: BoundArguments) throws -> StatusOutput {
-        guard let kind = arguments.text(at: 0), let path = arguments.text(at: 1) else { throw Diagnostic("plot needs a kind and a file") }
+        guard let kind = arguments.text(at: 0).flatMap(ChartKind.init(rawValue:)), let path = arguments.text(at: 1) else {
+            throw Diagnostic("plot needs a kind and a file")
+        }
         let svg = try chart(kind, arguments)
         try writeFile(svg + "\n", to: path, at: arguments.positionals[1].range)
-        return StatusOutput(command: "plot", jsonMembers: [JSONMember("kind", .string(kind)), JSONMember("path", .string(path)),
+        return StatusOutput(command: "plot", jsonMembers: [JSONMember("kind", .string(kind.rawValue)), JSONMember("path", .string(path)),
                                                            JSONMember("bytes", .int(svg.utf8.count + 1))],
-                            lines: ["wrote the \(kind) chart to \(path)"])
+                            lines: ["wrote the \(kind.rawValue) chart to \(path)"])
     }
 
     /// The SVG of one chart kind, from the current dataset or the last result.
-    func chart(_ kind: String, _ arguments: BoundArguments) throws -> String {
+    func chart(_ kind: ChartKind, _ arguments: BoundArguments) throws -> String {
         switch kind {
-        case "silhouette":
+        case .silhouette:
             let scored = try documentSilhouettes(arguments)
             return Charts.silhouette(byCluster: scored.bands.map { ($0.name, $0.values) }, mean: scored.mean,
                                      title: "Silhouette of \(scored.clustering.alias) on \(scored.clustering.vectorField)")
-        case "distribution":
+        case .distribution:
             let d = try session.currentDataset()
             let c = try clustering(in: d, arguments)
             let truth = try truthColumn(in: d, arguments)
             return distributionChart(try distribution(of: c, truth: truth, truthRange: arguments.range(of: "truth"), top: 0, in: d))
-        case "sweep":
+        case .sweep:
             guard let sweep = session.lastResults["sweep"]?.output as? SweepResult else {
                 throw Diagnostic("no sweep to plot yet", hint: "run 'sweep k=2..10' first")
             }
             return sweepChart(sweep)
-        case "compare":
+        case .compare:
             guard let compare = session.lastResults["compare"]?.output as? CompareResult else {
                 throw Diagnostic("no comparison to plot yet", hint: "run 'compare A B' first")
             }
             return Charts.compare(rows: compare.rows, columns: compare.columns, counts: compare.counts, rowTitle: compare.a,
                                   columnTitle: compare.b, title: "\(compare.a) against \(compare.b), matched clusters on the diagonal")
-        default:
-            throw Diagnostic("unknown chart '\(kind)'")
         }
     }
 
@@ -76,11 +81,11 @@ extension Interpreter {
                                      sample: settings.sample, seed: settings.seed)
         sections.append(("Metrics", try metrics(request, in: d).blocks))
         var charts: [(String, String)] = []
-        charts.append(("The silhouette plot", try chart("silhouette", arguments)))
+        charts.append(("The silhouette plot", try chart(.silhouette, arguments)))
         // the chart splits each bar by every truth value, not only the top ones
         charts.append(("Documents per cluster", distributionChart(distribution)))
-        if session.lastResults["sweep"] != nil { charts.append(("The sweep over k", try chart("sweep", arguments))) }
-        if session.lastResults["compare"] != nil { charts.append(("The last comparison", try chart("compare", arguments))) }
+        if session.lastResults["sweep"] != nil { charts.append(("The sweep over k", try chart(.sweep, arguments))) }
+        if session.lastResults["compare"] != nil { charts.append(("The last comparison", try chart(.compare, arguments))) }
         let html = HTMLReport.page(title: "clus report: \(d.name), \(c.alias)" + (truth.map { " against \($0.name)" } ?? ""),
                                    sections: sections, charts: charts)
         try writeFile(html, to: path, at: arguments.positionals[0].range)

@@ -74,6 +74,25 @@ import Testing
         #expect(json.stdout.hasPrefix("{\"command\": \"echo\", \"text\": \"a b\", \"elapsed_s\": "))
     }
 
+    /// Every path parameter, and into=, reads `~/` as $HOME.
+    @Test func tildeIsTheHomeFolderInEveryPath() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("clus-home-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try FileManager.default.copyItem(at: ClusProcess.root.appendingPathComponent("Tests/Golden/data/iris.jsonl"),
+                                         to: home.appendingPathComponent("iris.jsonl"))
+        try "echo from the script\n".write(to: home.appendingPathComponent("s.clus"), atomically: true, encoding: .utf8)
+        let out = try ClusProcess.run(["--quiet", "-c", """
+            load "~/iris.jsonl"; run "~/s.clus"; export "~/out.jsonl"; plot silhouette into "~/s.svg"; report into "~/r.html"
+            metrics into="~/m.json"
+            """], environment: ["HOME": home.path])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.hasPrefix("from the script\n"))
+        for name in ["out.jsonl", "s.svg", "r.html", "m.json"] {
+            #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent(name).path), "\(name)")
+        }
+    }
+
     @Test func usageErrorsExitWith2() throws {
         let out = try ClusProcess.run(["--format", "yaml", "-c", "echo x"])
         #expect(out.status == 2)

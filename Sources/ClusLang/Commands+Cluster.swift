@@ -9,7 +9,9 @@ extension Interpreter {
         let metric = arguments.text("metric") ?? "euclidean"
         let k = try arguments.integer("k", atLeast: 1) ?? 8
         let minClusterSize = try arguments.integer("min_cluster_size", atLeast: 2) ?? 5
-        let alias = arguments.text("alias") ?? (method == .hdbscan ? "hdbscan_mcs\(minClusterSize)" : "\(method.rawValue)_\(k)")
+        let linkage = Linkage(rawValue: arguments.text("linkage") ?? "ward") ?? .ward
+        let alias = arguments.text("alias")
+            ?? method.defaultAlias(k: k, metric: metric, linkage: linkage, minClusterSize: minClusterSize)
         let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
         if vectors.missingCount > 0 {
             throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); \(method.rawValue) needs a vector for every document")
@@ -39,7 +41,11 @@ extension Interpreter {
             metric: DistanceMetric(rawValue: metric) ?? .euclidean, k: outcome.clusterCount, iterations: outcome.iterations,
             inertia: outcome.inertia, seed: method.isSeeded ? seed : nil, noise: outcome.noise,
             parameters: outcome.parameters, variant: outcome.variant,
-            seconds: (clock.now - start).inSeconds)
+            seconds: (clock.now - start).inSeconds,
+            replaced: dataset.clustering(alias: alias, vectorField: vectors.name).map { old in
+                ReplacedClustering(method: old.details?.method, k: old.k,
+                                   metric: old.details?.parameters.first { $0.0 == "metric" }?.1)
+            })
         let details = ClusteringDetails(
             method: method.rawValue,
             parameters: [("k", String(result.k)), ("metric", metric)] + (result.seed.map { [("seed", String($0))] } ?? []) + outcome.parameters,

@@ -8,10 +8,13 @@ private struct SweepPlan {
     /// The metric as given; `cosine` makes k-means spherical.
     let metricName: String
     let metric: DistanceMetric
+    let linkage: Linkage
     let seed: UInt64
     let keep: Bool
 
-    func alias(_ k: Int) -> String { "\(method)_\(k)" }
+    func alias(_ k: Int) -> String {
+        (ClusteringMethod(rawValue: method) ?? .kmeans).defaultAlias(k: k, metric: metricName, linkage: linkage)
+    }
 }
 
 extension Interpreter {
@@ -41,6 +44,7 @@ extension Interpreter {
         }
         let plan = SweepPlan(ks: low ... high, method: method, metricName: metricName,
                              metric: DistanceMetric(rawValue: metricName) ?? .euclidean,
+                             linkage: Linkage(rawValue: arguments.text("linkage") ?? "ward") ?? .ward,
                              seed: try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed,
                              keep: arguments.flag("keep") ?? true)
         let truthField = try truthColumn(in: dataset, arguments)
@@ -59,7 +63,7 @@ extension Interpreter {
         } : []
         return SweepResult(dataset: dataset.name, vectorField: vectors.name, method: method, metric: metricName,
                            spherical: plan.metric == .cosine && method != "agglomerative", truth: truthField?.name, rows: rows,
-                           kRange: plan.ks, kept: plan.keep, notReplaced: notReplaced, interrupted: interrupted)
+                           kRange: plan.ks, keptAliases: plan.keep ? rows.map { plan.alias($0.k) } : [], notReplaced: notReplaced, interrupted: interrupted)
     }
 
     /// Clusters and scores for each k of the plan, keeping the labels in

@@ -56,7 +56,7 @@ public enum Commands {
         CommandSpec("cluster", run: { try $0.cluster($1) }, summary: "cluster the documents and store the labels under an alias",
             options: [
                 P("k", .integer, "number of clusters", default: "8"),
-                P("alias", .identifier, "name for the labels", default: "<method>_<k> (hdbscan: hdbscan_mcs<min_cluster_size>)"),
+                P("alias", .identifier, "name for the labels; an existing one is replaced, with a note", default: "kmeans_10, kmeans_cosine_10, agglomerative_ward_10, hdbscan_mcs5, ..."),
                 P("field", .vectorField, "vector field to cluster", default: "the current one"),
                 P("method", .choice(ClusteringMethod.allCases.map(\.rawValue)), "clustering method", default: "kmeans"),
                 P("metric", .choice(AgglomerativeMetric.allCases.map(\.rawValue)), "distance; cosine clusters spherically", default: "euclidean"),
@@ -165,7 +165,7 @@ public enum Commands {
                 P("truth", .field, "ground-truth field: adds ARI and NMI"),
                 P("seed", .integer, "random seed", default: "the session's seed"),
                 P("n_init", .integer, "k-means runs per k", default: "1"),
-                P("keep", .flag, "store each k's labels as kmeans_<k>", default: "on"),
+                P("keep", .flag, "store each k's labels under cluster's default alias (kmeans_5, ...)", default: "on"),
             ],
             details: """
             One clustering per k (k-means unless method=), then inertia, silhouette (exact),

@@ -6,6 +6,27 @@ enum ClusteringMethod: String, CaseIterable, Sendable {
 
     /// Methods that draw random starts, and so take and report a seed.
     var isSeeded: Bool { self == .kmeans || self == .minibatch }
+
+    /// The alias a clustering gets when none is given: it says what tells
+    /// clusterings apart, so one never silently replaces another
+    /// (`kmeans_25`, `kmeans_cosine_25`, `agglomerative_ward_20`,
+    /// `agglomerative_average_cosine_20`, `hdbscan_mcs5`).
+    func defaultAlias(k: Int, metric: String, linkage: Linkage = .ward, minClusterSize: Int = 5) -> String {
+        let cosine = metric == "cosine" ? "_cosine" : ""
+        return switch self {
+        case .kmeans, .minibatch: "\(rawValue)\(cosine)_\(k)"
+        case .agglomerative: "agglomerative_\(linkage.rawValue)\(cosine)_\(k)"
+        case .hdbscan: "hdbscan\(cosine)_mcs\(minClusterSize)"
+        }
+    }
+}
+
+/// The clustering an alias named before `cluster` replaced it, for the note.
+struct ReplacedClustering: Sendable {
+    /// Its method, or nil for labels read from a file.
+    let method: String?
+    let k: Int
+    let metric: String?
 }
 
 /// What `cluster` stored: one status line, and the clustering's numbers in json.
@@ -31,6 +52,8 @@ struct ClusterResult: CommandOutput {
     let variant: String?
     /// Wall seconds of the clustering itself.
     let seconds: Double
+    /// What the alias named before, when `alias=` named an existing clustering.
+    let replaced: ReplacedClustering?
     var isStatus: Bool { true }
 
     var jsonMembers: [JSONMember] {
@@ -46,6 +69,7 @@ struct ClusterResult: CommandOutput {
         }
         if let seed { members.append(JSONMember("seed", .int(Int(seed)))) }
         if let noise { members.append(JSONMember("noise", .int(noise))) }
+        members.append(JSONMember("replaced", .bool(replaced != nil)))
         // the whole-number parameters (batch, n_init, min_samples, ...), as numbers
         return members + parameters.compactMap { name, value in Int(value).map { JSONMember(name, .int($0)) } }
     }
@@ -62,7 +86,15 @@ struct ClusterResult: CommandOutput {
             line += ", \(Format.count(noise)) noise document\(noise == 1 ? "" : "s") (cluster \"-1\")"
         }
         line += ", \(Format.seconds(seconds))"
-        guard let noise, noise > 0 else { return [.text(line)] }
-        return [.text(line), .text("noise is the cluster named -1: 'metrics noise=-1' leaves it out of the scores")]
+        var blocks: [Block] = [.text(line)]
+        if let noise, noise > 0 {
+            blocks.append(.text("noise is the cluster named -1: 'metrics noise=-1' leaves it out of the scores"))
+        }
+        if let replaced {
+            let what = replaced.method.map { "\($0), k=\(replaced.k)" + (replaced.metric.map { ", \($0)" } ?? "") }
+                ?? "labels read from the file, \(replaced.k) clusters"
+            blocks.append(.text("note: replaced the earlier \(name.alias) (\(what))", .warning))
+        }
+        return blocks
     }
 }

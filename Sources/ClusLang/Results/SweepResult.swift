@@ -39,8 +39,8 @@ struct SweepResult: CommandOutput {
     let rows: [Row]
     /// The values of k asked for, from the first.
     let kRange: ClosedRange<Int>
-    /// Labels stored as `<method>_<k>`.
-    let kept: Bool
+    /// The aliases the labels were kept under, one per row (empty with `keep=off`).
+    let keptAliases: [String]
     /// Aliases read from the file, which a sweep never replaces.
     let notReplaced: [String]
     /// Ctrl-C stopped the sweep: `rows` are those done.
@@ -111,8 +111,10 @@ struct SweepResult: CommandOutput {
     private var footer: [String] {
         var lines = ["\(method) on \(vectorField), \(metric)\(spherical ? " (spherical)" : "")",
                      "* best k by each index (silhouette, Calinski-Harabasz, ARI, NMI: highest; Davies-Bouldin: lowest)"]
-        if kept { lines.append("labels kept as \(method)_\(kRange.lowerBound)…\(method)_\(rows.last?.k ?? kRange.lowerBound); keep=false keeps none") }
-        if kept, !notReplaced.isEmpty { lines.append("not replaced (read from the file): " + notReplaced.joined(separator: ", ")) }
+        if let first = keptAliases.first, let last = keptAliases.last {
+            lines.append("labels kept as \(first == last ? first : first + "…" + last); keep=off keeps none")
+        }
+        if !keptAliases.isEmpty, !notReplaced.isEmpty { lines.append("not replaced (read from the file): " + notReplaced.joined(separator: ", ")) }
         if interrupted { lines.append("interrupted: \(rows.count) of \(kRange.count) values of k done") }
         return lines
     }

@@ -203,9 +203,4 @@ extension Interpreter {
         })
     }
 
-    /// Clusters of a clustering, HDBSCAN's noise (the cluster named -1) not counted.
-    private func clusterCount(_ c: Clustering) -> Int {
-        c.k - (c.details?.method == "hdbscan" && c.clusterNames.contains("-1") ? 1 : 0)
-    }
-
 }

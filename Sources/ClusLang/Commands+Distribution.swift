@@ -34,7 +34,7 @@ extension Interpreter {
             }
         }
         // HDBSCAN's outliers (the cluster named -1) are no cluster: last, as noise
-        let noiseCode = c.details?.method == "hdbscan" ? c.clusterNames.firstIndex(of: "-1") : nil
+        let noiseCode = c.code(ofNoise: knownNoise(of: c))
         let order = naturalOrder(c.clusterNames).filter { $0 != noiseCode } + (noiseCode.map { [$0] } ?? [])
         let clusters = order.map { cluster in
             DistributionResult.Cluster(name: c.clusterNames[cluster], isNoise: cluster == noiseCode, size: sizes[cluster],

@@ -11,8 +11,8 @@ struct MetricsRequest {
     /// Estimate the silhouette from a stratified sample of about this many documents.
     var sample: Int?
     var seed: UInt64
-    /// The cluster name of outliers, left out of every index.
-    var noise: String?
+    /// The cluster left out of every index as outliers.
+    var noise = NoiseChoice.none
     var average = MutualInformationAverage.arithmetic
     var beta = 1.0
 }
@@ -32,12 +32,13 @@ extension Interpreter {
         guard beta > 0, beta.isFinite else {
             throw Diagnostic("beta= must be a positive number (1 weighs homogeneity and completeness equally)", at: arguments.range(of: "beta"))
         }
+        let c = try clustering(in: d, arguments)
         let request = MetricsRequest(
-            clustering: try clustering(in: d, arguments), truth: try truthColumn(in: d, arguments), truthRange: arguments.range(of: "truth"),
-            metric: arguments.text("metric").flatMap(DistanceMetric.init(rawValue:)) ?? session.settings.metric,
+            clustering: c, truth: try truthColumn(in: d, arguments), truthRange: arguments.range(of: "truth"),
+            metric: scoringMetric(arguments, for: c),
             silhouette: withSilhouette, sample: sample,
             seed: try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed,
-            noise: arguments.text("noise"),
+            noise: scoringNoise(arguments, for: c),
             average: arguments.text("average").flatMap(MutualInformationAverage.init(rawValue:)) ?? .arithmetic, beta: beta)
         return try metrics(request, in: d)
     }
@@ -45,16 +46,16 @@ extension Interpreter {
     /// Every index of `request` from ClusCore's functions.
     func metrics(_ request: MetricsRequest, in d: Dataset) throws -> MetricsResult {
         let c = request.clustering
-        let noise = noiseCode(request.noise, c)
+        let noiseCode = c.code(ofNoise: request.noise.name)
         // Scored documents: those with a label for the alias, outside the noise label.
-        let scoredRows = c.labels.indices.filter { c.labels[$0] >= 0 && c.labels[$0] != noise.code }
+        let scoredRows = c.labels.indices.filter { c.labels[$0] >= 0 && c.labels[$0] != noiseCode }
         let labels = scoredRows.map { c.labels[$0] }
         let k = Set(labels).count
         // The internal indices need 2 to n-1 clusters; the external ones are defined for any k (as scikit-learn's).
         let scoresInternal = k >= 2 && k <= labels.count - 1
         guard scoresInternal || request.truth != nil else {
             throw Diagnostic("the metrics need 2 to n-1 clusters; \(c.alias) has \(k) cluster\(k == 1 ? "" : "s") for \(Format.count(labels.count)) documents"
-                             + (request.noise != nil ? " outside the noise label" : ""),
+                             + (noiseCode != nil ? " outside the noise label" : ""),
                              hint: "with truth=FIELD the external indices are computed for any number of clusters")
         }
         // Refuse what would not fit before the long silhouette runs.
@@ -103,8 +104,8 @@ extension Interpreter {
             metric: request.metric, internalComputed: scoresInternal, silhouetteComputed: scoresInternal && request.silhouette, estimate: estimate,
             sampleCoveringAll: scoresInternal && request.silhouette && !sampled ? request.sample : nil, scores: scores,
             average: request.average, beta: request.beta, missingTruth: missingTruth,
-            noise: request.noise.map { ($0, noise.code >= 0 ? noise.count : nil) },
-            suspectedNoise: noise.code < 0 ? c.clusterNames.first(where: looksLikeNoise) : nil,
+            noise: NoiseLeftOut(choice: request.noise, count: noiseCode.map { code in c.labels.count { $0 == code } }),
+            suspectedNoise: noiseCode == nil && request.noise != .off ? c.clusterNames.first(where: looksLikeNoise) : nil,
             unlabelled: c.labels.count { $0 < 0 })
     }
 
@@ -135,17 +136,6 @@ extension Interpreter {
         scores[.calinskiHarabasz] = centroid.calinskiHarabasz
         scores[.daviesBouldin] = centroid.daviesBouldin
         return (scores, estimate)
-    }
-
-    /// The cluster code of `noise=`, with its name and document count; code
-    /// -2 (no document's) when no noise label is given or no cluster has it.
-    private func noiseCode(_ name: String?, _ c: Clustering) -> (code: Int, count: Int) {
-        guard let name else { return (-2, 0) }
-        // noise=-1 also finds the Relevance AI spelling cluster_-1.
-        guard let code = c.clusterNames.firstIndex(of: name) ?? c.clusterNames.firstIndex(of: "cluster_" + name) else {
-            return (-2, 0)
-        }
-        return (code, c.labels.count { $0 == code })
     }
 }
 

@@ -25,7 +25,7 @@ extension Interpreter {
         case .silhouette:
             let scored = try documentSilhouettes(arguments)
             return Charts.silhouette(byCluster: scored.bands.map { ($0.name, $0.values) }, mean: scored.mean,
-                                     title: "Silhouette of \(scored.clustering.alias) on \(scored.clustering.vectorField)")
+                                     title: "Silhouette of \(scored.clustering.alias) on \(scored.clustering.vectorField) (\(scored.metric.rawValue))")
         case .distribution:
             let d = try session.currentDataset()
             let c = try clustering(in: d, arguments)
@@ -77,8 +77,9 @@ extension Interpreter {
         sections.append(("Dataset", try schema().blocks))
         let distribution = try distribution(of: c, truth: truth, truthRange: arguments.range(of: "truth"), top: settings.top, in: d)
         sections.append(("Distribution over the clusters of \(c.alias)", distribution.blocks))
-        let request = MetricsRequest(clustering: c, truth: truth, truthRange: arguments.range(of: "truth"), metric: settings.metric,
-                                     sample: settings.sample, seed: settings.seed)
+        let request = MetricsRequest(clustering: c, truth: truth, truthRange: arguments.range(of: "truth"),
+                                     metric: scoringMetric(arguments, for: c), sample: settings.sample, seed: settings.seed,
+                                     noise: scoringNoise(arguments, for: c))
         sections.append(("Metrics", try metrics(request, in: d).blocks))
         var charts: [(String, String)] = []
         charts.append(("The silhouette plot", try chart(.silhouette, arguments)))

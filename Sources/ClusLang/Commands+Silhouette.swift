@@ -12,14 +12,17 @@ extension Interpreter {
         if vectors.missingCount > 0 {
             throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); the silhouette needs every document's vector")
         }
-        let labelled = c.labels.indices.filter { c.labels[$0] >= 0 }
+        let noise = scoringNoise(arguments, for: c)
+        let noiseCode = c.code(ofNoise: noise.name)
+        let labelled = c.labels.indices.filter { c.labels[$0] >= 0 && c.labels[$0] != noiseCode }
         let allLabels = labelled.map { c.labels[$0] }
         let x = labelled.count == d.count ? vectors.embeddings : vectors.embeddings.rows(labelled)
         let k = Set(allLabels).count
         guard k >= 2, k <= allLabels.count - 1 else {
             throw Diagnostic("the silhouette needs 2 to n-1 clusters; \(c.alias) has \(k) for \(Format.count(allLabels.count)) documents")
         }
-        let metric = arguments.text("metric").flatMap(DistanceMetric.init(rawValue:)) ?? session.settings.metric
+        let metric = scoringMetric(arguments, for: c)
+        let left = NoiseLeftOut(choice: noise, count: noiseCode.map { code in c.labels.count { $0 == code } })
         let sampleSize = try arguments.integer("sample", atLeast: 2) ?? session.settings.sample
         if arguments.has("seed"), sampleSize == nil {
             throw Diagnostic("seed= draws the sample of sample=N; give sample=N too", at: arguments.range(of: "seed"))
@@ -36,7 +39,7 @@ extension Interpreter {
                                       parallelism: session.parallelism, cancellation: session.cancellation, progress: progress)
             }
             return DocumentSilhouettes(clustering: c, rows: points.map { labelled[$0] }, labels: points.map { allLabels[$0] },
-                                       samples: values, metric: metric, clusterSizes: sizes, estimate: sample.estimate(values))
+                                       samples: values, metric: metric, clusterSizes: sizes, estimate: sample.estimate(values), noise: left)
         }
         try session.requireSilhouetteMemory(documents: allLabels.count, dimension: x.dimension, clusters: k)
         let samples = try session.withProgress("silhouette of \(Format.count(allLabels.count)) documents", unit: .iterations) { progress in
@@ -44,7 +47,7 @@ extension Interpreter {
                                   cancellation: session.cancellation, progress: progress)
         }
         return DocumentSilhouettes(clustering: c, rows: labelled, labels: allLabels, samples: samples, metric: metric,
-                                   clusterSizes: sizes, estimate: nil)
+                                   clusterSizes: sizes, estimate: nil, noise: left)
     }
 
     /// `silhouette`: per cluster, or the lowest documents with `by=sample`, and the text plot.
@@ -78,7 +81,8 @@ extension Interpreter {
             name: ClusteringName(c, of: d), n: scored.clusterSizes.reduce(0, +), k: Set(scored.labels).count,
             metric: scored.metric, mean: scored.mean, estimate: scored.estimate, clusters: clusters, clusterNames: c.clusterNames,
             documents: documents, lowest: lowest,
-            plot: drawsPlot ? SilhouettePlot(bands: bands.map { ($0.name, $0.values) }, mean: scored.mean, width: session.settings.width) : nil)
+            plot: drawsPlot ? SilhouettePlot(bands: bands.map { ($0.name, $0.values) }, mean: scored.mean, width: session.settings.width) : nil,
+            noise: scored.noise)
     }
 }
 
@@ -96,6 +100,8 @@ struct DocumentSilhouettes {
     let clusterSizes: [Int]
     /// Set when the values are a stratified sample.
     let estimate: SilhouetteEstimate?
+    /// The noise label left out, if any.
+    let noise: NoiseLeftOut
 
     /// The mean silhouette; a sample's weighs each cluster by its size, not by
     /// its share of the sample.

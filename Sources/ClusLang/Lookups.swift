@@ -62,3 +62,81 @@ extension Interpreter {
         return name
     }
 }
+
+/// How a clustering is scored unless the command says otherwise: with the
+/// metric it was made with, leaving out the noise label it knows it has.
+extension Interpreter {
+    /// `metric=` as given, else the metric the clustering was made with, else the session's.
+    func scoringMetric(_ arguments: BoundArguments, for c: Clustering) -> DistanceMetric {
+        arguments.text("metric").flatMap(DistanceMetric.init(rawValue:)) ?? madeWith(c) ?? session.settings.metric
+    }
+
+    /// The metric a clustering was made with (nil for labels read from a file).
+    func madeWith(_ c: Clustering) -> DistanceMetric? {
+        c.details?.parameters.first { $0.0 == "metric" }.flatMap { DistanceMetric(rawValue: $0.1) }
+    }
+
+    /// The noise label to leave out: `noise=` as given (`none`: none), else the clustering's own.
+    func scoringNoise(_ arguments: BoundArguments, for c: Clustering) -> NoiseChoice {
+        switch arguments.text("noise") {
+        case "none"?: .off
+        case let name?: .given(name)
+        case nil: knownNoise(of: c).map { .own($0) } ?? .none
+        }
+    }
+
+    /// The noise label a clustering knows it has: HDBSCAN's outliers, the cluster named -1.
+    func knownNoise(of c: Clustering) -> String? {
+        c.details?.method == ClusteringMethod.hdbscan.rawValue && c.clusterNames.contains("-1") ? "-1" : nil
+    }
+
+    /// Clusters of a clustering; k never counts its known noise label.
+    func clusterCount(_ c: Clustering) -> Int { c.k - (knownNoise(of: c) == nil ? 0 : 1) }
+}
+
+/// Which cluster is left out as noise, and why.
+enum NoiseChoice: Sendable, Equatable {
+    /// No noise label is known: every cluster is scored.
+    case none
+    /// `noise=none`: every cluster is scored, the clustering's own noise label too.
+    case off
+    /// `noise=NAME`.
+    case given(String)
+    /// The clustering's own noise label (HDBSCAN's -1), left out by default.
+    case own(String)
+
+    var name: String? {
+        switch self {
+        case .none, .off: nil
+        case .given(let name), .own(let name): name
+        }
+    }
+}
+
+/// The noise label a score left out and how many documents it held (nil:
+/// none set, or no cluster has it), for the footers.
+struct NoiseLeftOut: Sendable {
+    let choice: NoiseChoice
+    let count: Int?
+
+    /// The footer line, if there is something to say.
+    func note(alias: String) -> String? {
+        switch (choice, count) {
+        case (.own(let label), let count?):
+            "\(Format.count(count)) documents under the noise label \(label) (HDBSCAN's outliers) are left out of all indices; noise=none scores them as a cluster"
+        case (.given(let label), let count?):
+            "\(Format.count(count)) documents under the noise label \(label) are left out of all indices"
+        case (.given(let label), nil):
+            "no cluster of \(alias) is named \(label): no documents are left out as noise"
+        default: nil
+        }
+    }
+}
+
+extension Clustering {
+    /// The cluster code of a noise label (`-1` also finds Relevance AI's `cluster_-1`), or nil.
+    func code(ofNoise name: String?) -> Int? {
+        guard let name else { return nil }
+        return clusterNames.firstIndex(of: name) ?? clusterNames.firstIndex(of: "cluster_" + name)
+    }
+}

@@ -88,7 +88,7 @@ struct ClusterResult: CommandOutput {
         line += ", \(Format.seconds(seconds))"
         var blocks: [Block] = [.text(line)]
         if let noise, noise > 0 {
-            blocks.append(.text("noise is the cluster named -1: 'metrics noise=-1' leaves it out of the scores"))
+            blocks.append(.text("noise is the cluster named -1: every score leaves it out (noise=none scores it as a cluster)"))
         }
         if let replaced {
             let what = replaced.method.map { "\($0), k=\(replaced.k)" + (replaced.metric.map { ", \($0)" } ?? "") }

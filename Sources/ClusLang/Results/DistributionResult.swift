@@ -31,7 +31,7 @@ struct DistributionResult: CommandOutput {
     let name: ClusteringName
     /// The truth field's name; nil without `truth=`.
     let truth: String?
-    /// Clusters of the alias, counting the noise cluster.
+    /// Clusters of the alias, counting the noise cluster (`clusterCount` does not).
     let k: Int
     /// In natural order of their names, noise last.
     let clusters: [Cluster]
@@ -41,6 +41,9 @@ struct DistributionResult: CommandOutput {
     let missingTruth: Int
     /// Documents without a label for the alias.
     let unlabelled: Int
+
+    /// Clusters, HDBSCAN's noise not counted: k never counts noise.
+    var clusterCount: Int { k - (clusters.contains(where: \.isNoise) ? 1 : 0) }
 
     /// Labelled documents.
     var n: Int { clusters.reduce(0) { $0 + $1.size } }
@@ -67,7 +70,7 @@ struct DistributionResult: CommandOutput {
         return name.jsonMembers + [
             JSONMember("truth", .text(truth)),
             JSONMember("n", .int(n)),
-            JSONMember("k", .int(k)),
+            JSONMember("k", .int(clusterCount)),
             JSONMember("clusters", .array(clustersJSON)),
             JSONMember("missing_truth", truth == nil ? .null : .int(missingTruth)),
             JSONMember("unlabelled", .int(unlabelled)),
@@ -123,7 +126,7 @@ struct DistributionResult: CommandOutput {
 
     private var footer: [String] {
         let noise = clusters.first(where: \.isNoise)
-        var lines = ["\(name.title): \(k - (noise == nil ? 0 : 1)) clusters, \(Format.count(n)) documents"
+        var lines = ["\(name.title): \(clusterCount) clusters, \(Format.count(n)) documents"
                      + (noise.map { ", \(Format.count($0.size)) of them noise" } ?? "")]
         if let truth {
             let scored = n - missingTruth

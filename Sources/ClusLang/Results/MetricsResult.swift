@@ -24,8 +24,8 @@ struct MetricsResult: CommandOutput {
     let beta: Double
     /// Documents without the truth field, left out of the external indices.
     let missingTruth: Int
-    /// `noise=`: the label, and how many documents it held (nil: no cluster has it).
-    let noise: (name: String, count: Int?)?
+    /// The noise label left out, and how many documents it held.
+    let noise: NoiseLeftOut
     /// A cluster name that looks like a noise label, scored as a cluster.
     let suspectedNoise: String?
     /// Documents without a label for the alias.
@@ -44,7 +44,7 @@ struct MetricsResult: CommandOutput {
             JSONMember("silhouette_ci_high", .number(estimate?.high)),
             JSONMember("sample", estimate.map { .int($0.sampled) } ?? .null),
             JSONMember("missing_truth", .int(missingTruth)),
-            JSONMember("noise", noise.map { .int($0.count ?? 0) } ?? .null),
+            JSONMember("noise", noise.choice.name == nil ? .null : .int(noise.count ?? 0)),
             JSONMember("unlabelled", .int(unlabelled)),
         ]
     }
@@ -82,11 +82,7 @@ struct MetricsResult: CommandOutput {
         if missingTruth > 0, let truth {
             lines.append("\(Format.count(missingTruth)) documents without \(truth) are left out of the external indices")
         }
-        if let noise, let count = noise.count {
-            lines.append("\(Format.count(count)) documents under the noise label \(noise.name) are left out of all indices")
-        } else if let noise {
-            lines.append("no cluster of \(name.alias) is named \(noise.name): no documents are left out as noise")
-        }
+        if let note = noise.note(alias: name.alias) { lines.append(note) }
         if let suspect = suspectedNoise {
             lines.append("note: cluster \(suspect) looks like a noise label (e.g. HDBSCAN's outliers) and is scored as a cluster; noise=\(suspect) leaves it out")
         }

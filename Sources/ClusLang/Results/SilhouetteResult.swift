@@ -54,6 +54,8 @@ struct SilhouetteResult: CommandOutput {
     let lowest: [Lowest]
     /// `plot`: the values of the text plot.
     let plot: SilhouettePlot?
+    /// The noise label left out.
+    let noise: NoiseLeftOut
 
     var jsonMembers: [JSONMember] {
         var members: [JSONMember] = name.jsonMembers + [
@@ -106,6 +108,7 @@ struct SilhouetteResult: CommandOutput {
             let scored = clusters.reduce(0) { $0 + $1.scored }
             table.footer = ["\(name.title), \(metric.rawValue): mean silhouette \(Format.fixed(mean, 4)) over \(Format.count(scored)) documents (\(Reading.silhouette(mean)))"]
         }
+        if let note = noise.note(alias: name.alias) { table.footer.append(note) }
         return table
     }
 

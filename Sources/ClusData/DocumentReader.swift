@@ -61,8 +61,8 @@ struct DocumentReader {
 
     /// Reads the array at `[` when all its elements are numbers; nil (the
     /// position then undefined) as soon as one is not.
-    /// Also says whether a number has more significant digits than Float32
-    /// keeps (9), i.e. the input was more precise than storage.
+    /// Also says whether storing some number as Float32 changed its value
+    /// (the input was more precise than storage).
     private func readNumberArray(_ s: inout JSONScanner, reserve: Int) throws(ScanError) -> ([Float], Bool)? {
         s.position += 1
         s.skipWhitespace()
@@ -73,12 +73,12 @@ struct DocumentReader {
         while true {
             let b = s.byte
             guard b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else { return nil }
-            let (value, token, digits) = try s.scanFloat()
+            let (value, token, changed) = try s.scanFloat()
             guard let f = value else {
                 throw ScanError(offset: token.range.lowerBound, message: "number \(s.string(token.range)) is out of range for a 32-bit float")
             }
             numbers.append(f)
-            long = long || digits > 9
+            long = long || changed
             s.skipWhitespace()
             if try s.endOfMember(close: UInt8(ascii: "]"), what: "',' or ']' in an array") { return (numbers, long) }
         }

@@ -328,9 +328,12 @@ struct JSONScanner {
     }
 
     /// `scanNumber` and `float` in one pass over the text, for vectors:
-    /// the Float32 (nil when it overflows), the token, and its significant
-    /// digits without leading or trailing zeros.
-    mutating func scanFloat() throws(ScanError) -> (value: Float?, token: NumberToken, significantDigits: Int) {
+    /// the Float32 (nil when it overflows), the token, and whether storing
+    /// it as Float32 changed it: more than 9 significant digits (what Float32
+    /// keeps) whose value is not exactly a Float32's. A Float32 written out
+    /// through a Double (`.tolist()` then `json.dumps`: 0.10000000149011612)
+    /// loses nothing, and is not counted.
+    mutating func scanFloat() throws(ScanError) -> (value: Float?, token: NumberToken, changed: Bool) {
         let start = position
         var isInteger = true
         let negative = byte == UInt8(ascii: "-")
@@ -387,11 +390,22 @@ struct JSONScanner {
             let d = exponent < 0 ? x / JSONScanner.powersOfTen[-exponent] : x * JSONScanner.powersOfTen[exponent]
             if (d == 0 || (d >= 1.1754943508222875e-38 && d < 3.4028234663852886e38)) && d.bitPattern & 0x1FFF_FFFF != 0x1000_0000 {
                 let f = Float(d)
-                return (negative ? -f : f, token, significant)
+                return (negative ? -f : f, token, significant > 9 && Double(f) != d)
             }
         }
-        let f = Float(string(token.range))
-        return (f.flatMap { $0.isFinite ? $0 : nil }, token, significant)
+        guard significant > 9 else {
+            let f = Float(string(token.range))
+            return (f.flatMap { $0.isFinite ? $0 : nil }, token, false)
+        }
+        // Long numbers: the correctly rounded Double says whether a Float32 holds
+        // the value exactly; rounding it on to Float32 is exact unless it sits on
+        // a Float midpoint or below the normal range (then strtof decides).
+        guard let d = Double(string(token.range)) else { return (nil, token, true) }
+        let magnitude = abs(d)
+        let f = d.bitPattern & 0x1FFF_FFFF == 0x1000_0000 || (magnitude != 0 && magnitude < 1.1754943508222875e-38)
+            ? Float(string(token.range)) : Float(d)
+        guard let f, f.isFinite else { return (nil, token, true) }
+        return (f, token, Double(f) != d)
     }
 
     // MARK: Other values

@@ -127,6 +127,22 @@ import Testing
         #expect(try load("{\"v\": [0.000000001000000000e5, 2]}").vectors[0].roundedToFloat32 == false)
     }
 
+    /// Float32 vectors written by Python's `.tolist()` and `json.dumps` carry
+    /// 17 digits, the shortest text of the Double that equals each Float32:
+    /// storing them loses nothing, so no note; a Float64 value is rounded.
+    @Test func float32WrittenThroughADoubleIsNotRounded() throws {
+        var rng = SystemRandomNumberGenerator()
+        let floats = (0 ..< 2000).map { _ in Float.random(in: -3 ... 3, using: &rng) }
+            + [Float.leastNormalMagnitude, 3.4028235e38, 1.0000001, -0.1, 1e-7]
+        let text = floats.map { "{\"v\": [\(Double($0)), 1]}" }.joined(separator: "\n")
+        let d = try load(text)
+        #expect(d.vectors[0].roundedToFloat32 == false)
+        #expect(d.vectors[0].embeddings.values.enumerated().filter { $0.offset % 2 == 0 }.map(\.element) == floats)
+        #expect(try load("{\"v\": [0.10000000149011612, 1]}").vectors[0].roundedToFloat32 == false)
+        #expect(try load("{\"v\": [0.10000000149011613, 1]}").vectors[0].roundedToFloat32 == true)
+        #expect(try load("{\"v\": [0.100000001490116119384765625, 1]}").vectors[0].roundedToFloat32 == false)
+    }
+
     @Test func float64ArraysSayWhetherTheyWereRounded() throws {
         let exact = try writeFile(npy(header(">f8"), data: f64BE([0.5, 1, 2, -3])), name: "x.npy")
         #expect(try DatasetLoader.load(path: exact, options: LoadOptions()).vectors[0].roundedToFloat32 == false)

@@ -1,14 +1,18 @@
 import ClusCore
 
-/// `explain TOPIC`: what an index or method measures, how to read it, and a
-/// worked example on eight points. Every number comes from ClusCore's
-/// functions, the ones `metrics` calls; the hand steps of the silhouette end
-/// with the metrics code's value for the same document.
+/// `explain TOPIC`: what an index, method or result means, how to read it,
+/// and a worked example on a few points. The topic may be named as any
+/// result prints it (`ARI`, `davies-bouldin`, `adjusted_rand_index`). Every
+/// number comes from ClusCore's functions, the ones `metrics` and `cluster`
+/// call; hand steps end with the code's value for the same thing.
 extension Interpreter {
     func explain(_ arguments: BoundArguments) throws -> ExplainResult {
-        guard let topic = ExplainTopic(rawValue: arguments.text(at: 0) ?? "") else {
-            // not reached: the spec's choice of ExplainTopic.allCases refuses other names, with a suggestion
-            throw Diagnostic("unknown topic", at: arguments.call.nameRange)
+        let name = arguments.text(at: 0) ?? ""
+        guard let topic = ExplainTopic.named(name) else {
+            let close = ExplainTopic.suggestions(for: name)
+            let hint = close.isEmpty ? "topics: " + ExplainTopic.allCases.map(\.rawValue).joined(separator: ", ")
+                : "did you mean " + close.map { "'\($0)'" }.joined(separator: " or ") + "?"
+            throw Diagnostic("unknown topic '\(name)'", at: arguments.positionals.first?.range ?? arguments.call.nameRange, hint: hint)
         }
         return ExplainResult(topic: topic, worked: try workedExample(topic))
     }
@@ -41,10 +45,15 @@ extension Interpreter {
         case .ch: return .centroid(try calinskiHarabasz(example.x, labels: example.labels))
         case .db: return .centroid(try daviesBouldin(example.x, labels: example.labels))
         case .kmeans, .spherical:
-            let options = KMeansOptions(clusterCount: 3, runs: 1, seed: session.settings.seed, spherical: topic == .spherical)
-            let result = try kMeans(example.x, options: options, parallelism: .serial)
+            let result = try kMeansOnEightPoints(k: 3, spherical: topic == .spherical)
             return .kMeans(iterations: result.iterations, inertia: result.inertia, labels: result.labels)
-        case .hdbscan: return .wordsOnly
+        case .sample: return try sampleSteps()
+        case .inertia: return try inertiaSteps(example)
+        case .elbow: return try elbowSteps(example)
+        case .minibatch: return try miniBatchSteps(example)
+        case .agglomerative: return try agglomerativeSteps()
+        case .hdbscan: return try hdbscanSteps()
+        case .noise: return try noiseSteps()
         }
     }
 

@@ -226,12 +226,22 @@ public enum Commands {
             sweep and comparison charts; inline CSS and SVG, no network.
               report truth=query into "report.html"
             """),
-        CommandSpec("explain", run: { try $0.explain($1) }, summary: "what an index or method measures, with a worked example on eight points",
-            positionals: [P("topic", .choice(ExplainTopic.allCases.map(\.rawValue)), "the index or method", required: true)],
+        CommandSpec("explain", run: { try $0.explain($1) }, summary: "what an index, method or result means, with a worked example on a few points",
+            positionals: [P("topic", .text, "the index, method or result, by any name a result shows", required: true)],
             details: """
-            Every number in the example comes from the same code as 'metrics'.
+            Topics: the indices silhouette, ari, rand, nmi, ami, homogeneity,
+            completeness, v_measure, fmi, purity, ch and db, by any name a result
+            shows (ARI, adjusted_rand_index, Davies-Bouldin), in any case; sample
+            (the sampled silhouette's 95% interval), inertia and elbow; the methods
+            kmeans, spherical, minibatch, agglomerative (or a linkage: ward,
+            average, complete, single) and hdbscan; and noise. The examples work on
+            eight points (with an outlier I for agglomerative, hdbscan and noise;
+            forty grid points for sample); every number comes from the same code
+            as 'metrics' and 'cluster'.
               explain silhouette
-              explain ari
+              explain ARI
+              explain davies-bouldin
+              explain ward
             """),
         CommandSpec("set", run: { try $0.set($1) }, summary: "change session settings",
             options: [

@@ -71,12 +71,14 @@ public final class Completion {
     }
 
     /// What a parameter can take: names of the session for field, alias and
-    /// dataset parameters (`fields=` and `aliases=` lists too), command names for `help`.
+    /// dataset parameters (`fields=` and `aliases=` lists too), command names for `help`,
+    /// topics for `explain` (which takes any name a result prints, so its parameter is text).
     private func values(for name: String, _ kind: CommandSpec.ValueKind?) -> [String] {
         switch name {
         case "fields": return fields + vectorFields
         case "aliases": return aliases
         case "command": return Commands.all.map(\.name) + Commands.keywords
+        case "topic": return Commands.explainTopics
         default: break
         }
         return switch kind {

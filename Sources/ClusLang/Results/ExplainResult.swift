@@ -1,53 +1,5 @@
 import ClusCore
 
-/// What `explain` explains, in the order `help` lists them.
-enum ExplainTopic: String, CaseIterable, Sendable {
-    case silhouette, ari, rand, nmi, ami, homogeneity, completeness
-    case vMeasure = "v_measure"
-    case fmi, purity, ch, db, kmeans, spherical, hdbscan
-
-    /// The index the worked example ends with; its key names the value in json.
-    var index: ClusteringIndex? {
-        switch self {
-        case .silhouette: .silhouette
-        case .ari: .adjustedRandIndex
-        case .rand: .randIndex
-        case .fmi: .fowlkesMallows
-        case .nmi: .normalizedMutualInfo
-        case .ami: .adjustedMutualInfo
-        case .homogeneity: .homogeneity
-        case .completeness: .completeness
-        case .vMeasure: .vMeasure
-        case .purity: .purity
-        case .ch: .calinskiHarabasz
-        case .db: .daviesBouldin
-        case .kmeans, .spherical, .hdbscan: nil
-        }
-    }
-
-    /// The first line: what the index or method is.
-    var title: String {
-        switch self {
-        case .silhouette: "Silhouette: how much closer each document is to its own cluster than to the next one."
-        case .ari: "Adjusted Rand Index (ARI): pair agreement with the truth, corrected for chance."
-        case .rand: "Rand index: the share of document pairs the clustering and the truth treat alike."
-        case .fmi: "Fowlkes-Mallows: the geometric mean of pair precision and pair recall."
-        case .nmi: "Normalized Mutual Information: the information the clusters and the truth share, scaled to 0..1."
-        case .ami: "Adjusted Mutual Information: NMI corrected for the information random labels would share."
-        case .homogeneity: "Homogeneity: does each cluster hold documents of a single truth value?"
-        case .completeness: "Completeness: do the documents of each truth value stay in a single cluster?"
-        case .vMeasure: "V-measure: the harmonic mean of homogeneity and completeness (equal to NMI with the arithmetic mean)."
-        case .purity: "Purity: the share of documents that carry their cluster's most frequent truth value."
-        case .ch: "Calinski-Harabasz: spread between clusters against spread within them."
-        case .db: "Davies-Bouldin: how much each cluster looks like its most similar neighbour."
-        case .kmeans: "k-means: k centres that minimise the squared distance of each document to its centre (inertia)."
-        case .spherical:
-            "Spherical k-means: k-means on unit vectors with cosine distance; the consistent choice for CLIP and sentence embeddings."
-        case .hdbscan: "HDBSCAN: clusters as dense regions; documents in sparse regions are noise (label -1)."
-        }
-    }
-}
-
 /// `explain TOPIC`: the topic and the numbers of its worked example. The
 /// definitions, the example's tables and each step's arithmetic are written
 /// out when it is shown.
@@ -66,9 +18,15 @@ struct ExplainResult: CommandOutput {
         case purity(majorities: [Int], value: Double)
         /// Calinski-Harabasz or Davies-Bouldin.
         case centroid(Double)
+        case sample(SampleSteps)
+        case inertia(InertiaSteps)
+        case elbow(ElbowSteps)
+        /// k-means or spherical k-means with k = 3.
         case kMeans(iterations: Int, inertia: Double, labels: [Int])
-        /// HDBSCAN: words only.
-        case wordsOnly
+        case miniBatch(MiniBatchSteps)
+        case agglomerative(AgglomerativeSteps)
+        case hdbscan(HDBSCANSteps)
+        case noise(NoiseSteps)
     }
 
     /// Document A's silhouette by hand, and the metrics code's.
@@ -118,7 +76,13 @@ struct ExplainResult: CommandOutput {
         case .purity(_, let value), .centroid(let value): members.append(JSONMember(key, .double(value)))
         case .kMeans(let iterations, let inertia, _):
             members += [JSONMember("iterations", .int(iterations)), JSONMember("inertia", .double(inertia))]
-        case .wordsOnly: break
+        case .sample(let s): members += s.jsonMembers
+        case .inertia(let s): members += s.jsonMembers
+        case .elbow(let s): members += s.jsonMembers
+        case .miniBatch(let s): members += s.jsonMembers
+        case .agglomerative(let s): members += s.jsonMembers
+        case .hdbscan(let s): members += s.jsonMembers
+        case .noise(let s): members += s.jsonMembers
         }
         return members
     }
@@ -147,7 +111,13 @@ struct ExplainResult: CommandOutput {
             blocks += [.text(kMeansSteps), .text(
                 "On the eight points with k = 3: \(iterations) iterations, inertia \(f4(inertia)), labels "
                     + labels.enumerated().map { "\(example.names[$0.offset])→\($0.element)" }.joined(separator: " "))]
-        case .wordsOnly: blocks.append(.text(ExplainResult.hdbscanSteps))
+        case .sample(let s): blocks += s.blocks
+        case .inertia(let s): blocks += s.blocks
+        case .elbow(let s): blocks += s.blocks
+        case .miniBatch(let s): blocks += s.blocks
+        case .agglomerative(let s): blocks += s.blocks
+        case .hdbscan(let s): blocks += s.blocks
+        case .noise(let s): blocks += s.blocks
         }
         return blocks
     }
@@ -239,14 +209,6 @@ extension ExplainResult {
         Different starts reach different local optima: n_init= keeps the best of several.
         """
     }
-
-    private static let hdbscanSteps = """
-        It measures density by the distance to the min_samples-th neighbour, builds
-        the hierarchy of dense regions, and keeps the clusters that persist longest
-        with at least min_cluster_size members. No k to choose; outliers are not
-        forced into a cluster. Score it with metrics noise=-1, which leaves the
-        noise out and counts it.
-        """
 }
 
 extension PairCounts {
@@ -254,38 +216,4 @@ extension PairCounts {
     var expectedBoth: Double { Double(sameCluster) * Double(sameTruth) / Double(all) }
     /// The most pairs together in both these sizes allow, as ARI takes it: the mean of the two.
     var maximumBoth: Double { Double(sameCluster + sameTruth) / 2 }
-}
-
-/// Eight points in the plane in three clusters, with a truth that mostly agrees.
-struct EightPoints {
-    let names = ["A", "B", "C", "D", "E", "F", "G", "H"]
-    let points: [[Float]] = [[1, 1], [1.5, 2], [2, 1.2], [6, 6], [6.5, 7], [7, 6], [1, 6], [1.5, 6.5]]
-    let labels = [0, 0, 0, 1, 1, 1, 2, 2]
-    let truth = [0, 0, 1, 1, 1, 1, 2, 2]
-    var x: Embeddings { Embeddings(rows: points) }
-    var table: ContingencyTable { ContingencyTable(truth: truth, predicted: labels) }
-
-    func clusterName(_ c: Int) -> String { "cluster_\(c)" }
-    func members(of cluster: Int) -> [Int] { labels.indices.filter { labels[$0] == cluster } }
-    func distance(_ i: Int, _ j: Int) -> Double { DistanceMetric.euclidean.distance(points[i][...], points[j][...]) }
-
-    /// The points, for people (the json has the worked numbers).
-    var pointsTable: Table {
-        Table(columns: [Table.Column("point"), .number("x"), .number("y"), Table.Column("cluster"), Table.Column("truth")],
-              rows: names.indices.map { i in
-                  Table.Row([.text(names[i]), .fixed(Double(points[i][0]), digits: 1), .fixed(Double(points[i][1]), digits: 1),
-                             .text(clusterName(labels[i])), .text("t\(truth[i])")])
-              },
-              audience: .people)
-    }
-
-    /// Truth against clusters, for people.
-    var contingencyTable: Table {
-        let t = table
-        var out = Table(columns: [Table.Column("truth \\ cluster")] + t.clusters.map { .number(clusterName($0)) }, audience: .people)
-        for r in 0 ..< t.rowCount {
-            out.append([.text("t\(t.truthClasses[r])")] + (0 ..< t.columnCount).map { .count(t.count(truthIndex: r, clusterIndex: $0)) })
-        }
-        return out
-    }
 }

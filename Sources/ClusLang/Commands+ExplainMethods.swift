@@ -114,7 +114,7 @@ extension Interpreter {
         }
     }
 
-    /// HDBSCAN's labels and every document's silhouette with the noise left out (as `metrics noise=-1`) and as a cluster.
+    /// HDBSCAN's labels and every document's silhouette with the noise left out (as `metrics` does by default) and as a cluster.
     func noiseSteps() throws -> ExplainResult.Worked {
         let example = NinePoints()
         let labels = try hdbscan(example.x, options: HDBSCANOptions(minClusterSize: 2), parallelism: .serial)

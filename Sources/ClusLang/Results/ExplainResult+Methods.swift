@@ -407,8 +407,10 @@ struct NoiseSteps: Sendable {
         scattered members have a large a(i) and a negative s(i), a lone outlier
         scores 0 and becomes the nearest "cluster" of documents it is not near,
         and the centroid indices get a centre in the middle of nowhere. k never
-        counts it. metrics noise=-1 leaves it out of every index and reports how
-        many documents it held (json "noise"); distribution shows it as a row
-        of its own.
+        counts it. A clustering made by HDBSCAN knows its noise label, -1:
+        metrics, silhouette, plot and report leave it out by default and say
+        how many documents it held (json "noise"); noise=none scores it as a
+        cluster, and noise=LABEL names the noise of labels read from a file.
+        distribution shows it last, as a row of its own.
         """
 }

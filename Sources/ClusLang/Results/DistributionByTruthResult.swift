@@ -68,18 +68,7 @@ struct DistributionByTruthResult: CommandOutput {
             let valueCells: [Cell] = [.text(value.name), .count(value.size), .share(Double(value.size) / Double(n)),
                                       .share(value.inversePurity)]
             let listed = listed(value)
-            for (j, cluster) in listed.enumerated() {
-                let fraction = Double(cluster.count) / Double(value.size)
-                table.append((j == 0 ? valueCells : valueCells.map(Cell.continued))
-                             + [.text(cluster.name), .count(cluster.count), .share(fraction), .bar(fraction, width: 10)])
-            }
-            let rest = value.clusters.dropFirst(listed.count)
-            if !rest.isEmpty {
-                let count = rest.reduce(0) { $0 + $1.count }
-                let fraction = Double(count) / Double(value.size)
-                table.appendSummary([.empty, .empty, .empty, .empty, .text("other (\(rest.count))"), .count(count), .share(fraction),
-                                     .bar(fraction, width: 10)])
-            }
+            table.appendGroup(valueCells, listed: listed, rest: value.clusters.dropFirst(listed.count), of: value.size)
         }
         table.footer = [
             "\(name.title): \(truthValueCount) values of \(truth), \(Format.count(n)) documents",

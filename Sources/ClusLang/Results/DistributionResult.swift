@@ -5,6 +5,25 @@ struct NamedCount: Sendable {
     let count: Int
 }
 
+extension Table {
+    /// One group of a distribution (a cluster and its truth values, or a
+    /// truth value and its clusters): the group's cells on its first row
+    /// (repeated on the others for CSV), each listed member with its count,
+    /// its share of `total` and a bar, then the rest summed up as "other (N)".
+    mutating func appendGroup(_ groupCells: [Cell], listed: ArraySlice<NamedCount>, rest: ArraySlice<NamedCount>, of total: Int) {
+        for (j, member) in listed.enumerated() {
+            let fraction = Double(member.count) / Double(total)
+            append((j == 0 ? groupCells : groupCells.map(Cell.continued))
+                   + [.text(member.name), .count(member.count), .share(fraction), .bar(fraction, width: 10)])
+        }
+        guard !rest.isEmpty else { return }
+        let count = rest.reduce(0) { $0 + $1.count }
+        let fraction = Double(count) / Double(total)
+        appendSummary(groupCells.map { _ in .empty } + [.text("other (\(rest.count))"), .count(count), .share(fraction),
+                                                         .bar(fraction, width: 10)])
+    }
+}
+
 /// What `distribution` counted for one clustering: each cluster's size and,
 /// with a truth field, its truth values from the most frequent down.
 struct DistributionResult: CommandOutput {
@@ -104,18 +123,7 @@ struct DistributionResult: CommandOutput {
             let clusterCells: [Cell] = [.labelled(cluster.label, plain: cluster.name), .count(cluster.size), .share(share(cluster)),
                                         cluster.purity.map(Cell.share) ?? .empty]
             let listed = listed(cluster)
-            for (j, value) in listed.enumerated() {
-                let fraction = Double(value.count) / Double(cluster.withTruth)
-                table.append((j == 0 ? clusterCells : clusterCells.map(Cell.continued))
-                             + [.text(value.name), .count(value.count), .share(fraction), .bar(fraction, width: 10)])
-            }
-            let rest = cluster.truthValues.dropFirst(listed.count)
-            if !rest.isEmpty {
-                let count = rest.reduce(0) { $0 + $1.count }
-                let fraction = Double(count) / Double(cluster.withTruth)
-                table.appendSummary([.empty, .empty, .empty, .empty, .text("other (\(rest.count))"), .count(count), .share(fraction),
-                                     .bar(fraction, width: 10)])
-            }
+            table.appendGroup(clusterCells, listed: listed, rest: cluster.truthValues.dropFirst(listed.count), of: cluster.withTruth)
             if listed.isEmpty {
                 // a record all the same, so that CSV keeps every cluster
                 table.append(clusterCells + [.labelled("(no \(truth))", plain: ""), .empty, .empty, .empty])

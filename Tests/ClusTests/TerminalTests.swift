@@ -97,10 +97,10 @@ import Testing
     /// The bound; measured 45 ms with a debug build, 10 ms release.
     static let cancelLimit = 0.2
 
-    /// Ctrl-C to the prompt for agglomerative clustering and HDBSCAN, which
+    /// Ctrl-C to the prompt for agglomerative clustering, HDBSCAN and sweep, which
     /// check once a row of distances, a merge or a step of a tree. Measured
     /// with a debug build on 2 cores at load average 3.3 (other builds beside):
-    /// agglomerative 6–35 ms, HDBSCAN 8–121 ms; with checks once a
+    /// agglomerative 6–35 ms, HDBSCAN 8–121 ms, sweep 4–20 ms; with checks once a
     /// chunk of rows, 8–9 s. The bound leaves a loaded CI machine 4× slack over
     /// the worst measured, more than the 200 ms would.
     static let methodCancelLimit = 0.5
@@ -145,6 +145,34 @@ import Testing
         let n = Self.releaseBinary ? 8_000 : 1_000
         try interruptTwice("cluster method=hdbscan", bar: "hdbscan min_cluster_size=5 (core distances, then spanning tree)",
                            madeAlias: "hdbscan_mcs5", secondPhase: n, documents: n)
+    }
+
+    @Test func sweepShowsOneBarForItsValuesOfKAndErasesItOnCtrlC() throws {
+        let data = try Self.dataset(documents: Self.releaseBinary ? 50_000 : 3_000)
+        let label = "sweep k=2..40 step=2"
+        let t = try TerminalSession(environment: ["CLUS_HISTORY": ""])
+        #expect(t.waitFor("clus> "))
+        t.type("load \"\(data)\" as blobs\r")
+        #expect(t.waitFor("loaded blobs", timeout: 60))
+        t.type(label + "\r")
+        #expect(t.waitForProgress(label, atLeast: 1, timeout: 120), "\(t.screen.suffix(300))")
+        let at = t.progressShown(label) ?? 0
+        let waited = try #require(t.interrupt(), "no prompt after Ctrl-C: \(t.screen.suffix(300))")
+        print("\(label) (bar at \(at)): Ctrl-C to the prompt \(Int(waited * 1000)) ms")
+        #expect(waited < TerminalTests.methodCancelLimit)
+        // one bar: the clusterings and silhouettes inside draw none of their own
+        #expect(!t.raw.contains("k-means k="))
+        #expect(!t.raw.contains("silhouette of"))
+        // the rows done, printed once the bar's line was erased
+        let raw = t.raw
+        let footer = try #require(raw.range(of: " of 20 values of k done"), "\(t.screen.suffix(300))")
+        let beforeFooter = raw[..<footer.lowerBound]
+        let lastBar = try #require(beforeFooter.range(of: label + " ", options: .backwards))
+        let afterBar = beforeFooter[lastBar.upperBound...]
+        let erase = try #require(afterBar.range(of: "\r\u{1B}[K"), "the bar was not erased before the table")
+        #expect(!afterBar[..<erase.lowerBound].contains("\n"), "the table was printed on the bar's line")
+        t.type("\u{4}")
+        #expect(t.waitForExit() == 0)
     }
 
     @Test func colourOnATerminalUnlessNoColor() throws {

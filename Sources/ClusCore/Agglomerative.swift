@@ -170,27 +170,9 @@ private func pairDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, 
 /// the matrix holds square roots for them.
 private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: AgglomerativeMetric, parallelism: Parallelism,
                                    cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) -> [Merge] {
-    let n = x.count, d = x.dimension
-    let takeRoot = metric == .euclidean && linkage != .ward
-    var matrix = [Float](repeating: .infinity, count: n * n)
-    x.values.withUnsafeBufferPointer { v in
-        matrix.withUnsafeMutableBufferPointer { m in
-            guard let base = v.baseAddress else { return }
-            let chunk = 64
-            parallelism.forEach(chunks: (n + chunk - 1) / chunk) { c in
-                for i in c * chunk ..< min(n, (c + 1) * chunk) {
-                    // a row is n distances: checking once a row stops within milliseconds
-                    if cancellation?.isCancelled == true { return }
-                    for j in 0 ..< n where j != i {
-                        let dist = pairDistance(base + i * d, base + j * d, d, metric: metric)
-                        m[i * n + j] = takeRoot ? dist.squareRoot() : dist
-                    }
-                    tally.add()
-                }
-            }
-        }
-    }
-    try cancellation?.check()
+    let n = x.count
+    var matrix = try distanceMatrix(x, squareRoots: metric == .euclidean && linkage != .ward, metric: metric,
+                                    parallelism: parallelism, cancellation: cancellation, tally: tally)
     var size = [Int](repeating: 1, count: n)
     var active = [Bool](repeating: true, count: n)
     var merges: [Merge] = []
@@ -251,6 +233,33 @@ private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: Ag
         }
     }
     return merges
+}
+
+/// The n × n matrix of the distances between the documents, +∞ on the
+/// diagonal; with `squareRoots` the Euclidean distances, not their squares.
+private func distanceMatrix(_ x: Embeddings, squareRoots: Bool, metric: AgglomerativeMetric, parallelism: Parallelism,
+                            cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) -> [Float] {
+    let n = x.count, d = x.dimension
+    var matrix = [Float](repeating: .infinity, count: n * n)
+    x.values.withUnsafeBufferPointer { v in
+        matrix.withUnsafeMutableBufferPointer { m in
+            guard let base = v.baseAddress else { return }
+            let chunk = 64
+            parallelism.forEach(chunks: (n + chunk - 1) / chunk) { c in
+                for i in c * chunk ..< min(n, (c + 1) * chunk) {
+                    // a row is n distances: checking once a row stops within milliseconds
+                    if cancellation?.isCancelled == true { return }
+                    for j in 0 ..< n where j != i {
+                        let dist = pairDistance(base + i * d, base + j * d, d, metric: metric)
+                        m[i * n + j] = squareRoots ? dist.squareRoot() : dist
+                    }
+                    tally.add()
+                }
+            }
+        }
+    }
+    try cancellation?.check()
+    return matrix
 }
 
 /// Single linkage as Prim's minimum spanning tree (its edges are the merges),

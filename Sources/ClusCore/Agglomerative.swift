@@ -4,6 +4,8 @@
 // distance matrix (Müllner 2011, as SciPy); single linkage is Prim's minimum
 // spanning tree with distances computed on the fly, so it needs O(n) memory.
 
+import Synchronization
+
 /// How the distance between two clusters is measured.
 public enum Linkage: String, Sendable, CaseIterable {
     /// Increase in within-cluster sum of squares (Euclidean only).
@@ -69,25 +71,61 @@ public func agglomerativeMemory(documents n: Int, dimension d: Int = 0, linkage:
 /// before calling, as for every method here: a memory budget is the
 /// application's policy, not a precondition of the algorithm.
 ///
-/// - Throws: `AgglomerativeError`, `Cancelled` (checked every few hundred merges).
+/// - Throws: `AgglomerativeError`, `Cancelled` (checked for every row of
+///   distances and every step of the chain or tree, each O(n) work or more).
+/// - Parameter progress: hears (steps done, steps): ward, average and
+///   complete count the n rows of the distance matrix, then the n − 1 merges;
+///   single linkage the n − 1 steps of its tree. It may be called from a
+///   worker thread, one call at a time.
 /// - Complexity: ward, average, complete: O(n² · d) to fill the matrix plus
 ///   O(n²) for the chain, O(n²) memory. single: O(n² · d) time, O(n) memory.
 public func agglomerative(_ x: Embeddings, clusterCount k: Int, linkage: Linkage,
                           metric: AgglomerativeMetric = .euclidean,
                           parallelism: Parallelism = .allCores,
-                          cancellation: Cancellation? = nil) throws -> [Int] {
+                          cancellation: Cancellation? = nil, progress: ProgressCallback? = nil) throws -> [Int] {
     let n = x.count
     guard k >= 1, k <= n else { throw AgglomerativeError.clusterCount(k, documents: n) }
     if linkage == .ward, metric != .euclidean { throw AgglomerativeError.wardNeedsEuclidean }
+    try cancellation?.check()
     let rows = try prepared(x, metric: metric, parallelism: parallelism)
     let merges: [Merge]
     if linkage == .single {
-        merges = try minimumSpanningTree(rows, metric: metric, cancellation: cancellation)
+        let tally = ProgressTally(total: n - 1, progress)
+        merges = try minimumSpanningTree(rows, metric: metric, cancellation: cancellation, tally: tally)
     } else {
-        merges = try nearestNeighbourChain(rows, linkage: linkage, metric: metric,
-                                           parallelism: parallelism, cancellation: cancellation)
+        let tally = ProgressTally(total: 2 * n - 1, progress)
+        merges = try nearestNeighbourChain(rows, linkage: linkage, metric: metric, parallelism: parallelism,
+                                           cancellation: cancellation, tally: tally)
     }
     return cut(merges, documents: n, clusterCount: k)
+}
+
+/// Steps of a long computation done so far, counted from any thread and told
+/// to a `ProgressCallback` by one thread at a time: a thread that finds
+/// another one reporting leaves the report to it, so workers never wait.
+final class ProgressTally: @unchecked Sendable {
+    let total: Int
+    private let progress: ProgressCallback?
+    private let done = Atomic<Int>(0)
+    /// The count last reported, so reports never go backwards.
+    private let reported = Mutex<Int>(0)
+
+    init(total: Int, _ progress: ProgressCallback?) {
+        self.total = total
+        self.progress = progress
+    }
+
+    /// Counts `steps` more done and reports the count unless another thread is reporting.
+    func add(_ steps: Int = 1) {
+        guard let progress else { return }
+        let now = done.add(steps, ordering: .relaxed).newValue
+        reported.withLockIfAvailable { last in
+            if now > last {
+                last = now
+                progress(now, total)
+            }
+        }
+    }
 }
 
 /// One merge of the tree: two documents standing for their clusters, and the height.
@@ -130,26 +168,11 @@ private func pairDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, 
 ///
 /// Average and complete on Euclidean need real distances, not squares, so
 /// the matrix holds square roots for them.
-private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: AgglomerativeMetric,
-                                   parallelism: Parallelism, cancellation: Cancellation?) throws(Cancelled) -> [Merge] {
-    let n = x.count, d = x.dimension
-    let takeRoot = metric == .euclidean && linkage != .ward
-    var matrix = [Float](repeating: .infinity, count: n * n)
-    x.values.withUnsafeBufferPointer { v in
-        matrix.withUnsafeMutableBufferPointer { m in
-            guard let base = v.baseAddress else { return }
-            let chunk = 64
-            parallelism.forEach(chunks: (n + chunk - 1) / chunk) { c in
-                for i in c * chunk ..< min(n, (c + 1) * chunk) {
-                    for j in 0 ..< n where j != i {
-                        let dist = pairDistance(base + i * d, base + j * d, d, metric: metric)
-                        m[i * n + j] = takeRoot ? dist.squareRoot() : dist
-                    }
-                }
-            }
-        }
-    }
-    try cancellation?.check()
+private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: AgglomerativeMetric, parallelism: Parallelism,
+                                   cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) -> [Merge] {
+    let n = x.count
+    var matrix = try distanceMatrix(x, squareRoots: metric == .euclidean && linkage != .ward, metric: metric,
+                                    parallelism: parallelism, cancellation: cancellation, tally: tally)
     var size = [Int](repeating: 1, count: n)
     var active = [Bool](repeating: true, count: n)
     var merges: [Merge] = []
@@ -158,13 +181,14 @@ private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: Ag
     var nextStart = 0
     try matrix.withUnsafeMutableBufferPointer { (m: inout UnsafeMutableBufferPointer<Float>) throws(Cancelled) in
         while merges.count < n - 1 {
-            if merges.count % 256 == 0 { try cancellation?.check() }
             if chain.isEmpty {
                 while !active[nextStart] { nextStart += 1 }
                 chain.append(nextStart)
             }
             var a = 0, b = 0
             while true {
+                // each step scans a row of n and a merge updates n more: one check a step is cheap
+                try cancellation?.check()
                 a = chain[chain.count - 1]
                 // Prefer the previous chain element on ties, as SciPy does.
                 var best = chain.count >= 2 ? chain[chain.count - 2] : -1
@@ -205,15 +229,43 @@ private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: Ag
             }
             active[low] = false
             size[high] += size[low]
+            tally.add()
         }
     }
     return merges
 }
 
+/// The n × n matrix of the distances between the documents, +∞ on the
+/// diagonal; with `squareRoots` the Euclidean distances, not their squares.
+private func distanceMatrix(_ x: Embeddings, squareRoots: Bool, metric: AgglomerativeMetric, parallelism: Parallelism,
+                            cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) -> [Float] {
+    let n = x.count, d = x.dimension
+    var matrix = [Float](repeating: .infinity, count: n * n)
+    x.values.withUnsafeBufferPointer { v in
+        matrix.withUnsafeMutableBufferPointer { m in
+            guard let base = v.baseAddress else { return }
+            let chunk = 64
+            parallelism.forEach(chunks: (n + chunk - 1) / chunk) { c in
+                for i in c * chunk ..< min(n, (c + 1) * chunk) {
+                    // a row is n distances: checking once a row stops within milliseconds
+                    if cancellation?.isCancelled == true { return }
+                    for j in 0 ..< n where j != i {
+                        let dist = pairDistance(base + i * d, base + j * d, d, metric: metric)
+                        m[i * n + j] = squareRoots ? dist.squareRoot() : dist
+                    }
+                    tally.add()
+                }
+            }
+        }
+    }
+    try cancellation?.check()
+    return matrix
+}
+
 /// Single linkage as Prim's minimum spanning tree (its edges are the merges),
 /// distances computed on the fly.
 private func minimumSpanningTree(_ x: Embeddings, metric: AgglomerativeMetric,
-                                 cancellation: Cancellation?) throws(Cancelled) -> [Merge] {
+                                 cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) -> [Merge] {
     let n = x.count, d = x.dimension
     var merges: [Merge] = []
     merges.reserveCapacity(max(0, n - 1))
@@ -224,8 +276,8 @@ private func minimumSpanningTree(_ x: Embeddings, metric: AgglomerativeMetric,
         guard let base = v.baseAddress else { return }
         var current = 0
         inTree[0] = true
-        for step in 1 ..< max(1, n) {
-            if step % 256 == 0 { try cancellation?.check() }
+        for _ in 1 ..< max(1, n) {
+            try cancellation?.check()  // a step is n distances
             var next = -1
             var nextDistance = Float.infinity
             for j in 0 ..< n where !inTree[j] {
@@ -236,6 +288,7 @@ private func minimumSpanningTree(_ x: Embeddings, metric: AgglomerativeMetric,
             inTree[next] = true
             merges.append(Merge(a: parent[next], b: next, height: Double(nextDistance)))
             current = next
+            tally.add()
         }
     }
     return merges

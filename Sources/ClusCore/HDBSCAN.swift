@@ -60,12 +60,18 @@ public func hdbscanMemory(documents n: Int, dimension d: Int, minSamples: Int, t
 /// Clusters the rows of `x` by HDBSCAN; returns a label per document, -1 for
 /// noise, clusters numbered 0... in the order scikit-learn numbers them.
 ///
-/// - Throws: `HDBSCANError`, `Cancelled` (checked every few hundred rows).
+/// - Throws: `HDBSCANError`, `Cancelled` (checked for every row of core
+///   distances and every step of the tree, each n distances, and every few
+///   thousand steps of the condensed tree).
+/// - Parameter progress: hears (steps done, steps): the n documents' core
+///   distances, then the n − 1 steps of the spanning tree, which cost about
+///   the same (n distances each). It may be called from a worker thread, one
+///   call at a time.
 /// - Complexity: O(n² · d) arithmetic (core distances and the spanning tree
 ///   compute each distance about twice), O(n · minSamples) memory.
 public func hdbscan(_ x: Embeddings, options: HDBSCANOptions = HDBSCANOptions(),
                     parallelism: Parallelism = .allCores,
-                    cancellation: Cancellation? = nil) throws -> [Int] {
+                    cancellation: Cancellation? = nil, progress: ProgressCallback? = nil) throws -> [Int] {
     let n = x.count
     guard options.minClusterSize >= 2 else { throw HDBSCANError.minClusterSize(options.minClusterSize) }
     let minSamples = options.minSamples ?? options.minClusterSize
@@ -81,13 +87,20 @@ public func hdbscan(_ x: Embeddings, options: HDBSCANOptions = HDBSCANOptions(),
         }
     }
     if n == 1 { return [-1] }
+    try cancellation?.check()
     let space = DistanceSpace(x: rows, metric: options.metric)
-    let core = try space.coreDistances(neighbours: minSamples, parallelism: parallelism, cancellation: cancellation)
-    let tree = try space.spanningTree(core: core, parallelism: parallelism, cancellation: cancellation)
+    let tally = ProgressTally(total: 2 * n - 1, progress)
+    let core = try space.coreDistances(neighbours: minSamples, parallelism: parallelism, cancellation: cancellation, tally: tally)
+    let tree = try space.spanningTree(core: core, parallelism: parallelism, cancellation: cancellation, tally: tally)
+    try cancellation?.check()
     let hierarchy = SingleLinkage(tree, documents: n)
-    let condensed = CondensedTree(hierarchy, minClusterSize: options.minClusterSize)
-    return condensed.excessOfMassLabels()
+    let condensed = try CondensedTree(hierarchy, minClusterSize: options.minClusterSize, cancellation: cancellation)
+    return try condensed.excessOfMassLabels(cancellation: cancellation)
 }
+
+/// Steps of the condensed tree's walks between two checks of the
+/// cancellation: each step is a few operations, so checks cost nothing.
+private let stepsBetweenChecks = 1024
 
 /// Distances between the documents in Double, as scikit-learn computes them
 /// (Euclidean, or 1 − cos of unit rows): mutual reachability distances tie
@@ -109,22 +122,26 @@ private struct DistanceSpace {
     }
 
     /// Distance to the `neighbours`-th nearest document, the document itself counting as the first.
-    func coreDistances(neighbours: Int, parallelism: Parallelism,
-                       cancellation: Cancellation?) throws(Cancelled) -> [Double] {
+    func coreDistances(neighbours: Int, parallelism: Parallelism, cancellation: Cancellation?,
+                       tally: ProgressTally) throws(Cancelled) -> [Double] {
         let n = count
         var core = [Double](repeating: 0, count: n)
-        guard neighbours > 1 else { return core }
+        guard neighbours > 1 else {
+            tally.add(n)
+            return core
+        }
         let chunk = 64
         core.withUnsafeMutableBufferPointer { out in
             x.values.withUnsafeBufferPointer { v in
                 guard let base = v.baseAddress else { return }
                 parallelism.forEach(chunks: (n + chunk - 1) / chunk) { c in
-                    if cancellation?.isCancelled == true { return }
                     var row = [Double](repeating: 0, count: n)
                     var smallest = [Double](repeating: .infinity, count: neighbours - 1)
                     row.withUnsafeMutableBufferPointer { r in
                         guard let rbase = r.baseAddress else { return }
                         for i in c * chunk ..< min(n, (c + 1) * chunk) {
+                            // a row is n distances: checking once a row stops within milliseconds
+                            if cancellation?.isCancelled == true { return }
                             distances(from: i, base: base, into: rbase, range: 0 ..< n)
                             for t in smallest.indices { smallest[t] = .infinity }
                             // The k − 1 smallest of the others, kept sorted.
@@ -136,6 +153,7 @@ private struct DistanceSpace {
                                 smallest[t] = value
                             }
                             out[i] = smallest[neighbours - 2]
+                            tally.add()
                         }
                     }
                 }
@@ -148,8 +166,8 @@ private struct DistanceSpace {
     /// Prim's tree of the mutual reachability distances max(core a, core b,
     /// d(a, b)) from document 0, as scikit-learn's `mst_from_data_matrix`:
     /// each step takes the first document (lowest index) at the smallest distance.
-    func spanningTree(core: [Double], parallelism: Parallelism,
-                      cancellation: Cancellation?) throws(Cancelled) -> [Merge] {
+    func spanningTree(core: [Double], parallelism: Parallelism, cancellation: Cancellation?,
+                      tally: ProgressTally) throws(Cancelled) -> [Merge] {
         let n = count
         var inTree = [Bool](repeating: false, count: n)
         var reach = [Double](repeating: .infinity, count: n)
@@ -163,8 +181,8 @@ private struct DistanceSpace {
         var current = 0
         try x.values.withUnsafeBufferPointer { (v: UnsafeBufferPointer<Float>) throws(Cancelled) in
             guard let base = v.baseAddress else { return }
-            for step in 0 ..< n - 1 {
-                if step % 256 == 0 { try cancellation?.check() }
+            for _ in 0 ..< n - 1 {
+                try cancellation?.check()  // a step is n distances
                 inTree[current] = true
                 let c = current, coreC = core[c]
                 inTree.withUnsafeBufferPointer { t in
@@ -193,6 +211,7 @@ private struct DistanceSpace {
                 for (j, v) in best where j >= 0 && (next < 0 || v < value) { next = j; value = v }
                 edges.append(Merge(a: source[next], b: next, height: value))
                 current = next
+                tally.add()
             }
         }
         return edges
@@ -251,7 +270,7 @@ private struct CondensedTree {
     let documents: Int
 
     /// As scikit-learn's `_condense_tree`.
-    init(_ h: SingleLinkage, minClusterSize: Int) {
+    init(_ h: SingleLinkage, minClusterSize: Int, cancellation: Cancellation?) throws(Cancelled) {
         let n = h.documents
         documents = n
         let root = 2 * n - 2
@@ -259,7 +278,8 @@ private struct CondensedTree {
         relabel[root] = n
         var nextLabel = n + 1
         var ignore = [Bool](repeating: false, count: root + 1)
-        for node in h.subtree(root) {
+        for (step, node) in h.subtree(root).enumerated() {
+            if step % stepsBetweenChecks == 0 { try cancellation?.check() }
             if ignore[node] || node < n { continue }
             let l = h.left[node - n], r = h.right[node - n]
             let dist = h.distance[node - n]
@@ -290,7 +310,7 @@ private struct CondensedTree {
 
     /// Labels of the excess-of-mass clusters, the root never selected
     /// (scikit-learn's `allow_single_cluster=False`); -1 for noise.
-    func excessOfMassLabels() -> [Int] {
+    func excessOfMassLabels(cancellation: Cancellation?) throws(Cancelled) -> [Int] {
         let n = documents
         let top = rows.reduce(n) { max($0, $1.parent, $1.size > 1 ? $1.child : 0) }
         let clusters = top - n + 1
@@ -308,6 +328,8 @@ private struct CondensedTree {
         var selected = [Bool](repeating: true, count: clusters)
         selected[0] = false
         for c in stride(from: clusters - 1, through: 1, by: -1) {
+            // nested clusters can make a step O(clusters)
+            try cancellation?.check()
             let subtree = children[c].reduce(0.0) { $0 + stability[$1] }
             if subtree > stability[c] {
                 selected[c] = false
@@ -321,7 +343,9 @@ private struct CondensedTree {
         var next = 0
         for c in 0 ..< clusters where selected[c] { code[c] = next; next += 1 }
         var labels = [Int](repeating: -1, count: n)
-        for row in rows where row.size == 1 {
+        for (step, row) in rows.enumerated() {
+            if step % stepsBetweenChecks == 0 { try cancellation?.check() }
+            guard row.size == 1 else { continue }
             var c = row.parent - n
             while c > 0, !selected[c] { c = parentOf[c] }
             labels[row.child] = c > 0 ? code[c] : -1

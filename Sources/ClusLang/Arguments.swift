@@ -84,6 +84,7 @@ struct BoundArguments {
         switch (parameter.kind, value) {
         case (.integer, .integer), (.number, .integer), (.number, .number), (.range, .range): ok = true
         case (.range, .integer): ok = true
+        case (.range, .list): ok = true  // k=[10, 20, 25]: its command checks the items
         case (.text, _): ok = true
         case (.path, .text), (.field, .text), (.vectorField, .text), (.alias, .text), (.dataset, .text), (.identifier, .text): ok = true
         case (.field, .integer), (.alias, .integer), (.identifier, .integer): ok = true

@@ -148,9 +148,13 @@ extension Interpreter {
                                       : "use linkage=single (O(n) memory), method=minibatch or kmeans, or load a sample",
                                   at: arguments.range(of: "method"))
         let labels: [Int]
+        // the bar counts rows of the distance matrix, then merges; single linkage its tree's steps
+        let steps = linkage == .single ? "spanning tree" : "distances, then merges"
         do {
-            labels = try agglomerative(embeddings, clusterCount: k, linkage: linkage, metric: distance,
-                                       parallelism: session.parallelism, cancellation: session.cancellation)
+            labels = try session.withProgress("agglomerative \(linkage.rawValue) k=\(k) (\(steps))", unit: .iterations) { progress in
+                try agglomerative(embeddings, clusterCount: k, linkage: linkage, metric: distance,
+                                  parallelism: session.parallelism, cancellation: session.cancellation, progress: progress)
+            }
         } catch let error as AgglomerativeError {
             // ward's refusal is about metric=; the others about the input
             throw Diagnostic(error, at: arguments.range(of: error == .wardNeedsEuclidean ? "metric" : "method"))
@@ -175,8 +179,12 @@ extension Interpreter {
                                   threads: session.settings.threads, metric: options.metric)
         try session.requireMemory(bytes, for: "hdbscan on \(Format.count(embeddings.count)) documents",
                                   instead: "use method=minibatch or kmeans, or load a sample", at: arguments.range(of: "method"))
-        let labels = try reportingCoreErrors {
-            try hdbscan(embeddings, options: options, parallelism: session.parallelism, cancellation: session.cancellation)
+        let labels = try session.withProgress("hdbscan min_cluster_size=\(minClusterSize) (core distances, then spanning tree)",
+                                              unit: .iterations) { progress in
+            try reportingCoreErrors {
+                try hdbscan(embeddings, options: options, parallelism: session.parallelism, cancellation: session.cancellation,
+                            progress: progress)
+            }
         }
         var outcome = ClusterOutcome(labels: labels, noiseIsCluster: true)
         outcome.parameters = [("min_cluster_size", String(minClusterSize)), ("min_samples", String(minSamples))]

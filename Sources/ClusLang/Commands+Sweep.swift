@@ -1,15 +1,22 @@
 import ClusCore
 import ClusData
+import Synchronization
 
-/// How `sweep` clusters, from its options.
+/// How `sweep` clusters and scores, from its options.
 private struct SweepPlan {
-    let ks: ClosedRange<Int>
+    /// The values of k, increasing, each once.
+    let ks: [Int]
+    /// `k=` as written (`k=2..40 step=2`, `k=[10, 20, 25]`), for the progress bar.
+    let kText: String
     let method: String
     /// The metric as given; `cosine` makes k-means spherical.
     let metricName: String
     let metric: DistanceMetric
     let linkage: Linkage
+    /// Seeds k-means and draws the silhouette's sample.
     let seed: UInt64
+    /// The silhouette's sample size when below the documents' count; nil: exact.
+    let sample: Int?
     let keep: Bool
 
     func alias(_ k: Int) -> String {
@@ -25,15 +32,8 @@ extension Interpreter {
         if vectors.missingCount > 0 {
             throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); k-means needs a vector for every document")
         }
-        let (low, high): (Int, Int)
-        switch arguments.value("k") {
-        case .range(let a, let b)?: (low, high) = (a, b)
-        case .integer(let a)?: (low, high) = (a, a)
-        default: (low, high) = (2, 10)
-        }
-        guard low >= 2, high >= low else {
-            throw Diagnostic("sweep needs k from 2 up, like k=2..20", at: arguments.range(of: "k"))
-        }
+        let (ks, kText) = try sweepValues(arguments)
+        let high = ks[ks.count - 1]
         guard high < dataset.count else {
             throw Diagnostic("k=\(high) needs more than the \(Format.count(dataset.count)) documents of \(dataset.name)", at: arguments.range(of: "k"))
         }
@@ -42,16 +42,20 @@ extension Interpreter {
         if arguments.has("linkage"), method != "agglomerative" {
             throw Diagnostic("linkage= is for method=agglomerative", at: arguments.range(of: "linkage"))
         }
-        let plan = SweepPlan(ks: low ... high, method: method, metricName: metricName,
+        let sample = try arguments.integer("sample", atLeast: 2) ?? session.settings.sample
+        let plan = SweepPlan(ks: ks, kText: kText, method: method, metricName: metricName,
                              metric: DistanceMetric(rawValue: metricName) ?? .euclidean,
                              linkage: Linkage(rawValue: arguments.text("linkage") ?? "ward") ?? .ward,
                              seed: try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed,
+                             sample: sample.flatMap { $0 < dataset.count ? $0 : nil },
                              keep: arguments.flag("keep") ?? true)
         let truthField = try truthColumn(in: dataset, arguments)
         let truth = truthField?.interned()
 
-        try session.requireSilhouetteMemory(documents: dataset.count, dimension: vectors.dimension, clusters: high,
-                                            at: arguments.range(of: "k"))
+        if plan.sample == nil {
+            try session.requireSilhouetteMemory(documents: dataset.count, dimension: vectors.dimension, clusters: high,
+                                                at: arguments.range(of: "k"))
+        }
         let (rows, interrupted) = try sweepRows(plan, vectors: vectors, truth: truth, into: &dataset, arguments)
         if plan.keep, let last = rows.last {
             session.update(dataset)
@@ -61,33 +65,82 @@ extension Interpreter {
         let notReplaced = plan.keep ? rows.map { plan.alias($0.k) }.filter {
             dataset.clustering(alias: $0, vectorField: vectors.name)?.details == nil
         } : []
-        return SweepResult(dataset: dataset.name, vectorField: vectors.name, method: method, metric: metricName,
+        return SweepResult(dataset: dataset.name, vectorField: vectors.name, documents: dataset.count, method: method, metric: metricName,
                            spherical: plan.metric == .cosine && method != "agglomerative", truth: truthField?.name, rows: rows,
-                           kRange: plan.ks, keptAliases: plan.keep ? rows.map { plan.alias($0.k) } : [], notReplaced: notReplaced, interrupted: interrupted)
+                           kValues: plan.ks, sample: plan.sample, seed: plan.seed,
+                           sampleCoveringAll: plan.sample == nil ? sample : nil,
+                           keptAliases: plan.keep ? rows.map { plan.alias($0.k) } : [], notReplaced: notReplaced, interrupted: interrupted)
+    }
+
+    /// The values of k from `k=` and `step=`, increasing and each once, and
+    /// `k=` as written: every `step=`-th value of a range A..B from A up to B
+    /// (default 2..10), the values of a list, or one value.
+    private func sweepValues(_ arguments: BoundArguments) throws(Diagnostic) -> (ks: [Int], text: String) {
+        let at = arguments.range(of: "k")
+        let step = try arguments.integer("step", atLeast: 1)
+        if step != nil, let value = arguments.value("k") {
+            guard case .range = value else {
+                throw Diagnostic("step= takes every N-th k of a range, like k=2..40 step=2", at: arguments.range(of: "step"))
+            }
+        }
+        var ks: [Int]
+        switch arguments.value("k") {
+        case .list(let items)?:
+            guard !items.isEmpty else { throw Diagnostic("k=[] lists no values of k", at: at, hint: "list some, like k=[10, 20, 25]") }
+            ks = try items.map { item throws(Diagnostic) in
+                guard case .integer(let k) = item else {
+                    throw Diagnostic("k= lists whole numbers, like k=[10, 20, 25]; got '\(item)'", at: at)
+                }
+                guard k >= 2 else { throw Diagnostic("every k must be at least 2; the list has k=\(k)", at: at) }
+                return k
+            }
+            ks = Array(Set(ks)).sorted()
+        case .range(let a, let b)?:
+            guard a >= 2, b >= a else { throw Diagnostic("sweep needs k from 2 up, like k=2..20", at: at) }
+            ks = Array(stride(from: a, through: b, by: step ?? 1))
+        case .integer(let a)?:
+            guard a >= 2 else { throw Diagnostic("sweep needs k from 2 up, like k=2..20", at: at) }
+            ks = [a]
+        default:
+            ks = Array(stride(from: 2, through: 10, by: step ?? 1))
+        }
+        let written = arguments.value("k").map { "k=\($0)" } ?? "k=2..10"
+        return (ks, written + (step.map { " step=\($0)" } ?? ""))
     }
 
     /// Clusters and scores for each k of the plan, keeping the labels in
     /// `dataset` when asked; Ctrl-C stops the sweep with the rows done.
+    ///
+    /// One bar counts the values of k done; the clusterings' and
+    /// silhouettes' own progress only keeps it drawn, so no bar replaces it.
     private func sweepRows(_ plan: SweepPlan, vectors: VectorColumn, truth: InternedLabels?, into dataset: inout Dataset,
                            _ arguments: BoundArguments) throws -> (rows: [SweepResult.Row], interrupted: Bool) {
         var rows: [SweepResult.Row] = []
-        let reporter = session.settings.format == .table ? session.progress : nil
-        reporter?.start("sweep k=\(plan.ks.lowerBound)..\(plan.ks.upperBound)", total: plan.ks.count, unit: .iterations)
-        defer { reporter?.finish() }
+        let terminal = session.progress
+        let bar = session.settings.format == .table ? terminal.map(SweepProgress.init) : nil
+        if let bar {
+            bar.begin("sweep \(plan.kText)", values: plan.ks.count)
+            session.progress = bar
+        }
+        // the bar is gone before the table or the note of Ctrl-C is printed
+        defer {
+            bar?.end()
+            session.progress = terminal
+        }
         for k in plan.ks {
             do {
                 let result = plan.method == "agglomerative"
                     ? try runAgglomerative(k: k, metric: plan.metricName, embeddings: vectors.embeddings, arguments)
                     : try runKMeansFamily(method: plan.method, k: k, seed: plan.seed, spherical: plan.metric == .cosine,
                                           embeddings: vectors.embeddings, arguments)
-                rows.append(try sweepRow(k: k, result, plan.metric, vectors: vectors, truth: truth))
+                rows.append(try sweepRow(k: k, result, plan, vectors: vectors, truth: truth))
                 // labels read from a file are never replaced by a sweep
                 if plan.keep, dataset.clustering(alias: plan.alias(k), vectorField: vectors.name).map({ $0.details != nil }) ?? true {
                     let details = ClusteringDetails(method: plan.method, parameters: [("k", String(k)), ("metric", plan.metricName)] + result.parameters,
                                                     iterations: result.iterations, inertia: result.inertia, seconds: nil)
                     dataset.store(Clustering(vectorField: vectors.name, alias: plan.alias(k), clusterIndices: result.labels, details: details))
                 }
-                reporter?.update(done: k - plan.ks.lowerBound + 1)
+                bar?.completed(rows.count)
             } catch is Cancelled {
                 return (rows, true)  // the rows done so far are kept
             }
@@ -95,12 +148,28 @@ extension Interpreter {
         return (rows, false)
     }
 
-    /// The indices of one clustering of the sweep.
-    private func sweepRow(k: Int, _ result: ClusterOutcome, _ metric: DistanceMetric, vectors: VectorColumn,
+    /// The indices of one clustering of the sweep: the silhouette exact, or
+    /// estimated as `metrics sample= seed=` would for the kept alias.
+    private func sweepRow(k: Int, _ result: ClusterOutcome, _ plan: SweepPlan, vectors: VectorColumn,
                           truth: InternedLabels?) throws -> SweepResult.Row {
-        let silhouette = try silhouetteScore(vectors.embeddings, labels: result.labels, metric: metric, parallelism: session.parallelism,
-                                             cancellation: session.cancellation)
-        let centroid = try centroidIndices(vectors.embeddings, labels: result.labels, parallelism: session.parallelism,
+        let x = vectors.embeddings
+        var estimate: SilhouetteEstimate? = nil
+        let silhouette: Double
+        if let sample = plan.sample {
+            var rng = SeededGenerator(seed: plan.seed)
+            let e = try session.withProgress("silhouette of a \(Format.count(sample))-document sample", unit: .iterations) { progress in
+                try sampledSilhouette(x, labels: result.labels, sampleSize: sample, metric: plan.metric, using: &rng,
+                                      parallelism: session.parallelism, cancellation: session.cancellation, progress: progress)
+            }
+            estimate = e
+            silhouette = e.value
+        } else {
+            silhouette = try session.withProgress("silhouette of \(Format.count(x.count)) documents", unit: .iterations) { progress in
+                try silhouetteScore(x, labels: result.labels, metric: plan.metric, parallelism: session.parallelism,
+                                    cancellation: session.cancellation, progress: progress)
+            }
+        }
+        let centroid = try centroidIndices(x, labels: result.labels, parallelism: session.parallelism,
                                            cancellation: session.cancellation)
         var ari: Double? = nil, nmi: Double? = nil
         if let truth {
@@ -110,9 +179,37 @@ extension Interpreter {
             nmi = normalizedMutualInformation(table)
         }
         return SweepResult.Row(k: k, iterations: result.iterations, inertia: result.inertia, silhouette: silhouette,
+                               silhouetteEstimate: estimate,
                                calinskiHarabasz: centroid.calinskiHarabasz, daviesBouldin: centroid.daviesBouldin,
                                adjustedRandIndex: ari, normalizedMutualInfo: nmi)
     }
+}
+
+/// The sweep's one progress bar: the values of k done of all. While the
+/// sweep runs it stands in for the terminal's reporter, so each clustering's
+/// and silhouette's own bar never replaces the sweep's: their reports only
+/// redraw it (elapsed time, time left), which keeps it shown during a long k.
+private final class SweepProgress: ProgressReporter {
+    private let terminal: ProgressReporter
+    private let done = Atomic<Int>(0)
+
+    init(_ terminal: ProgressReporter) { self.terminal = terminal }
+
+    func begin(_ label: String, values: Int) { terminal.start(label, total: values, unit: .iterations) }
+
+    /// `count` values of k are done.
+    func completed(_ count: Int) {
+        done.store(count, ordering: .relaxed)
+        terminal.update(done: count)
+    }
+
+    /// Erases the bar.
+    func end() { terminal.finish() }
+
+    // A clustering's or silhouette's report, from any thread.
+    func start(_ label: String, total: Int, unit: ProgressUnit) {}
+    func update(done _: Int) { terminal.update(done: done.load(ordering: .relaxed)) }
+    func finish() {}
 }
 
 /// The knee of a decreasing curve: the point farthest below the straight line

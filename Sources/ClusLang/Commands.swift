@@ -158,22 +158,28 @@ public enum Commands {
             """),
         CommandSpec("sweep", run: { try $0.sweep($1) }, summary: "cluster for each k and tabulate the indices, marking the best k",
             options: [
-                P("k", .range, "the values of k", default: "2..10"),
+                P("k", .range, "the values of k: a range A..B or a list [a, b, ...]", default: "2..10"),
+                P("step", .integer, "with a range: every N-th k from A", default: "1"),
                 P("method", .choice(ClusteringMethod.allCases.filter { $0 != .hdbscan }.map(\.rawValue)), "clustering method", default: "kmeans"),
                 P("metric", .choice(AgglomerativeMetric.allCases.map(\.rawValue)), "distance (cosine: spherical k-means), also for the silhouette", default: "euclidean"),
                 P("linkage", .choice(Linkage.allCases.map(\.rawValue)), "with method=agglomerative", default: "ward"),
                 P("field", .vectorField, "vector field to cluster", default: "the current one"),
                 P("truth", .field, "ground-truth field: adds ARI and NMI"),
-                P("seed", .integer, "random seed", default: "the session's seed"),
+                P("sample", .integer, "estimate each silhouette from a stratified sample of about N documents, with a 95% CI"),
+                P("seed", .integer, "random seed of k-means and of the sample", default: "the session's seed"),
                 P("n_init", .integer, "k-means runs per k", default: "1"),
                 P("keep", .flag, "store each k's labels under cluster's default alias (kmeans_5, ...)", default: "on"),
             ],
             details: """
-            One clustering per k (k-means unless method=), then inertia, silhouette (exact),
-            Calinski-Harabasz, Davies-Bouldin and, with truth, ARI and NMI. A '*'
-            marks the best k by each index; '← elbow' the knee of the inertia
-            curve. Ctrl-C stops the sweep and keeps the rows done.
+            One clustering per k (k-means unless method=), then inertia (with
+            metric=cosine the cosine objective), the silhouette (exact, or from a
+            sample with sample=), Calinski-Harabasz, Davies-Bouldin and, with truth,
+            ARI and NMI. A '*' marks the best k by each index; '← elbow' the knee
+            of the inertia curve. One bar shows how many values of k are done;
+            Ctrl-C stops the sweep and keeps the rows done.
               sweep k=2..15 truth=query
+              sweep k=[10, 20, 25] sample=2000
+              sweep k=2..40 step=2 metric=cosine
             """),
         CommandSpec("compare", run: { try $0.compare($1) }, summary: "how far two clusterings agree: ARI, NMI, AMI and more, with their matched contingency table",
             positionals: [

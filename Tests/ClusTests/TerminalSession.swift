@@ -73,6 +73,45 @@ final class TerminalSession: @unchecked Sendable {
         return false
     }
 
+    /// The count the last bar labelled `label` showed (the 1234 of
+    /// "1234/5999"); nil before one is drawn.
+    func progressShown(_ label: String) -> Int? {
+        let text = screen
+        guard let start = text.range(of: label, options: .backwards)?.upperBound,
+              let count = text[start...].firstMatch(of: #/(\d+)\/\d+ /#) else { return nil }
+        return Int(count.1)
+    }
+
+    /// Waits until a bar labelled `label` shows at least `done`; false on timeout.
+    @discardableResult
+    func waitForProgress(_ label: String, atLeast done: Int = 0, timeout: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let shown = progressShown(label), shown >= done { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return false
+    }
+
+    /// Sends Ctrl-C to a running command and waits for "interrupted" and the
+    /// prompt after it; the seconds that took, nil on timeout.
+    func interrupt(timeout: Double = 10) -> Double? {
+        func count(_ text: String, _ part: String) -> Int { text.components(separatedBy: part).count - 1 }
+        let before = screen
+        let interrupted = count(before, "interrupted"), prompts = count(before, "clus> ")
+        let sent = Date()
+        send("\u{3}")
+        let deadline = sent.addingTimeInterval(timeout)
+        while Date() < deadline {
+            let text = screen
+            if count(text, "interrupted") > interrupted, count(text, "clus> ") > prompts {
+                return Date().timeIntervalSince(sent)
+            }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        return nil
+    }
+
     /// Waits for clus to exit and returns its status.
     func waitForExit(timeout: Double = 10) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)

@@ -97,6 +97,85 @@ import Testing
     /// The bound; measured 45 ms with a debug build, 10 ms release.
     static let cancelLimit = 0.2
 
+    /// Ctrl-C to the prompt for agglomerative clustering, HDBSCAN and sweep, which
+    /// check once a row of distances, a merge or a step of a tree. Measured
+    /// with a debug build on 2 cores at load average 3.3 (other builds beside):
+    /// agglomerative 6–35 ms, HDBSCAN 8–121 ms, sweep 4–28 ms, and up to 150 ms
+    /// with the whole test suite running beside; with checks once a chunk of
+    /// rows, 8–9 s. The bound leaves a loaded CI machine 3× slack over the
+    /// worst measured, which the 200 ms would not.
+    static let methodCancelLimit = 0.5
+
+    /// A release binary (CLUS_BINARY) runs many times faster: bigger data keeps it busy.
+    static let releaseBinary = ClusProcess.binary.path.contains("/release/")
+
+    /// Interrupts `command` twice, in its first phase as soon as its bar shows
+    /// and in its second once the bar is past `secondPhase`; each time the
+    /// prompt comes back within the bound, and no alias is made.
+    func interruptTwice(_ command: String, bar: String, madeAlias: String, secondPhase: Int, documents: Int) throws {
+        let data = try Self.dataset(documents: documents)
+        let t = try TerminalSession(environment: ["CLUS_HISTORY": ""])
+        #expect(t.waitFor("clus> "))
+        t.type("load \"\(data)\" as blobs\r")
+        #expect(t.waitFor("loaded blobs", timeout: 60))
+        for (phase, shown) in [("first", 1), ("second", secondPhase + 1)] {
+            t.type(command + "\r")
+            #expect(t.waitForProgress(bar, atLeast: shown, timeout: 120), "no bar '\(bar)' at \(shown): \(t.screen.suffix(300))")
+            let at = t.progressShown(bar) ?? 0
+            let waited = try #require(t.interrupt(), "no prompt after Ctrl-C: \(t.screen.suffix(300))")
+            print("\(command), \(phase) phase (bar at \(at)): Ctrl-C to the prompt \(Int(waited * 1000)) ms (\(ClusProcess.binary.path))")
+            #expect(waited < TerminalTests.methodCancelLimit, "Ctrl-C took \(waited) s in the \(phase) phase")
+        }
+        // the session goes on, without a half-made clustering
+        t.type("aliases\r")
+        #expect(t.waitFor("c8 "), "\(t.screen.suffix(300))")
+        #expect(!t.screen.contains(madeAlias), "\(t.screen.suffix(300))")
+        t.type("cluster k=3\r")
+        #expect(t.waitFor("kmeans_3 on v", timeout: 30), "\(t.screen.suffix(300))")
+        t.type("\u{4}")
+        #expect(t.waitForExit() == 0)
+    }
+
+    @Test func ctrlCStopsAgglomerativeWhileItFillsDistancesAndWhileItMerges() throws {
+        let n = Self.releaseBinary ? 10_000 : 2_000
+        try interruptTwice("cluster method=agglomerative k=8", bar: "agglomerative ward k=8 (distances, then merges)",
+                           madeAlias: "agglomerative_ward_8", secondPhase: n, documents: n)
+    }
+
+    @Test func ctrlCStopsHDBSCANInItsCoreDistancesAndItsSpanningTree() throws {
+        let n = Self.releaseBinary ? 8_000 : 1_000
+        try interruptTwice("cluster method=hdbscan", bar: "hdbscan min_cluster_size=5 (core distances, then spanning tree)",
+                           madeAlias: "hdbscan_mcs5", secondPhase: n, documents: n)
+    }
+
+    @Test func sweepShowsOneBarForItsValuesOfKAndErasesItOnCtrlC() throws {
+        let data = try Self.dataset(documents: Self.releaseBinary ? 50_000 : 3_000)
+        let label = "sweep k=2..40 step=2"
+        let t = try TerminalSession(environment: ["CLUS_HISTORY": ""])
+        #expect(t.waitFor("clus> "))
+        t.type("load \"\(data)\" as blobs\r")
+        #expect(t.waitFor("loaded blobs", timeout: 60))
+        t.type(label + "\r")
+        #expect(t.waitForProgress(label, atLeast: 1, timeout: 120), "\(t.screen.suffix(300))")
+        let at = t.progressShown(label) ?? 0
+        let waited = try #require(t.interrupt(), "no prompt after Ctrl-C: \(t.screen.suffix(300))")
+        print("\(label) (bar at \(at)): Ctrl-C to the prompt \(Int(waited * 1000)) ms")
+        #expect(waited < TerminalTests.methodCancelLimit)
+        // one bar: the clusterings and silhouettes inside draw none of their own
+        #expect(!t.raw.contains("k-means k="))
+        #expect(!t.raw.contains("silhouette of"))
+        // the rows done, printed once the bar's line was erased
+        let raw = t.raw
+        let footer = try #require(raw.range(of: " of 20 values of k done"), "\(t.screen.suffix(300))")
+        let beforeFooter = raw[..<footer.lowerBound]
+        let lastBar = try #require(beforeFooter.range(of: label + " ", options: .backwards))
+        let afterBar = beforeFooter[lastBar.upperBound...]
+        let erase = try #require(afterBar.range(of: "\r\u{1B}[K"), "the bar was not erased before the table")
+        #expect(!afterBar[..<erase.lowerBound].contains("\n"), "the table was printed on the bar's line")
+        t.type("\u{4}")
+        #expect(t.waitForExit() == 0)
+    }
+
     @Test func colourOnATerminalUnlessNoColor() throws {
         let coloured = try TerminalSession(environment: ["CLUS_HISTORY": ""])
         #expect(coloured.waitFor("clus> "))
@@ -116,13 +195,17 @@ import Testing
     }
 
     /// 50,000 documents of 64 numbers in 8 clusters, written once per run.
-    static func largeDataset() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("clus-50k.jsonl").path
+    static func largeDataset() throws -> String { try dataset(documents: 50_000) }
+
+    /// `documents` documents of 64 numbers in 8 clusters, written once per run.
+    static func dataset(documents: Int) throws -> String {
+        let name = documents % 1000 == 0 ? "clus-\(documents / 1000)k.jsonl" : "clus-\(documents).jsonl"
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
         if FileManager.default.fileExists(atPath: path) { return path }
         var generator = SystemRandomNumberGenerator()
         var text = ""
-        text.reserveCapacity(50_000 * 64 * 8)
-        for i in 0 ..< 50_000 {
+        text.reserveCapacity(documents * 64 * 8)
+        for i in 0 ..< documents {
             let cluster = i % 8
             let values = (0 ..< 64).map { j in
                 String(Float(j % 8 == cluster ? 5 : 0) + Float.random(in: -1 ... 1, using: &generator))

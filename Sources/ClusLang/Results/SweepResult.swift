@@ -1,3 +1,5 @@
+import ClusCore
+
 /// What `sweep` computed: for each k the clustering's inertia and indices,
 /// the best k by each index and the elbow of the inertia curve.
 struct SweepResult: CommandOutput {
@@ -9,6 +11,8 @@ struct SweepResult: CommandOutput {
         /// nil for methods without an objective (agglomerative).
         let inertia: Double?
         let silhouette: Double?
+        /// Set when the silhouette was estimated from a sample.
+        var silhouetteEstimate: SilhouetteEstimate? = nil
         let calinskiHarabasz: Double?
         let daviesBouldin: Double?
         /// nil without `truth=`.
@@ -30,6 +34,8 @@ struct SweepResult: CommandOutput {
     let command = "sweep"
     let dataset: String
     let vectorField: String
+    /// Documents clustered.
+    let documents: Int
     let method: String
     /// The metric as given (`euclidean`, `cosine`).
     let metric: String
@@ -37,8 +43,14 @@ struct SweepResult: CommandOutput {
     let spherical: Bool
     let truth: String?
     let rows: [Row]
-    /// The values of k asked for, from the first.
-    let kRange: ClosedRange<Int>
+    /// The values of k asked for, increasing.
+    let kValues: [Int]
+    /// The silhouette's sample size (`sample=`); nil: exact.
+    let sample: Int?
+    /// The seed that drew the samples.
+    let seed: UInt64
+    /// `sample=N` that covered every document, so the silhouette is exact.
+    let sampleCoveringAll: Int?
     /// The aliases the labels were kept under, one per row (empty with `keep=off`).
     let keptAliases: [String]
     /// Aliases read from the file, which a sweep never replaces.
@@ -61,6 +73,12 @@ struct SweepResult: CommandOutput {
         return inertia.count == rows.count ? elbowIndex(rows.map { Double($0.k) }, inertia) : nil
     }
 
+    /// The indices computed: the external ones only with `truth=`.
+    var computed: [ClusteringIndex] { truth == nil ? Array(SweepResult.indices.prefix(3)) : SweepResult.indices }
+
+    /// Whether the method has an objective (the k-means family's inertia).
+    private var hasObjective: Bool { rows.contains { $0.inertia != nil } }
+
     var jsonMembers: [JSONMember] {
         func k(_ row: Int?) -> JSONValue { row.map { .int(rows[$0].k) } ?? .null }
         return [
@@ -69,10 +87,14 @@ struct SweepResult: CommandOutput {
             JSONMember("method", .string(method)),
             JSONMember("metric", .string(metric)),
             JSONMember("truth", .text(truth)),
+            JSONMember("objective", hasObjective ? .string(spherical ? "sum_cosine_distance" : "sum_squared_distance") : .null),
+            JSONMember("sample", sample.map(JSONValue.int) ?? .null),
             JSONMember("rows", .array(rows.map { row in
                 .object([JSONMember("k", .int(row.k)), JSONMember("iterations", row.iterations.map(JSONValue.int) ?? .null),
                          JSONMember("inertia", .number(row.inertia))]
-                        + SweepResult.indices.map { JSONMember($0.key, .number(row.value(of: $0))) })
+                        + SweepResult.indices.map { JSONMember($0.key, .number(row.value(of: $0))) }
+                        + [JSONMember("silhouette_ci_low", .number(row.silhouetteEstimate?.low)),
+                           JSONMember("silhouette_ci_high", .number(row.silhouetteEstimate?.high))])
             })),
             JSONMember("best", .object(SweepResult.indices.map { JSONMember($0.key, k(best($0))) } + [JSONMember("elbow", k(elbow))])),
             JSONMember("interrupted", .bool(interrupted)),
@@ -80,16 +102,18 @@ struct SweepResult: CommandOutput {
     }
 
     var blocks: [Block] {
-        let shown = truth == nil ? Array(SweepResult.indices.prefix(3)) : SweepResult.indices
+        let shown = computed
         // people read the elbow as an arrow in a column without a header; CSV as a true/false column
-        var table = Table(columns: [.number("k"), .number("inertia"), Table.Column("", key: "elbow")]
-                          + shown.map { .number(SweepResult.header($0), key: $0.key) })
+        let objective: [Table.Column] = hasObjective
+            ? [.number(spherical ? "cosine objective" : "inertia", key: "inertia"), Table.Column("", key: "elbow")] : []
+        var table = Table(columns: [.number("k")] + objective + shown.map { .number(SweepResult.header($0), key: $0.key) })
         let bests = shown.map(best)
         let elbow = elbow
         for (i, row) in rows.enumerated() {
             // k is a count of clusters, written as given (never grouped)
-            table.append([.text(String(row.k)), row.inertia.map(Cell.grouped) ?? .score(nil), .tag("← elbow", i == elbow)]
-                         + zip(shown, bests).map { index, best in .marked(SweepResult.cell(index, row.value(of: index)), i == best) })
+            let objectiveCells: [Cell] = hasObjective ? [row.inertia.map(Cell.grouped) ?? .score(nil), .tag("← elbow", i == elbow)] : []
+            table.append([.text(String(row.k))] + objectiveCells
+                         + zip(shown, bests).map { index, best in .marked(SweepResult.cell(index, of: row), i == best) })
         }
         table.footer = footer
         return [.table(table)]
@@ -98,24 +122,40 @@ struct SweepResult: CommandOutput {
     /// The column headers, as people have read them since the first sweep.
     private static func header(_ index: ClusteringIndex) -> String { index == .silhouette ? "silhouette" : index.label }
 
-    /// Silhouette and Davies-Bouldin with 4 decimals, Calinski-Harabasz grouped; `—` when missing.
-    private static func cell(_ index: ClusteringIndex, _ value: Double?) -> Cell {
-        guard let value else { return .score(nil) }
+    /// Silhouette and Davies-Bouldin with 4 decimals (a sampled silhouette
+    /// with its 95% CI), Calinski-Harabasz grouped; `—` when missing.
+    private static func cell(_ index: ClusteringIndex, of row: Row) -> Cell {
+        guard let value = row.value(of: index) else { return .score(nil) }
         switch index {
-        case .silhouette, .daviesBouldin: return .fixed(value, digits: 4)
+        case .silhouette:
+            return row.silhouetteEstimate.map { .estimate($0.value, halfWidth: $0.halfWidth) } ?? .fixed(value, digits: 4)
+        case .daviesBouldin: return .fixed(value, digits: 4)
         case .calinskiHarabasz: return .grouped(value)
         default: return .score(value)
         }
     }
 
     private var footer: [String] {
-        var lines = ["\(method) on \(vectorField), \(metric)\(spherical ? " (spherical)" : "")",
-                     "* best k by each index (silhouette, Calinski-Harabasz, ARI, NMI: highest; Davies-Bouldin: lowest)"]
+        var lines = ["\(method) on \(vectorField), \(metric)\(spherical ? " (spherical)" : ""), " + silhouetteKind]
+        if hasObjective, spherical {
+            lines.append("cosine objective: the sum over the documents of 1 − cos to their cluster's unit-length centroid")
+        }
+        let highest = computed.filter { $0 != .daviesBouldin }.map(SweepResult.header)
+        lines.append("* best k by each index (\(highest.joined(separator: ", ")): highest; Davies-Bouldin: lowest)")
         if let first = keptAliases.first, let last = keptAliases.last {
             lines.append("labels kept as \(first == last ? first : first + "…" + last); keep=off keeps none")
         }
         if !keptAliases.isEmpty, !notReplaced.isEmpty { lines.append("not replaced (read from the file): " + notReplaced.joined(separator: ", ")) }
-        if interrupted { lines.append("interrupted: \(rows.count) of \(kRange.count) values of k done") }
+        if let all = sampleCoveringAll {
+            lines.append("sample=\(all) covers all \(Format.count(documents)) documents: the silhouette is exact")
+        }
+        if interrupted { lines.append("interrupted: \(rows.count) of \(kValues.count) values of k done") }
         return lines
+    }
+
+    /// "exact silhouette", or how the sample was drawn.
+    private var silhouetteKind: String {
+        guard let sample else { return "exact silhouette" }
+        return "silhouette estimated from a stratified sample of about \(Format.count(sample)) documents per k (seed=\(seed)), ± its 95% CI"
     }
 }

@@ -97,7 +97,9 @@ enum Charts {
 
     /// A sweep: inertia with its elbow on the left, the indices on the right,
     /// best k of each marked with a ring.
-    static func sweep(ks: [Int], inertia: [Double], series: [(name: String, values: [Double?], best: Int?)], elbow: Int?, title: String) -> String {
+    /// `inertia` nil where the method has none (agglomerative); `objective` names it.
+    static func sweep(ks: [Int], inertia: [Double?], objective: String, series: [(name: String, values: [Double?], best: Int?)],
+                      elbow: Int?, title: String) -> String {
         var svg = SVG(width: 900, height: 420 + 18 * Double(series.count))
         svg.text(450, 26, title, size: 16, anchor: .middle, bold: true)
         let lowK = Double(ks.first ?? 0), highK = Double(max(ks.last ?? 1, (ks.first ?? 0) + 1))
@@ -132,7 +134,9 @@ enum Charts {
                 svg.circle(x(Double(ks[markIndex])), y(v), 7, fill: "none", stroke: "#D55E00")
             }
         }
-        panel(left: 80, label: "inertia", lines: [("inertia", inertia.map { $0 }, nil)], scaled: false, markIndex: elbow, markLabel: "elbow")
+        let hasObjective = inertia.contains { $0 != nil }
+        panel(left: 80, label: hasObjective ? objective : "no objective for this method", lines: hasObjective ? [(objective, inertia, nil)] : [],
+              scaled: false, markIndex: elbow, markLabel: "elbow")
         panel(left: 500, label: "indices (each scaled to its largest value)", lines: series.map { s in
             let top = s.values.compactMap { $0.map(abs) }.max() ?? 1
             return (s.name, s.values.map { $0.map { $0 / (top > 0 ? top : 1) } }, s.best)

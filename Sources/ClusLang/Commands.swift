@@ -258,8 +258,8 @@ public enum Commands {
                 P("echo", .flag, "print each command before its output"),
                 P("timer", .flag, "print each command's wall time"),
                 P("top", .integer, "default top= of distribution"),
-                P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "default metric= of metrics"),
-                P("sample", .integer, "default sample= of metrics (0: exact)"),
+                P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "default metric= of metrics, silhouette, plot and report (for labels read from a file)"),
+                P("sample", .integer, "default sample= of metrics, silhouette, plot, report and sweep (0: exact)"),
                 P("memory_limit", .size, "memory a command may plan to use", default: "half the physical memory"),
             ],
             details: """

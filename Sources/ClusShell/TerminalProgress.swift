@@ -56,7 +56,8 @@ public final class TerminalProgress: ProgressReporter {
         case .iterations: counts = "\(done)/\(s.total) iterations, \(oneDecimal(rate))/s"
         case .documents: counts = "\(done)/\(s.total) documents, \(Int(rate))/s"
         }
-        return "\(s.label) \(bar) \(Int(fraction * 100))% \(counts), \(Int(left.rounded())) s left"
+        // no estimate before anything is done
+        return "\(s.label) \(bar) \(Int(fraction * 100))% \(counts)" + (done > 0 ? ", \(Int(left.rounded())) s left" : "")
     }
 
     private func megabytes(_ bytes: Int) -> String { oneDecimal(Double(bytes) / 1_048_576) }

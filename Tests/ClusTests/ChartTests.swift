@@ -62,6 +62,29 @@ import Testing
         #expect(addresses.allSatisfy { $0.hasPrefix("://www.w3.org/") }, "\(addresses)")
     }
 
+    /// A sweep's chart names its method and metric; one without an objective
+    /// (agglomerative) draws no inertia line of zeros.
+    @Test func sweepChartsNameTheirMethod() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clus-charts-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try ClusProcess.run(["-c", """
+            load "Tests/Golden/data/iris.jsonl"
+            sweep k=2..4 method=agglomerative keep=off
+            plot sweep into "\(dir)/a.svg"
+            sweep k=2..4 metric=cosine keep=off
+            plot sweep into "\(dir)/c.svg"
+            """])
+        #expect(out.status == 0, "\(out.stderr)")
+        let agglomerative = try parse("\(dir)/a.svg")
+        #expect(agglomerative.text.contains("agglomerative sweep on features, euclidean"))
+        #expect(agglomerative.text.contains("no objective for this method"))
+        #expect(agglomerative.elements["polyline"] == 3, "the three internal indices only")
+        let cosine = try parse("\(dir)/c.svg")
+        #expect(cosine.text.contains("kmeans sweep on features, cosine"))
+        #expect(cosine.text.contains("cosine objective"))
+    }
+
     @Test func plotsNeedTheirInputAndAFolderThatExists() throws {
         let out = try ClusProcess.run(["--keep-going", "-c", """
             load "Tests/Golden/data/iris.jsonl"

@@ -83,4 +83,18 @@ struct CentroidIndicesTests {
         flag.cancel()
         #expect(throws: Cancelled.self) { try centroidIndices(x, labels: labels, cancellation: flag) }
     }
+
+    /// Two clusters whose centres coincide exactly (a cross: (±1, 0) and
+    /// (0, ±1)): their pair counts as infinitely far, as in scikit-learn's
+    /// definition, so DB = mean of each cluster's worst ratio to the third,
+    /// (1 + 1)/11 = 2/11. Computed in Double the centres are exactly equal
+    /// here; scikit-learn's own arithmetic can leave them 1e-17 apart and
+    /// then reports a huge ratio instead.
+    @Test("Davies-Bouldin with coinciding centres")
+    func coincidingCentres() throws {
+        let x = Embeddings(count: 6, dimension: 2, values: [-1, 0, 1, 0, 0, -1, 0, 1, 10, 0, 12, 0])
+        let labels = [0, 0, 1, 1, 2, 2]
+        #expect(abs(try daviesBouldin(x, labels: labels) - 2.0 / 11.0) < 1e-12)
+        #expect(abs(try centroidIndices(x, labels: labels).daviesBouldin - 2.0 / 11.0) < 1e-12)
+    }
 }

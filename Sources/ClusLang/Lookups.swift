@@ -6,7 +6,7 @@ import ClusData
 extension Interpreter {
     /// The vector field named, or the dataset's default (its first).
     func vectorColumn(in dataset: Dataset, named name: String?, range: SourceRange?) throws(Diagnostic) -> VectorColumn {
-        if let name {
+        if let name, !name.isEmpty {  // "": a field's labels on a dataset without vectors
             guard let column = dataset.vector(named: name) else {
                 throw Diagnostic.unknown("vector field", name, at: range ?? SourceRange(0, 0), known: dataset.vectors.map(\.name))
                     .withFallbackHint(dataset.vectors.isEmpty ? "\(dataset.name) has no vector fields" : "vector fields: " + dataset.vectors.map(\.name).joined(separator: ", "))

@@ -53,6 +53,23 @@ public enum Commands {
               export "labels.csv" aliases=[kmeans_10] fields=[_id, query]
             Any command's result can be kept with into=: metrics truth=query into="m.json"
             """),
+        CommandSpec("join", run: { try $0.join($1) }, summary: "attach the fields and labels of a file to the documents, matched by a key",
+            positionals: [P("path", .path, "the JSON Lines, JSON or CSV file", required: true)],
+            options: [
+                P("on", .field, "the key field, in the dataset and in the file", default: "_id"),
+                P("fields", .text, "the file's fields and aliases to attach, as [a, b] or \"a,b\"", default: "all but the key"),
+                P("format", .choice(["jsonl", "json", "csv"]), "file format (default: from the extension)"),
+            ],
+            details: """
+            Each document gets the values of the file's row with the same key
+            (3, 3.0 and "3" are one key, as labels are); _cluster_ labels become
+            aliases. Documents without a row get missing values, and both sides'
+            leftovers are counted. A row without the key, a key on two rows, or a
+            column the dataset has already is an error (pick with fields=); a
+            failed join changes nothing.
+              join "labels.jsonl"
+              join "truth.csv" on=doc_id fields=[query]
+            """),
         CommandSpec("cluster", run: { try $0.cluster($1) }, summary: "cluster the documents and store the labels under an alias",
             options: [
                 P("k", .integer, "number of clusters", default: "8"),

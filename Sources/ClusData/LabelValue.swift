@@ -134,9 +134,6 @@ public struct LabelInterner: Sendable {
         return code(of: label)
     }
 
-    /// Distinct labels so far.
-    public var count: Int { values.count }
-
     /// The labels in `LabelValue` order: `rank[code]` is a first-seen code's
     /// place in it, `names` the labels' names in it.
     public func sorted() -> (rank: [Int], names: [String]) {

@@ -32,6 +32,8 @@ public struct Clustering: Sendable {
     public var clusterNames: [String]
     /// How the clustering was made; nil for aliases read from a file.
     public var details: ClusteringDetails?
+    /// Made on the fly from a scalar field's values (`init(field:)`), not stored in the dataset.
+    public private(set) var isField = false
     /// Number of clusters.
     public var k: Int { clusterNames.count }
 
@@ -53,6 +55,15 @@ public struct Clustering: Sendable {
             vectorField: vectorField, alias: alias, labels: clusterIndices,
             clusterNames: (0..<k).map { "cluster_\($0)" }, details: details
         )
+    }
+
+    /// A scalar field's values as cluster labels, interned by the rule of
+    /// truth values (`LabelValue`): documents without a value are unlabelled.
+    /// `alias` is the field's name; `vectorField` the one internal indices use.
+    public init(field: FieldColumn, vectorField: String) {
+        let interned = field.interned()
+        self.init(vectorField: vectorField, alias: field.name, labels: interned.codes, clusterNames: interned.names, details: nil)
+        isField = true
     }
 
     /// Documents that have a label.

@@ -206,55 +206,21 @@ private struct ClusteringBuilder {
     let key: ClusteringKey
     /// Label codes in first-seen order, up to the last labelled document.
     var labels: [Int] = []
-    var codeOf: [String: Int] = [:]
-    var names: [String] = []
+    /// Labels as text: `42`, `42.0` and `"42"` are one cluster, as in truth fields.
+    var interner = LabelInterner()
 
     init(key: ClusteringKey) { self.key = key }
 
     mutating func set(_ label: String, doc: Int) {
         if labels.count < doc { labels.append(contentsOf: repeatElement(-1, count: doc - labels.count)) }
-        if let code = codeOf[label] {
-            labels.append(code)
-        } else {
-            codeOf[label] = names.count
-            labels.append(names.count)
-            names.append(label)
-        }
+        labels.append(interner.code(of: LabelValue(text: label)))
     }
 
-    /// Cluster names in natural order (`cluster_2` before `cluster_10`).
+    /// Cluster names in `LabelValue` order (`2` before `10`, `cluster_2` before `cluster_10`).
     func finish(count: Int) -> Clustering {
-        let order = names.indices.sorted { naturalLess(names[$0], names[$1]) }
-        var rank = [Int](repeating: 0, count: names.count)
-        for (newCode, oldCode) in order.enumerated() { rank[oldCode] = newCode }
+        let (rank, names) = interner.sorted()
         var codes = labels.map { $0 < 0 ? -1 : rank[$0] }
         codes.append(contentsOf: repeatElement(-1, count: count - codes.count))
-        return Clustering(
-            vectorField: key.vectorField, alias: key.alias, labels: codes,
-            clusterNames: order.map { names[$0] }, details: nil
-        )
+        return Clustering(vectorField: key.vectorField, alias: key.alias, labels: codes, clusterNames: names, details: nil)
     }
-}
-
-/// Whether `a` sorts before `b` when runs of ASCII digits compare as numbers.
-func naturalLess(_ a: String, _ b: String) -> Bool {
-    var i = a.unicodeScalars.makeIterator(), j = b.unicodeScalars.makeIterator()
-    var x = i.next(), y = j.next()
-    func isDigit(_ s: Unicode.Scalar?) -> Bool { s.map { ("0"..."9").contains($0) } ?? false }
-    while let p = x, let q = y {
-        if isDigit(p) && isDigit(q) {
-            var m = "", n = ""
-            while let c = x, isDigit(c) { m.unicodeScalars.append(c); x = i.next() }
-            while let c = y, isDigit(c) { n.unicodeScalars.append(c); y = j.next() }
-            let mm = m.drop { $0 == "0" }, nn = n.drop { $0 == "0" }
-            if mm.count != nn.count { return mm.count < nn.count }
-            if mm != nn { return mm < nn }
-            if m.count != n.count { return m.count < n.count }
-        } else {
-            if p != q { return p.value < q.value }
-            x = i.next()
-            y = j.next()
-        }
-    }
-    return x == nil && y != nil
 }

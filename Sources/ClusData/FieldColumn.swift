@@ -32,35 +32,18 @@ public struct FieldColumn: Sendable {
         }
     }
 
-    /// Codes for the field's values, as ground-truth labels.
+    /// Codes for the field's values, as ground-truth labels or cluster labels.
     ///
-    /// Numbers that are equal (`1` and `1.0`) share a code, as they do for
-    /// scikit-learn. Codes are in a stable order: numbers (numerically), then
-    /// strings (by Unicode order), then `false`, `true`.
+    /// One rule for both (`LabelValue`): `3`, `3.0` and `"3"` share a code, as
+    /// equal numbers do for scikit-learn. Codes are in `LabelValue` order:
+    /// numbers (numerically), then strings (digit runs as numbers), then
+    /// `false`, `true`.
     /// - Complexity: O(n + m log m) for n documents and m distinct values.
     public func interned() -> InternedLabels {
-        var codeOf: [LabelKey: Int] = [:]
-        var keys: [LabelKey] = []
-        var names: [String] = []
-        var provisional = [Int](repeating: -1, count: values.count)
-        for (i, value) in values.enumerated() {
-            guard let value, let key = LabelKey(value) else { continue }
-            if let code = codeOf[key] {
-                provisional[i] = code
-            } else {
-                codeOf[key] = keys.count
-                provisional[i] = keys.count
-                keys.append(key)
-                names.append(value.description)
-            }
-        }
-        let order = keys.indices.sorted { keys[$0] < keys[$1] }
-        var rank = [Int](repeating: 0, count: keys.count)
-        for (newCode, oldCode) in order.enumerated() { rank[oldCode] = newCode }
-        return InternedLabels(
-            codes: provisional.map { $0 < 0 ? -1 : rank[$0] },
-            names: order.map { names[$0] }
-        )
+        var interner = LabelInterner()
+        let provisional = values.map { interner.code(of: $0) }
+        let (rank, names) = interner.sorted()
+        return InternedLabels(codes: provisional.map { $0 < 0 ? -1 : rank[$0] }, names: names)
     }
 
     /// The type text for `values`; `arrays` adds the `array` kind.
@@ -95,44 +78,5 @@ public struct InternedLabels: Sendable, Equatable {
     public init(codes: [Int], names: [String]) {
         self.codes = codes
         self.names = names
-    }
-}
-
-/// A value's identity as a label: equal numbers are one label.
-private enum LabelKey: Hashable, Comparable {
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case bool(Bool)
-
-    init?(_ value: FieldValue) {
-        switch value {
-        case .null: return nil
-        case .bool(let b): self = .bool(b)
-        case .int(let i): self = .int(i)
-        case .double(let d):
-            if let i = Int(exactly: d) { self = .int(i) } else { self = .double(d) }
-        case .string(let s): self = .string(s)
-        }
-    }
-
-    private var rank: Int {
-        switch self {
-        case .int, .double: 0
-        case .string: 1
-        case .bool: 2
-        }
-    }
-
-    static func < (a: LabelKey, b: LabelKey) -> Bool {
-        switch (a, b) {
-        case (.int(let x), .int(let y)): x < y
-        case (.int(let x), .double(let y)): Double(x) < y
-        case (.double(let x), .int(let y)): x < Double(y)
-        case (.double(let x), .double(let y)): x < y
-        case (.string(let x), .string(let y)): x < y
-        case (.bool(let x), .bool(let y)): !x && y
-        default: a.rank < b.rank
-        }
     }
 }

@@ -6,12 +6,7 @@ extension Interpreter {
     func compare(_ arguments: BoundArguments) throws -> CompareResult {
         let d = try session.currentDataset()
         func named(_ index: Int) throws(Diagnostic) -> Clustering {
-            let name = arguments.text(at: index) ?? ""
-            let range = arguments.positionals[index].range
-            guard let c = d.clustering(alias: name, vectorField: nil) else {
-                throw Diagnostic.unknown("alias", name, at: range, known: d.clusterings.map(\.alias))
-            }
-            return c
+            try clustering(named: arguments.text(at: index) ?? "", in: d, vectorField: nil, at: arguments.positionals[index].range)
         }
         let a = try named(0), b = try named(1)
         var codesA: [Int] = [], codesB: [Int] = []
@@ -41,7 +36,7 @@ extension Interpreter {
         func aName(_ row: Int) -> String { a.clusterNames[table.truthClasses[row]] }
         func bName(_ column: Int) -> String { b.clusterNames[table.clusters[column]] }
         return CompareResult(
-            dataset: d.name, a: a.alias, b: b.alias, n: codesA.count, leftOut: d.count - codesA.count, scores: scores, average: average,
+            dataset: d.name, a: a.alias, b: b.alias, fieldsAsClusterings: (b.alias == a.alias ? [a] : [a, b]).filter(\.isField).map(\.alias), n: codesA.count, leftOut: d.count - codesA.count, scores: scores, average: average,
             matching: matching.enumerated().compactMap { row, column in
                 column.map { CompareResult.Match(a: aName(row), b: bName($0), count: table.count(truthIndex: row, clusterIndex: $0)) }
             },

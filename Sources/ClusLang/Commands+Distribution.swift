@@ -52,18 +52,10 @@ func ranked(_ counts: [Int], names: [String]) -> [NamedCount] {
         .map { NamedCount(name: names[$0], count: counts[$0]) }
 }
 
-/// Cluster indices ordered by name, numbers inside names compared as numbers
+/// Cluster indices ordered by name as labels are (`LabelValue`): numbers as
+/// numbers (-1, 2, 10), then names with digit runs compared as numbers
 /// (cluster_2 before cluster_10).
 func naturalOrder(_ names: [String]) -> [Int] {
-    func key(_ s: String) -> (String, Int, String) {
-        let digits = s.reversed().prefix { $0.isASCII && $0.isNumber }
-        let prefix = String(s.dropLast(digits.count))
-        return (prefix, Int(String(digits.reversed())) ?? -1, s)
-    }
-    return names.indices.sorted {
-        let a = key(names[$0]), b = key(names[$1])
-        if a.0 != b.0 { return a.0 < b.0 }
-        if a.1 != b.1 { return a.1 < b.1 }
-        return a.2 < b.2
-    }
+    let labels = names.map(LabelValue.init(text:))
+    return names.indices.sorted { labels[$0] != labels[$1] ? labels[$0] < labels[$1] : $0 < $1 }
 }

@@ -53,6 +53,23 @@ public enum Commands {
               export "labels.csv" aliases=[kmeans_10] fields=[_id, query]
             Any command's result can be kept with into=: metrics truth=query into="m.json"
             """),
+        CommandSpec("join", run: { try $0.join($1) }, summary: "attach the fields and labels of a file to the documents, matched by a key",
+            positionals: [P("path", .path, "the JSON Lines, JSON or CSV file", required: true)],
+            options: [
+                P("on", .field, "the key field, in the dataset and in the file", default: "_id"),
+                P("fields", .text, "the file's fields and aliases to attach, as [a, b] or \"a,b\"", default: "all but the key"),
+                P("format", .choice(["jsonl", "json", "csv"]), "file format (default: from the extension)"),
+            ],
+            details: """
+            Each document gets the values of the file's row with the same key
+            (3, 3.0 and "3" are one key, as labels are); _cluster_ labels become
+            aliases. Documents without a row get missing values, and both sides'
+            leftovers are counted. A row without the key, a key on two rows, or a
+            column the dataset has already is an error (pick with fields=); a
+            failed join changes nothing.
+              join "labels.jsonl"
+              join "truth.csv" on=doc_id fields=[query]
+            """),
         CommandSpec("cluster", run: { try $0.cluster($1) }, summary: "cluster the documents and store the labels under an alias",
             options: [
                 P("k", .integer, "number of clusters", default: "8"),
@@ -88,7 +105,7 @@ public enum Commands {
         CommandSpec("aliases", run: { i, _ in try i.aliases() }, summary: "the clusterings of the current dataset with their parameters"),
         CommandSpec("distribution", run: { try $0.distribution($1) }, summary: "how the documents spread over the clusters, and against a truth field",
             options: [
-                P("alias", .alias, "the clustering", default: "the current one"),
+                P("alias", .alias, "the clustering: an alias, or a scalar field whose values are the labels", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("truth", .field, "ground-truth field: show its top values per cluster and the purity"),
                 P("top", .integer, "truth values shown per cluster (0: all)", default: "3"),
@@ -104,7 +121,7 @@ public enum Commands {
             """),
         CommandSpec("metrics", run: { try $0.metrics($1) }, summary: "how good the clustering is: Silhouette, ARI and the other indices",
             options: [
-                P("alias", .alias, "the clustering", default: "the current one"),
+                P("alias", .alias, "the clustering: an alias, or a scalar field whose values are the labels", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("truth", .field, "ground-truth field; adds the external indices"),
                 P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "distance for the silhouette", default: "the one the clustering was made with"),
@@ -135,7 +152,7 @@ public enum Commands {
         CommandSpec("silhouette", run: { try $0.silhouette($1) }, summary: "per-cluster and per-document silhouettes, and the silhouette plot",
             positionals: [P("plot", .choice(["plot"]), "draw the silhouette plot")],
             options: [
-                P("alias", .alias, "the clustering", default: "the current one"),
+                P("alias", .alias, "the clustering: an alias, or a scalar field whose values are the labels", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("by", .choice(["cluster", "sample"]), "one row per cluster, or the documents with the lowest silhouette", default: "cluster"),
                 P("n", .integer, "with by=sample: how many documents", default: "10"),
@@ -184,7 +201,7 @@ public enum Commands {
         CommandSpec("compare", run: { try $0.compare($1) }, summary: "how far two clusterings agree: ARI, NMI, AMI and more, with their matched contingency table",
             positionals: [
                 P("a", .alias, "the first clustering (the reference: homogeneity asks whether B's clusters lie within A's)", required: true),
-                P("b", .alias, "the second clustering", required: true),
+                P("b", .alias, "the second clustering; either may be a scalar field whose values are the labels", required: true),
             ],
             options: [
                 P("average", .choice(MutualInformationAverage.allCases.map(\.rawValue)), "mean of the two entropies that normalises NMI and AMI", default: "arithmetic"),
@@ -205,7 +222,7 @@ public enum Commands {
                 P("path", .path, "the .svg file to write", keyword: "into", required: true),
             ],
             options: [
-                P("alias", .alias, "the clustering (silhouette, distribution)", default: "the current one"),
+                P("alias", .alias, "the clustering (silhouette, distribution): an alias, or a scalar field whose values are the labels", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("truth", .field, "distribution: split each bar by this field"),
                 P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "the silhouette's distance", default: "the one the clustering was made with"),
@@ -220,7 +237,7 @@ public enum Commands {
         CommandSpec("report", run: { try $0.report($1) }, summary: "write one self-contained HTML page with the tables, metrics and charts",
             positionals: [P("path", .path, "the .html file to write", keyword: "into", required: true)],
             options: [
-                P("alias", .alias, "the clustering", default: "the current one"),
+                P("alias", .alias, "the clustering: an alias, or a scalar field whose values are the labels", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("truth", .field, "ground-truth field for the distribution and the external indices"),
                 P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "the silhouette's distance", default: "the one the clustering was made with"),

@@ -6,7 +6,7 @@ import ClusData
 extension Interpreter {
     /// The vector field named, or the dataset's default (its first).
     func vectorColumn(in dataset: Dataset, named name: String?, range: SourceRange?) throws(Diagnostic) -> VectorColumn {
-        if let name {
+        if let name, !name.isEmpty {  // "": a field's labels on a dataset without vectors
             guard let column = dataset.vector(named: name) else {
                 throw Diagnostic.unknown("vector field", name, at: range ?? SourceRange(0, 0), known: dataset.vectors.map(\.name))
                     .withFallbackHint(dataset.vectors.isEmpty ? "\(dataset.name) has no vector fields" : "vector fields: " + dataset.vectors.map(\.name).joined(separator: ", "))
@@ -26,12 +26,7 @@ extension Interpreter {
             throw Diagnostic.unknown("vector field", field, at: arguments.range(of: "field") ?? SourceRange(0, 0), known: dataset.vectors.map(\.name))
         }
         if let alias = arguments.text("alias") {
-            guard let c = dataset.clustering(alias: alias, vectorField: field) else {
-                let known = dataset.clusterings.filter { field == nil || $0.vectorField == field }.map(\.alias)
-                throw Diagnostic.unknown("alias", alias, at: arguments.range(of: "alias") ?? SourceRange(0, 0), known: known)
-                    .withFallbackHint(known.isEmpty ? "no clusterings yet: run 'cluster k=N'" : "aliases: " + known.joined(separator: ", "))
-            }
-            return c
+            return try clustering(named: alias, in: dataset, vectorField: field, at: arguments.range(of: "alias") ?? SourceRange(0, 0))
         }
         if let current = session.currentAliases[dataset.name], field == nil || field == current.vectorField,
            let c = dataset.clustering(alias: current.alias, vectorField: current.vectorField) {
@@ -39,6 +34,25 @@ extension Interpreter {
         }
         if let c = dataset.clusterings.last(where: { field == nil || $0.vectorField == field }) { return c }
         throw Diagnostic("\(dataset.name) has no clustering yet", hint: "run 'cluster k=N' first, or load documents with _cluster_ labels")
+    }
+
+    /// The clustering an alias names (of `vectorField` when given); when no
+    /// alias has the name, a scalar field of that name, its values as cluster
+    /// labels (`Clustering(field:)`, made here and not stored).
+    func clustering(named name: String, in dataset: Dataset, vectorField: String?, at range: SourceRange) throws(Diagnostic) -> Clustering {
+        if let c = dataset.clustering(alias: name, vectorField: vectorField) { return c }
+        let aliases = dataset.clusterings.filter { vectorField == nil || $0.vectorField == vectorField }.map(\.alias)
+        if !dataset.clusterings.contains(where: { $0.alias == name }), let field = dataset.field(named: name) {
+            guard field.values.contains(where: { $0.flatMap(LabelValue.init) != nil }) else {
+                throw Diagnostic("the field \(name) has no values to use as cluster labels", at: range)
+            }
+            // internal indices of a field's labels use the vector field named, or the default one
+            return Clustering(field: field, vectorField: vectorField ?? dataset.vectors.first?.name ?? "")
+        }
+        let fields = dataset.fields.map(\.name)
+        throw Diagnostic.unknown("alias or field", name, at: range, known: aliases + fields)
+            .withFallbackHint(aliases.isEmpty ? "no clusterings yet: run 'cluster k=N', or name a field whose values are cluster labels"
+                                              : "aliases: " + aliases.joined(separator: ", "))
     }
 
     /// The field named by `truth=`, with "did you mean" when it is unknown.

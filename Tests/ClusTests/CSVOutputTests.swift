@@ -31,6 +31,7 @@ import Testing
         explain ari
         explain silhouette
         export "\(dir)/out.csv"
+        join "Tests/Golden/data/join_iris.csv"
         load "Tests/Golden/data/iris.csv" as second
         use iris
         drop second

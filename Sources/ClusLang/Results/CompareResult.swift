@@ -16,6 +16,8 @@ struct CompareResult: CommandOutput {
     /// The aliases compared.
     let a: String
     let b: String
+    /// Which of A and B are scalar fields whose values serve as clusters.
+    var fieldsAsClusterings: [String] = []
     /// Documents with a label in both.
     let n: Int
     /// Documents without a label in both, left out.
@@ -45,6 +47,7 @@ struct CompareResult: CommandOutput {
             JSONMember("k_a", .int(rows.count)),
             JSONMember("k_b", .int(columns.count)),
         ]
+        + (fieldsAsClusterings.isEmpty ? [] : [JSONMember("fields_as_clusterings", .array(fieldsAsClusterings.map(JSONValue.string)))])
         + scores.map { JSONMember($0.index.key, .number($0.value)) }
         + [
             JSONMember("matched_fraction", .number(matchedFraction)),
@@ -71,6 +74,7 @@ struct CompareResult: CommandOutput {
             contingency.append([.text(name)] + row.map(Cell.count))
         }
         contingency.footer.append("clusters matched one to one (Hungarian method): \(Format.percent(matchedFraction)) of \(Format.count(n)) documents fall on the diagonal")
+        for field in fieldsAsClusterings { contingency.footer.append("\(field) is a field: its values serve as clusters") }
         if leftOut > 0 { contingency.footer.append("\(Format.count(leftOut)) documents without a label in both are left out") }
         if average != .arithmetic { scoreTable.footer.append("NMI and AMI with the \(average.rawValue) mean of the entropies") }
         return [.table(scoreTable), .table(contingency)]

@@ -34,7 +34,8 @@ enum SchemaEntry: Sendable {
     static func all(of d: Dataset) -> [SchemaEntry] {
         d.vectors.map { .vector(name: $0.name, dimension: $0.dimension, missing: $0.missingCount, roundedToFloat32: $0.roundedToFloat32) }
             + d.fields.map { f in
-                let distinct = Set(f.values.compactMap { $0 }.filter { $0 != .null }).count  // null counts as missing, not as a value
+                // values as labels count them (3, 3.0 and "3" are one); null counts as missing, not as a value
+                let distinct = Set(f.values.compactMap { $0.flatMap(LabelValue.init) }).count
                 return .field(name: f.name, type: f.typeDescription, missing: f.missingCount, distinct: distinct)
             }
             + d.clusterings.map { .alias(vectorField: $0.vectorField, alias: $0.alias, k: $0.k, unlabelled: $0.labels.count { $0 < 0 }) }

@@ -54,8 +54,11 @@ extension Interpreter {
         guard let by = arguments.text("by"), let range = arguments.range(of: "by") else {
             return ([Int](repeating: 0, count: d.count), ["all"])
         }
+        // a subset is kept without its vectors: name them for the lookup's messages
+        var named = d
+        if let view = d.view { named.vectors = view.sourceVectors }
         let interned: InternedLabels
-        switch try FilterEvaluator(dataset: d, resolve: resolve).operand(FieldReference(name: by, range: range)) {
+        switch try FilterEvaluator(dataset: named, resolve: resolve).operand(FieldReference(name: by, range: range)) {
         case .field(let column): interned = column.interned()
         case .labels(let c): interned = InternedLabels(codes: c.labels, names: c.clusterNames)
         case .vector: throw Diagnostic("'\(by)' is a vector field; by= takes a field or a clustering", at: range)

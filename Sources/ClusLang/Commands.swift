@@ -36,7 +36,7 @@ public enum Commands {
             positionals: [P("name", .dataset, "the dataset", required: true)]),
         CommandSpec("filter", run: { try $0.filter($1) }, summary: "make a subset of the documents for which a condition holds",
             positionals: [
-                P("expr", .text, "the condition: comparisons, in [..], has(FIELD), joined by and, or, not", required: true),
+                P("condition", .text, "comparisons, in [..], has(FIELD), joined by and, or, not", required: true),
                 P("name", .identifier, "the subset's name (default: DATASET_filtered)", keyword: "as"),
             ],
             details: """

@@ -37,6 +37,10 @@ struct FilterEvaluator {
                 throw Diagnostic("true and false compare only with == or !=", at: opRange)
             }
             try operand.requireKind(of: [literal], field: field, at: node.range)
+            if case .labels(let c) = operand, op == "==", case .text(let name) = literal, !c.clusterNames.contains(name) {
+                throw Diagnostic.unknown("cluster", name, of: field.name, at: node.range, known: c.clusterNames)
+                    .withFallbackHint("clusters: " + c.clusterNames.prefix(12).joined(separator: ", "))
+            }
             return operand.values(matching: { $0.compare(with: literal, op) })
         case .membership(let field, let negated, let node):
             let operand = try self.operand(field)

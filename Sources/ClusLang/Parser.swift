@@ -188,7 +188,7 @@ public struct Parser {
     }
 }
 
-/// `filter EXPR [as NAME]`: the expression grammar of Grammar.md's `### filter`.
+/// `filter CONDITION [as NAME]`: the condition grammar of Grammar.md's `### filter`.
 ///
 ///     or-expr  = and-expr { "or" and-expr }
 ///     and-expr = not-expr { "and" not-expr }

@@ -31,6 +31,10 @@ import Testing
         explain ari
         explain silhouette
         export "\(dir)/out.csv"
+        filter species in [setosa, "versicolor"] and not a == "cluster_0" as part
+        sample n=20 by=species seed=3
+        datasets
+        use iris
         load "Tests/Golden/data/iris.csv" as second
         use iris
         drop second

@@ -131,16 +131,20 @@ enum Operand {
     /// Refuses a comparison that could match no document because the column
     /// holds no value of the literals' kinds (a string field against a number).
     func requireKind(of literals: [Literal], field: FieldReference, at range: SourceRange) throws(Diagnostic) {
-        let held: Set<Literal.Kind>
+        let wanted = Set(literals.map(\.kind))
+        var held = Set<Literal.Kind>()
         switch self {
         case .vector:
             throw Diagnostic("'\(field.name)' is a vector field; a condition on it can only be has(\(field.name))", at: field.range)
         case .field(let column):
-            held = Set(column.values.compactMap { $0.flatMap { ConditionValue($0).kinds } }.joined())
+            // stops at the first value of a wanted kind: usually the first document
+            for case let value? in column.values {
+                held.formUnion(ConditionValue(value).kinds)
+                if !held.isDisjoint(with: wanted) { return }
+            }
         case .labels(let c):
             held = Set(c.clusterNames.flatMap { ConditionValue(label: $0).kinds })
         }
-        let wanted = Set(literals.map(\.kind))
         guard !held.isEmpty, held.isDisjoint(with: wanted) else { return }
         let holds = held.sorted { $0.rawValue < $1.rawValue }.map(\.plural).joined(separator: " and ")
         let example: String

@@ -20,7 +20,40 @@ public struct Argument: Sendable, Equatable {
     public let name: String?
     public let nameRange: SourceRange?
     public let value: ValueNode
+    /// `filter`'s condition; `value` then stands for it (a word spanning it).
+    public var expression: FilterExpression? = nil
     public var range: SourceRange { nameRange.map { $0.union(value.range) } ?? value.range }
+}
+
+/// A field, vector field or clustering alias named in a filter expression.
+public struct FieldReference: Sendable, Equatable {
+    public let name: String
+    public let range: SourceRange
+}
+
+/// `filter`'s condition: comparisons joined by `and`, `or`, `not`
+/// (precedence not > and > or; parentheses group).
+public indirect enum FilterExpression: Sendable, Equatable {
+    /// `price < 10`, `kmeans_10 == "cluster_3"`
+    case comparison(FieldReference, op: String, opRange: SourceRange, value: ValueNode)
+    /// `category in [a, b]`, `category not in [a, b]`
+    case membership(FieldReference, negated: Bool, list: ValueNode)
+    /// `has(meta.category)`
+    case has(FieldReference, range: SourceRange)
+    /// `not (a == 1)`; `range` covers the keyword and its operand.
+    case not(FilterExpression, range: SourceRange)
+    case and(FilterExpression, FilterExpression)
+    case or(FilterExpression, FilterExpression)
+
+    /// The span of source it was read from (without enclosing parentheses).
+    public var range: SourceRange {
+        switch self {
+        case .comparison(let field, _, _, let value): field.range.union(value.range)
+        case .membership(let field, _, let list): field.range.union(list.range)
+        case .has(_, let range), .not(_, let range): range
+        case .and(let a, let b), .or(let a, let b): a.range.union(b.range)
+        }
+    }
 }
 
 /// One command as written: `metrics truth=query`.

@@ -28,7 +28,12 @@ extension Interpreter {
     }
 
     func datasets() -> DatasetsResult {
-        DatasetsResult(current: session.currentDatasetName, datasets: session.datasets.map(DatasetSummary.init))
+        DatasetsResult(current: session.currentDatasetName, datasets: session.datasets.map { d in
+            // a subset's vector fields are its source's: named without gathering them
+            var shown = d
+            if let view = d.view { shown.vectors = view.sourceVectors }
+            return DatasetsResult.Entry(summary: DatasetSummary(shown), source: d.view?.source, expression: d.view?.expression)
+        })
     }
 
     func use(_ arguments: BoundArguments) throws -> StatusOutput {

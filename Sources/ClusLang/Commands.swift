@@ -34,6 +34,44 @@ public enum Commands {
             positionals: [P("name", .dataset, "the dataset", required: true)]),
         CommandSpec("drop", run: { try $0.drop($1) }, summary: "forget a loaded dataset",
             positionals: [P("name", .dataset, "the dataset", required: true)]),
+        CommandSpec("filter", run: { try $0.filter($1) }, summary: "make a subset of the documents for which a condition holds",
+            positionals: [
+                P("condition", .text, "comparisons, in [..], has(FIELD), joined by and, or, not", required: true),
+                P("name", .identifier, "the subset's name (default: DATASET_filtered)", keyword: "as"),
+            ],
+            details: """
+            The subset is a new dataset, made current; it views its source's
+            documents (the vectors are not copied). Conditions compare a field, a
+            nested field (meta.category) or a clustering's label with a number or
+            a string: == != < <= > >=, FIELD in [a, b], FIELD not in [a, b],
+            has(FIELD) (present and not null; for a vector field, a vector).
+            Numbers compare as numbers (3 == 3.0), strings as strings; a value of
+            another kind never matches, and a field holding none of the literal's
+            kind is an error. A document without the field matches no
+            comparison (!= neither); not negates. not binds tighter than and,
+            and tighter than or; parentheses group. Clusterings of the source come
+            along; clusterings made on the subset stay with it.
+              filter price < 10 and category in ["shoes", "bags"]
+              filter kmeans_10 == "cluster_3" as c3
+              filter not has(vector) or (meta.lang != "en" and year >= 2020)
+            """),
+        CommandSpec("sample", run: { try $0.sample($1) }, summary: "make a random subset of N documents, stratified by a field if asked",
+            positionals: [P("name", .identifier, "the subset's name (default: DATASET_sample)", keyword: "as")],
+            options: [
+                P("n", .integer, "how many documents to draw (required)"),
+                P("by", .field, "a field or clustering: every value keeps at least one document when n allows, the rest in proportion"),
+                P("seed", .integer, "random seed", default: "the session's seed (0)"),
+            ],
+            details: """
+            Draws N documents without replacement, in their order in the source;
+            the same seed draws the same documents. With by=FIELD each value of the
+            field (documents without it count as one more value) gets a share in
+            proportion to its documents, largest remainders first, and at least
+            one document when n is at least the number of values. The subset is
+            a new dataset, made current, viewing its source's documents.
+              sample n=1000
+              sample n=200 by=query seed=7 as small
+            """),
         CommandSpec("schema", run: { i, _ in try i.schema() }, summary: "fields with types, vector dimensions, missing counts and aliases"),
         CommandSpec("head", run: { try $0.head($1) }, summary: "show the first documents",
             options: [P("n", .integer, "how many documents", default: "5")]),

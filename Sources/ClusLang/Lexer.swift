@@ -53,6 +53,8 @@ public struct Lexer {
         case UInt8(ascii: "["): position += 1; return Token(.leftBracket, SourceRange(start, position))
         case UInt8(ascii: "]"): position += 1; return Token(.rightBracket, SourceRange(start, position))
         case UInt8(ascii: ","): position += 1; return Token(.comma, SourceRange(start, position))
+        case UInt8(ascii: "("): position += 1; return Token(.leftParen, SourceRange(start, position))
+        case UInt8(ascii: ")"): position += 1; return Token(.rightParen, SourceRange(start, position))
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
             return try string(quote: c)
         case UInt8(ascii: "$"):

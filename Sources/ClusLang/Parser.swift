@@ -65,6 +65,7 @@ public struct Parser {
         case "let": return try assignment()
         case "for": return try loop()
         case "assert": return try assertion(start: head.range)
+        case "filter": return .command(try filter(range: head.range))
         default: return .command(try command(name: name, range: head.range))
         }
     }
@@ -173,6 +174,9 @@ public struct Parser {
             return ValueNode(kind: .list(items), range: token.range.union(close.range))
         case .end:
             throw .error(Diagnostic("expected a value", at: token.range))
+        case .leftParen, .rightParen:
+            // parentheses belong to filter expressions only
+            throw .error(Diagnostic("unexpected character '\(token.kind == .leftParen ? "(" : ")")'", at: token.range))
         default:
             throw .error(Diagnostic("expected a value", at: token.range))
         }
@@ -181,5 +185,158 @@ public struct Parser {
     private func isIdentifier(_ s: String) -> Bool {
         guard let first = s.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
         return s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || ("0" ... "9").contains($0) }
+    }
+}
+
+/// `filter CONDITION [as NAME]`: the condition grammar of Grammar.md's `### filter`.
+///
+///     or-expr  = and-expr { "or" and-expr }
+///     and-expr = not-expr { "and" not-expr }
+///     not-expr = "not" not-expr | primary
+///     primary  = "(" or-expr ")" | "has" "(" field ")" | field comparison value | field ["not"] "in" value
+extension Parser {
+    /// The expression becomes the first argument (its `expression`); `as NAME`
+    /// and `into=` follow as for any command.
+    fileprivate mutating func filter(range: SourceRange) throws(ParseFailure) -> CommandCall {
+        // nothing, or an option first: the binder says what is missing
+        switch current.kind {
+        case .separator, .end, .rightBrace: return try command(name: "filter", range: range)
+        case .word("into") where tokens[index + 1].kind == .equals: return try command(name: "filter", range: range)
+        default: break
+        }
+        let start = current.range
+        let expression = try orExpression()
+        let spanned = start.union(tokens[index - 1].range)
+        switch current.kind {
+        case .separator, .end, .rightBrace, .word("as"): break
+        case .word where tokens[index + 1].kind == .equals: break
+        default: throw .error(Diagnostic("expected 'and', 'or', 'as NAME' or the end of the condition", at: current.range))
+        }
+        let condition = Argument(name: nil, nameRange: nil, value: ValueNode(kind: .word("expression"), range: spanned),
+                                 expression: expression)
+        let rest = try command(name: "filter", range: range)
+        return CommandCall(name: "filter", nameRange: range, arguments: [condition] + rest.arguments)
+    }
+
+    private mutating func orExpression() throws(ParseFailure) -> FilterExpression {
+        var lhs = try andExpression()
+        while current.kind == .word("or") {
+            let keyword = advance()
+            try expectOperand(after: keyword)
+            lhs = .or(lhs, try andExpression())
+        }
+        return lhs
+    }
+
+    private mutating func andExpression() throws(ParseFailure) -> FilterExpression {
+        var lhs = try notExpression()
+        while current.kind == .word("and") {
+            let keyword = advance()
+            try expectOperand(after: keyword)
+            lhs = .and(lhs, try notExpression())
+        }
+        return lhs
+    }
+
+    private mutating func notExpression() throws(ParseFailure) -> FilterExpression {
+        guard current.kind == .word("not") else { return try primary() }
+        let keyword = advance()
+        try expectOperand(after: keyword)
+        depth += 1
+        if depth > Parser.maxDepth { throw .error(Diagnostic("'not' repeated more than \(Parser.maxDepth) times", at: keyword.range)) }
+        let operand = try notExpression()
+        depth -= 1
+        return .not(operand, range: keyword.range.union(operand.range))
+    }
+
+    /// After `and`, `or`, `not`, `(`: a condition, on the same line (or after a `\\` line end).
+    private mutating func expectOperand(after keyword: Token) throws(ParseFailure) {
+        if [.separator, .end, .rightBrace, .rightParen].contains(current.kind) {
+            throw .error(Diagnostic("expected a condition after '\(tokenText(keyword))'", at: current.range))
+        }
+    }
+
+    private mutating func primary() throws(ParseFailure) -> FilterExpression {
+        let token = current
+        switch token.kind {
+        case .leftParen:
+            _ = advance()
+            depth += 1
+            if depth > Parser.maxDepth { throw .error(Diagnostic("parentheses nested more than \(Parser.maxDepth) deep", at: token.range)) }
+            try expectOperand(after: token)
+            let inner = try orExpression()
+            try close(token)
+            depth -= 1
+            return inner
+        case .word("has") where tokens[index + 1].kind == .leftParen:
+            _ = advance()
+            let open = advance()
+            let field = try fieldName(what: "a field name inside has( )")
+            let end = current.range
+            try close(open)
+            return .has(field, range: token.range.union(end))
+        case .word("and"), .word("or"):
+            throw .error(Diagnostic("expected a condition before '\(tokenText(token))'", at: token.range))
+        case .word, .string:
+            let field = try fieldName(what: "a field")
+            return try condition(on: field)
+        default:
+            throw .error(Diagnostic("expected a condition such as price < 10, category in [a, b] or has(field)", at: token.range))
+        }
+    }
+
+    private mutating func close(_: Token) throws(ParseFailure) {
+        switch current.kind {
+        case .rightParen: _ = advance()
+        default: throw .error(Diagnostic("expected ')' to close the '('", at: current.range))
+        }
+    }
+
+    /// A field name: a word, or a quoted name (for one with spaces or other characters).
+    private mutating func fieldName(what: String) throws(ParseFailure) -> FieldReference {
+        let token = advance()
+        switch token.kind {
+        case .word(let name), .string(let name): return FieldReference(name: name, range: token.range)
+        default: throw .error(Diagnostic("expected \(what)", at: token.range))
+        }
+    }
+
+    /// What follows a field: `OP value`, `in [..]` or `not in [..]`.
+    private mutating func condition(on field: FieldReference) throws(ParseFailure) -> FilterExpression {
+        let token = current
+        switch token.kind {
+        case .comparison(let op):
+            _ = advance()
+            try expectValue(after: token)
+            return .comparison(field, op: op, opRange: token.range, value: try value())
+        case .word("in"):
+            _ = advance()
+            try expectValue(after: token)
+            return .membership(field, negated: false, list: try value())
+        case .word("not") where tokens[index + 1].kind == .word("in"):
+            _ = advance()
+            let keyword = advance()
+            try expectValue(after: keyword)
+            return .membership(field, negated: true, list: try value())
+        case .equals:
+            throw .error(Diagnostic("'=' gives an option; compare with '=='", at: token.range, hint: "e.g. filter \(field.name) == ..."))
+        default:
+            throw .error(Diagnostic("expected a comparison (== != < <= > >=) or 'in' after '\(field.name)'", at: token.range))
+        }
+    }
+
+    private func expectValue(after token: Token) throws(ParseFailure) {
+        if [.separator, .end, .rightParen, .rightBrace].contains(current.kind) {
+            throw .error(Diagnostic("expected a value after '\(tokenText(token))'", at: current.range))
+        }
+    }
+
+    private func tokenText(_ token: Token) -> String {
+        switch token.kind {
+        case .word(let w): w
+        case .comparison(let op): op
+        case .leftParen: "("
+        default: ""
+        }
     }
 }

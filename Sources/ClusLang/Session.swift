@@ -59,12 +59,28 @@ public final class Session {
 
     var parallelism: Parallelism { Parallelism(threads: settings.threads) }
 
-    /// The current dataset, or an error saying how to get one.
+    /// The current dataset, or an error saying how to get one. A subset's
+    /// vectors are gathered from its source's matrices for the command.
     func currentDataset() throws(Diagnostic) -> Dataset {
+        try currentStoredDataset().withVectors()
+    }
+
+    /// The current dataset as kept: a subset without its vectors gathered.
+    func currentStoredDataset() throws(Diagnostic) -> Dataset {
         guard let name = currentDatasetName, let dataset = datasets.first(where: { $0.name == name }) else {
             throw Diagnostic("no dataset loaded", hint: "load one with: load \"documents.jsonl\"")
         }
         return dataset
+    }
+
+    /// `base`, or `base_2`, `base_3` … when a dataset has that name.
+    func unusedDatasetName(_ base: String) -> String {
+        var name = base, n = 1
+        while datasets.contains(where: { $0.name == name }) {
+            n += 1
+            name = "\(base)_\(n)"
+        }
+        return name
     }
 
     /// Adds a dataset and makes it current; refuses to replace one of the same name.
@@ -73,7 +89,7 @@ public final class Session {
             throw Diagnostic("a dataset named '\(dataset.name)' is already loaded",
                              hint: "load it under another name with 'as NAME', or 'drop \(dataset.name)' first")
         }
-        datasets.append(dataset)
+        datasets.append(dataset.withoutGatheredVectors())
         currentDatasetName = dataset.name
         if let first = dataset.clusterings.first {
             currentAliases[dataset.name] = AliasReference(vectorField: first.vectorField, alias: first.alias)
@@ -82,7 +98,7 @@ public final class Session {
 
     /// Replaces the stored copy of a dataset (after clustering it).
     func update(_ dataset: Dataset) {
-        if let i = datasets.firstIndex(where: { $0.name == dataset.name }) { datasets[i] = dataset }
+        if let i = datasets.firstIndex(where: { $0.name == dataset.name }) { datasets[i] = dataset.withoutGatheredVectors() }
     }
 
     func use(_ name: String) { currentDatasetName = name }
@@ -103,8 +119,8 @@ struct AliasReference: Sendable, Equatable {
 extension Session {
     /// Field, vector field, alias and dataset names, for tab completion.
     public func namesForCompletion() -> (fields: [String], vectorFields: [String], aliases: [String], datasets: [String]) {
-        let current = try? currentDataset()
-        return (current?.fields.map(\.name) ?? [], current?.vectors.map(\.name) ?? [],
+        let current = try? currentStoredDataset()
+        return (current?.fields.map(\.name) ?? [], current?.vectorShapes.map(\.name) ?? [],
                 current?.clusterings.map(\.alias) ?? [], datasets.map(\.name))
     }
 }

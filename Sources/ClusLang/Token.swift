@@ -12,6 +12,7 @@ public struct Token: Sendable, Equatable {
         case equals                  // =
         case comparison(String)      // < <= > >= == !=
         case leftBrace, rightBrace, leftBracket, rightBracket, comma
+        case leftParen, rightParen   // ( ) in filter expressions
         case separator               // ; or newline
         case end
     }

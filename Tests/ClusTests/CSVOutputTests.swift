@@ -32,6 +32,10 @@ import Testing
         explain silhouette
         export "\(dir)/out.csv"
         join "Tests/Golden/data/join_iris.csv"
+        filter species in [setosa, "versicolor"] and not a == "cluster_0" as part
+        sample n=20 by=species seed=3
+        datasets
+        use iris
         load "Tests/Golden/data/iris.csv" as second
         use iris
         drop second

@@ -50,12 +50,14 @@ import Testing
         }
     }
 
-    /// Replaces wall times, which differ run to run.
+    /// Replaces wall times, which differ run to run, and the padding their width gives.
     static func mask(_ text: String) -> String {
         var out = text
         for (pattern, replacement) in [(#""elapsed_s": [0-9.e-]+"#, #""elapsed_s": <t>"#),
                                        (#""seconds": [0-9.e-]+"#, #""seconds": <t>"#),
-                                       (#"\b[0-9]+\.[0-9]+ (ms|s)\b"#, "<time>")] {
+                                       (#"\b[0-9]+\.[0-9]+ (ms|s)\b"#, "<time>"),
+                                       // a right-aligned time column is as wide as its widest time
+                                       (#" {2,}<time>"#, "  <time>"), (#" {2,}time  parameters"#, "  time  parameters")] {
             out = out.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
         }
         return out

@@ -129,7 +129,7 @@ struct DatasetBuilder {
     /// `load … strict=on`: the first document without a usable vector, at its spot.
     static func strictError(_ v: VectorColumn, _ first: (doc: Int, offset: Int, problem: VectorProblem), path: String,
                             text: UnsafeBufferPointer<UInt8>) -> DataError {
-        let message = "'\(v.name)' \(first.problem.phrase(dimension: v.dimension)) here; strict=on wants a usable vector in every document (\(v.missingCount) lack one)"
+        let message = "'\(v.name)' \(first.problem.phrase(dimension: v.dimension)) here; strict=on wants a usable vector in every document (\(v.missingCount) \(v.missingCount == 1 ? "lacks" : "lack") one)"
         guard first.offset >= 0 else { return DataError(path: path, message: "document \(first.doc + 1): " + message) }
         let (line, column) = DataError.location(of: first.offset, in: text)
         // an absent field has no column of its own: the line is the spot

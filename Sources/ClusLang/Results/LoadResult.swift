@@ -29,7 +29,7 @@ struct LoadResult: CommandOutput {
         var summary = "loaded \(d.name): \(Format.count(d.documents)) documents"
         if !d.vectorFields.isEmpty {
             summary += " · vector fields: " + d.vectorFields.map { v in
-                v.withoutVector == 0 ? v.label : "\(v.name) (\(v.dimension)-d; \(Format.count(v.withoutVector)) documents without a usable vector)"
+                v.withoutVector == 0 ? v.label : "\(v.name) (\(v.dimension)-d; \(Format.count(v.withoutVector)) document\(v.withoutVector == 1 ? "" : "s") without a usable vector)"
             }.joined(separator: ", ")
         }
         if !d.fields.isEmpty {

@@ -131,8 +131,11 @@ extension Dataset {
         guard let view else { return self }
         var out = self
         out.vectors = view.sourceVectors.map { column in
+            // unusable values (kept for export and the counts) follow their rows
+            var unusable: [Int: UnusableVector] = [:]
+            for (i, row) in view.rows.enumerated() { if let value = column.unusable[row] { unusable[i] = value } }
             var gathered = VectorColumn(name: column.name, embeddings: column.embeddings.rows(view.rows),
-                                        present: view.rows.map { column.present[$0] })
+                                        present: view.rows.map { column.present[$0] }, unusable: unusable)
             gathered.roundedToFloat32 = column.roundedToFloat32
             return gathered
         }

@@ -9,6 +9,9 @@ struct DatasetBuilder {
     private var columnIndex: [String: Int] = [:]
     private var clusterings: [ClusteringBuilder] = []
     private var clusteringIndex: [ClusteringKey: Int] = [:]
+    /// Byte offset of each document's first field (-1: it has none), to name
+    /// the line of a document that lacks a vector.
+    private var documentStarts: [Int] = []
 
     /// Index of the column called `name`, created on first sight.
     mutating func column(_ name: String) -> Int {
@@ -28,10 +31,12 @@ struct DatasetBuilder {
     }
 
     /// Records a number array of the current document; `range` is its JSON
-    /// text; `longNumbers`: some number had more digits than Float32 keeps.
-    mutating func setNumbers(_ numbers: [Float], range: Range<Int>, column c: Int, keyOffset: Int, longNumbers: Bool = false) throws(ScanError) {
+    /// text; `longNumbers`: some number had more digits than Float32 keeps;
+    /// `nonFinite`: some element was NaN, an infinity or beyond Float32's range.
+    mutating func setNumbers(_ numbers: [Float], range: Range<Int>, column c: Int, keyOffset: Int,
+                             longNumbers: Bool = false, nonFinite: Bool = false) throws(ScanError) {
         try claim(column: c, keyOffset: keyOffset)
-        columns[c].setNumbers(numbers, range: range, doc: count)
+        columns[c].setNumbers(numbers, range: range, doc: count, nonFinite: nonFinite)
         if longNumbers { columns[c].longNumbers = true }
     }
 
@@ -53,7 +58,10 @@ struct DatasetBuilder {
     }
 
     /// Ends the current document.
-    mutating func finishDocument() { count += 1 }
+    mutating func finishDocument() {
+        if documentStarts.count == count { documentStarts.append(-1) }
+        count += 1
+    }
 
     /// One value per field and document: a repeated key (or `a.b` given both
     /// nested and dotted) is an error.
@@ -62,21 +70,27 @@ struct DatasetBuilder {
             throw ScanError(offset: keyOffset, message: "duplicate field '\(columns[c].name)'")
         }
         columns[c].lastDoc = count
+        if documentStarts.count == count { documentStarts.append(keyOffset) }
     }
 
     /// The dataset, with `vectorField` (if given) as the default vector.
-    /// Byte offsets kept for notes are located in `text`.
-    func dataset(name: String, path: String, vectorField: String?, text: UnsafeBufferPointer<UInt8>) throws(DataError) -> Dataset {
+    /// Byte offsets kept for notes are located in `text`. With `strict`, a
+    /// document without a usable vector in a vector field is an error.
+    func dataset(name: String, path: String, vectorField: String?, text: UnsafeBufferPointer<UInt8>,
+                 strict: Bool = false) throws(DataError) -> Dataset {
         var fields: [FieldColumn] = []
         var vectors: [VectorColumn] = []
         var notes: [String] = []
         var rejected: [String: DataError] = [:]
         for column in columns {
-            switch column.finish(count: count, text: text) {
+            switch column.finish(count: count, text: text, documentStarts: documentStarts) {
             case .field(let f):
                 fields.append(f)
-            case .vector(let v):
+            case .vector(let v, let firstMissing):
                 vectors.append(v)
+                guard let first = firstMissing.first else { break }
+                if strict { throw DatasetBuilder.strictError(v, first, path: path, text: text) }
+                notes.append(DatasetBuilder.missingNote(v, firstMissing, text: text))
             case .notVector(let f, let offset, let reason):
                 fields.append(f)
                 let error = DataError.at(path, offset: offset, in: text, "'\(f.name)' is not a vector field: \(reason)")
@@ -96,12 +110,56 @@ struct DatasetBuilder {
             clusterings: clusterings.map { $0.finish(count: count) }, notes: notes
         )
     }
+
+    /// `3 documents have no usable 'vector' (1 absent, 2 wrong length): line 4
+    /// lacks it, line 9 has 3 numbers (384 expected), …`.
+    static func missingNote(_ v: VectorColumn, _ firstMissing: [(doc: Int, offset: Int, problem: VectorProblem)],
+                            text: UnsafeBufferPointer<UInt8>) -> String {
+        let n = v.missingCount
+        let reasons = v.missingByReason.map { "\($0.count) \($0.reason)" }.joined(separator: ", ")
+        let lines = DatasetBuilder.lines(of: firstMissing.map(\.offset), in: text)
+        let named = zip(firstMissing, lines).map { missing, line in
+            (line.map { "line \($0)" } ?? "document \(missing.doc + 1)") + " " + missing.problem.phrase(dimension: v.dimension)
+        }
+        return "\(n) document\(n == 1 ? "" : "s") \(n == 1 ? "has" : "have") no usable '\(v.name)' (\(reasons)): "
+            + named.joined(separator: ", ") + (n > named.count ? ", …" : "")
+            + "; left out of clustering and the internal indices"
+    }
+
+    /// `load … strict=on`: the first document without a usable vector, at its spot.
+    static func strictError(_ v: VectorColumn, _ first: (doc: Int, offset: Int, problem: VectorProblem), path: String,
+                            text: UnsafeBufferPointer<UInt8>) -> DataError {
+        let message = "'\(v.name)' \(first.problem.phrase(dimension: v.dimension)) here; strict=on wants a usable vector in every document (\(v.missingCount) \(v.missingCount == 1 ? "lacks" : "lack") one)"
+        guard first.offset >= 0 else { return DataError(path: path, message: "document \(first.doc + 1): " + message) }
+        let (line, column) = DataError.location(of: first.offset, in: text)
+        // an absent field has no column of its own: the line is the spot
+        return DataError(path: path, line: line, column: first.problem == .absent ? nil : column, message: message)
+    }
+
+    /// The 1-based line of each offset (nil for -1: a document with no field),
+    /// in one pass over the text up to the last.
+    private static func lines(of offsets: [Int], in text: UnsafeBufferPointer<UInt8>) -> [Int?] {
+        var line = 1, position = 0
+        var result: [Int?] = []
+        for offset in offsets {
+            guard offset >= 0 else { result.append(nil); continue }
+            if offset < position { line = 1; position = 0 }   // out of order: count again
+            while position < min(offset, text.count) {
+                if text[position] == UInt8(ascii: "\n") { line += 1 }
+                position += 1
+            }
+            result.append(line)
+        }
+        return result
+    }
 }
 
 /// What a column turned out to be.
 private enum ColumnKind {
     case field(FieldColumn)
-    case vector(VectorColumn)
+    /// A vector field, with the first few documents lacking a usable vector:
+    /// their row, the byte offset that names their line (-1: none), and why.
+    case vector(VectorColumn, firstMissing: [(doc: Int, offset: Int, problem: VectorProblem)])
     /// Held number arrays but is not a vector field; why, and where.
     case notVector(FieldColumn, offset: Int, reason: String)
 }
@@ -118,81 +176,153 @@ private struct ColumnBuilder {
     var hasArrayText = false
     var arrayDocs: Set<Int> = []
     var hasPlainString = false
+    /// Values other than null among `values`.
+    var nonNullValues = 0
+    /// The first few documents in `values` and their offsets, to name their lines.
+    var valueOffsets: [(doc: Int, offset: Int)] = []
 
     /// Number arrays: the documents that have one, their text and their numbers.
     var dimension = -1
     var vectorDocs: [Int] = []
     var vectorRanges: [Range<Int>] = []
+    /// Where each array's numbers start in `numbers` (one more at the end).
+    var rowStarts: [Int] = [0]
     var numbers: [Float] = []
+    /// Rows (indices into `vectorDocs`) holding NaN, an infinity or an overflow.
+    var nonFiniteRows: Set<Int> = []
     /// The first array whose length differs from the first one's.
     var ragged: (offset: Int, length: Int)?
     var longNumbers = false
+
+    /// Documents named in a note (the rest are counted).
+    static let namedDocuments = 5
 
     init(name: String) { self.name = name }
 
     mutating func set(_ value: FieldValue, isArray: Bool, doc: Int, offset: Int) {
         if values.count < doc { values.append(contentsOf: repeatElement(nil, count: doc - values.count)) }
         values.append(value)
-        if value != .null && firstScalarOffset == nil { firstScalarOffset = offset }
+        if value != .null {
+            nonNullValues += 1
+            if firstScalarOffset == nil { firstScalarOffset = offset }
+        }
+        if valueOffsets.count < ColumnBuilder.namedDocuments { valueOffsets.append((doc, offset)) }
         if isArray { hasArrayText = true; arrayDocs.insert(doc) } else if case .string = value { hasPlainString = true }
     }
 
-    mutating func setNumbers(_ row: [Float], range: Range<Int>, doc: Int) {
+    mutating func setNumbers(_ row: [Float], range: Range<Int>, doc: Int, nonFinite: Bool) {
         if dimension < 0 { dimension = row.count }
         if row.count != dimension && ragged == nil { ragged = (range.lowerBound, row.count) }
+        if nonFinite { nonFiniteRows.insert(vectorDocs.count) }
         vectorDocs.append(doc)
         vectorRanges.append(range)
-        // Numbers are only worth keeping while this can still be a vector field.
-        if ragged == nil && firstScalarOffset == nil { numbers.append(contentsOf: row) }
+        numbers.append(contentsOf: row)
+        rowStarts.append(numbers.count)
     }
 
-    func finish(count: Int, text: UnsafeBufferPointer<UInt8>) -> ColumnKind {
+    func finish(count: Int, text: UnsafeBufferPointer<UInt8>, documentStarts: [Int]) -> ColumnKind {
         var values = self.values
         values.append(contentsOf: repeatElement(nil, count: count - values.count))
         if vectorDocs.isEmpty {
             return .field(FieldColumn(name: name, values: values, typeDescription: typeDescription(values), arrayDocuments: arrayDocs))
         }
-        let problem: (Int, String)?
+        if let d = vectorDimension() {
+            return vectorColumn(dimension: d, values: values, count: count, text: text, documentStarts: documentStarts)
+        }
+        let problem: (Int, String)
         if let ragged {
             problem = (ragged.offset, "\(ragged.length) numbers here, \(dimension) in the first document that has it")
         } else if let firstScalarOffset {
             problem = (firstScalarOffset, "here it is not an array of numbers")
-        } else if dimension == 0 {
-            problem = (vectorRanges[0].lowerBound, "its arrays are empty")
         } else {
-            problem = nil
+            problem = (vectorRanges[0].lowerBound, "its arrays are empty")
         }
-        guard let (offset, reason) = problem else { return .vector(vectorColumn(count: count)) }
         var arrays = arrayDocs
         for (doc, range) in zip(vectorDocs, vectorRanges) {
             values[doc] = .string(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self))
             arrays.insert(doc)
         }
         let column = FieldColumn(name: name, values: values, typeDescription: typeDescription(values, numberArrays: true), arrayDocuments: arrays)
-        return .notVector(column, offset: offset, reason: reason)
+        return .notVector(column, offset: problem.0, reason: problem.1)
+    }
+
+    /// The field's dimension when it is a vector field: the most common
+    /// non-zero length (the first seen of a tie), held by at least three
+    /// quarters of the documents that give the field a value other than null
+    /// or an empty array. A few broken documents leave the field a vector
+    /// field; a field of mostly other values, or of varied lengths (a list of
+    /// ids), is not one.
+    private func vectorDimension() -> Int? {
+        var tally: [Int: Int] = [:]
+        var order: [Int] = []
+        var empty = 0
+        for row in vectorDocs.indices {
+            let length = rowStarts[row + 1] - rowStarts[row]
+            if length == 0 { empty += 1; continue }
+            if tally[length] == nil { order.append(length) }
+            tally[length, default: 0] += 1
+        }
+        var best: (length: Int, documents: Int)? = nil
+        for length in order where tally[length]! > best?.documents ?? 0 { best = (length, tally[length]!) }
+        guard let best else { return nil }
+        let given = vectorDocs.count - empty + nonNullValues
+        return best.documents * 4 >= given * 3 ? best.length : nil
     }
 
     private func typeDescription(_ values: [FieldValue?], numberArrays: Bool = false) -> String {
         FieldColumn.describe(values: values, arrays: hasArrayText || numberArrays, allArrays: !hasPlainString)
     }
 
-    private func vectorColumn(count: Int) -> VectorColumn {
-        var column = vectorColumnValues(count: count)
+    /// The vector field of dimension `d`: documents with another value keep it
+    /// (for export) with the reason it is not usable.
+    private func vectorColumn(dimension d: Int, values: [FieldValue?], count: Int, text: UnsafeBufferPointer<UInt8>,
+                              documentStarts: [Int]) -> ColumnKind {
+        let allUsable = vectorDocs.count == count && numbers.count == count * d && nonFiniteRows.isEmpty
+        var all = allUsable ? numbers : [Float](repeating: 0, count: count * d)
+        var present = [Bool](repeating: allUsable, count: count)
+        var unusable: [Int: UnusableVector] = [:]
+        var offsets: [Int: Int] = [:]   // of the documents that may be named in the note
+        if !allUsable {
+            for (row, doc) in vectorDocs.enumerated() {
+                let length = rowStarts[row + 1] - rowStarts[row]
+                if length == d && !nonFiniteRows.contains(row) {
+                    present[doc] = true
+                    all[doc * d ..< (doc + 1) * d] = numbers[rowStarts[row] ..< rowStarts[row + 1]]
+                    continue
+                }
+                let json = String(decoding: UnsafeBufferPointer(rebasing: text[vectorRanges[row]]), as: UTF8.self)
+                let problem: VectorProblem = nonFiniteRows.contains(row) ? .nonFinite : length == 0 ? .empty : .wrongLength(length)
+                unusable[doc] = UnusableVector(problem: problem, value: .string(json), isArray: true)
+                if offsets.count < ColumnBuilder.namedDocuments { offsets[doc] = vectorRanges[row].lowerBound }
+            }
+            for (doc, value) in values.enumerated() {
+                guard let value else { continue }
+                unusable[doc] = UnusableVector(problem: ColumnBuilder.problem(value, isArray: arrayDocs.contains(doc)),
+                                               value: value, isArray: arrayDocs.contains(doc))
+            }
+            for (doc, offset) in valueOffsets { offsets[doc] = offset }
+        }
+        var firstMissing: [(doc: Int, offset: Int, problem: VectorProblem)] = []
+        for doc in 0 ..< count where !present[doc] {
+            if firstMissing.count == ColumnBuilder.namedDocuments { break }
+            let offset = offsets[doc] ?? (doc < documentStarts.count ? documentStarts[doc] : -1)
+            firstMissing.append((doc, offset, unusable[doc]?.problem ?? .absent))
+        }
+        var column = VectorColumn(name: name, embeddings: Embeddings(count: count, dimension: d, values: all),
+                                  present: present, unusable: unusable)
         column.roundedToFloat32 = longNumbers
-        return column
+        return .vector(column, firstMissing: firstMissing)
     }
 
-    private func vectorColumnValues(count: Int) -> VectorColumn {
-        if vectorDocs.count == count {
-            return VectorColumn(name: name, embeddings: Embeddings(count: count, dimension: dimension, values: numbers))
+    /// Why a value that is not an array of numbers is no vector.
+    private static func problem(_ value: FieldValue, isArray: Bool) -> VectorProblem {
+        if isArray { return .notNumbers }
+        switch value {
+        case .null: return .null
+        case .bool: return .notArray("a boolean")
+        case .int, .double: return .notArray("a number")
+        case .string: return .notArray("a string")
         }
-        var all = [Float](repeating: 0, count: count * dimension)
-        var present = [Bool](repeating: false, count: count)
-        for (row, doc) in vectorDocs.enumerated() {
-            present[doc] = true
-            all[doc * dimension ..< (doc + 1) * dimension] = numbers[row * dimension ..< (row + 1) * dimension]
-        }
-        return VectorColumn(name: name, embeddings: Embeddings(count: count, dimension: dimension, values: all), present: present)
     }
 }
 

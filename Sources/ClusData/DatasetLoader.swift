@@ -40,12 +40,18 @@ public struct LoadOptions: Sendable {
     /// For `.npy`: a CSV file with a header and one row per vector, whose
     /// columns become fields (and `_cluster_.FIELD.ALIAS` columns aliases).
     public var labelsPath: String?
+    /// A document without a usable vector in a vector field (absent, null,
+    /// wrong length, non-numbers, NaN) is an error naming its line, instead
+    /// of being kept, counted and left out of clustering.
+    public var strict: Bool
 
-    public init(name: String? = nil, vectorField: String? = nil, format: DataFormat? = nil, labelsPath: String? = nil) {
+    public init(name: String? = nil, vectorField: String? = nil, format: DataFormat? = nil, labelsPath: String? = nil,
+                strict: Bool = false) {
         self.name = name
         self.vectorField = vectorField
         self.format = format
         self.labelsPath = labelsPath
+        self.strict = strict
     }
 }
 
@@ -53,11 +59,14 @@ public struct LoadOptions: Sendable {
 public enum DatasetLoader {
     /// Reads the documents of the file at `path` into a dataset.
     ///
-    /// Each document must be a JSON object. A field whose value is an array
-    /// of numbers of one length in every document that has it (nulls
-    /// allowed) is a vector field; other arrays are kept as their JSON text
-    /// in a scalar field, with a note in `Dataset.notes` when an array of
-    /// numbers is involved (say, lengths differ). `_cluster_` labels become
+    /// Each document must be a JSON object. A field is a vector field when at
+    /// least three quarters of the documents that give it a value (other
+    /// than null or an empty array) hold an array of numbers of one length,
+    /// the most common one; the other documents keep their value, have no
+    /// usable vector (`VectorColumn.unusable`), and one note in
+    /// `Dataset.notes` counts them and names the first few lines (an error
+    /// with `options.strict`). Other arrays are kept as their JSON text in a
+    /// scalar field, with a note when an array of numbers is involved. `_cluster_` labels become
     /// `clusterings`. A `.json` file that starts with `{` is read as JSON
     /// Lines, unless `format` says otherwise.
     ///
@@ -164,7 +173,7 @@ public enum DatasetLoader {
                 progress?(text.count, text.count)
                 var dataset = try reader.builder.dataset(
                     name: options.name ?? baseName(path), path: path,
-                    vectorField: vectorName ?? options.vectorField, text: text
+                    vectorField: vectorName ?? options.vectorField, text: text, strict: options.strict
                 )
                 dataset.notes = notes + dataset.notes
                 return dataset
@@ -184,7 +193,7 @@ public enum DatasetLoader {
             progress?(text.count, text.count)
             return try reader.builder.dataset(
                 name: options.name ?? baseName(path), path: path,
-                vectorField: options.vectorField, text: text
+                vectorField: options.vectorField, text: text, strict: options.strict
             )
         }
     }

@@ -36,7 +36,9 @@ public struct ExportOptions: Sendable {
 /// file: the loader keeps no document text (memory stays about the size of
 /// the vectors and fields), and rebuilt documents also carry labels made in
 /// the session. Values come back exactly: vectors in Float32's shortest
-/// round-tripping text, numbers as read, array fields as their JSON text.
+/// round-tripping text, numbers as read, array fields as their JSON text;
+/// a vector field's value that is no usable vector (null, a string, a short
+/// array) as read.
 public enum DatasetWriter {
     /// Writes `dataset` to `path` atomically; returns the number of documents.
     /// - Throws: `DataError` (unknown field or alias, cannot write), `Cancelled`;
@@ -205,9 +207,15 @@ public enum DatasetWriter {
                 first = false
             case .vector(let v):
                 let column = d.vectors[v]
-                guard column.present[doc] else { continue }
-                out += (first ? "" : ", ") + FieldValue.quoted(key) + ": "
-                appendVector(column.embeddings[row: doc], to: &out)
+                if column.present[doc] {
+                    out += (first ? "" : ", ") + FieldValue.quoted(key) + ": "
+                    appendVector(column.embeddings[row: doc], to: &out)
+                } else if let unusable = column.unusable[doc] {
+                    // written back as read: null, a string, a short array
+                    out += (first ? "" : ", ") + FieldValue.quoted(key) + ": " + unusable.jsonText
+                } else {
+                    continue
+                }
                 first = false
             case .object(let children, let leaves):
                 guard leaves.contains(where: { isPresent($0, d, doc) }) else { continue }
@@ -223,7 +231,7 @@ public enum DatasetWriter {
     private static func isPresent(_ node: Node, _ d: Dataset, _ doc: Int) -> Bool {
         switch node {
         case .field(let f): d.fields[f].values[doc] != nil
-        case .vector(let v): d.vectors[v].present[doc]
+        case .vector(let v): d.vectors[v].present[doc] || d.vectors[v].unusable[doc] != nil
         case .object(_, let leaves): leaves.contains { isPresent($0, d, doc) }
         }
     }
@@ -256,7 +264,15 @@ public enum DatasetWriter {
                 }
             }
             for v in s.vectors {
-                guard d.vectors[v].present[doc] else { cells.append(""); continue }
+                guard d.vectors[v].present[doc] else {
+                    // as a field's cell: null empty, a string bare, an array as its JSON text
+                    if let u = d.vectors[v].unusable[doc], u.value != .null {
+                        cells.append(csvCell(u.isArray ? u.jsonText : u.value.description))
+                    } else {
+                        cells.append("")
+                    }
+                    continue
+                }
                 var text = ""
                 appendVector(d.vectors[v].embeddings[row: doc], to: &text)
                 cells.append(csvCell(text))

@@ -39,8 +39,9 @@ struct DocumentReader {
         case UInt8(ascii: "["):
             let c = builder.column(name)
             let start = s.position
-            if let (numbers, long) = try readNumberArray(&s, reserve: builder.expectedDimension(c)) {
-                try builder.setNumbers(numbers, range: start..<s.position, column: c, keyOffset: keyOffset, longNumbers: long)
+            if let array = try readNumberArray(&s, reserve: builder.expectedDimension(c)) {
+                try builder.setNumbers(array.numbers, range: start..<s.position, column: c, keyOffset: keyOffset,
+                                       longNumbers: array.long, nonFinite: array.nonFinite)
             } else {
                 s.position = start
                 try s.skipValue(depth: depth + 1)
@@ -62,26 +63,45 @@ struct DocumentReader {
     /// Reads the array at `[` when all its elements are numbers; nil (the
     /// position then undefined) as soon as one is not.
     /// Also says whether storing some number as Float32 changed its value
-    /// (the input was more precise than storage).
-    private func readNumberArray(_ s: inout JSONScanner, reserve: Int) throws(ScanError) -> ([Float], Bool)? {
+    /// (the input was more precise than storage), and whether some element
+    /// is not finite: a bare `NaN`, `Infinity` or `-Infinity` (JSON has
+    /// none, but Python's `json.dumps` writes them) or a number beyond
+    /// Float32's range; such an array is no usable vector, and is kept as read.
+    private func readNumberArray(_ s: inout JSONScanner, reserve: Int) throws(ScanError)
+        -> (numbers: [Float], long: Bool, nonFinite: Bool)? {
         s.position += 1
         s.skipWhitespace()
         var numbers: [Float] = []
-        var long = false
+        var long = false, nonFinite = false
         numbers.reserveCapacity(reserve)
-        if s.byte == UInt8(ascii: "]") { s.position += 1; return (numbers, false) }
+        if s.byte == UInt8(ascii: "]") { s.position += 1; return (numbers, false, false) }
         while true {
             let b = s.byte
-            guard b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else { return nil }
-            let (value, token, changed) = try s.scanFloat()
-            guard let f = value else {
-                throw ScanError(offset: token.range.lowerBound, message: "number \(s.string(token.range)) is out of range for a 32-bit float")
+            if b == UInt8(ascii: "N") || b == UInt8(ascii: "I") || (b == UInt8(ascii: "-") && s.position + 1 < s.end && s.text[s.position + 1] == UInt8(ascii: "I")) {
+                guard let length = DocumentReader.nonFiniteToken(s) else { return nil }
+                s.position += length
+                numbers.append(.nan)
+                nonFinite = true
+            } else {
+                guard b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else { return nil }
+                let (value, _, changed) = try s.scanFloat()
+                numbers.append(value ?? .nan)
+                nonFinite = nonFinite || value == nil
+                long = long || changed
             }
-            numbers.append(f)
-            long = long || changed
             s.skipWhitespace()
-            if try s.endOfMember(close: UInt8(ascii: "]"), what: "',' or ']' in an array") { return (numbers, long) }
+            if try s.endOfMember(close: UInt8(ascii: "]"), what: "',' or ']' in an array") { return (numbers, long, nonFinite) }
         }
+    }
+
+    /// The length of the `NaN`, `Infinity` or `-Infinity` at the position, if one is there.
+    private static func nonFiniteToken(_ s: JSONScanner) -> Int? {
+        for word in ["NaN", "Infinity", "-Infinity"] {
+            let bytes = word.utf8
+            guard s.position + bytes.count <= s.end else { continue }
+            if bytes.enumerated().allSatisfy({ s.text[s.position + $0.offset] == $0.element }) { return bytes.count }
+        }
+        return nil
     }
 
     /// Reads `_cluster_`: `{vectorField: {alias: label}}`; labels are strings

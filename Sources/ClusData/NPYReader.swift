@@ -11,6 +11,8 @@ enum NPYReader {
         let name = options.vectorField ?? "vector"
         var values = [Float](repeating: 0, count: n * d)
         var rounded = false
+        // rows with NaN or an infinity: no usable vector, kept as read for export
+        var unusable = Set<Int>()
         try bytes.withUnsafeBytes { raw in
             let data = UnsafeRawBufferPointer(rebasing: raw[header.dataOffset...])
             for i in 0 ..< n {
@@ -28,18 +30,25 @@ enum NPYReader {
                         x = Double(bitPattern: bits)
                     }
                     let f = Float(x)
-                    guard f.isFinite else {
+                    if !f.isFinite && !unusable.contains(i) {
                         let what = x.isNaN ? "NaN" : x.isInfinite ? "infinite" : "out of range for a 32-bit float"
-                        throw DataError(path: path, message: "row \(i + 1), component \(j + 1) is \(what); vectors need finite numbers")
+                        if options.strict {
+                            throw DataError(path: path, message: "row \(i + 1), component \(j + 1) is \(what); strict=on wants a usable vector in every row")
+                        }
+                        unusable.insert(i)
                     }
                     values[i * d + j] = f
                     if Double(f) != x { rounded = true }
                 }
             }
         }
-        var vector = VectorColumn(name: name, embeddings: Embeddings(count: n, dimension: d, values: values))
+        var vector = unusableRows(unusable.sorted(), of: &values, name: name, count: n, dimension: d)
         vector.roundedToFloat32 = rounded
         var dataset = Dataset(name: options.name ?? DatasetLoader.baseName(path), path: path, count: n, vectors: [vector])
+        if !unusable.isEmpty {
+            let rows = unusable.sorted().prefix(5).map { String($0 + 1) }.joined(separator: ", ")
+            dataset.notes.append("\(unusable.count) row\(unusable.count == 1 ? "" : "s") of \(path) \(unusable.count == 1 ? "holds" : "hold") NaN or an infinity (row\(unusable.count == 1 ? "" : "s") \(rows)\(unusable.count > 5 ? ", …" : "")): no usable vector; left out of clustering and the internal indices")
+        }
         if let labelsPath = options.labelsPath {
             let labels = try DatasetLoader.loadLabels(path: labelsPath)
             guard labels.count == n else {
@@ -55,6 +64,24 @@ enum NPYReader {
             }
         }
         return dataset
+    }
+
+    /// The vector column, the `rows` holding NaN or an infinity marked as no
+    /// usable vector (their values zeroed, their text kept for export).
+    private static func unusableRows(_ rows: [Int], of values: inout [Float], name: String, count n: Int, dimension d: Int) -> VectorColumn {
+        var present = [Bool](repeating: true, count: n)
+        var unusable: [Int: UnusableVector] = [:]
+        for i in rows {
+            var text = "["
+            for j in 0 ..< d {
+                let x = values[i * d + j]
+                text += (j > 0 ? ", " : "") + (x.isNaN ? "NaN" : x.isInfinite ? (x < 0 ? "-Infinity" : "Infinity") : x.description)
+                values[i * d + j] = 0
+            }
+            present[i] = false
+            unusable[i] = UnusableVector(problem: .nonFinite, value: .string(text + "]"), isArray: true)
+        }
+        return VectorColumn(name: name, embeddings: Embeddings(count: n, dimension: d, values: values), present: present, unusable: unusable)
     }
 
     struct Header {

@@ -11,13 +11,23 @@ public protocol CommandOutput: Sendable {
     var blocks: [Block] { get }
     /// A status line (`loaded ...`, `kmeans_10 on ...`) that `--quiet` hides.
     var isStatus: Bool { get }
+    /// What the reader should know about the result (documents left out,
+    /// the loader's findings), one sentence each. Tables show them in their
+    /// blocks; json gives them as a `notes` array, when there are any.
+    var notes: [String] { get }
 }
 
 extension CommandOutput {
     public var isStatus: Bool { false }
+    public var notes: [String] { [] }
 
     /// The result as one JSON object, without its wall time.
-    public var json: JSONValue { .object([JSONMember("command", .string(command))] + jsonMembers) }
+    public var json: JSONValue { .object([JSONMember("command", .string(command))] + jsonMembers + notesMember) }
+
+    /// `"notes": [...]`, or nothing when there are none.
+    var notesMember: [JSONMember] {
+        notes.isEmpty ? [] : [JSONMember("notes", .array(notes.map(JSONValue.string)))]
+    }
 }
 
 /// A result with the wall time its command took: what the session keeps and
@@ -32,9 +42,9 @@ public struct TimedOutput: Sendable {
         self.elapsed = elapsed
     }
 
-    /// The json with `elapsed_s` (to the microsecond) last.
+    /// The json with the notes (if any), then `elapsed_s` (to the microsecond) last.
     public var json: JSONValue {
-        .object([JSONMember("command", .string(output.command))] + output.jsonMembers
+        .object([JSONMember("command", .string(output.command))] + output.jsonMembers + output.notesMember
                 + [JSONMember("elapsed_s", .double(rounded(elapsed, digits: 6)))])
     }
 }

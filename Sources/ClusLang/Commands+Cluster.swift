@@ -13,11 +13,11 @@ extension Interpreter {
         let alias = arguments.text("alias")
             ?? method.defaultAlias(k: k, metric: metric, linkage: linkage, minClusterSize: minClusterSize)
         let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed
-        if vectors.missingCount > 0 {
-            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); \(method.rawValue) needs a vector for every document")
-        }
-        if method != .hdbscan, k > dataset.count {
-            throw Diagnostic("k=\(k) exceeds the \(Format.count(dataset.count)) documents of \(dataset.name)", at: arguments.range(of: "k"))
+        // documents without a usable vector are left out, and get no label
+        let (embeddings, rows) = try usableVectors(vectors, of: dataset)
+        if method != .hdbscan, k > embeddings.count {
+            throw Diagnostic("k=\(k) exceeds the \(Format.count(embeddings.count)) documents of \(dataset.name)"
+                             + (rows != nil ? " with a usable \(vectors.name)" : ""), at: arguments.range(of: "k"))
         }
         try refuseOptions(["batch"], unless: method == .minibatch, arguments)
         try refuseOptions(["n_init", "tol"], unless: method == .kmeans, arguments)
@@ -27,15 +27,16 @@ extension Interpreter {
         try refuseOptions(["k"], unless: method != .hdbscan, arguments)
         let clock = ContinuousClock()
         let start = clock.now
-        let outcome: ClusterOutcome
+        var outcome: ClusterOutcome
         switch method {
-        case .agglomerative: outcome = try runAgglomerative(k: k, metric: metric, embeddings: vectors.embeddings, arguments)
+        case .agglomerative: outcome = try runAgglomerative(k: k, metric: metric, embeddings: embeddings, arguments)
         case .hdbscan:
-            outcome = try runHDBSCAN(minClusterSize: minClusterSize, metric: metric, embeddings: vectors.embeddings, arguments)
+            outcome = try runHDBSCAN(minClusterSize: minClusterSize, metric: metric, embeddings: embeddings, arguments)
         case .kmeans, .minibatch:
             outcome = try runKMeansFamily(method: method.rawValue, k: k, seed: seed, spherical: metric == "cosine",
-                                          embeddings: vectors.embeddings, arguments)
+                                          embeddings: embeddings, arguments)
         }
+        outcome.labels = spread(outcome.labels, over: rows, count: dataset.count)
         let result = ClusterResult(
             name: ClusteringName(dataset: dataset.name, vectorField: vectors.name, alias: alias), method: method,
             metric: DistanceMetric(rawValue: metric) ?? .euclidean, k: outcome.clusterCount, iterations: outcome.iterations,
@@ -45,7 +46,7 @@ extension Interpreter {
             replaced: dataset.clustering(alias: alias, vectorField: vectors.name).map { old in
                 ReplacedClustering(method: old.details?.method, k: old.k,
                                    metric: old.details?.parameters.first { $0.0 == "metric" }?.1)
-            })
+            }, withoutVector: WithoutVector(vectors))
         let details = ClusteringDetails(
             method: method.rawValue,
             parameters: [("k", String(result.k)), ("metric", metric)] + (result.seed.map { [("seed", String($0))] } ?? []) + outcome.parameters,
@@ -56,6 +57,26 @@ extension Interpreter {
         session.update(dataset)
         session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: alias)
         return result
+    }
+
+    /// The vectors to cluster or score: every document's, or when some
+    /// documents have no usable vector, the others' with their rows.
+    func usableVectors(_ vectors: VectorColumn, of dataset: Dataset) throws(Diagnostic) -> (Embeddings, rows: [Int]?) {
+        guard vectors.missingCount > 0 else { return (vectors.embeddings, nil) }
+        guard vectors.missingCount < dataset.count else {
+            throw Diagnostic("no document of \(dataset.name) has a usable \(vectors.name)")
+        }
+        let rows = vectors.usableRows
+        return (vectors.embeddings.rows(rows), rows)
+    }
+
+    /// Labels of the documents at `rows` (all documents when nil) spread over
+    /// the `count` documents; the others get -1, no label.
+    func spread(_ labels: [Int], over rows: [Int]?, count: Int) -> [Int] {
+        guard let rows else { return labels }
+        var all = [Int](repeating: -1, count: count)
+        for (i, row) in rows.enumerated() { all[row] = labels[i] }
+        return all
     }
 
     /// What a clustering method produced, for storing and reporting.

@@ -7,7 +7,8 @@ extension Interpreter {
             name: arguments.text(at: 1),
             vectorField: arguments.text("vector"),
             format: arguments.text("format").flatMap(DataFormat.init(rawValue:)),
-            labelsPath: arguments.text("labels")
+            labelsPath: arguments.text("labels"),
+            strict: arguments.flag("strict") ?? false
         )
         if let bytes = DatasetLoader.memoryEstimate(path: path) {
             try session.requireMemory(bytes, for: "loading \(path)",
@@ -50,7 +51,8 @@ extension Interpreter {
 
     func schema() throws -> SchemaResult {
         let d = try session.currentDataset()
-        return SchemaResult(dataset: d.name, path: d.path, documents: d.count, entries: SchemaEntry.all(of: d))
+        return SchemaResult(dataset: d.name, path: d.path, documents: d.count, entries: SchemaEntry.all(of: d),
+                            withoutVector: d.vectors.filter { $0.missingCount > 0 }.map(WithoutVector.init))
     }
 
     func head(_ arguments: BoundArguments) throws -> HeadResult {

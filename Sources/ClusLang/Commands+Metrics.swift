@@ -49,7 +49,10 @@ extension Interpreter {
         let noiseCode = c.code(ofNoise: request.noise.name)
         // Scored documents: those with a label for the alias, outside the noise label.
         let scoredRows = c.labels.indices.filter { c.labels[$0] >= 0 && c.labels[$0] != noiseCode }
-        let labels = scoredRows.map { c.labels[$0] }
+        // The internal indices use those with a usable vector; the external ones those with a truth value.
+        let vectorsIfAny = d.vector(named: c.vectorField)
+        let internalRows = vectorsIfAny.map { v in v.missingCount == 0 ? scoredRows : scoredRows.filter { v.present[$0] } } ?? scoredRows
+        let labels = internalRows.map { c.labels[$0] }
         let k = Set(labels).count
         // The internal indices need 2 to n-1 clusters; the external ones are defined for any k (as scikit-learn's).
         let scoresInternal = k >= 2 && k <= labels.count - 1
@@ -69,10 +72,7 @@ extension Interpreter {
         let sampled = scoresInternal && request.silhouette && request.sample.map { $0 < labels.count } ?? false
         if scoresInternal {
             let vectors = try vectorColumn(in: d, named: c.vectorField, range: nil)
-            if vectors.missingCount > 0 {
-                throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); the scoresInternal indices need every document's vector")
-            }
-            let x = scoredRows.count == d.count ? vectors.embeddings : vectors.embeddings.rows(scoredRows)
+            let x = internalRows.count == d.count ? vectors.embeddings : vectors.embeddings.rows(internalRows)
             (scores, estimate) = try internalIndices(x, labels: labels, k: k, request, sampled: sampled)
         }
 
@@ -99,14 +99,16 @@ extension Interpreter {
             scores[.fowlkesMallows] = fowlkesMallows(table)
             scores[.purity] = purity(table)
         }
+        let scoredK = Set(scoredRows.map { c.labels[$0] }).count
         return MetricsResult(
-            name: ClusteringName(c, of: d), truth: request.truth?.name, n: labels.count, k: k,
+            name: ClusteringName(c, of: d), truth: request.truth?.name, n: scoredRows.count, k: scoredK,
             metric: request.metric, internalComputed: scoresInternal, silhouetteComputed: scoresInternal && request.silhouette, estimate: estimate,
             sampleCoveringAll: scoresInternal && request.silhouette && !sampled ? request.sample : nil, scores: scores,
             average: request.average, beta: request.beta, missingTruth: missingTruth,
             noise: NoiseLeftOut(choice: request.noise, count: noiseCode.map { code in c.labels.count { $0 == code } }),
             suspectedNoise: noiseCode == nil && request.noise != .off ? c.clusterNames.first(where: looksLikeNoise) : nil,
-            unlabelled: c.labels.count { $0 < 0 })
+            unlabelled: c.labels.count { $0 < 0 },
+            withoutVector: vectorsIfAny.map { v in MetricsResult.LeftOut(v, labels: c.labels) })
     }
 
     /// Silhouette (exact or from a sample), Calinski-Harabasz and Davies-Bouldin.

@@ -9,12 +9,10 @@ extension Interpreter {
         let d = try session.currentDataset()
         let c = try clustering(in: d, arguments)
         let vectors = try vectorColumn(in: d, named: c.vectorField, range: arguments.range(of: "field"))
-        if vectors.missingCount > 0 {
-            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); the silhouette needs every document's vector")
-        }
         let noise = scoringNoise(arguments, for: c)
         let noiseCode = c.code(ofNoise: noise.name)
-        let labelled = c.labels.indices.filter { c.labels[$0] >= 0 && c.labels[$0] != noiseCode }
+        // documents without a usable vector are left out, and counted
+        let labelled = c.labels.indices.filter { c.labels[$0] >= 0 && c.labels[$0] != noiseCode && vectors.present[$0] }
         let allLabels = labelled.map { c.labels[$0] }
         let x = labelled.count == d.count ? vectors.embeddings : vectors.embeddings.rows(labelled)
         let k = Set(allLabels).count
@@ -39,7 +37,8 @@ extension Interpreter {
                                       parallelism: session.parallelism, cancellation: session.cancellation, progress: progress)
             }
             return DocumentSilhouettes(clustering: c, rows: points.map { labelled[$0] }, labels: points.map { allLabels[$0] },
-                                       samples: values, metric: metric, clusterSizes: sizes, estimate: sample.estimate(values), noise: left)
+                                       samples: values, metric: metric, clusterSizes: sizes, estimate: sample.estimate(values), noise: left,
+                                       withoutVector: WithoutVector(vectors))
         }
         try session.requireSilhouetteMemory(documents: allLabels.count, dimension: x.dimension, clusters: k)
         let samples = try session.withProgress("silhouette of \(Format.count(allLabels.count)) documents", unit: .iterations) { progress in
@@ -47,7 +46,7 @@ extension Interpreter {
                                   cancellation: session.cancellation, progress: progress)
         }
         return DocumentSilhouettes(clustering: c, rows: labelled, labels: allLabels, samples: samples, metric: metric,
-                                   clusterSizes: sizes, estimate: nil, noise: left)
+                                   clusterSizes: sizes, estimate: nil, noise: left, withoutVector: WithoutVector(vectors))
     }
 
     /// `silhouette`: per cluster, or the lowest documents with `by=sample`, and the text plot.
@@ -82,7 +81,7 @@ extension Interpreter {
             metric: scored.metric, mean: scored.mean, estimate: scored.estimate, clusters: clusters, clusterNames: c.clusterNames,
             documents: documents, lowest: lowest,
             plot: drawsPlot ? SilhouettePlot(bands: bands.map { ($0.name, $0.values) }, mean: scored.mean, width: session.settings.width) : nil,
-            noise: scored.noise)
+            noise: scored.noise, withoutVector: scored.withoutVector)
     }
 }
 
@@ -102,6 +101,8 @@ struct DocumentSilhouettes {
     let estimate: SilhouetteEstimate?
     /// The noise label left out, if any.
     let noise: NoiseLeftOut
+    /// Documents left out for lacking a usable vector.
+    let withoutVector: WithoutVector
 
     /// The mean silhouette; a sample's weighs each cluster by its size, not by
     /// its share of the sample.

@@ -29,13 +29,13 @@ extension Interpreter {
     func sweep(_ arguments: BoundArguments) throws -> SweepResult {
         var dataset = try session.currentDataset()
         let vectors = try vectorColumn(in: dataset, named: arguments.text("field"), range: arguments.range(of: "field"))
-        if vectors.missingCount > 0 {
-            throw Diagnostic("\(Format.count(vectors.missingCount)) documents have no \(vectors.name); k-means needs a vector for every document")
-        }
+        // documents without a usable vector are left out, and get no label
+        let (embeddings, usableRows) = try usableVectors(vectors, of: dataset)
         let (ks, kText) = try sweepValues(arguments)
         let high = ks[ks.count - 1]
-        guard high < dataset.count else {
-            throw Diagnostic("k=\(high) needs more than the \(Format.count(dataset.count)) documents of \(dataset.name)", at: arguments.range(of: "k"))
+        guard high < embeddings.count else {
+            throw Diagnostic("k=\(high) needs more than the \(Format.count(embeddings.count)) documents of \(dataset.name)"
+                             + (usableRows != nil ? " with a usable \(vectors.name)" : ""), at: arguments.range(of: "k"))
         }
         let method = arguments.text("method") ?? "kmeans"
         let metricName = arguments.text("metric") ?? "euclidean"
@@ -47,16 +47,18 @@ extension Interpreter {
                              metric: DistanceMetric(rawValue: metricName) ?? .euclidean,
                              linkage: Linkage(rawValue: arguments.text("linkage") ?? "ward") ?? .ward,
                              seed: try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed,
-                             sample: sample.flatMap { $0 < dataset.count ? $0 : nil },
+                             sample: sample.flatMap { $0 < embeddings.count ? $0 : nil },
                              keep: arguments.flag("keep") ?? true)
         let truthField = try truthColumn(in: dataset, arguments)
-        let truth = truthField?.interned()
+        let truth = truthField?.interned().codes
+        let usable = UsableDocuments(name: vectors.name, embeddings: embeddings, rows: usableRows,
+                                     truth: truth.map { codes in usableRows.map { $0.map { codes[$0] } } ?? codes })
 
         if plan.sample == nil {
-            try session.requireSilhouetteMemory(documents: dataset.count, dimension: vectors.dimension, clusters: high,
+            try session.requireSilhouetteMemory(documents: embeddings.count, dimension: vectors.dimension, clusters: high,
                                                 at: arguments.range(of: "k"))
         }
-        let (rows, interrupted) = try sweepRows(plan, vectors: vectors, truth: truth, into: &dataset, arguments)
+        let (rows, interrupted) = try sweepRows(plan, usable, into: &dataset, arguments)
         if plan.keep, let last = rows.last {
             session.update(dataset)
             session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: plan.alias(last.k))
@@ -69,7 +71,8 @@ extension Interpreter {
                            spherical: plan.metric == .cosine && method != "agglomerative", truth: truthField?.name, rows: rows,
                            kValues: plan.ks, sample: plan.sample, seed: plan.seed,
                            sampleCoveringAll: plan.sample == nil ? sample : nil,
-                           keptAliases: plan.keep ? rows.map { plan.alias($0.k) } : [], notReplaced: notReplaced, interrupted: interrupted)
+                           keptAliases: plan.keep ? rows.map { plan.alias($0.k) } : [], notReplaced: notReplaced, interrupted: interrupted,
+                           withoutVector: WithoutVector(vectors))
     }
 
     /// The values of k from `k=` and `step=`, increasing and each once, and
@@ -113,7 +116,7 @@ extension Interpreter {
     ///
     /// One bar counts the values of k done; the clusterings' and
     /// silhouettes' own progress only keeps it drawn, so no bar replaces it.
-    private func sweepRows(_ plan: SweepPlan, vectors: VectorColumn, truth: InternedLabels?, into dataset: inout Dataset,
+    private func sweepRows(_ plan: SweepPlan, _ usable: UsableDocuments, into dataset: inout Dataset,
                            _ arguments: BoundArguments) throws -> (rows: [SweepResult.Row], interrupted: Bool) {
         var rows: [SweepResult.Row] = []
         let terminal = session.progress
@@ -130,15 +133,16 @@ extension Interpreter {
         for k in plan.ks {
             do {
                 let result = plan.method == "agglomerative"
-                    ? try runAgglomerative(k: k, metric: plan.metricName, embeddings: vectors.embeddings, arguments)
+                    ? try runAgglomerative(k: k, metric: plan.metricName, embeddings: usable.embeddings, arguments)
                     : try runKMeansFamily(method: plan.method, k: k, seed: plan.seed, spherical: plan.metric == .cosine,
-                                          embeddings: vectors.embeddings, arguments)
-                rows.append(try sweepRow(k: k, result, plan, vectors: vectors, truth: truth))
+                                          embeddings: usable.embeddings, arguments)
+                rows.append(try sweepRow(k: k, result, plan, usable))
                 // labels read from a file are never replaced by a sweep
-                if plan.keep, dataset.clustering(alias: plan.alias(k), vectorField: vectors.name).map({ $0.details != nil }) ?? true {
+                if plan.keep, dataset.clustering(alias: plan.alias(k), vectorField: usable.name).map({ $0.details != nil }) ?? true {
                     let details = ClusteringDetails(method: plan.method, parameters: [("k", String(k)), ("metric", plan.metricName)] + result.parameters,
                                                     iterations: result.iterations, inertia: result.inertia, seconds: nil)
-                    dataset.store(Clustering(vectorField: vectors.name, alias: plan.alias(k), clusterIndices: result.labels, details: details))
+                    let labels = spread(result.labels, over: usable.rows, count: dataset.count)
+                    dataset.store(Clustering(vectorField: usable.name, alias: plan.alias(k), clusterIndices: labels, details: details))
                 }
                 bar?.completed(rows.count)
             } catch is Cancelled {
@@ -150,9 +154,8 @@ extension Interpreter {
 
     /// The indices of one clustering of the sweep: the silhouette exact, or
     /// estimated as `metrics sample= seed=` would for the kept alias.
-    private func sweepRow(k: Int, _ result: ClusterOutcome, _ plan: SweepPlan, vectors: VectorColumn,
-                          truth: InternedLabels?) throws -> SweepResult.Row {
-        let x = vectors.embeddings
+    private func sweepRow(k: Int, _ result: ClusterOutcome, _ plan: SweepPlan, _ usable: UsableDocuments) throws -> SweepResult.Row {
+        let x = usable.embeddings
         var estimate: SilhouetteEstimate? = nil
         let silhouette: Double
         if let sample = plan.sample {
@@ -172,9 +175,9 @@ extension Interpreter {
         let centroid = try centroidIndices(x, labels: result.labels, parallelism: session.parallelism,
                                            cancellation: session.cancellation)
         var ari: Double? = nil, nmi: Double? = nil
-        if let truth {
-            let kept = truth.codes.indices.filter { truth.codes[$0] >= 0 }
-            let table = ContingencyTable(truth: kept.map { truth.codes[$0] }, predicted: kept.map { result.labels[$0] })
+        if let truth = usable.truth {
+            let kept = truth.indices.filter { truth[$0] >= 0 }
+            let table = ContingencyTable(truth: kept.map { truth[$0] }, predicted: kept.map { result.labels[$0] })
             ari = adjustedRandIndex(table)
             nmi = normalizedMutualInformation(table)
         }
@@ -183,6 +186,17 @@ extension Interpreter {
                                calinskiHarabasz: centroid.calinskiHarabasz, daviesBouldin: centroid.daviesBouldin,
                                adjustedRandIndex: ari, normalizedMutualInfo: nmi)
     }
+}
+
+/// What a sweep clusters: the documents with a usable vector.
+private struct UsableDocuments {
+    /// The vector field.
+    let name: String
+    let embeddings: Embeddings
+    /// Their rows in the dataset; nil when every document has a vector.
+    let rows: [Int]?
+    /// Their truth codes (-1: none), with `truth=`.
+    let truth: [Int]?
 }
 
 /// The sweep's one progress bar: the values of k done of all. While the

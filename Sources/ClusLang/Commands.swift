@@ -15,10 +15,16 @@ public enum Commands {
                 P("format", .choice(DataFormat.allCases.map(\.rawValue)), "file format (default: from the extension)"),
                 P("vector", .vectorField, "the vector field to use by default (default: the first one); for CSV also a glob \"f*\" or a range \"f0..f63\" of numeric columns; for .npy the vector field's name"),
                 P("labels", .path, "for .npy: a CSV with a header and one row per vector (truth fields, _cluster_.FIELD.ALIAS columns)"),
+                P("strict", .flag, "a document without a usable vector is an error naming its line, instead of being left out", default: "off"),
             ],
             details: """
-            JSON Lines: one JSON object per line. Every field holding an array of
-            numbers of one length in all documents is a vector field; labels under
+            JSON Lines: one JSON object per line. A field is a vector field when
+            three quarters of the documents that give it a value hold an array of
+            numbers of one length (the most common one). Documents without a
+            usable vector (absent, null, another length, non-numbers, NaN) stay in
+            the dataset and are written back by export as they were; clustering
+            and the internal indices leave them out, and every result counts them
+            (strict=on makes them an error). Labels under
             _cluster_.FIELD.ALIAS become clusterings (aliases). Nested fields are
             named with dots (meta.category). CSV: a header row; a column of JSON
             arrays is a vector, or numeric columns picked with vector="f*". NumPy:

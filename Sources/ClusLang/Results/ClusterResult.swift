@@ -54,7 +54,13 @@ struct ClusterResult: CommandOutput {
     let seconds: Double
     /// What the alias named before, when `alias=` named an existing clustering.
     let replaced: ReplacedClustering?
+    /// Documents left out of the clustering, without a label.
+    let withoutVector: WithoutVector
     var isStatus: Bool { true }
+
+    var notes: [String] {
+        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase) were left out and have no label for \(name.alias)"]
+    }
 
     var jsonMembers: [JSONMember] {
         var members = name.jsonMembers + [
@@ -70,6 +76,7 @@ struct ClusterResult: CommandOutput {
         if let seed { members.append(JSONMember("seed", .int(Int(seed)))) }
         if let noise { members.append(JSONMember("noise", .int(noise))) }
         members.append(JSONMember("replaced", .bool(replaced != nil)))
+        members.append(withoutVector.jsonMember)
         // the whole-number parameters (batch, n_init, min_samples, ...), as numbers
         return members + parameters.compactMap { name, value in Int(value).map { JSONMember(name, .int($0)) } }
     }
@@ -95,6 +102,7 @@ struct ClusterResult: CommandOutput {
                 ?? "labels read from the file, \(replaced.k) clusters"
             blocks.append(.text("note: replaced the earlier \(name.alias) (\(what))", .warning))
         }
+        blocks += notes.map { .text("note: " + $0, .warning) }
         return blocks
     }
 }

@@ -14,7 +14,7 @@ struct DatasetSummary: Sendable {
         name = d.name
         path = d.path
         documents = d.count
-        vectorFields = d.vectors.map { VectorFieldShape(name: $0.name, dimension: $0.dimension) }
+        vectorFields = d.vectors.map { VectorFieldShape(name: $0.name, dimension: $0.dimension, withoutVector: $0.missingCount) }
         fields = d.fields.map(\.name)
         aliases = d.clusterings.map(\.alias)
     }
@@ -24,6 +24,8 @@ struct DatasetSummary: Sendable {
 struct VectorFieldShape: Sendable {
     let name: String
     let dimension: Int
+    /// Documents without a usable vector in it.
+    var withoutVector = 0
 
     /// `features (4-d)`
     var label: String { "\(name) (\(dimension)-d)" }

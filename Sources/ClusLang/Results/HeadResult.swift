@@ -20,7 +20,7 @@ struct HeadResult: CommandOutput {
         aliases = d.clusterings.map { ($0.alias, "_cluster_.\($0.vectorField).\($0.alias)") }
         documents = (0 ..< n).map { i in
             HeadDocument(values: d.fields.map { $0.values[i] },
-                         vectorStarts: d.vectors.map { Array($0.embeddings[row: i].prefix(HeadResult.vectorValuesKept)) },
+                         vectorStarts: d.vectors.map { $0.present[i] ? Array($0.embeddings[row: i].prefix(HeadResult.vectorValuesKept)) : nil },
                          labels: d.clusterings.map { $0.labels[i] >= 0 ? $0.clusterNames[$0.labels[i]] : nil })
         }
     }
@@ -28,7 +28,7 @@ struct HeadResult: CommandOutput {
     var jsonMembers: [JSONMember] {
         [JSONMember("dataset", .string(dataset)), JSONMember("documents", .array(documents.map { document in
             .object(zip(fields, document.values).map { JSONMember($0, $1.map(jsonValue) ?? .null) }
-                    + zip(vectorFields, document.vectorStarts).map { JSONMember($0.name, HeadResult.json($1)) }
+                    + zip(vectorFields, document.vectorStarts).map { JSONMember($0.name, $1.map(HeadResult.json) ?? .null) }
                     + zip(aliases, document.labels).map { JSONMember($0.key, .text($1)) })
         }))]
     }
@@ -45,6 +45,7 @@ struct HeadResult: CommandOutput {
                 return .labelled(abbreviate(value.description, 40), plain: value == .null ? "" : value.description)
             }
             row += zip(vectorFields, document.vectorStarts).map { field, values in
+                guard let values else { return .empty }   // no usable vector
                 let shown = values.prefix(3).map { Format.fixed(Double($0), 3) }.joined(separator: ", ")
                 return .labelled("[\(shown)\(field.dimension > 3 ? ", …" : "")] \(field.dimension)-d", plain: HeadResult.json(values).serialized)
             }
@@ -61,8 +62,8 @@ struct HeadResult: CommandOutput {
 struct HeadDocument: Sendable {
     /// By field; nil where the document has no such field.
     let values: [FieldValue?]
-    /// By vector field: its first values.
-    let vectorStarts: [[Float]]
+    /// By vector field: its first values; nil without a usable vector.
+    let vectorStarts: [[Float]?]
     /// By alias; nil where the document has no label.
     let labels: [String?]
 }

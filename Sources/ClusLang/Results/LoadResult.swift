@@ -13,8 +13,11 @@ struct LoadResult: CommandOutput {
             JSONMember("path", .string(dataset.path)),
             JSONMember("documents", .int(dataset.documents)),
             JSONMember("vector_fields", .array(dataset.vectorFields.map {
-                .object([JSONMember("name", .string($0.name)), JSONMember("dimension", .int($0.dimension))])
+                .object([JSONMember("name", .string($0.name)), JSONMember("dimension", .int($0.dimension)),
+                         JSONMember("without_vector", .int($0.withoutVector))])
             })),
+            // of the default vector field, the one clustering uses
+            JSONMember("without_vector", .int(dataset.vectorFields.first?.withoutVector ?? 0)),
             JSONMember("fields", .array(dataset.fields.map(JSONValue.string))),
             JSONMember("aliases", .array(dataset.aliases.map(JSONValue.string))),
         ]
@@ -24,7 +27,11 @@ struct LoadResult: CommandOutput {
     var blocks: [Block] {
         let d = dataset
         var summary = "loaded \(d.name): \(Format.count(d.documents)) documents"
-        if !d.vectorFields.isEmpty { summary += " · vector fields: " + d.vectorFields.map(\.label).joined(separator: ", ") }
+        if !d.vectorFields.isEmpty {
+            summary += " · vector fields: " + d.vectorFields.map { v in
+                v.withoutVector == 0 ? v.label : "\(v.name) (\(v.dimension)-d; \(Format.count(v.withoutVector)) document\(v.withoutVector == 1 ? "" : "s") without a usable vector)"
+            }.joined(separator: ", ")
+        }
         if !d.fields.isEmpty {
             summary += " · fields: " + d.fields.prefix(12).joined(separator: ", ")
             if d.fields.count > 12 { summary += ", … (\(d.fields.count) in all)" }

@@ -1,4 +1,5 @@
 import ClusCore
+import ClusData
 
 /// What `metrics` computed for one clustering.
 struct MetricsResult: CommandOutput {
@@ -30,6 +31,32 @@ struct MetricsResult: CommandOutput {
     let suspectedNoise: String?
     /// Documents without a label for the alias.
     let unlabelled: Int
+    /// Documents without a usable vector in the clustering's vector field
+    /// (nil when it is no vector field of the dataset).
+    let withoutVector: LeftOut?
+
+    /// The documents without a usable vector, and how many of them have a label.
+    struct LeftOut: Sendable {
+        let documents: WithoutVector
+        /// Of them, those with a label: scored by the external indices only.
+        let labelled: Int
+
+        init(_ vectors: VectorColumn, labels: [Int]) {
+            documents = WithoutVector(vectors)
+            labelled = labels.indices.count { !vectors.present[$0] && labels[$0] >= 0 }
+        }
+    }
+
+    var notes: [String] {
+        guard let w = withoutVector, w.documents.count > 0 else { return [] }
+        var note = "\(w.documents.phrase) are left out of the internal indices"
+        if w.labelled == 0 {
+            if unlabelled >= w.documents.count { note += "; they have no label for \(name.alias)" }
+        } else if truth != nil {
+            note += "; the external indices score the \(Format.count(w.labelled)) of them with a label"
+        }
+        return [note]
+    }
 
     var jsonMembers: [JSONMember] {
         name.jsonMembers + [
@@ -46,6 +73,7 @@ struct MetricsResult: CommandOutput {
             JSONMember("missing_truth", .int(missingTruth)),
             JSONMember("noise", noise.choice.name == nil ? .null : .int(noise.count ?? 0)),
             JSONMember("unlabelled", .int(unlabelled)),
+            JSONMember("without_vector", .int(withoutVector?.documents.count ?? 0)),
         ]
     }
 
@@ -89,7 +117,12 @@ struct MetricsResult: CommandOutput {
         if let sample = sampleCoveringAll {
             lines.append("sample=\(sample) covers all \(Format.count(n)) documents: the silhouette is exact")
         }
-        if unlabelled > 0 { lines.append("\(Format.count(unlabelled)) documents without a label for \(name.alias) are left out") }
+        lines += notes
+        // the documents without a vector and without a label are counted above
+        let otherUnlabelled = unlabelled - ((withoutVector?.documents.count ?? 0) - (withoutVector?.labelled ?? 0))
+        if otherUnlabelled > 0 {
+            lines.append("\(Format.count(otherUnlabelled)) \(otherUnlabelled < unlabelled ? "other " : "")documents without a label for \(name.alias) are left out")
+        }
         return lines
     }
 }

@@ -7,6 +7,12 @@ struct SchemaResult: CommandOutput {
     let path: String
     let documents: Int
     let entries: [SchemaEntry]
+    /// Per vector field with documents lacking a usable vector: how many and why.
+    var withoutVector: [WithoutVector] = []
+
+    var notes: [String] {
+        withoutVector.map { "\($0.phrase): left out of clustering and the internal indices" }
+    }
 
     var jsonMembers: [JSONMember] {
         [JSONMember("dataset", .string(dataset)), JSONMember("documents", .int(documents)),
@@ -19,6 +25,7 @@ struct SchemaResult: CommandOutput {
             table.append([.text(entry.name), .text(entry.type), .count(entry.missing), entry.distinct.map(Cell.count) ?? .empty])
         }
         table.footer.append("\(dataset): \(Format.count(documents)) documents from \(path)")
+        table.footer += notes
         return [.table(table)]
     }
 }
@@ -77,7 +84,8 @@ enum SchemaEntry: Sendable {
         switch self {
         case .vector(let name, let dimension, let missing, let rounded):
             .object([JSONMember("name", .string(name)), JSONMember("type", .string("vector")), JSONMember("dimension", .int(dimension)),
-                     JSONMember("missing", .int(missing)), JSONMember("rounded_to_float32", .bool(rounded))])
+                     JSONMember("missing", .int(missing)), JSONMember("without_vector", .int(missing)),
+                     JSONMember("rounded_to_float32", .bool(rounded))])
         case .field(let name, let type, let missing, let distinct):
             .object([JSONMember("name", .string(name)), JSONMember("type", .string(type)),
                      JSONMember("missing", .int(missing)), JSONMember("distinct", .int(distinct))])

@@ -56,6 +56,12 @@ struct SilhouetteResult: CommandOutput {
     let plot: SilhouettePlot?
     /// The noise label left out.
     let noise: NoiseLeftOut
+    /// Documents left out for lacking a usable vector.
+    let withoutVector: WithoutVector
+
+    var notes: [String] {
+        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase) are left out"]
+    }
 
     var jsonMembers: [JSONMember] {
         var members: [JSONMember] = name.jsonMembers + [
@@ -65,6 +71,7 @@ struct SilhouetteResult: CommandOutput {
             JSONMember("silhouette_ci_low", .number(estimate?.low)),
             JSONMember("silhouette_ci_high", .number(estimate?.high)),
             JSONMember("sample", estimate.map { .int($0.sampled) } ?? .null),
+            withoutVector.jsonMember,
             JSONMember("clusters", .array(clusters.map { cluster in
                 .object([
                     JSONMember("cluster", .string(cluster.name)), JSONMember("size", .int(cluster.size)),
@@ -109,6 +116,7 @@ struct SilhouetteResult: CommandOutput {
             table.footer = ["\(name.title), \(metric.rawValue): mean silhouette \(Format.fixed(mean, 4)) over \(Format.count(scored)) documents (\(Reading.silhouette(mean)))"]
         }
         if let note = noise.note(alias: name.alias) { table.footer.append(note) }
+        table.footer += notes
         return table
     }
 
@@ -121,7 +129,7 @@ struct SilhouetteResult: CommandOutput {
                           .fixed(lowest.document.silhouette, digits: 4)])
         }
         table.footer = ["the \(lowest.count) documents with the lowest silhouette of \(Format.count(documents?.count ?? 0))"
-                        + (estimate != nil ? " sampled" : "")]
+                        + (estimate != nil ? " sampled" : "")] + notes
         return table
     }
 }

@@ -57,6 +57,12 @@ struct SweepResult: CommandOutput {
     let notReplaced: [String]
     /// Ctrl-C stopped the sweep: `rows` are those done.
     let interrupted: Bool
+    /// Documents left out of every clustering and score, without a label.
+    let withoutVector: WithoutVector
+
+    var notes: [String] {
+        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase) are left out of the clusterings and the scores"]
+    }
 
     /// The indices a sweep computes, in its columns' order; the external ones need `truth=`.
     static let indices: [ClusteringIndex] = [.silhouette, .calinskiHarabasz, .daviesBouldin, .adjustedRandIndex, .normalizedMutualInfo]
@@ -89,6 +95,7 @@ struct SweepResult: CommandOutput {
             JSONMember("truth", .text(truth)),
             JSONMember("objective", hasObjective ? .string(spherical ? "sum_cosine_distance" : "sum_squared_distance") : .null),
             JSONMember("sample", sample.map(JSONValue.int) ?? .null),
+            withoutVector.jsonMember,
             JSONMember("rows", .array(rows.map { row in
                 .object([JSONMember("k", .int(row.k)), JSONMember("iterations", row.iterations.map(JSONValue.int) ?? .null),
                          JSONMember("inertia", .number(row.inertia))]
@@ -147,10 +154,10 @@ struct SweepResult: CommandOutput {
         }
         if !keptAliases.isEmpty, !notReplaced.isEmpty { lines.append("not replaced (read from the file): " + notReplaced.joined(separator: ", ")) }
         if let all = sampleCoveringAll {
-            lines.append("sample=\(all) covers all \(Format.count(documents)) documents: the silhouette is exact")
+            lines.append("sample=\(all) covers all \(Format.count(documents - withoutVector.count)) documents: the silhouette is exact")
         }
         if interrupted { lines.append("interrupted: \(rows.count) of \(kValues.count) values of k done") }
-        return lines
+        return lines + notes
     }
 
     /// "exact silhouette", or how the sample was drawn.

@@ -58,7 +58,7 @@ struct CSVReader {
             columnIndex.append(skipped.contains(c) || name.hasPrefix("_cluster_.") ? -1 : builder.column(name))
         }
         let vectorColumn = vectorName.map { builder.column($0) }
-        var partial: [Int] = []
+        var partial: [Int] = [], filled = 0
         for (r, cells) in rows.enumerated() {
             if r % 4096 == 4095 {
                 try cancellation?.check()
@@ -70,6 +70,7 @@ struct CSVReader {
             if let vectorColumn {
                 switch try vector(of: cells, columns: vectorColumns) {
                 case .numbers(let vector):
+                    filled += 1
                     try scan { () throws(ScanError) in
                         try builder.setNumbers(vector, range: rowStarts[r] ..< rowStarts[r], column: vectorColumn, keyOffset: rowStarts[r])
                     }
@@ -78,6 +79,9 @@ struct CSVReader {
                 }
             }
             builder.finishDocument()
+        }
+        if let vectorName, filled == 0 {
+            throw DataError(path: path, message: "no row fills all \(vectorColumns.count) '\(vectorName)' columns \(names[vectorColumns.first!])..\(names[vectorColumns.last!]): no document has a vector")
         }
         if !partial.isEmpty, let vectorName {
             notes.append(partialNote(partial, rowStarts: rowStarts, vectorName: vectorName, dimension: vectorColumns.count))

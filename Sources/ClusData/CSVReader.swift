@@ -4,12 +4,16 @@ import ClusCore
 /// CRLF or LF line ends) into a `DatasetBuilder`.
 ///
 /// Cells are typed like JSON values: whole numbers `int`, other numbers
-/// `float`, `true`/`false` `bool`, empty cells missing, anything else a
-/// string. A cell holding a JSON array of numbers is a vector candidate, as
-/// in JSON Lines; `_cluster_.FIELD.ALIAS` columns are cluster labels.
-/// Numeric columns become one vector field when `vector=` names them (a glob
-/// `f*` or a range `f0..f63`), or, without `vector=`, when exactly one run of
-/// columns is named `PREFIX0`, `PREFIX1`, ... (never a lone label column).
+/// `float`, `true`/`false` (and pandas' `True`/`False`, `TRUE`/`FALSE`)
+/// `bool`, empty cells missing, anything else a string. A cell holding a JSON
+/// array of numbers is a vector candidate, as in JSON Lines;
+/// `_cluster_.FIELD.ALIAS` columns are cluster labels. Numeric columns become
+/// one vector field when `vector=` names them (a glob `f*` or a range
+/// `f0..f63`, `0..383`), or, without `vector=`, when they are named `0..N-1`
+/// (a pandas DataFrame's) or exactly one run of columns is named `PREFIX0`,
+/// `PREFIX1`, ... (never a lone label column). A row whose vector cells are
+/// all empty is a document without the vector. An unnamed first column is
+/// pandas' index: left out when it is `0..n-1`, else kept as `_index`.
 struct CSVReader {
     let path: String
     let text: UnsafeBufferPointer<UInt8>
@@ -27,82 +31,152 @@ struct CSVReader {
     func read(into builder: inout DatasetBuilder, start: Int, vectorSpec: String?, notes: inout [String], pickVectors: Bool = true) throws -> String? {
         var position = start
         guard let header = try row(&position) else { throw DataError.noDocuments(path) }
-        let names = header.map { cellString($0) }
+        var names = header.map { cellString($0) }
+        // pandas' `to_csv()` writes its row index first, under an empty name.
+        if names.count > 1 && names[0].isEmpty { names[0] = CSVReader.indexName }
         for (i, name) in names.enumerated() {
             if name.isEmpty { throw DataError.at(path, offset: header[i].range.lowerBound, in: text, "column \(i + 1) has no name in the header") }
             if let j = names[..<i].firstIndex(of: name) {
                 throw DataError.at(path, offset: header[i].range.lowerBound, in: text, "duplicate column '\(name)' (also column \(j + 1))")
             }
         }
-        // Parse all rows first: the vector columns are chosen from their types.
+        let (rows, rowStarts) = try allRows(from: &position, columns: names.count)
+        var skipped = Set<Int>()
+        if names[0] == CSVReader.indexName && header[0].range.isEmpty {
+            let dropped = isRowNumbers(rows.map { $0[0] })
+            if dropped { skipped.insert(0) }
+            notes.append(dropped ? "the unnamed first column is pandas' row index 0..\(rows.count - 1): left out"
+                                 : "the unnamed first column (pandas' row index) is kept as the field '\(CSVReader.indexName)'")
+        }
+
+        let numeric = names.indices.map { c in !skipped.contains(c) && isNumericColumn(rows, c) }
+        let (vectorColumns, vectorName, note) = !pickVectors ? ([], nil, nil) : try chooseVector(names: names, numeric: numeric, spec: vectorSpec, header: header, rows: rows)
+        if let note { notes.append(note) }
+        skipped.formUnion(vectorColumns)
+        var columnIndex: [Int] = []
+        for (c, name) in names.enumerated() {
+            columnIndex.append(skipped.contains(c) || name.hasPrefix("_cluster_.") ? -1 : builder.column(name))
+        }
+        let vectorColumn = vectorName.map { builder.column($0) }
+        var partial: [Int] = [], filled = 0
+        for (r, cells) in rows.enumerated() {
+            if r % 4096 == 4095 {
+                try cancellation?.check()
+                progress?(rowStarts[r], text.count)
+            }
+            for (c, cell) in cells.enumerated() where !skipped.contains(c) {
+                try readCell(cell, name: names[c], column: columnIndex[c], into: &builder)
+            }
+            if let vectorColumn {
+                switch try vector(of: cells, columns: vectorColumns) {
+                case .numbers(let vector):
+                    filled += 1
+                    try scan { () throws(ScanError) in
+                        try builder.setNumbers(vector, range: rowStarts[r] ..< rowStarts[r], column: vectorColumn, keyOffset: rowStarts[r])
+                    }
+                case .empty: break
+                case .partial: partial.append(r)
+                }
+            }
+            builder.finishDocument()
+        }
+        if let vectorName, filled == 0 {
+            throw DataError(path: path, message: "no row fills all \(vectorColumns.count) '\(vectorName)' columns \(names[vectorColumns.first!])..\(names[vectorColumns.last!]): no document has a vector")
+        }
+        if !partial.isEmpty, let vectorName {
+            notes.append(partialNote(partial, rowStarts: rowStarts, vectorName: vectorName, dimension: vectorColumns.count))
+        }
+        return vectorName
+    }
+
+    /// The name given to pandas' unnamed index column when it is kept.
+    static let indexName = "_index"
+
+    /// Every row after the header (blank lines skipped), with where each starts.
+    private func allRows(from position: inout Int, columns: Int) throws(DataError) -> ([[Cell]], [Int]) {
         var rows: [[Cell]] = []
         var rowStarts: [Int] = []
         while true {
             let rowStart = position
             guard let cells = try row(&position) else { break }
             if cells.count == 1 && cells[0].range.isEmpty && !cells[0].quoted { continue }  // blank line
-            guard cells.count == names.count else {
-                throw DataError.at(path, offset: rowStart, in: text, "\(cells.count) cells in this row, \(names.count) in the header")
+            guard cells.count == columns else {
+                throw DataError.at(path, offset: rowStart, in: text, "\(cells.count) cells in this row, \(columns) in the header")
             }
             rows.append(cells)
             rowStarts.append(rowStart)
         }
         guard !rows.isEmpty else { throw DataError.noDocuments(path) }
+        return (rows, rowStarts)
+    }
 
-        let numeric = names.indices.map { c in rows.allSatisfy { isNumber($0[c]) } }
-        let (vectorColumns, vectorName, note) = !pickVectors ? ([], nil, nil) : try chooseVector(names: names, numeric: numeric, spec: vectorSpec, header: header, rows: rows)
-        if let note { notes.append(note) }
-        let inVector = Set(vectorColumns)
-        var columnIndex: [Int] = []
-        for (c, name) in names.enumerated() {
-            columnIndex.append(inVector.contains(c) || name.hasPrefix("_cluster_.") ? -1 : builder.column(name))
+    /// One cell of a field or `_cluster_` column; an empty cell is a missing value.
+    private func readCell(_ cell: Cell, name: String, column: Int, into builder: inout DatasetBuilder) throws(DataError) {
+        let offset = cell.range.lowerBound
+        guard !cell.range.isEmpty else { return }
+        if name.hasPrefix("_cluster_.") {
+            let parts = name.dropFirst("_cluster_.".count)
+            guard let dot = parts.lastIndex(of: ".") else { return }
+            try scan { () throws(ScanError) in
+                try builder.setLabel(cellString(cell), vectorField: String(parts[..<dot]), alias: String(parts[parts.index(after: dot)...]), keyOffset: offset)
+            }
+        } else if let numbers = numberArray(cell) {
+            try scan { () throws(ScanError) in
+                try builder.setNumbers(numbers, range: cell.range, column: column, keyOffset: offset)
+            }
+        } else {
+            let (value, isArray) = typed(cell)
+            try scan { () throws(ScanError) in
+                try builder.set(value, isArray: isArray, column: column, keyOffset: offset)
+            }
         }
-        let vectorColumn = vectorName.map { builder.column($0) }
+    }
+
+    /// A row's vector from numeric columns: all cells empty is a document
+    /// without the vector (pandas writes NaN as an empty cell), some empty
+    /// leaves it without a usable one.
+    private enum RowVector {
+        case numbers([Float])
+        case empty
+        case partial
+    }
+
+    private func vector(of cells: [Cell], columns: [Int]) throws(DataError) -> RowVector {
         var vector: [Float] = []
-        for (r, cells) in rows.enumerated() {
-            if r % 4096 == 4095 {
-                try cancellation?.check()
-                progress?(rowStarts[r], text.count)
+        vector.reserveCapacity(columns.count)
+        var empty = 0
+        for c in columns {
+            let cell = cells[c]
+            if cell.range.isEmpty { empty += 1; continue }
+            guard let f = Float(cellString(cell)), f.isFinite else {
+                throw DataError.at(path, offset: cell.range.lowerBound, in: text, "number \(cellString(cell)) is out of range for a 32-bit float")
             }
-            for (c, cell) in cells.enumerated() where !inVector.contains(c) {
-                let offset = cell.range.lowerBound
-                if names[c].hasPrefix("_cluster_.") {
-                    let parts = names[c].dropFirst("_cluster_.".count)
-                    guard let dot = parts.lastIndex(of: ".") else { continue }
-                    if !cell.range.isEmpty {
-                        try scan { () throws(ScanError) in
-                            try builder.setLabel(cellString(cell), vectorField: String(parts[..<dot]), alias: String(parts[parts.index(after: dot)...]), keyOffset: offset)
-                        }
-                    }
-                    continue
-                }
-                guard !cell.range.isEmpty else { continue }
-                if let numbers = numberArray(cell) {
-                    try scan { () throws(ScanError) in
-                        try builder.setNumbers(numbers, range: cell.range, column: columnIndex[c], keyOffset: offset)
-                    }
-                } else {
-                    let (value, isArray) = typed(cell)
-                    try scan { () throws(ScanError) in
-                        try builder.set(value, isArray: isArray, column: columnIndex[c], keyOffset: offset)
-                    }
-                }
-            }
-            if let vectorColumn {
-                vector.removeAll(keepingCapacity: true)
-                for c in vectorColumns {
-                    guard let f = Float(cellString(rows[r][c])), f.isFinite else {
-                        throw DataError.at(path, offset: rows[r][c].range.lowerBound, in: text, "number \(cellString(rows[r][c])) is out of range for a 32-bit float")
-                    }
-                    vector.append(f)
-                }
-                try scan { () throws(ScanError) in
-                    try builder.setNumbers(vector, range: rowStarts[r] ..< rowStarts[r], column: vectorColumn, keyOffset: rowStarts[r])
-                }
-            }
-            builder.finishDocument()
+            vector.append(f)
         }
-        return vectorName
+        return empty == 0 ? .numbers(vector) : empty == columns.count ? .empty : .partial
+    }
+
+    /// `2 documents have some 'vector' cells empty (line 7: 3 of 384); they have no vector`.
+    private func partialNote(_ rows: [Int], rowStarts: [Int], vectorName: String, dimension: Int) -> String {
+        let lines = rows.prefix(3).map { "line \(DataError.location(of: rowStarts[$0], in: text).line)" }
+        let more = rows.count > 3 ? ", …" : ""
+        let subject = rows.count == 1 ? "1 document has" : "\(rows.count) documents have"
+        return "\(subject) some of the \(dimension) '\(vectorName)' cells empty (\(lines.joined(separator: ", "))\(more)): no vector for \(rows.count == 1 ? "it" : "them")"
+    }
+
+    /// Whether the cells are `0, 1, 2, ...` in order: pandas' default index.
+    private func isRowNumbers(_ cells: [Cell]) -> Bool {
+        cells.enumerated().allSatisfy { i, cell in !cell.quoted && cellString(cell) == String(i) }
+    }
+
+    /// Whether column `c` holds numbers: every non-empty cell one, and some cell not empty.
+    private func isNumericColumn(_ rows: [[Cell]], _ c: Int) -> Bool {
+        var any = false
+        for row in rows where !row[c].range.isEmpty {
+            guard isNumber(row[c]) else { return false }
+            any = true
+        }
+        return any
     }
 
     private func scan(_ body: () throws(ScanError) -> Void) throws(DataError) {
@@ -140,16 +214,17 @@ struct CSVReader {
             }
             guard !columns.isEmpty else { throw DataError(path: path, message: "vector=\(spec) matches no column") }
             for c in columns where !numeric[c] {
-                let bad = rows.firstIndex { !isNumber($0[c]) } ?? 0
-                let cell = rows[bad][c]
-                throw DataError.at(path, offset: cell.range.lowerBound, in: text,
-                                   "column '\(names[c])' is in vector=\(spec) but '\(cellString(cell))' is not a number")
+                // an empty cell is a document without the vector; a column of them is no error
+                guard let bad = rows.first(where: { !$0[c].range.isEmpty && !isNumber($0[c]) })?[c] else { continue }
+                throw DataError.at(path, offset: bad.range.lowerBound, in: text,
+                                   "column '\(names[c])' is in vector=\(spec) but '\(cellString(bad))' is not a number")
             }
             if names.contains(name) {
                 throw DataError(path: path, message: "vector=\(spec): the vector would be named '\(name)', which is already a column")
             }
             return (columns, name, nil)
         }
+        if let pandas = try dataFrameColumns(names: names, numeric: numeric, rows: rows) { return pandas }
         // Without vector=: one run of numeric columns PREFIX<digits>, at least two.
         var groups: [String: [Int]] = [:]
         for (c, n) in names.enumerated() where numeric[c] && !n.hasPrefix("_cluster_.") {
@@ -173,6 +248,26 @@ struct CSVReader {
         var note = "vector '\(name)' from the \(columns.count) numeric columns \(names[columns.first!])..\(names[columns.last!])"
         if !others.isEmpty { note += "; other numeric columns kept as fields: " + others.joined(separator: ", ") }
         return (columns, name, note)
+    }
+
+    /// The columns `0, 1, ..., N-1` (N ≥ 2) that `pd.DataFrame(X).to_csv()`
+    /// writes, when they are the only columns named by a number: the vector,
+    /// named `vector`. A word in one of them is an error rather than a
+    /// vector quietly left short; nil when the names do not fit.
+    private func dataFrameColumns(names: [String], numeric: [Bool], rows: [[Cell]]) throws(DataError) -> ([Int], String?, String?)? {
+        let numbered = names.indices.filter { c in !names[c].isEmpty && names[c].allSatisfy { $0.isASCII && $0.isNumber } }
+        guard numbered.count >= 2, Set(numbered.map { names[$0] }) == Set((0 ..< numbered.count).map(String.init)) else { return nil }
+        let columns = numbered.sorted { Int(names[$0])! < Int(names[$1])! }
+        for c in columns where !numeric[c] {
+            guard let bad = rows.first(where: { !$0[c].range.isEmpty && !isNumber($0[c]) })?[c] else { continue }
+            throw DataError.at(path, offset: bad.range.lowerBound, in: text,
+                               "'\(cellString(bad))' is not a number, in column '\(names[c])' of the vector columns 0..\(columns.count - 1) (an empty cell is a document without a vector)")
+        }
+        let name = "vector"
+        if names.contains(name) {
+            return ([], nil, "columns 0..\(columns.count - 1) not taken as a vector: '\(name)' is already a column")
+        }
+        return (columns, name, "vector '\(name)' from the \(columns.count) columns named 0..\(columns.count - 1) (a pandas DataFrame's)")
     }
 
     /// `f0..f63` → ("f", 0, 63).
@@ -230,8 +325,9 @@ struct CSVReader {
         if let token = try? s.scanNumber(), s.atEnd { return (s.fieldValue(token), false) }
         let string = cellString(cell)
         switch string {
-        case "true": return (.bool(true), false)
-        case "false": return (.bool(false), false)
+        // pandas writes True/False, R and spreadsheets TRUE/FALSE
+        case "true", "True", "TRUE": return (.bool(true), false)
+        case "false", "False", "FALSE": return (.bool(false), false)
         default: return (.string(string), string.hasPrefix("[") && string.hasSuffix("]"))
         }
     }

@@ -128,7 +128,11 @@ public enum DatasetJoin {
         var rowOf: [LabelValue: Int] = [:]
         var lines: [Int]?
         func line(_ row: Int) throws(DataError) -> Int {
-            if lines == nil { lines = documentLines(try FileBytes.read(path), format: format) }
+            if lines == nil {
+                do { lines = documentLines(try FileBytes.read(path), format: format) }
+                catch let error as DataError { throw error }
+                catch { throw DataError(path: path, message: String(describing: error)) }
+            }
             return row < lines!.count ? lines![row] : row + 1
         }
         for (row, value) in keys.values.enumerated() {

@@ -142,13 +142,22 @@ public enum DatasetLoader {
         progress: ((_ bytesDone: Int, _ bytesTotal: Int) -> Void)?
     ) throws -> Dataset {
         guard let format = options.format ?? DataFormat(path: path) else {
+            if path == StandardInput.path {
+                throw DataError(path: StandardInput.displayName, message: "standard input has no name to tell its format by; give format= (\(DataFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
             _ = try FileBytes.checkReadable(path)   // a missing file or a folder says so first
             throw DataError.unknownFormat(path)
         }
         if options.labelsPath != nil && format != .npy {
             throw DataError(path: path, message: "labels= goes with a .npy file; other formats carry their fields")
         }
-        return try parse(FileBytes.read(path), format: format, path: path, options: options, cancellation: cancellation, progress: progress)
+        do {
+            let bytes = try FileBytes.read(path, cancellation: cancellation)
+            let shownPath = path == StandardInput.path ? StandardInput.displayName : path
+            return try parse(bytes, format: format, path: shownPath, options: options, cancellation: cancellation, progress: progress)
+        } catch let error as DataError where error.path == StandardInput.path {
+            throw DataError(path: StandardInput.displayName, line: error.line, column: error.column, message: error.message)
+        }
     }
 
     /// The dataset in `bytes`, read as the file at `path` in `format` (the
@@ -275,6 +284,7 @@ public enum DatasetLoader {
 
     /// `data/products.jsonl` → `products` (and `products.jsonl.gz` too).
     static func baseName(_ path: String) -> String {
+        if path == StandardInput.path || path == StandardInput.displayName { return "stdin" }
         var file = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
         if file.lowercased().hasSuffix(".gz") && file.count > 3 { file.removeLast(3) }
         guard let dot = file.lastIndex(of: "."), dot != file.startIndex else { return file }

@@ -6,14 +6,49 @@ import Musl
 import Darwin
 #endif
 import CZlib
+import ClusCore
+import Synchronization
+
+/// Standard input as a data source: `load "-"` reads it, once per process.
+public enum StandardInput {
+    /// The path that names standard input.
+    public static let path = "-"
+    /// What errors and `schema` call it.
+    public static let displayName = "<stdin>"
+
+    /// Why standard input cannot be read (the script came from it, an earlier
+    /// load read it); nil while it is free.
+    private static let taken = Mutex<String?>(nil)
+
+    /// Says the script itself is read from standard input: `load "-"` then
+    /// says so instead of finding it empty.
+    public static func reserveForScript() {
+        taken.withLock { $0 = "the script itself is read from standard input; give the script as a file or with -c" }
+    }
+
+    /// Takes standard input for one load, or says why it cannot be read.
+    static func claim() throws(DataError) {
+        if isatty(STDIN_FILENO) == 1 {
+            throw DataError(path: path, message: "standard input is a terminal; pipe the documents in (… | clus -c 'load \"-\" format=jsonl')")
+        }
+        let reason = taken.withLock { reason in
+            defer { reason = reason ?? "standard input was read by an earlier load \"-\"" }
+            return reason
+        }
+        if let reason { throw DataError(path: path, message: "cannot read: \(reason)") }
+    }
+}
 
 /// Reads a whole file into memory.
 enum FileBytes {
-    /// The bytes of the regular file at `path`, decompressed when it ends in `.gz`.
-    static func read(_ path: String) throws(DataError) -> [UInt8] {
-        let compressed = try readRaw(path)
-        guard path.lowercased().hasSuffix(".gz") else { return compressed }
-        return try gunzip(compressed, path: path)
+    /// The bytes of the file at `path` (`-`: standard input), decompressed
+    /// when the name ends in `.gz` or, for a pipe, when they are gzip data.
+    /// A regular file is read at its size; a pipe, FIFO or device in chunks
+    /// until its end (Ctrl-C stops a pipe that stalls).
+    static func read(_ path: String, cancellation: Cancellation? = nil) throws -> [UInt8] {
+        let (bytes, streamed) = try readRaw(path, cancellation: cancellation)
+        let gzip = path.lowercased().hasSuffix(".gz") || (streamed && bytes.starts(with: [0x1F, 0x8B]))
+        return gzip ? try gunzip(bytes, path: path) : bytes
     }
 
     /// Inflates gzip data (several members allowed, as `gzip -d` does).
@@ -65,10 +100,13 @@ enum FileBytes {
     /// length modulo 2³², raised by 4 GiB steps to at least the compressed
     /// size, as deflate seldom expands); nil when the file cannot be examined.
     static func sizes(_ path: String) -> (file: Int, text: Int)? {
+        // stat first: opening a FIFO would wait for its writer, and closing it
+        // again could cost the writer its data
+        var info = stat()
+        guard path != StandardInput.path, stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         let size = Int(info.st_size)
         guard path.lowercased().hasSuffix(".gz") else { return (size, size) }
@@ -81,26 +119,35 @@ enum FileBytes {
         return (size, text)
     }
 
-    /// Throws what `read` would for a path that cannot be opened or is not a file.
+    /// Throws what `read` would for a path that cannot be opened or is a folder.
     static func checkReadable(_ path: String) throws(DataError) -> Bool {
+        guard path != StandardInput.path else { return true }
         var info = stat()
         guard stat(path, &info) == 0 else { throw DataError.cannotRead(path, reason: systemError()) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw DataError.cannotRead(path, reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file")
-        }
+        guard (info.st_mode & S_IFMT) != S_IFDIR else { throw DataError.cannotRead(path, reason: "is a directory") }
         return true
     }
 
-    private static func readRaw(_ path: String) throws(DataError) -> [UInt8] {
+    /// The file's bytes as stored, and whether they were streamed (not a regular file).
+    private static func readRaw(_ path: String, cancellation: Cancellation?) throws -> ([UInt8], streamed: Bool) {
+        if path == StandardInput.path {
+            try StandardInput.claim()
+            return (try readStream(STDIN_FILENO, path: path, cancellation: cancellation), true)
+        }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw DataError.cannotRead(path, reason: systemError()) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw DataError.cannotRead(path, reason: systemError()) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw DataError.cannotRead(path, reason: (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file")
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return (try readRegular(fd, size: Int(info.st_size), path: path), false)
+        case S_IFDIR: throw DataError.cannotRead(path, reason: "is a directory")
+        default: return (try readStream(fd, path: path, cancellation: cancellation), true)
         }
-        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+    }
+
+    private static func readRegular(_ fd: Int32, size: Int, path: String) throws(DataError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         while done < bytes.count {
             let n = bytes.withUnsafeMutableBytes { buffer in
@@ -113,6 +160,23 @@ enum FileBytes {
         }
         bytes.removeLast(bytes.count - done)
         return bytes
+    }
+
+    /// A pipe's bytes up to its end, in 1 MiB reads: its size is not known
+    /// beforehand. A read interrupted by Ctrl-C stops the load.
+    private static func readStream(_ fd: Int32, path: String, cancellation: Cancellation?) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR {
+                try cancellation?.check()
+                continue
+            }
+            guard n >= 0 else { throw DataError.cannotRead(path, reason: systemError()) }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<n])
+        }
     }
 
     private static func systemError() -> String {

@@ -40,7 +40,7 @@ struct BoundArguments {
                     throw Diagnostic("option '\(name)' given twice", at: nameRange)
                 }
                 let value = try resolve(argument.value)
-                try BoundArguments.check(value, against: parameter, at: argument.value.range)
+                try BoundArguments.check(value, against: parameter, of: spec.name, at: argument.value.range)
                 options[name] = (BoundArguments.resolvingPath(value, parameter), argument.value.range)
                 continue
             }
@@ -64,7 +64,7 @@ struct BoundArguments {
                 valueNode = next.value
             }
             let value = try resolve(valueNode)
-            try BoundArguments.check(value, against: parameter, at: valueNode.range)
+            try BoundArguments.check(value, against: parameter, of: spec.name, at: valueNode.range)
             positionals.append((BoundArguments.resolvingPath(value, parameter), valueNode.range))
             positionalIndex += 1
         }
@@ -79,9 +79,12 @@ struct BoundArguments {
         return .text(resolvedPath(path))
     }
 
-    private static func check(_ value: RuntimeValue, against parameter: CommandSpec.Parameter, at range: SourceRange) throws(Diagnostic) {
+    private static func check(_ value: RuntimeValue, against parameter: CommandSpec.Parameter, of command: String,
+                              at range: SourceRange) throws(Diagnostic) {
         let ok: Bool
         switch (parameter.kind, value) {
+        // load "x.csv" vector=0..383: the columns pandas names 0, 1, ... (the text "0..383" is the same range)
+        case (.vectorField, .range) where command == "load" && parameter.name == "vector": ok = true
         case (.integer, .integer), (.number, .integer), (.number, .number), (.range, .range): ok = true
         case (.range, .integer): ok = true
         case (.range, .list): ok = true  // k=[10, 20, 25]: its command checks the items

@@ -1,5 +1,9 @@
 import ClusData
 
+/// Tells `load "-"` that the script itself is read from standard input, so
+/// it says so rather than finding the documents missing.
+public func reserveStandardInputForScript() { StandardInput.reserveForScript() }
+
 extension Interpreter {
     func load(_ arguments: BoundArguments) throws -> LoadResult {
         guard let path = arguments.text(at: 0) else { throw Diagnostic("load needs a path") }

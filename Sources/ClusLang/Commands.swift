@@ -8,12 +8,12 @@ public enum Commands {
     public static let all: [CommandSpec] = [
         CommandSpec("load", run: { try $0.load($1) }, summary: "load documents from JSON Lines, JSON, CSV or NumPy .npy (.gz too)",
             positionals: [
-                P("path", .path, "the file to read", required: true),
+                P("path", .path, "the file to read; \"-\" for standard input (with format=)", required: true),
                 P("name", .identifier, "the dataset's name (default: the file's name)", keyword: "as"),
             ],
             options: [
-                P("format", .choice(DataFormat.allCases.map(\.rawValue)), "file format (default: from the extension)"),
-                P("vector", .vectorField, "the vector field to use by default (default: the first one); for CSV also a glob \"f*\" or a range \"f0..f63\" of numeric columns; for .npy the vector field's name"),
+                P("format", .choice(DataFormat.allCases.map(\.rawValue)), "file format (default: from the extension; needed for \"-\" and pipes without one)"),
+                P("vector", .vectorField, "the vector field to use by default (default: the first one); for CSV also a glob \"f*\" or a range \"f0..f63\" or 0..383 of numeric columns; for .npy the vector field's name"),
                 P("labels", .path, "for .npy: a CSV with a header and one row per vector (truth fields, _cluster_.FIELD.ALIAS columns)"),
                 P("strict", .flag, "a document without a usable vector is an error naming its line, instead of being left out", default: "off"),
             ],
@@ -27,13 +27,19 @@ public enum Commands {
             (strict=on makes them an error). Labels under
             _cluster_.FIELD.ALIAS become clusterings (aliases). Nested fields are
             named with dots (meta.category). CSV: a header row; a column of JSON
-            arrays is a vector, or numeric columns picked with vector="f*". NumPy:
-            a 2-D float32/float64 array, with labels="labels.csv". A .gz file is
-            decompressed. A failed load adds nothing.
+            arrays is a vector, or numeric columns picked with vector="f*"; as
+            pandas writes it (df.to_csv()), columns 0..N-1 are the vector, an empty
+            vector cell a document without one, the unnamed index left out (kept
+            as _index unless it is 0..n-1). NumPy: a 2-D float32/float64 array,
+            with labels="labels.csv". A .gz file is decompressed. "-" reads
+            standard input, when the script is a file or -c; pipes, FIFOs and
+            /dev/stdin are read to their end. A failed load adds nothing.
               load "products.jsonl"
               load "exports/run2.jsonl" as run2 vector=image_vector
               load "digits.csv" vector="pixel_*"
+              load "frame.csv" vector=0..383
               load "emb.npy" labels="truth.csv"
+              load "-" format=jsonl          (jq -c … | clus -c '…')
             """),
         CommandSpec("datasets", run: { i, _ in i.datasets() }, summary: "list the loaded datasets"),
         CommandSpec("use", run: { try $0.use($1) }, summary: "make a loaded dataset the current one",

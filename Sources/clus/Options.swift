@@ -103,6 +103,7 @@ struct Options: ParsableCommand {
             return .source(SourceFile(name: path, text: String(decoding: data, as: UTF8.self)))
         }
         if isatty(STDIN_FILENO) == 1 { return .interactive }
+        reserveStandardInputForScript()
         let data = FileHandle.standardInput.readDataToEndOfFile()
         return .source(SourceFile(name: "<stdin>", text: String(decoding: data, as: UTF8.self)))
     }

@@ -1,0 +1,159 @@
+import ClusCore
+import Foundation
+import Testing
+@testable import ClusData
+
+/// CSV files as pandas writes them (`df.to_csv()`, `pd.DataFrame(X)`),
+/// including the fixtures of Scripts/make_pandas_fixtures.py.
+@Suite struct PandasCSVTests {
+    static let data = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Golden/data")
+
+    static func fixture(_ name: String, _ options: LoadOptions = LoadOptions()) throws -> Dataset {
+        try DatasetLoader.load(path: data.appendingPathComponent(name).path, options: options)
+    }
+
+    @Test func theUnnamedIndexIsLeftOutWhenItCountsRows() throws {
+        let d = try load(",0,1,query\n0,1,2,a\n1,3,4,b\n2,5,6,a\n", name: "t.csv")
+        #expect(d.fields.map(\.name) == ["query"])
+        #expect(d.vectors.map(\.name) == ["vector"])
+        #expect(d.vector(named: "vector")?.embeddings.values == [1, 2, 3, 4, 5, 6])
+        #expect(d.notes == ["the unnamed first column is pandas' row index 0..2: left out",
+                            "vector 'vector' from the 2 columns named 0..1 (a pandas DataFrame's)"])
+    }
+
+    @Test func anyOtherIndexIsKeptAsAField() throws {
+        // a filtered frame's index, row labels, and a quoted empty name
+        let filtered = try load(",0,1\n3,1,2\n7,3,4\n", name: "t.csv")
+        #expect(filtered.field(named: "_index")?.values == [.int(3), .int(7)])
+        #expect(filtered.notes.first == "the unnamed first column (pandas' row index) is kept as the field '_index'")
+        let labels = try load("\"\",x\na,1\nb,2\n", name: "t.csv")
+        #expect(labels.field(named: "_index")?.values == [.string("a"), .string("b")])
+        // "0" quoted is text, not pandas' number
+        #expect(try load(",x\n\"0\",1\n", name: "t.csv").field(named: "_index") != nil)
+        // only the first column may be unnamed, and a real '_index' column clashes
+        #expect(try loadError("a,,b\n1,2,3\n", name: "t.csv") == "t.csv:1:3: column 2 has no name in the header")
+        #expect(try loadError(",_index\n5,1\n", name: "t.csv") == "t.csv:1:2: duplicate column '_index' (also column 1)")
+        #expect(try loadError("\n1\n", name: "t.csv") == "t.csv:1:1: column 1 has no name in the header")
+    }
+
+    @Test func columnsNamedZeroToNAreTheVector() throws {
+        // with other numeric columns beside them, in any order, and the range spelled out
+        let text = "id,1,0,2,score\na,2,1,3,0.5\nb,5,4,6,0.7\n"
+        for options in [LoadOptions(), LoadOptions(vectorField: "0..2")] {
+            let d = try load(text, name: "t.csv", options: options)
+            #expect(d.vector(named: "vector")?.embeddings.values == [1, 2, 3, 4, 5, 6])
+            #expect(d.fields.map(\.name) == ["id", "score"])
+        }
+        // numbered columns that are not 0..N-1 (years) are not a DataFrame's
+        let years = try load("1990,2000\n1,2\n", name: "t.csv")
+        #expect(years.notes == ["vector 'vector' from the 2 numeric columns 1990..2000"])
+        let gap = try load("0,1,3\n1,2,3\n", name: "t.csv")
+        #expect(gap.notes == ["vector 'vector' from the 3 numeric columns 0..3"])
+        // a column already named 'vector' wins; the numbered ones stay fields
+        let taken = try load("vector,0,1\n\"[1, 2]\",3,4\n", name: "t.csv")
+        #expect(taken.vectors.map(\.name) == ["vector"])
+        #expect(taken.vector(named: "vector")?.embeddings.values == [1, 2])
+        #expect(taken.notes == ["columns 0..1 not taken as a vector: 'vector' is already a column"])
+    }
+
+    @Test func aWordInANumberedColumnIsAnErrorAtItsCell() throws {
+        #expect(try loadError(",0,1\n0,1,2\n1,3,n/a\n", name: "t.csv")
+            == "t.csv:3:5: 'n/a' is not a number, in column '1' of the vector columns 0..1 (an empty cell is a document without a vector)")
+        #expect(try loadError("0,1\n1,2\n1e39,3\n", name: "t.csv") == "t.csv:3:1: number 1e39 is out of range for a 32-bit float")
+    }
+
+    @Test func emptyVectorCellsMeanADocumentWithoutAVector() throws {
+        let d = try load(",0,1,q\n0,1,2,a\n1,,,b\n2,5,,c\n3,7,8,d\n", name: "t.csv")
+        let v = try #require(d.vector(named: "vector"))
+        #expect(d.count == 4)
+        #expect(v.present == [true, false, false, true])
+        #expect(v.missingCount == 2)
+        #expect(v.embeddings.values == [1, 2, 0, 0, 0, 0, 7, 8])
+        #expect(d.field(named: "q")?.values == [.string("a"), .string("b"), .string("c"), .string("d")])
+        #expect(d.notes.last == "1 document has some of the 2 'vector' cells empty (line 4): no vector for it")
+        // with vector=, too; an empty column is no error; a word still is
+        let glob = try load("f0,f1\n1,2\n3,\n,\n", name: "t.csv", options: LoadOptions(vectorField: "f*"))
+        #expect(glob.vector(named: "f")?.present == [true, false, false])
+        #expect(try load("f0,f1\n1,2\n1,\n3,\n", name: "t.csv", options: LoadOptions(vectorField: "f*")).vector(named: "f")?.missingCount == 2)
+        #expect(try loadError("f0,f1,f2\n1,,2\n1,,3\n", name: "t.csv", options: LoadOptions(vectorField: "f0..f1"))
+            == "t.csv: no row fills all 2 'f' columns f0..f1: no document has a vector")
+        #expect(try loadError("f0,f1\n1,2\n,x\n", name: "t.csv", options: LoadOptions(vectorField: "f*"))
+            == "t.csv:3:2: column 'f1' is in vector=f* but 'x' is not a number")
+        // the prefix run is found with empty cells in it
+        #expect(try load("id,f0,f1\na,1,2\nb,,\n", name: "t.csv").vector(named: "f")?.present == [true, false])
+    }
+
+    @Test func pandasBooleansAndFloatLabels() throws {
+        let d = try load("a,b,c,label\nTrue,TRUE,true,3.0\nFalse,FALSE,false,\n,True,x,10.0\n", name: "t.csv")
+        #expect(d.field(named: "a")?.values == [.bool(true), .bool(false), nil])
+        #expect(d.field(named: "b")?.values == [.bool(true), .bool(false), .bool(true)])
+        #expect(d.field(named: "c")?.values == [.bool(true), .bool(false), .string("x")])
+        #expect(d.field(named: "label")?.values == [.double(3), nil, .double(10)])
+    }
+
+    /// The fixtures: every variant loads with no options into the same
+    /// documents; the values are the ones pandas was given.
+    @Test func theFixtureVariantsLoadAlike() throws {
+        let base = try PandasCSVTests.fixture("pandas_default.csv")
+        #expect(base.count == 40)
+        #expect(base.fields.map(\.name) == ["query", "cluster", "relevant", "title"])
+        #expect(base.vectors.map(\.name) == ["vector"])
+        #expect(base.vectors[0].missingCount == 3)
+        #expect(base.vectors[0].roundedToFloat32 == false)
+        #expect(base.field(named: "relevant")?.values.prefix(4) == [.bool(true), .bool(false), .bool(false), .bool(true)])
+        #expect(base.field(named: "cluster")?.missingCount == 4)
+        #expect(base.field(named: "query")?.missingCount == 2)
+        let noIndex = try PandasCSVTests.fixture("pandas_noindex.csv")
+        let range = try PandasCSVTests.fixture("pandas_noindex.csv", LoadOptions(vectorField: "0..3"))
+        let json = try PandasCSVTests.fixture("pandas_json_vector.csv")
+        for d in [noIndex, range] {
+            #expect(d.vectors[0].embeddings == base.vectors[0].embeddings)
+            #expect(d.vectors[0].present == base.vectors[0].present)
+            #expect(d.fields.map(\.values) == base.fields.map(\.values))
+        }
+        #expect(json.vector(named: "embedding")?.embeddings == base.vectors[0].embeddings)
+        #expect(json.vector(named: "embedding")?.present == base.vectors[0].present)
+        let subset = try PandasCSVTests.fixture("pandas_subset.csv")
+        #expect(subset.field(named: "_index")?.values.prefix(3) == [.int(0), .int(3), .int(6)])
+        #expect(subset.count == 14)
+    }
+
+    /// scikit-learn's values for the `cluster` column against `query`
+    /// (Tests/Golden/data/pandas.expected.json), from the loaded columns:
+    /// internal indices on the documents with a vector and a label, external
+    /// ones on the documents with a label and a truth value.
+    @Test func theLoadedColumnsGiveScikitLearnsValues() throws {
+        let expected = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: PandasCSVTests.data.appendingPathComponent("pandas.expected.json"))) as? [String: Any])
+        let d = try PandasCSVTests.fixture("pandas_default.csv")
+        let vectors = try #require(d.vector(named: "vector"))
+        let labels = try #require(d.field(named: "cluster")).interned().codes
+        let truth = try #require(d.field(named: "query")).interned().codes
+        let internalDocs = (0 ..< d.count).filter { vectors.present[$0] && labels[$0] >= 0 }
+        let externalDocs = (0 ..< d.count).filter { labels[$0] >= 0 && truth[$0] >= 0 }
+        #expect(internalDocs.count == expected["n"] as? Int)
+        #expect(externalDocs.count == expected["n_external"] as? Int)
+        let x = Embeddings(rows: internalDocs.map { i in Array(vectors.embeddings.values[i * 4 ..< (i + 1) * 4]) })
+        let pred = internalDocs.map { labels[$0] }
+        let table = ContingencyTable(truth: externalDocs.map { truth[$0] }, predicted: externalDocs.map { labels[$0] })
+        let values: [String: Double] = [
+            "silhouette": try silhouetteScore(x, labels: pred),
+            "calinski_harabasz": try calinskiHarabasz(x, labels: pred),
+            "davies_bouldin": try daviesBouldin(x, labels: pred),
+            "adjusted_rand_index": adjustedRandIndex(table),
+            "rand_index": randIndex(table),
+            "normalized_mutual_info": normalizedMutualInformation(table),
+            "adjusted_mutual_info": adjustedMutualInformation(table),
+            "homogeneity": homogeneity(table),
+            "completeness": completeness(table),
+            "v_measure": vMeasure(table),
+            "fowlkes_mallows": fowlkesMallows(table),
+            "purity": purity(table),
+        ]
+        for (key, value) in values {
+            let reference = try #require(expected[key] as? Double, "\(key) not in the fixture")
+            #expect(abs(value - reference) <= 1e-6 * max(1, abs(reference)), "\(key): \(value) vs scikit-learn \(reference)")
+        }
+    }
+}

@@ -36,7 +36,7 @@ import Testing
         #expect(out.stdout.contains("stdin: 150 documents from <stdin>"))
         let csv = try ClusProcess.run(["-c", "load \"-\" format=csv as frame"], stdin: try PipeTests.text("pandas_default.csv"))
         #expect(csv.status == 0, "\(csv.stderr)")
-        #expect(csv.stdout.contains("loaded frame: 40 documents · vector fields: vector (4-d)"))
+        #expect(csv.stdout.contains("loaded frame: 40 documents · vector fields: vector (4-d; 3 documents without a usable vector)"))
     }
 
     @Test func aScriptFileCanReadStandardInputToo() throws {
@@ -88,7 +88,7 @@ import Testing
         #expect(fifo.stdout.contains("loaded docs: 150 documents"))
         let substitution = try PipeTests.bash(#"$CLUS -c 'load $1 format=csv as frame' <(cat Tests/Golden/data/pandas_noindex.csv)"#)
         #expect(substitution.status == 0, "\(substitution.stdout)")
-        #expect(substitution.stdout.contains("loaded frame: 40 documents · vector fields: vector (4-d)"))
+        #expect(substitution.stdout.contains("loaded frame: 40 documents · vector fields: vector (4-d; 3 documents without a usable vector)"))
         let noFormat = try PipeTests.bash(#"$CLUS -c 'load $1' <(cat Tests/Golden/data/pandas_noindex.csv)"#)
         #expect(noFormat.status == 1)
         #expect(noFormat.stdout.contains("cannot tell the format from the extension; give format="))

@@ -8,14 +8,16 @@ import Testing
         try String(contentsOf: ClusProcess.root.appendingPathComponent("Tests/Golden/data/\(name)"), encoding: .utf8)
     }
 
-    /// Runs `script` in bash with `$CLUS` the binary, for pipes clus cannot be handed directly.
+    /// Runs `script` in bash with `$CLUS` the binary (killed after 60 s, so
+    /// a load stuck on a FIFO fails the test rather than hanging it), for
+    /// pipes clus cannot be handed directly.
     static func bash(_ script: String) throws -> ClusProcess.Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", script]
         process.currentDirectoryURL = ClusProcess.root
         var environment = ProcessInfo.processInfo.environment
-        environment["CLUS"] = ClusProcess.binary.path
+        environment["CLUS"] = "timeout -s KILL 60 " + ClusProcess.binary.path
         environment["NO_COLOR"] = "1"
         environment["CLUS_HISTORY"] = ""
         process.environment = environment

@@ -73,7 +73,11 @@ extension Interpreter {
         if scoresInternal {
             let vectors = try vectorColumn(in: d, named: c.vectorField, range: nil)
             let x = internalRows.count == d.count ? vectors.embeddings : vectors.embeddings.rows(internalRows)
-            (scores, estimate) = try internalIndices(x, labels: labels, k: k, request, sampled: sampled)
+            if request.silhouette, !sampled {
+                try session.requireSilhouetteMemory(documents: labels.count, dimension: x.dimension, clusters: k)
+            }
+            (scores, estimate) = try internalIndices(x, labels: labels, metric: request.metric, silhouette: request.silhouette,
+                                                     sample: sampled ? request.sample : nil, seed: request.seed)
         }
 
         var missingTruth = 0
@@ -111,25 +115,24 @@ extension Interpreter {
             withoutVector: vectorsIfAny.map { v in MetricsResult.LeftOut(v, labels: c.labels) })
     }
 
-    /// Silhouette (exact or from a sample), Calinski-Harabasz and Davies-Bouldin.
-    private func internalIndices(_ x: Embeddings, labels: [Int], k: Int, _ request: MetricsRequest,
-                                 sampled: Bool) throws -> ([ClusteringIndex: Double], SilhouetteEstimate?) {
-        if request.silhouette, !sampled {
-            try session.requireSilhouetteMemory(documents: labels.count, dimension: x.dimension, clusters: k)
-        }
+    /// Silhouette (exact, or estimated from a stratified sample of `sample`
+    /// documents drawn with `seed`), Calinski-Harabasz and Davies-Bouldin:
+    /// what `metrics` and each row of `sweep` compute.
+    func internalIndices(_ x: Embeddings, labels: [Int], metric: DistanceMetric, silhouette: Bool = true,
+                         sample: Int?, seed: UInt64) throws -> (scores: [ClusteringIndex: Double], estimate: SilhouetteEstimate?) {
         var scores: [ClusteringIndex: Double] = [:]
         var estimate: SilhouetteEstimate? = nil
-        if request.silhouette, let sampleSize = request.sample, sampled {
-            var rng = SeededGenerator(seed: request.seed)
-            let e = try session.withProgress("silhouette of a \(Format.count(sampleSize))-document sample", unit: .iterations) { progress in
-                try sampledSilhouette(x, labels: labels, sampleSize: sampleSize, metric: request.metric, using: &rng,
+        if silhouette, let sample {
+            var rng = SeededGenerator(seed: seed)
+            let e = try session.withProgress("silhouette of a \(Format.count(sample))-document sample", unit: .iterations) { progress in
+                try sampledSilhouette(x, labels: labels, sampleSize: sample, metric: metric, using: &rng,
                                       parallelism: session.parallelism, cancellation: session.cancellation, progress: progress)
             }
             estimate = e
             scores[.silhouette] = e.value
-        } else if request.silhouette {
+        } else if silhouette {
             scores[.silhouette] = try session.withProgress("silhouette of \(Format.count(labels.count)) documents", unit: .iterations) { progress in
-                try silhouetteScore(x, labels: labels, metric: request.metric, parallelism: session.parallelism,
+                try silhouetteScore(x, labels: labels, metric: metric, parallelism: session.parallelism,
                                     cancellation: session.cancellation, progress: progress)
             }
         }

@@ -155,25 +155,8 @@ extension Interpreter {
     /// The indices of one clustering of the sweep: the silhouette exact, or
     /// estimated as `metrics sample= seed=` would for the kept alias.
     private func sweepRow(k: Int, _ result: ClusterOutcome, _ plan: SweepPlan, _ usable: UsableDocuments) throws -> SweepResult.Row {
-        let x = usable.embeddings
-        var estimate: SilhouetteEstimate? = nil
-        let silhouette: Double
-        if let sample = plan.sample {
-            var rng = SeededGenerator(seed: plan.seed)
-            let e = try session.withProgress("silhouette of a \(Format.count(sample))-document sample", unit: .iterations) { progress in
-                try sampledSilhouette(x, labels: result.labels, sampleSize: sample, metric: plan.metric, using: &rng,
-                                      parallelism: session.parallelism, cancellation: session.cancellation, progress: progress)
-            }
-            estimate = e
-            silhouette = e.value
-        } else {
-            silhouette = try session.withProgress("silhouette of \(Format.count(x.count)) documents", unit: .iterations) { progress in
-                try silhouetteScore(x, labels: result.labels, metric: plan.metric, parallelism: session.parallelism,
-                                    cancellation: session.cancellation, progress: progress)
-            }
-        }
-        let centroid = try centroidIndices(x, labels: result.labels, parallelism: session.parallelism,
-                                           cancellation: session.cancellation)
+        let (scores, estimate) = try internalIndices(usable.embeddings, labels: result.labels, metric: plan.metric,
+                                                     sample: plan.sample, seed: plan.seed)
         var ari: Double? = nil, nmi: Double? = nil
         if let truth = usable.truth {
             let kept = truth.indices.filter { truth[$0] >= 0 }
@@ -181,9 +164,9 @@ extension Interpreter {
             ari = adjustedRandIndex(table)
             nmi = normalizedMutualInformation(table)
         }
-        return SweepResult.Row(k: k, iterations: result.iterations, inertia: result.inertia, silhouette: silhouette,
+        return SweepResult.Row(k: k, iterations: result.iterations, inertia: result.inertia, silhouette: scores[.silhouette] ?? .nan,
                                silhouetteEstimate: estimate,
-                               calinskiHarabasz: centroid.calinskiHarabasz, daviesBouldin: centroid.daviesBouldin,
+                               calinskiHarabasz: scores[.calinskiHarabasz] ?? .nan, daviesBouldin: scores[.daviesBouldin] ?? .nan,
                                adjustedRandIndex: ari, normalizedMutualInfo: nmi)
     }
 }

@@ -1,4 +1,3 @@
-import COpenBLAS
 import CVectorMath
 
 // The exact euclidean silhouette's distance tiles from OpenBLAS's sgemm.
@@ -26,7 +25,6 @@ func gramSilhouetteSums(
 ) throws {
     let n = order.count, d = x.dimension
     let (rows, norms) = orderedRows(x, order)
-    openblas_set_num_threads(1)
     let side = gramTileSide(documents: n)
     let blocks = (n + side - 1) / side
     try rows.withUnsafeBufferPointer { rows in
@@ -37,8 +35,7 @@ func gramSilhouetteSums(
                 let rn = min(side, n - r0), cn = min(side, n - c0)
                 let out = UnsafeMutablePointer<Float>.allocate(capacity: side * side)
                 defer { out.deallocate() }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rn), Int32(cn), Int32(d),
-                            1, rows + r0 * d, Int32(d), rows + c0 * d, Int32(d), 0, out, Int32(side))
+                dotProducts(rows + r0 * d, rows: rn, rows + c0 * d, columns: cn, depth: d, into: out, stride: side)
                 for r in 0 ..< rn {
                     distancesFromGram(out + r * side, count: cn, x: rows + (r0 + r) * d, norm: norms[r0 + r],
                                       columns: rows + c0 * d, norms: norms + c0, d: d)
@@ -62,7 +59,6 @@ func gramPointSums(
     let d = x.dimension
     let (columns, columnNorms) = orderedRows(x, order)
     let (rows, rowNorms) = orderedRows(x, points)
-    openblas_set_num_threads(1)
     let side = gramTileSide(documents: max(points.count, order.count))
     columns.withUnsafeBufferPointer { columns in
     columnNorms.withUnsafeBufferPointer { columnNorms in
@@ -72,8 +68,7 @@ func gramPointSums(
         let rows = rows.baseAddress!, rowNorms = rowNorms.baseAddress!
         forEachPointTile(points: points, position: position, side: side, clusterOf: clusterOf, clusters: k, sums: sums,
                          parallelism: parallelism, cancellation: cancellation, progress: progress) { r0, rn, c0, cn, out in
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rn), Int32(cn), Int32(d),
-                        1, rows + r0 * d, Int32(d), columns + c0 * d, Int32(d), 0, out, Int32(side))
+            dotProducts(rows + r0 * d, rows: rn, columns + c0 * d, columns: cn, depth: d, into: out, stride: side)
             for r in 0 ..< rn {
                 distancesFromGram(out + r * side, count: cn, x: rows + (r0 + r) * d, norm: rowNorms[r0 + r],
                                   columns: columns + c0 * d, norms: columnNorms + c0, d: d)

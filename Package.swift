@@ -18,8 +18,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "CVectorMath"),
-        .target(name: "ClusCore", dependencies: ["CVectorMath", "COpenBLAS"], swiftSettings: optimised),
-        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-pthread-dev"])]),
+        // OpenBLAS is opened at run time (dlopen), with the core that suits the CPU: see CBLASLoader.h.
+        .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "ClusCore", dependencies: ["CVectorMath", "CBLASLoader"], swiftSettings: optimised),
         .target(name: "ClusData", dependencies: ["ClusCore", "CZlib"], swiftSettings: optimised),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ClusLang", dependencies: ["ClusCore", "ClusData"]),
@@ -34,6 +35,7 @@ let package = Package(
             dependencies: [
                 "ClusShell",
                 "ClusLang",
+                "ClusCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

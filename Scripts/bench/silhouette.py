@@ -1,22 +1,34 @@
 #!/usr/bin/env python3
-"""clus `metrics` (exact silhouette) against scikit-learn's silhouette_score,
-on the same data in the same run; prints medians and the ratio.
+"""The exact euclidean silhouette: clus `metrics` against scikit-learn's
+silhouette_score on the same data in the same run, with the BLAS core clus
+chooses for this CPU and with the one OpenBLAS picks alone; prints medians,
+the ratio, and the useful GFLOP/s against this machine's FMA peak.
 
-    python3 Scripts/bench/silhouette.py [N ...]      # default 20000; d=512, k=10
+    python3 Scripts/bench/silhouette.py                # n = 20000 and 50000, d = 512, k = 10
+    python3 Scripts/bench/silhouette.py --quick        # n = 5000, one run
+    python3 Scripts/bench/silhouette.py --sizes 20000 --runs 5 --own
 
 Builds clus in release mode first. The data are make_blobs points (float32,
-seed 0) written as JSON Lines with their labels under
-_cluster_.embedding.blobs, so clus reads exactly the values sklearn gets.
-clus's time is the `elapsed_s` of its `metrics` command, which also computes
-Calinski-Harabasz and Davies-Bouldin (two linear passes); scikit-learn's is
-silhouette_score alone. Runs alternate between the two tools, 3 each.
+seed 0) written as .npy with their labels in a CSV, so clus reads exactly the
+values sklearn gets. clus's time is the `elapsed_s` of its `metrics` command,
+which also computes Calinski-Harabasz and Davies-Bouldin (two linear passes);
+scikit-learn's is silhouette_score alone. Runs alternate between the tools.
+
+Configurations: `corrected` is clus as users run it (OpenBLAS loaded with the
+core clus picks for the CPU's features); `uncorrected` sets CLUS_BLAS=uncorrected
+(OpenBLAS picks its core alone: its generic kernels on CPUs it does not know);
+`own` (with --own) sets CLUS_BLAS=none, clus's own SIMD kernel. Each line
+names the kernel that ran, as `clus --version` reports it.
+
+Useful work: n²·d multiply-adds halved by symmetry, i.e. n²·d flops; the peak
+is Scripts/bench/fma_peak.c's all-core figure, built here with -march=native.
 """
 
+import argparse
 import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -25,44 +37,86 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import silhouette_score
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUNS = 3
+D, K = 512, 10
 
 
-def write_jsonl(path, x, labels):
-    with open(path, "w") as f:
-        for i, (row, label) in enumerate(zip(x, labels)):
-            vector = ",".join(np.format_float_positional(v, unique=True, trim="-") for v in row)
-            f.write(f'{{"_id":"d{i}","embedding":[{vector}],"_cluster_":{{"embedding":{{"blobs":"cluster_{label}"}}}}}}\n')
+def cpu_model():
+    for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+        if line.startswith("Model name:"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
 
 
-def clus_metrics(binary, path):
-    out = subprocess.run([binary, "--format", "json", "-c", f'load "{path}"; metrics alias=blobs'],
-                         check=True, capture_output=True, text=True).stdout.splitlines()
+def fma_peak(tmp):
+    binary = os.path.join(tmp, "fma_peak")
+    subprocess.run(["clang", "-O3", "-march=native", "-pthread", os.path.join(ROOT, "Scripts/bench/fma_peak.c"),
+                    "-o", binary], check=True)
+    lines = subprocess.run([binary], check=True, capture_output=True, text=True).stdout.splitlines()
+    return float(lines[-1].split(":")[1].split()[0]), lines[0].split(",")[0]
+
+
+def kernel(binary, env):
+    out = subprocess.run([binary, "--version"], env=env, check=True, capture_output=True, text=True).stdout
+    return out.splitlines()[-1].replace("euclidean distances: ", "")
+
+
+def clus_metrics(binary, env, x_path, labels_path):
+    script = f'load "{x_path}" labels="{labels_path}"; metrics alias=t'
+    out = subprocess.run([binary, "--format", "json", "-c", script], env=env, check=True,
+                         capture_output=True, text=True).stdout.splitlines()
     result = json.loads(out[-1])
     return result["elapsed_s"], result["silhouette"]
 
 
 def main():
-    sizes = [int(a) for a in sys.argv[1:]] or [20000]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="20000,50000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--own", action="store_true", help="also time clus's own kernel (CLUS_BLAS=none)")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    sizes = [5000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    runs = 1 if args.quick else args.runs
     subprocess.run(["swift", "build", "-c", "release", "--product", "clus"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     binary = os.path.join(ROOT, ".build", "release", "clus")
-    print(f"{'n':>7} {'d':>4} {'k':>3}  {'clus s':>8} {'sklearn s':>9} {'ratio':>6}  silhouette (clus / sklearn)")
+    configurations = [("corrected", {}), ("uncorrected", {"CLUS_BLAS": "uncorrected"})]
+    if args.own:
+        configurations.append(("own", {"CLUS_BLAS": "none"}))
     with tempfile.TemporaryDirectory() as tmp:
+        peak, width = fma_peak(tmp)
+        print(f"CPU: {cpu_model()}; FMA peak ({width}, all cores): {peak:.0f} GFLOP/s; "
+              f"load average {os.getloadavg()[0]:.2f}")
+        envs = []
+        for name, extra in configurations:
+            env = {**os.environ, **extra}
+            env.pop("OPENBLAS_CORETYPE", None)
+            envs.append((name, env))
+            print(f"  {name:<11} {kernel(binary, env)}")
+        print(f"{'n':>7} {'d':>4} {'k':>3}  {'clus':<11} {'clus s':>7} {'sklearn s':>9} {'ratio':>6} "
+              f"{'GFLOP/s':>8} {'of peak':>7}  silhouette (clus / sklearn)")
         for n in sizes:
-            x, labels = make_blobs(n_samples=n, n_features=512, centers=10, cluster_std=8.0, random_state=0)
+            x, labels = make_blobs(n_samples=n, n_features=D, centers=K, cluster_std=8.0, random_state=0)
             x = x.astype(np.float32)
-            path = os.path.join(tmp, f"blobs{n}.jsonl")
-            write_jsonl(path, x, labels)
-            ours, theirs = [], []
-            for _ in range(RUNS):
-                seconds, s_clus = clus_metrics(binary, path)
-                ours.append(seconds)
+            x_path, labels_path = os.path.join(tmp, f"x{n}.npy"), os.path.join(tmp, f"l{n}.csv")
+            np.save(x_path, x)
+            with open(labels_path, "w") as f:
+                f.write("t\n" + "".join(f"c{v}\n" for v in labels))
+            ours = {name: [] for name, _ in envs}
+            theirs = []
+            for _ in range(runs):
+                for name, env in envs:
+                    seconds, s_clus = clus_metrics(binary, env, x_path, labels_path)
+                    ours[name].append(seconds)
                 start = time.perf_counter()
                 s_sklearn = silhouette_score(x, labels)
                 theirs.append(time.perf_counter() - start)
-            a, b = statistics.median(ours), statistics.median(theirs)
-            print(f"{n:>7} {512:>4} {10:>3}  {a:>8.2f} {b:>9.2f} {b / a:>5.1f}x  {s_clus:.7f} / {s_sklearn:.7f}")
+            b = statistics.median(theirs)
+            for name, _ in envs:
+                a = statistics.median(ours[name])
+                gflops = n * n * D / a / 1e9
+                print(f"{n:>7} {D:>4} {K:>3}  {name:<11} {a:>7.2f} {b:>9.2f} {b / a:>5.1f}x "
+                      f"{gflops:>8.0f} {gflops / peak:>6.0%}  {s_clus:.7f} / {s_sklearn:.7f}")
 
 
 if __name__ == "__main__":

@@ -106,7 +106,7 @@ private func orderedRows(_ x: Embeddings, _ order: [Int]) -> (rows: [Float], nor
 /// from the differences (the Float32 dot product errs by about ε·√d·‖x‖‖y‖,
 /// which would swamp their small distance).
 @inline(__always)
-private func distancesFromGram(
+func distancesFromGram(
     _ line: UnsafeMutablePointer<Float>, count: Int, x: UnsafePointer<Float>, norm: Float,
     columns: UnsafePointer<Float>, norms: UnsafePointer<Float>, d: Int
 ) {

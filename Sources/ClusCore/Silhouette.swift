@@ -1,3 +1,5 @@
+import Dispatch
+
 // Exact silhouette as `sklearn.metrics.silhouette_samples` / `silhouette_score`.
 //
 // Cosine and squared euclidean are linear in cluster sums and take
@@ -9,7 +11,8 @@
 //
 // Euclidean takes its tiles from OpenBLAS's sgemm in release builds
 // (Silhouette+Gram.swift: ‖x‖² + ‖y‖² − 2·x·y, close pairs recomputed from
-// differences). Manhattan takes the panel kernel here: documents reordered
+// differences) unless this machine's BLAS is missing or slower than the own
+// kernel (`EuclideanTiles`). Manhattan takes the panel kernel here: documents reordered
 // by cluster and stored once in panels of 16 rows, dimension-major inside a
 // panel (`PanelRows`), so the 16 values of one dimension fill one cache line
 // that serves both the two vector loads of a 4×16 register block's columns
@@ -62,7 +65,8 @@ public func silhouetteSamples(
 /// register-blocked SIMD kernels, else plain scalar loops (tests use both).
 func silhouetteSamples(
     _ x: Embeddings, labels: [Int], metric: DistanceMetric,
-    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, progress: ProgressCallback? = nil
+    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, tiles: EuclideanTiles = .preferred,
+    progress: ProgressCallback? = nil
 ) throws -> [Double] {
     try cancellation?.check()
     let compact = try CompactLabels.validated(x, labels, measure: .silhouette)
@@ -71,9 +75,9 @@ func silhouetteSamples(
                                          cancellation: cancellation, progress: progress)
     }
     switch metric {
-    case .manhattan: return try silhouetteSamples(x, compact, ManhattanKernel.self, parallelism, cancellation, simd, progress)
+    case .manhattan: return try silhouetteSamples(x, compact, ManhattanKernel.self, parallelism, cancellation, false, simd, progress)
     default:  // euclidean: cosine and sqeuclidean returned above
-        return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, simd, progress)
+        return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, simd && tiles == .gram, simd, progress)
     }
 }
 
@@ -107,7 +111,7 @@ public func silhouetteScore(
 
 private func silhouetteSamples<K: PairKernel>(
     _ x: Embeddings, _ labels: CompactLabels, _ kernel: K.Type,
-    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ simd: Bool, _ progress: ProgressCallback?
+    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ gram: Bool, _ simd: Bool, _ progress: ProgressCallback?
 ) throws -> [Double] {
     let n = x.count, k = labels.clusterCount
     let (order, clusterOf) = clusterOrder(labels)
@@ -115,7 +119,7 @@ private func silhouetteSamples<K: PairKernel>(
     sums.initialize(repeating: 0, count: n * k)
     defer { sums.deallocate() }
 
-    if simd && K.self == EuclideanKernel.self {
+    if gram {
         try clusterOf.withUnsafeBufferPointer { clusterOf in
             try gramSilhouetteSums(x, order: order, clusterOf: clusterOf.baseAddress!, clusters: k, sums: sums,
                                    parallelism: parallelism, cancellation: cancellation, progress: progress)
@@ -288,6 +292,78 @@ private func tileDistances<K: PairKernel>(
             }
             i += 4
         }
+    }
+}
+
+/// How the exact euclidean silhouette computes its distance tiles on this machine.
+enum EuclideanTiles: String, Sendable {
+    /// BLAS sgemm dot products, turned into distances (Silhouette+Gram.swift).
+    case gram = "sgemm"
+    /// clus's own register-blocked kernel on the differences (`tileDistances`).
+    case differences = "own kernel"
+
+    /// The choice, made once per process: sgemm when clus set OpenBLAS's core
+    /// for this CPU; with no BLAS, its own kernel; otherwise (a core the user
+    /// or OpenBLAS chose, a CPU clus has no rule for) whichever computes the
+    /// same tile faster, timed on the first use. The own kernel does twice the
+    /// arithmetic (a subtraction per product), so it wins only against a
+    /// BLAS running generic kernels.
+    static let preferred: EuclideanTiles = {
+        let blas = BLASStatus.current
+        guard blas.isLoaded else { return .differences }
+        if blas.coreSetByClus != nil { return .gram }
+        return raceOnOneTile()
+    }()
+
+    /// Times both ways on the same 512 × 512 block of distances at d = 256
+    /// (one Gram tile; sixteen tiles of the own kernel), best of three.
+    private static func raceOnOneTile() -> EuclideanTiles {
+        let n = gramTileSide(documents: 512), d = 256
+        var generator = SeededGenerator(seed: 1)
+        let x = Embeddings(count: n, dimension: d, values: (0 ..< n * d).map { _ in Float(generator.nextUnit()) })
+        let rows = PanelRows(x, order: Array(0 ..< n))
+        let norms = (0 ..< n).map { i in x[row: i].reduce(0) { $0 + $1 * $1 } } + [Float](repeating: 0, count: 8)
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+        defer { out.deallocate() }
+        func best(_ body: () -> Void) -> UInt64 {
+            (0 ..< 3).map { _ in
+                let start = DispatchTime.now().uptimeNanoseconds
+                body()
+                return DispatchTime.now().uptimeNanoseconds - start
+            }.min()!
+        }
+        let own = rows.withView { view in
+            best {
+                for r0 in stride(from: 0, to: n, by: blockRows) {
+                    for c0 in stride(from: 0, to: n, by: blockRows) {
+                        tileDistances(EuclideanKernel.self, view, r0, blockRows, view, c0, blockRows, out, simd: true)
+                    }
+                }
+            }
+        }
+        let gram = x.values.withUnsafeBufferPointer { v in
+            norms.withUnsafeBufferPointer { norms in
+                best {
+                    dotProducts(v.baseAddress!, rows: n, v.baseAddress!, columns: n, depth: d, into: out, stride: n)
+                    for r in 0 ..< n {
+                        distancesFromGram(out + r * n, count: n, x: v.baseAddress! + r * d, norm: norms[r],
+                                          columns: v.baseAddress!, norms: norms.baseAddress!, d: d)
+                    }
+                }
+            }
+        }
+        return gram <= own ? .gram : .differences
+    }
+}
+
+/// How the exact euclidean silhouette computes its distances here, for people:
+/// `sgemm (OpenBLAS …)` or `own kernel (…)`.
+public var euclideanTilesDescription: String {
+    let choice = EuclideanTiles.preferred
+    let blas = BLASStatus.current
+    switch choice {
+    case .gram: return "sgemm, \(blas.summary)"
+    case .differences: return "own SIMD kernel" + (blas.isLoaded ? " (timed faster than sgemm, \(blas.summary))" : " (BLAS: \(blas.summary))")
     }
 }
 
@@ -494,7 +570,8 @@ public func silhouetteSamples(
 /// `silhouetteSamples(of:)` with the distance kernel chosen (tests use both).
 func silhouetteSamples(
     _ x: Embeddings, labels: [Int], of points: [Int], metric: DistanceMetric,
-    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, progress: ProgressCallback? = nil
+    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, tiles: EuclideanTiles = .preferred,
+    progress: ProgressCallback? = nil
 ) throws -> [Double] {
     try cancellation?.check()
     let compact = try CompactLabels.validated(x, labels, measure: .silhouette)
@@ -505,9 +582,9 @@ func silhouetteSamples(
                                          cancellation: cancellation, progress: progress)
     }
     switch metric {
-    case .manhattan: return try pointSilhouettes(x, compact, points, ManhattanKernel.self, parallelism, cancellation, simd, progress)
+    case .manhattan: return try pointSilhouettes(x, compact, points, ManhattanKernel.self, parallelism, cancellation, false, simd, progress)
     default:  // euclidean: cosine and sqeuclidean returned above
-        return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, simd, progress)
+        return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, simd && tiles == .gram, simd, progress)
     }
 }
 
@@ -517,14 +594,14 @@ func silhouetteSamples(
 /// their terms in one order on any thread count.
 private func pointSilhouettes<K: PairKernel>(
     _ x: Embeddings, _ labels: CompactLabels, _ points: [Int], _: K.Type,
-    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ simd: Bool, _ progress: ProgressCallback?
+    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ gram: Bool, _ simd: Bool, _ progress: ProgressCallback?
 ) throws -> [Double] {
     let n = x.count, k = labels.clusterCount, m = points.count
     let (order, clusterOf) = clusterOrder(labels)
     var position = [Int](repeating: 0, count: n)
     for (p, i) in order.enumerated() { position[i] = p }
     var sums = [Double](repeating: 0, count: m * k)
-    if simd && K.self == EuclideanKernel.self {
+    if gram {
         sums.withUnsafeMutableBufferPointer { sums in
             clusterOf.withUnsafeBufferPointer { clusterOf in
                 gramPointSums(x, points: points, order: order, position: position, clusterOf: clusterOf.baseAddress!,

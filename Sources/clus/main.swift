@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusCore
 import ClusLang
 import ClusShell
 #if canImport(Glibc)
@@ -10,7 +11,15 @@ let options: Options
 do {
     options = try Options.parse(Options.separatingScript(Array(CommandLine.arguments.dropFirst())))
 } catch {
-    if Options.exitCode(for: error) == .success { Options.exit(withError: error) }  // --help, --version
+    if Options.exitCode(for: error) == .success {
+        // --version adds what the numeric kernels run on here (loading OpenBLAS to tell)
+        if CommandLine.arguments.dropFirst().first == "--version" {
+            print(Options.configuration.version)
+            print("euclidean distances: \(euclideanTilesDescription)")
+            exit(0)
+        }
+        Options.exit(withError: error)  // --help
+    }
     Console.error(Options.fullMessage(for: error) + "\n")
     exit(Shell.ExitStatus.usage.rawValue)
 }

@@ -35,12 +35,16 @@ struct SilhouetteKernelTests {
         let f = try Fixtures.load(name)
         let expected = try #require(f.expected.silhouette)
         for metric in DistanceMetric.allCases {
-            let s = try silhouetteSamples(f.embeddings, labels: f.labels, metric: metric, parallelism: Parallelism(threads: 2), cancellation: nil, simd: true)
             let want = try #require(expected[metric.rawValue])
-            expectClose(s.reduce(0, +) / Double(s.count), want, 1e-6, "\(name) SIMD silhouette \(metric)")
-            if metric == .euclidean, let samples = f.expected.silhouetteSamplesEuclidean {
-                let worst = zip(s, samples).map { abs($0 - $1) }.max() ?? 0
-                #expect(worst <= 1e-6, "\(name) SIMD silhouette samples: worst difference \(worst)")
+            // both euclidean tilings, whichever this machine prefers
+            for tiles in [EuclideanTiles.gram, .differences] where tiles == .differences || BLASStatus.current.isLoaded {
+                let s = try silhouetteSamples(f.embeddings, labels: f.labels, metric: metric, parallelism: Parallelism(threads: 2),
+                                              cancellation: nil, simd: true, tiles: tiles)
+                expectClose(s.reduce(0, +) / Double(s.count), want, 1e-6, "\(name) SIMD silhouette \(metric), \(tiles)")
+                if metric == .euclidean, let samples = f.expected.silhouetteSamplesEuclidean {
+                    let worst = zip(s, samples).map { abs($0 - $1) }.max() ?? 0
+                    #expect(worst <= 1e-6, "\(name) SIMD silhouette samples (\(tiles)): worst difference \(worst)")
+                }
             }
         }
     }

@@ -61,6 +61,24 @@ import Testing
         #expect(version.stdout.hasPrefix("clus "))
     }
 
+    /// `--version` tells which kernel computes the euclidean distances, and
+    /// CLUS_BLAS chooses: none is clus's own kernel; uncorrected leaves the
+    /// core to OpenBLAS; a user's OPENBLAS_CORETYPE is kept and named.
+    @Test func versionNamesTheDistanceKernel() throws {
+        let cases: [([String: String], String)] = [
+            (["CLUS_BLAS": "none"], "euclidean distances: own SIMD kernel (BLAS: none (CLUS_BLAS=none))"),
+            (["CLUS_BLAS": "uncorrected"], ", chosen by OpenBLAS"),
+            (["OPENBLAS_CORETYPE": "HASWELL"], "core Haswell, OPENBLAS_CORETYPE=HASWELL from the environment"),
+        ]
+        for (environment, expected) in cases {
+            let out = try ClusProcess.run(["--version"], environment: environment)
+            #expect(out.status == 0, "\(environment): \(out.stderr)")
+            let lines = out.stdout.split(separator: "\n")
+            #expect(lines.count == 2 && lines[0].hasPrefix("clus "), "\(out.stdout)")
+            #expect(out.stdout.contains(expected), "\(environment): \(out.stdout)")
+        }
+    }
+
     @Test func everythingAfterTheScriptPathIsTheScripts() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clus-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -1,0 +1,77 @@
+#include "CBLASLoader.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+
+typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float,
+                         float *, int);
+typedef void (*set_threads_fn)(int);
+typedef char *(*core_name_fn)(void);
+
+static sgemm_fn sgemm;
+static set_threads_fn set_threads;
+static clus_blas_status status;
+static int wanted_correction;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+const char *clus_blas_core_for_cpu(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl"))
+        return "SKYLAKEX";
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return __builtin_cpu_is("amd") ? "ZEN" : "HASWELL";
+#endif
+    // aarch64 and others: OpenBLAS's own detection reads the CPU's part number.
+    return "";
+}
+
+static void load(void) {
+    status.library = "";
+    status.core_name = "";
+    status.core_set = "";
+    const char *user = getenv("OPENBLAS_CORETYPE");
+    status.core_from_user = user && *user ? strdup(user) : "";
+    if (!*status.core_from_user && wanted_correction) {
+        const char *core = clus_blas_core_for_cpu();
+        if (*core) {
+            setenv("OPENBLAS_CORETYPE", core, 1);
+            status.core_set = core;
+        }
+    }
+    // Debian's alternatives name libopenblas.so.0; the unversioned name is for other layouts.
+    static const char *names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0"};
+    void *handle = NULL;
+    for (unsigned i = 0; i < sizeof names / sizeof *names && !handle; i++) {
+        handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (handle) status.library = names[i];
+    }
+    // The variable was only for OpenBLAS's start-up; child processes should not inherit it.
+    if (*status.core_set) unsetenv("OPENBLAS_CORETYPE");
+    if (!handle) {
+        status.library = "no OpenBLAS found (libopenblas.so.0)";
+        return;
+    }
+    sgemm = (sgemm_fn)dlsym(handle, "cblas_sgemm");
+    set_threads = (set_threads_fn)dlsym(handle, "openblas_set_num_threads");
+    core_name_fn core_name = (core_name_fn)dlsym(handle, "openblas_get_corename");
+    if (core_name) status.core_name = strdup(core_name());
+    if (set_threads) set_threads(1);
+    status.loaded = sgemm != NULL;
+}
+
+clus_blas_status clus_blas_load(int correct_core) {
+    wanted_correction = correct_core;
+    pthread_once(&once, load);
+    return status;
+}
+
+void clus_blas_dot_products(int m, int n, int k, const float *a, const float *b, float *c, int ldc) {
+    sgemm(ROW_MAJOR, NO_TRANS, TRANS, m, n, k, 1.0f, a, k, b, k, 0.0f, c, ldc);
+}

@@ -20,7 +20,9 @@ let package = Package(
         .target(name: "CVectorMath"),
         // OpenBLAS is opened at run time (dlopen), with the core that suits the CPU: see CBLASLoader.h.
         .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "ClusCore", dependencies: ["CVectorMath", "CBLASLoader"], swiftSettings: optimised),
+        // clus's own GEMM micro-kernel, its register block chosen for the build machine's vector units.
+        .target(name: "CGramKernel", cSettings: [.unsafeFlags(["-O3", "-march=native", "-ffp-contract=fast"])]),
+        .target(name: "ClusCore", dependencies: ["CVectorMath", "CBLASLoader", "CGramKernel"], swiftSettings: optimised),
         .target(name: "ClusData", dependencies: ["ClusCore", "CZlib"], swiftSettings: optimised),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ClusLang", dependencies: ["ClusCore", "ClusData"]),

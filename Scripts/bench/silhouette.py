@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """The exact euclidean silhouette: clus `metrics` against scikit-learn's
-silhouette_score on the same data in the same run, with the BLAS core clus
-chooses for this CPU and with the one OpenBLAS picks alone; prints medians,
-the ratio, and the useful GFLOP/s against this machine's FMA peak.
+silhouette_score on the same data in the same run, with clus's own Gram
+kernel (what users run) and with OpenBLAS's sgemm, on the core clus chooses
+for this CPU and on the one OpenBLAS picks alone; prints medians, the ratio,
+and the useful GFLOP/s against this machine's FMA peak.
 
     python3 Scripts/bench/silhouette.py                # n = 20000 and 50000, d = 512, k = 10
     python3 Scripts/bench/silhouette.py --quick        # n = 5000, one run
-    python3 Scripts/bench/silhouette.py --sizes 20000 --runs 5 --own
+    python3 Scripts/bench/silhouette.py --sizes 20000 --runs 5 --all
 
 Builds clus in release mode first. The data are make_blobs points (float32,
 seed 0) written as .npy with their labels in a CSV, so clus reads exactly the
@@ -14,11 +15,12 @@ values sklearn gets. clus's time is the `elapsed_s` of its `metrics` command,
 which also computes Calinski-Harabasz and Davies-Bouldin (two linear passes);
 scikit-learn's is silhouette_score alone. Runs alternate between the tools.
 
-Configurations: `corrected` is clus as users run it (OpenBLAS loaded with the
-core clus picks for the CPU's features); `uncorrected` sets CLUS_BLAS=uncorrected
-(OpenBLAS picks its core alone: its generic kernels on CPUs it does not know);
-`own` (with --own) sets CLUS_BLAS=none, clus's own SIMD kernel. Each line
-names the kernel that ran, as `clus --version` reports it.
+Configurations: `gram` is clus as users run it (its own GEMM micro-kernel on
+rows packed once); `sgemm` takes the dot products from OpenBLAS, loaded with
+the core clus picks for the CPU's features (CLUS_DISTANCE_KERNEL=sgemm);
+`sgemm-as-is` lets OpenBLAS pick its core alone (CLUS_BLAS=uncorrected: its
+generic kernels on CPUs it does not know); `differences` (with --all) is
+clus's kernel on the differences. Each is named as `clus --version` reports it.
 
 Useful work: n²·d multiply-adds halved by symmetry, i.e. n²·d flops; the peak
 is Scripts/bench/fma_peak.c's all-core figure, built here with -march=native.
@@ -57,7 +59,8 @@ def fma_peak(tmp):
 
 def kernel(binary, env):
     out = subprocess.run([binary, "--version"], env=env, check=True, capture_output=True, text=True).stdout
-    return out.splitlines()[-1].replace("euclidean distances: ", "")
+    line = next(l for l in out.splitlines() if l.startswith("euclidean distances: "))
+    return line.replace("euclidean distances: ", "")
 
 
 def clus_metrics(binary, env, x_path, labels_path):
@@ -72,7 +75,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="20000,50000")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--own", action="store_true", help="also time clus's own kernel (CLUS_BLAS=none)")
+    parser.add_argument("--all", action="store_true", help="also time the difference kernel")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     sizes = [5000] if args.quick else [int(s) for s in args.sizes.split(",")]
@@ -80,9 +83,10 @@ def main():
     subprocess.run(["swift", "build", "-c", "release", "--product", "clus"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     binary = os.path.join(ROOT, ".build", "release", "clus")
-    configurations = [("corrected", {}), ("uncorrected", {"CLUS_BLAS": "uncorrected"})]
-    if args.own:
-        configurations.append(("own", {"CLUS_BLAS": "none"}))
+    configurations = [("gram", {}), ("sgemm", {"CLUS_DISTANCE_KERNEL": "sgemm"}),
+                      ("sgemm-as-is", {"CLUS_DISTANCE_KERNEL": "sgemm", "CLUS_BLAS": "uncorrected"})]
+    if args.all:
+        configurations.append(("differences", {"CLUS_DISTANCE_KERNEL": "differences"}))
     with tempfile.TemporaryDirectory() as tmp:
         peak, width = fma_peak(tmp)
         print(f"CPU: {cpu_model()}; FMA peak ({width}, all cores): {peak:.0f} GFLOP/s; "
@@ -91,6 +95,8 @@ def main():
         for name, extra in configurations:
             env = {**os.environ, **extra}
             env.pop("OPENBLAS_CORETYPE", None)
+            if "CLUS_DISTANCE_KERNEL" not in extra:
+                env.pop("CLUS_DISTANCE_KERNEL", None)
             envs.append((name, env))
             print(f"  {name:<11} {kernel(binary, env)}")
         print(f"{'n':>7} {'d':>4} {'k':>3}  {'clus':<11} {'clus s':>7} {'sklearn s':>9} {'ratio':>6} "

@@ -1,44 +1,106 @@
+import CGramKernel
 import CVectorMath
 
-// The exact euclidean silhouette's distance tiles from OpenBLAS's sgemm.
-//
-// Measured against the register-blocked SIMD kernel of `tileDistances` on
-// this machine (AMD EPYC Zen 3, 2 cores): OpenBLAS's packed AVX2 kernel runs
-// a 512 × 512 × 512 Gram tile at ~77 GFLOP/s per core, the panel kernel in
-// place at ~60–68, so the tiles go to sgemm and only the epilogue is ours:
+// The exact euclidean silhouette's distance tiles from dot products:
 // ‖x‖² + ‖y‖² − 2·x·y, the close-pair guard, one vector square root, and the
-// per-cluster sums of `foldTile`. OpenBLAS runs single-threaded inside our
-// tasks (its own threads would fight ours; the pthread build's allocator is
-// safe to call from several threads; Debian's serial build links no locks), on fixed
-// tiles, so the result is the same on any thread count.
+// per-cluster sums of `foldTile`.
+//
+// The dot products come from clus's own GEMM micro-kernel (CGramKernel) on
+// the documents packed once for the whole pass; a BLAS's sgemm packs both
+// operands again on every call, and the BLAS found on a machine may not know
+// its CPU (Debian 12's OpenBLAS runs generic kernels on Intel Sapphire
+// Rapids). sgemm stays selectable (CLUS_DISTANCE_KERNEL=sgemm) to compare.
+// Either runs single-threaded inside our tasks, on fixed tiles, so the
+// result is the same on any thread count.
 
-/// Rows per side of a Gram tile: sgemm's packing is amortised over 512
-/// columns (1024 measured slower), and the 1 MiB tile stays in L3 for the
-/// epilogue. Fewer documents, smaller tiles.
-func gramTileSide(documents n: Int) -> Int { min(512, max(1, n)) }
+/// Rows per side of a Gram tile: a whole number of the kernel's panels, at
+/// most 512 (the 1 MiB tile stays in L2/L3 for the epilogue); fewer
+/// documents, smaller tiles.
+func gramTileSide(documents n: Int) -> Int {
+    let panel = GramRows.panelWidth
+    return min(512 / panel * panel, (max(1, n) + panel - 1) / panel * panel)
+}
+
+/// The documents at `order` laid out for one way of computing dot products,
+/// and their squared norms (summed in Double; eight spare slots for a vector
+/// load past the end).
+struct GramRows: @unchecked Sendable {
+    /// Rows per panel of the own kernel's layout (its register block's width).
+    static let panelWidth = Int(clus_gram_columns_per_panel())
+
+    let tiles: EuclideanTiles
+    let count: Int
+    let d: Int
+    /// Panels of `panelWidth` rows, dimension-major inside (own kernel), or rows (sgemm).
+    private let values: UnsafeMutablePointer<Float>
+    let norms: UnsafeMutablePointer<Float>
+
+    init(_ x: Embeddings, order: [Int], tiles: EuclideanTiles) {
+        let n = order.count, d = x.dimension
+        let padded = (n + Self.panelWidth - 1) / Self.panelWidth * Self.panelWidth
+        self.tiles = tiles
+        self.count = n
+        self.d = d
+        values = .allocate(capacity: max(1, padded * d))
+        norms = .allocate(capacity: n + 8)
+        norms.initialize(repeating: 0, count: n + 8)
+        x.values.withUnsafeBufferPointer { v in
+            let v = v.baseAddress!
+            if tiles == .sgemm {
+                for (p, i) in order.enumerated() { (values + p * d).initialize(from: v + i * d, count: d) }
+            } else {
+                clus_gram_pack(v, order.map { CLong($0) }, n, Int32(d), Int32(Self.panelWidth), values)
+            }
+            for (p, i) in order.enumerated() {
+                var ss = 0.0
+                for j in 0 ..< d { ss += Double(v[i * d + j]) * Double(v[i * d + j]) }
+                norms[p] = Float(ss)
+            }
+        }
+    }
+
+    func deallocate() {
+        values.deallocate()
+        norms.deallocate()
+    }
+
+    /// out[i * stride + j] = row (r0 + i) · column (c0 + j) of `columns`,
+    /// for i < rn, j < cn; r0 and c0 are multiples of `panelWidth`. The own
+    /// kernel writes whole blocks: `out` must hold rows and columns rounded
+    /// up to `panelWidth`.
+    func products(rows r0: Int, _ rn: Int, columns: GramRows, _ c0: Int, _ cn: Int,
+                  into out: UnsafeMutablePointer<Float>, stride: Int) {
+        if tiles == .sgemm {
+            dotProducts(values + r0 * d, rows: rn, columns.values + c0 * d, columns: cn, depth: d, into: out, stride: stride)
+        } else {
+            clus_gram_tile(values + r0 * d, Int32(rn), columns.values + c0 * d, Int32(cn), Int32(d), out, Int32(stride))
+        }
+    }
+}
 
 /// Summed distances from each document (ordered by cluster) to each cluster,
 /// into `sums` (n × k), by Gram tiles.
 func gramSilhouetteSums(
-    _ x: Embeddings, order: [Int], clusterOf: UnsafePointer<Int>, clusters k: Int,
+    _ x: Embeddings, order: [Int], tiles: EuclideanTiles, clusterOf: UnsafePointer<Int>, clusters k: Int,
     sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?, progress: ProgressCallback?
 ) throws {
     let n = order.count, d = x.dimension
-    let (rows, norms) = orderedRows(x, order)
+    let rows = GramRows(x, order: order, tiles: tiles)
+    defer { rows.deallocate() }
     let side = gramTileSide(documents: n)
     let blocks = (n + side - 1) / side
-    try rows.withUnsafeBufferPointer { rows in
-        try norms.withUnsafeBufferPointer { norms in
-            let rows = rows.baseAddress!, norms = norms.baseAddress!
+    try x.values.withUnsafeBufferPointer { v in
+        try order.withUnsafeBufferPointer { order in
+            let v = v.baseAddress!, order = order.baseAddress!
             try forEachTilePair(blocks: blocks, parallelism, cancellation, progress) { rb, cb in
                 let r0 = rb * side, c0 = cb * side
                 let rn = min(side, n - r0), cn = min(side, n - c0)
                 let out = UnsafeMutablePointer<Float>.allocate(capacity: side * side)
                 defer { out.deallocate() }
-                dotProducts(rows + r0 * d, rows: rn, rows + c0 * d, columns: cn, depth: d, into: out, stride: side)
+                rows.products(rows: r0, rn, columns: rows, c0, cn, into: out, stride: side)
                 for r in 0 ..< rn {
-                    distancesFromGram(out + r * side, count: cn, x: rows + (r0 + r) * d, norm: norms[r0 + r],
-                                      columns: rows + c0 * d, norms: norms + c0, d: d)
+                    distancesFromGram(out + r * side, count: cn, x: v + order[r0 + r] * d, norm: rows.norms[r0 + r],
+                                      columns: order + c0, of: v, norms: rows.norms + c0, d: d)
                 }
                 // self-distance: exactly 0, as sklearn
                 if rb == cb { for r in 0 ..< rn { out[r * side + r] = 0 } }
@@ -53,62 +115,39 @@ func gramSilhouetteSums(
 /// into `sums` (m × k): the points' rows against all documents (ordered by
 /// cluster), by Gram tiles visited as `forEachPointTile` does.
 func gramPointSums(
-    _ x: Embeddings, points: [Int], order: [Int], position: [Int], clusterOf: UnsafePointer<Int>, clusters k: Int,
-    sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?, progress: ProgressCallback?
+    _ x: Embeddings, points: [Int], order: [Int], position: [Int], tiles: EuclideanTiles, clusterOf: UnsafePointer<Int>,
+    clusters k: Int, sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?,
+    progress: ProgressCallback?
 ) {
     let d = x.dimension
-    let (columns, columnNorms) = orderedRows(x, order)
-    let (rows, rowNorms) = orderedRows(x, points)
+    let columns = GramRows(x, order: order, tiles: tiles), rows = GramRows(x, order: points, tiles: tiles)
+    defer { columns.deallocate(); rows.deallocate() }
     let side = gramTileSide(documents: max(points.count, order.count))
-    columns.withUnsafeBufferPointer { columns in
-    columnNorms.withUnsafeBufferPointer { columnNorms in
-    rows.withUnsafeBufferPointer { rows in
-    rowNorms.withUnsafeBufferPointer { rowNorms in
-        let columns = columns.baseAddress!, columnNorms = columnNorms.baseAddress!
-        let rows = rows.baseAddress!, rowNorms = rowNorms.baseAddress!
+    x.values.withUnsafeBufferPointer { v in
+    order.withUnsafeBufferPointer { order in
+        let v = v.baseAddress!, order = order.baseAddress!
         forEachPointTile(points: points, position: position, side: side, clusterOf: clusterOf, clusters: k, sums: sums,
                          parallelism: parallelism, cancellation: cancellation, progress: progress) { r0, rn, c0, cn, out in
-            dotProducts(rows + r0 * d, rows: rn, columns + c0 * d, columns: cn, depth: d, into: out, stride: side)
+            rows.products(rows: r0, rn, columns: columns, c0, cn, into: out, stride: side)
             for r in 0 ..< rn {
-                distancesFromGram(out + r * side, count: cn, x: rows + (r0 + r) * d, norm: rowNorms[r0 + r],
-                                  columns: columns + c0 * d, norms: columnNorms + c0, d: d)
+                distancesFromGram(out + r * side, count: cn, x: v + points[r0 + r] * d, norm: rows.norms[r0 + r],
+                                  columns: order + c0, of: v, norms: columns.norms + c0, d: d)
             }
         }
     }
     }
-    }
-    }
-}
-
-/// The rows at `order`, row-major as sgemm reads them, and their squared norms
-/// (summed in Double; eight spare slots for a vector load past the end).
-private func orderedRows(_ x: Embeddings, _ order: [Int]) -> (rows: [Float], norms: [Float]) {
-    let d = x.dimension
-    var rows = [Float](repeating: 0, count: order.count * d)
-    var norms = [Float](repeating: 0, count: order.count + 8)
-    x.values.withUnsafeBufferPointer { v in
-        for (p, i) in order.enumerated() {
-            var ss = 0.0
-            for j in 0 ..< d {
-                let value = v[i * d + j]
-                rows[p * d + j] = value
-                ss += Double(value) * Double(value)
-            }
-            norms[p] = Float(ss)
-        }
-    }
-    return (rows, norms)
 }
 
 /// Turns one tile row of dot products (of the row `x`, squared norm `norm`,
-/// with `count` rows from `columns`) into distances in place:
+/// with the `count` documents whose indices start at `columns`, vectors in
+/// `vectors`) into distances in place:
 /// √(‖x‖² + ‖y‖² − 2·x·y), with pairs closer than (‖x‖² + ‖y‖²)/32 recomputed
 /// from the differences (the Float32 dot product errs by about ε·√d·‖x‖‖y‖,
 /// which would swamp their small distance).
 @inline(__always)
 func distancesFromGram(
     _ line: UnsafeMutablePointer<Float>, count: Int, x: UnsafePointer<Float>, norm: Float,
-    columns: UnsafePointer<Float>, norms: UnsafePointer<Float>, d: Int
+    columns: UnsafePointer<Int>, of vectors: UnsafePointer<Float>, norms: UnsafePointer<Float>, d: Int
 ) {
     let nx = Lanes(repeating: norm)
     var j = 0
@@ -122,7 +161,7 @@ func distancesFromGram(
         var values = clus_sqrt8(d2)
         if any(close) {
             for l in 0 ..< min(8, count - j) where close[l] {
-                values[l] = exactDistance(x, columns + (j + l) * d, d)
+                values[l] = exactDistance(x, vectors + columns[j + l] * d, d)
             }
         }
         if j + 8 <= count {

@@ -1,4 +1,7 @@
-import Dispatch
+import CGramKernel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Exact silhouette as `sklearn.metrics.silhouette_samples` / `silhouette_score`.
 //
@@ -9,10 +12,10 @@ import Dispatch
 // agree to about 1e-7, tests require 1e-6 absolute, per sample too; float64
 // input: Embeddings64).
 //
-// Euclidean takes its tiles from OpenBLAS's sgemm in release builds
+// Euclidean takes its tiles from dot products in release builds
 // (Silhouette+Gram.swift: ‖x‖² + ‖y‖² − 2·x·y, close pairs recomputed from
-// differences) unless this machine's BLAS is missing or slower than the own
-// kernel (`EuclideanTiles`). Manhattan takes the panel kernel here: documents reordered
+// differences; the products from clus's own GEMM kernel, `EuclideanTiles`).
+// Manhattan takes the panel kernel here: documents reordered
 // by cluster and stored once in panels of 16 rows, dimension-major inside a
 // panel (`PanelRows`), so the 16 values of one dimension fill one cache line
 // that serves both the two vector loads of a 4×16 register block's columns
@@ -75,9 +78,9 @@ func silhouetteSamples(
                                          cancellation: cancellation, progress: progress)
     }
     switch metric {
-    case .manhattan: return try silhouetteSamples(x, compact, ManhattanKernel.self, parallelism, cancellation, false, simd, progress)
+    case .manhattan: return try silhouetteSamples(x, compact, ManhattanKernel.self, parallelism, cancellation, .differences, simd, progress)
     default:  // euclidean: cosine and sqeuclidean returned above
-        return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, simd && tiles == .gram, simd, progress)
+        return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, simd ? tiles : .differences, simd, progress)
     }
 }
 
@@ -90,7 +93,8 @@ func silhouetteSamples(
 public func silhouetteMemory(documents n: Int, dimension d: Int, clusters k: Int, threads: Int) -> Int {
     let sums = saturatingProduct(n, k, MemoryLayout<Double>.size)
     let lanes = Lanes.scalarCount
-    let packed = saturatingProduct(n + 3, (d + lanes - 1) / lanes * lanes, MemoryLayout<Float>.size)
+    // the Gram kernel's panels or the difference kernel's, whichever is larger
+    let packed = saturatingProduct(n + max(3, GramRows.panelWidth), (d + lanes - 1) / lanes * lanes, MemoryLayout<Float>.size)
     // a Gram tile (euclidean) or a panel tile, and the column sums
     let side = max(blockRows, gramTileSide(documents: n))
     let perThread = side * side * MemoryLayout<Float>.size + side * MemoryLayout<Double>.size
@@ -111,7 +115,7 @@ public func silhouetteScore(
 
 private func silhouetteSamples<K: PairKernel>(
     _ x: Embeddings, _ labels: CompactLabels, _ kernel: K.Type,
-    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ gram: Bool, _ simd: Bool, _ progress: ProgressCallback?
+    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ tiles: EuclideanTiles, _ simd: Bool, _ progress: ProgressCallback?
 ) throws -> [Double] {
     let n = x.count, k = labels.clusterCount
     let (order, clusterOf) = clusterOrder(labels)
@@ -119,9 +123,9 @@ private func silhouetteSamples<K: PairKernel>(
     sums.initialize(repeating: 0, count: n * k)
     defer { sums.deallocate() }
 
-    if gram {
+    if tiles != .differences {
         try clusterOf.withUnsafeBufferPointer { clusterOf in
-            try gramSilhouetteSums(x, order: order, clusterOf: clusterOf.baseAddress!, clusters: k, sums: sums,
+            try gramSilhouetteSums(x, order: order, tiles: tiles, clusterOf: clusterOf.baseAddress!, clusters: k, sums: sums,
                                    parallelism: parallelism, cancellation: cancellation, progress: progress)
         }
     } else {
@@ -295,75 +299,36 @@ private func tileDistances<K: PairKernel>(
     }
 }
 
-/// How the exact euclidean silhouette computes its distance tiles on this machine.
+/// How the exact euclidean silhouette computes its distance tiles.
 enum EuclideanTiles: String, Sendable {
-    /// BLAS sgemm dot products, turned into distances (Silhouette+Gram.swift).
-    case gram = "sgemm"
-    /// clus's own register-blocked kernel on the differences (`tileDistances`).
-    case differences = "own kernel"
+    /// Dot products from clus's own GEMM micro-kernel, turned into distances (Silhouette+Gram.swift).
+    case gram
+    /// Dot products from the BLAS's sgemm, turned into distances.
+    case sgemm
+    /// clus's register-blocked kernel on the differences (`tileDistances`):
+    /// twice the arithmetic, kept for manhattan and to compare.
+    case differences
 
-    /// The choice, made once per process: sgemm when clus set OpenBLAS's core
-    /// for this CPU; with no BLAS, its own kernel; otherwise (a core the user
-    /// or OpenBLAS chose, a CPU clus has no rule for) whichever computes the
-    /// same tile faster, timed on the first use. The own kernel does twice the
-    /// arithmetic (a subtraction per product), so it wins only against a
-    /// BLAS running generic kernels.
+    /// The own Gram kernel: as fast as OpenBLAS's sgemm inside its kernel on
+    /// the CPUs measured, without sgemm's packing on every call, and on any
+    /// CPU the compiler knows, whatever the BLAS. `CLUS_DISTANCE_KERNEL=sgemm`
+    /// or `=differences` picks another (to compare; sgemm needs a BLAS).
     static let preferred: EuclideanTiles = {
-        let blas = BLASStatus.current
-        guard blas.isLoaded else { return .differences }
-        if blas.coreSetByClus != nil { return .gram }
-        return raceOnOneTile()
+        let asked = getenv("CLUS_DISTANCE_KERNEL").flatMap { EuclideanTiles(rawValue: String(cString: $0)) }
+        if asked == .sgemm && !BLASStatus.current.isLoaded { return .gram }
+        return asked ?? .gram
     }()
-
-    /// Times both ways on the same 512 × 512 block of distances at d = 256
-    /// (one Gram tile; sixteen tiles of the own kernel), best of three.
-    private static func raceOnOneTile() -> EuclideanTiles {
-        let n = gramTileSide(documents: 512), d = 256
-        var generator = SeededGenerator(seed: 1)
-        let x = Embeddings(count: n, dimension: d, values: (0 ..< n * d).map { _ in Float(generator.nextUnit()) })
-        let rows = PanelRows(x, order: Array(0 ..< n))
-        let norms = (0 ..< n).map { i in x[row: i].reduce(0) { $0 + $1 * $1 } } + [Float](repeating: 0, count: 8)
-        let out = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
-        defer { out.deallocate() }
-        func best(_ body: () -> Void) -> UInt64 {
-            (0 ..< 3).map { _ in
-                let start = DispatchTime.now().uptimeNanoseconds
-                body()
-                return DispatchTime.now().uptimeNanoseconds - start
-            }.min()!
-        }
-        let own = rows.withView { view in
-            best {
-                for r0 in stride(from: 0, to: n, by: blockRows) {
-                    for c0 in stride(from: 0, to: n, by: blockRows) {
-                        tileDistances(EuclideanKernel.self, view, r0, blockRows, view, c0, blockRows, out, simd: true)
-                    }
-                }
-            }
-        }
-        let gram = x.values.withUnsafeBufferPointer { v in
-            norms.withUnsafeBufferPointer { norms in
-                best {
-                    dotProducts(v.baseAddress!, rows: n, v.baseAddress!, columns: n, depth: d, into: out, stride: n)
-                    for r in 0 ..< n {
-                        distancesFromGram(out + r * n, count: n, x: v.baseAddress! + r * d, norm: norms[r],
-                                          columns: v.baseAddress!, norms: norms.baseAddress!, d: d)
-                    }
-                }
-            }
-        }
-        return gram <= own ? .gram : .differences
-    }
 }
 
-/// How the exact euclidean silhouette computes its distances here, for people:
-/// `sgemm (OpenBLAS …)` or `own kernel (…)`.
+/// What computes the exact euclidean distances here, for people:
+/// `clus's Gram kernel (AVX-512, 8 × 32 register block)`, or sgemm with the BLAS's core.
 public var euclideanTilesDescription: String {
-    let choice = EuclideanTiles.preferred
-    let blas = BLASStatus.current
-    switch choice {
-    case .gram: return "sgemm, \(blas.summary)"
-    case .differences: return "own SIMD kernel" + (blas.isLoaded ? " (timed faster than sgemm, \(blas.summary))" : " (BLAS: \(blas.summary))")
+    switch EuclideanTiles.preferred {
+    case .gram:
+        "clus's Gram kernel (\(String(cString: clus_gram_instructions())), \(clus_gram_rows_per_panel())"
+            + " × \(GramRows.panelWidth) register block)"
+    case .sgemm: "sgemm, \(BLASStatus.current.summary)"
+    case .differences: "clus's difference kernel (CLUS_DISTANCE_KERNEL=differences)"
     }
 }
 
@@ -582,9 +547,9 @@ func silhouetteSamples(
                                          cancellation: cancellation, progress: progress)
     }
     switch metric {
-    case .manhattan: return try pointSilhouettes(x, compact, points, ManhattanKernel.self, parallelism, cancellation, false, simd, progress)
+    case .manhattan: return try pointSilhouettes(x, compact, points, ManhattanKernel.self, parallelism, cancellation, .differences, simd, progress)
     default:  // euclidean: cosine and sqeuclidean returned above
-        return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, simd && tiles == .gram, simd, progress)
+        return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, simd ? tiles : .differences, simd, progress)
     }
 }
 
@@ -594,17 +559,17 @@ func silhouetteSamples(
 /// their terms in one order on any thread count.
 private func pointSilhouettes<K: PairKernel>(
     _ x: Embeddings, _ labels: CompactLabels, _ points: [Int], _: K.Type,
-    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ gram: Bool, _ simd: Bool, _ progress: ProgressCallback?
+    _ parallelism: Parallelism, _ cancellation: Cancellation?, _ tiles: EuclideanTiles, _ simd: Bool, _ progress: ProgressCallback?
 ) throws -> [Double] {
     let n = x.count, k = labels.clusterCount, m = points.count
     let (order, clusterOf) = clusterOrder(labels)
     var position = [Int](repeating: 0, count: n)
     for (p, i) in order.enumerated() { position[i] = p }
     var sums = [Double](repeating: 0, count: m * k)
-    if gram {
+    if tiles != .differences {
         sums.withUnsafeMutableBufferPointer { sums in
             clusterOf.withUnsafeBufferPointer { clusterOf in
-                gramPointSums(x, points: points, order: order, position: position, clusterOf: clusterOf.baseAddress!,
+                gramPointSums(x, points: points, order: order, position: position, tiles: tiles, clusterOf: clusterOf.baseAddress!,
                               clusters: k, sums: sums.baseAddress!, parallelism: parallelism,
                               cancellation: cancellation, progress: progress)
             }

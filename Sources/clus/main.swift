@@ -16,6 +16,7 @@ do {
         if CommandLine.arguments.dropFirst().first == "--version" {
             print(Options.configuration.version)
             print("euclidean distances: \(euclideanTilesDescription)")
+            print("BLAS (k-means, HDBSCAN): \(BLASStatus.current.summary)")
             exit(0)
         }
         Options.exit(withError: error)  // --help

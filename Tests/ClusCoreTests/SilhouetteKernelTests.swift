@@ -36,8 +36,8 @@ struct SilhouetteKernelTests {
         let expected = try #require(f.expected.silhouette)
         for metric in DistanceMetric.allCases {
             let want = try #require(expected[metric.rawValue])
-            // both euclidean tilings, whichever this machine prefers
-            for tiles in [EuclideanTiles.gram, .differences] where tiles == .differences || BLASStatus.current.isLoaded {
+            // every euclidean tiling, whichever this machine prefers
+            for tiles in [EuclideanTiles.gram, .sgemm, .differences] where tiles != .sgemm || BLASStatus.current.isLoaded {
                 let s = try silhouetteSamples(f.embeddings, labels: f.labels, metric: metric, parallelism: Parallelism(threads: 2),
                                               cancellation: nil, simd: true, tiles: tiles)
                 expectClose(s.reduce(0, +) / Double(s.count), want, 1e-6, "\(name) SIMD silhouette \(metric), \(tiles)")
@@ -69,10 +69,13 @@ struct SilhouetteKernelTests {
         }
     }
 
-    @Test("euclidean Gram tiles (sgemm) over several 512-blocks agree with the scalar kernel, all documents and points")
-    func gramTilesMatchScalar() throws {
-        // 1,100 rows: blocks of 512, 512 and 76, so off-diagonal tiles, a partial
-        // block, and column sums across blocks; some duplicates (the close-pair guard).
+    @Test("euclidean Gram tiles (own kernel and sgemm) over several blocks agree with the scalar kernel, all documents and points",
+          arguments: [EuclideanTiles.gram, .sgemm])
+    func gramTilesMatchScalar(tiles: EuclideanTiles) throws {
+        try #require(tiles != .sgemm || BLASStatus.current.isLoaded)
+        // 1,100 rows: blocks of 512 (or 504), two full and one partial, so off-diagonal
+        // tiles, a partial block and panel, and column sums across blocks; d = 19 is no
+        // multiple of any vector width; some duplicates (the close-pair guard).
         var rng = SeededGenerator(seed: 9)
         let n = 1100, d = 19
         let labels = (0 ..< n).map { _ in Int(rng.next() % 5) }
@@ -80,14 +83,36 @@ struct SilhouetteKernelTests {
         for j in 0 ..< d { values[600 * d + j] = values[10 * d + j] }
         let x = Embeddings(count: n, dimension: d, values: values)
         let scalar = try silhouetteSamples(x, labels: labels, metric: .euclidean, parallelism: .serial, cancellation: nil, simd: false)
-        let gram = try silhouetteSamples(x, labels: labels, metric: .euclidean, parallelism: Parallelism(threads: 3), cancellation: nil, simd: true)
-        let again = try silhouetteSamples(x, labels: labels, metric: .euclidean, parallelism: .serial, cancellation: nil, simd: true)
+        let gram = try silhouetteSamples(x, labels: labels, metric: .euclidean, parallelism: Parallelism(threads: 3), cancellation: nil,
+                                         simd: true, tiles: tiles)
+        let again = try silhouetteSamples(x, labels: labels, metric: .euclidean, parallelism: .serial, cancellation: nil,
+                                          simd: true, tiles: tiles)
         #expect(gram == again, "thread count changed the Gram path's result")
         for i in 0 ..< n { #expect(abs(gram[i] - scalar[i]) < 1e-6, "row \(i): \(gram[i]) vs \(scalar[i])") }
         let points = (0 ..< 600).map { ($0 * 7 + 3) % n } + [10, 600]
         let some = try silhouetteSamples(x, labels: labels, of: points, metric: .euclidean, parallelism: Parallelism(threads: 2),
-                                         cancellation: nil, simd: true)
+                                         cancellation: nil, simd: true, tiles: tiles)
         for (t, p) in points.enumerated() { #expect(abs(some[t] - scalar[p]) < 1e-6, "point \(p): \(some[t]) vs \(scalar[p])") }
+    }
+
+    @Test("the own Gram kernel's dot products equal the definition at every block shape", arguments: [1, 7, 33, 65, 100])
+    func gramKernelDotProducts(n: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(n))
+        for d in [1, 5, 64, 129] {
+            let x = Embeddings(count: n, dimension: d, values: (0 ..< n * d).map { _ in Float(rng.nextUnit() * 2 - 1) })
+            let order = (0 ..< n).reversed().map { $0 }
+            let rows = GramRows(x, order: order, tiles: .gram)
+            defer { rows.deallocate() }
+            let side = gramTileSide(documents: n)
+            var out = [Float](repeating: .nan, count: side * side)
+            out.withUnsafeMutableBufferPointer { rows.products(rows: 0, n, columns: rows, 0, n, into: $0.baseAddress!, stride: side) }
+            for i in 0 ..< n {
+                for j in 0 ..< n {
+                    let exact = (0 ..< d).reduce(0.0) { $0 + Double(x.values[order[i] * d + $1]) * Double(x.values[order[j] * d + $1]) }
+                    #expect(abs(Double(out[i * side + j]) - exact) <= 1e-5 * Double(d), "n \(n) d \(d) (\(i), \(j))")
+                }
+            }
+        }
     }
 
     @Test("CompactLabels sorts values and handles wide ranges")

@@ -27,6 +27,8 @@ func gramTileSide(documents n: Int) -> Int {
 struct GramRows: @unchecked Sendable {
     /// Rows per panel of the own kernel's layout (its register block's width).
     static let panelWidth = Int(clus_gram_columns_per_panel())
+    /// The widest panel on any machine (AVX-512's), for estimates that must not depend on this one.
+    static let widestPanel = 32
 
     let tiles: EuclideanTiles
     let count: Int

@@ -93,10 +93,12 @@ func silhouetteSamples(
 public func silhouetteMemory(documents n: Int, dimension d: Int, clusters k: Int, threads: Int) -> Int {
     let sums = saturatingProduct(n, k, MemoryLayout<Double>.size)
     let lanes = Lanes.scalarCount
-    // the Gram kernel's panels or the difference kernel's, whichever is larger
-    let packed = saturatingProduct(n + max(3, GramRows.panelWidth), (d + lanes - 1) / lanes * lanes, MemoryLayout<Float>.size)
+    // the Gram kernel's panels or the difference kernel's, padded as on the
+    // widest vectors, so the estimate is the same on every machine
+    let widest = GramRows.widestPanel
+    let packed = saturatingProduct(n + widest, (d + lanes - 1) / lanes * lanes, MemoryLayout<Float>.size)
     // a Gram tile (euclidean) or a panel tile, and the column sums
-    let side = max(blockRows, gramTileSide(documents: n))
+    let side = max(blockRows, min(512, (n + widest - 1) / widest * widest))
     let perThread = side * side * MemoryLayout<Float>.size + side * MemoryLayout<Double>.size
     return saturatingSum(sums, packed, saturatingProduct(n, 64), saturatingProduct(max(1, threads), perThread))
 }

@@ -115,26 +115,47 @@ func gramSilhouetteSums(
 
 /// Summed distances from each of the documents at `points` to each cluster,
 /// into `sums` (m × k): the points' rows against all documents (ordered by
-/// cluster), by Gram tiles visited as `forEachPointTile` does.
+/// cluster) by Gram tiles, one block of documents at a time, packed when its
+/// turn comes, so the pass holds the points and one block, never a copy of
+/// all documents (the sampled silhouette of 10⁷ documents). Within a block
+/// the points are shared out in chunks; each point's sums get the blocks'
+/// terms in block order, so the result is the same on any thread count.
+/// `progress` hears (blocks done, blocks).
 func gramPointSums(
     _ x: Embeddings, points: [Int], order: [Int], position: [Int], tiles: EuclideanTiles, clusterOf: UnsafePointer<Int>,
     clusters k: Int, sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?,
     progress: ProgressCallback?
 ) {
-    let d = x.dimension
-    let columns = GramRows(x, order: order, tiles: tiles), rows = GramRows(x, order: points, tiles: tiles)
-    defer { columns.deallocate(); rows.deallocate() }
-    let side = gramTileSide(documents: max(points.count, order.count))
+    let n = order.count, m = points.count, d = x.dimension
+    let rows = GramRows(x, order: points, tiles: tiles)
+    defer { rows.deallocate() }
+    let side = gramTileSide(documents: n), panel = GramRows.panelWidth
+    // enough chunks for every thread, each a whole number of panels
+    let chunk = min(side, max(panel, (m + 2 * parallelism.threads - 1) / (2 * parallelism.threads) + panel - 1) / panel * panel)
+    let chunks = (m + chunk - 1) / chunk, blocks = (n + side - 1) / side
     x.values.withUnsafeBufferPointer { v in
     order.withUnsafeBufferPointer { order in
         let v = v.baseAddress!, order = order.baseAddress!
-        forEachPointTile(points: points, position: position, side: side, clusterOf: clusterOf, clusters: k, sums: sums,
-                         parallelism: parallelism, cancellation: cancellation, progress: progress) { r0, rn, c0, cn, out in
-            rows.products(rows: r0, rn, columns: columns, c0, cn, into: out, stride: side)
-            for r in 0 ..< rn {
-                distancesFromGram(out + r * side, count: cn, x: v + points[r0 + r] * d, norm: rows.norms[r0 + r],
-                                  columns: order + c0, of: v, norms: columns.norms + c0, d: d)
+        for cb in 0 ..< blocks {
+            if cancellation?.isCancelled == true { return }
+            let c0 = cb * side, cn = min(side, n - c0)
+            let columns = GramRows(x, order: Array(UnsafeBufferPointer(start: order + c0, count: cn)), tiles: tiles)
+            defer { columns.deallocate() }
+            parallelism.forEach(chunks: chunks) { ch in
+                let r0 = ch * chunk, rn = min(chunk, m - r0)
+                let out = UnsafeMutablePointer<Float>.allocate(capacity: chunk * side)
+                defer { out.deallocate() }
+                rows.products(rows: r0, rn, columns: columns, 0, cn, into: out, stride: side)
+                for r in 0 ..< rn {
+                    distancesFromGram(out + r * side, count: cn, x: v + points[r0 + r] * d, norm: rows.norms[r0 + r],
+                                      columns: order + c0, of: v, norms: columns.norms, d: d)
+                    // each point's distance to itself: exactly 0, as sklearn
+                    let own = position[points[r0 + r]]
+                    if own >= c0 && own < c0 + cn { out[r * side + own - c0] = 0 }
+                }
+                addRowSums(out, stride: side, rows: rn, columns: c0, cn, clusterOf, k) { sums + (r0 + $0) * k }
             }
+            progress?(cb + 1, blocks)
         }
     }
     }

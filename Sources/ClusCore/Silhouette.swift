@@ -354,7 +354,7 @@ private func storeSums<K: PairKernel>(_: K.Type, _ acc: Lanes, _ valid: Int, _ o
 /// Adds each tile row's distances to that row's per-cluster sums
 /// (`sums + i * clusters`), one run of same-cluster columns at a time.
 @inline(__always)
-private func addRowSums(
+func addRowSums(
     _ out: UnsafeMutablePointer<Float>, stride: Int = blockRows, rows rn: Int, columns c0: Int, _ cn: Int,
     _ clusterOf: UnsafePointer<Int>, _ clusters: Int, _ sums: (Int) -> UnsafeMutablePointer<Double>
 ) {

@@ -57,7 +57,7 @@ struct ClusterSums {
         var scale = [Double](repeating: 1, count: metric == .cosine ? n : 0)
         var vectors = [Double](repeating: 0, count: k * d)
         var scatter = [Double](repeating: 0, count: k)
-        x.values.withUnsafeBufferPointer { v in
+        x.withValues { v in
             labels.index.withUnsafeBufferPointer { label in
                 let v = v.baseAddress!, label = label.baseAddress!
                 if metric == .cosine {
@@ -167,7 +167,7 @@ func clusterSumSilhouettes<X: VectorRows>(
     let m = points?.count ?? x.count
     let tasks = (m + rowsPerTask - 1) / rowsPerTask
     var result = [Double](repeating: 0, count: m)
-    x.values.withUnsafeBufferPointer { v in
+    x.withValues { v in
         result.withUnsafeMutableBufferPointer { out in
             let v = v.baseAddress!, out = UncheckedBox(out.baseAddress!)
             parallelism.forEach(chunks: tasks) { task in
@@ -194,7 +194,7 @@ private func largestMagnitude<X: VectorRows>(_ x: X, parallelism: Parallelism) -
     let total = x.count * x.dimension, chunk = rowsPerTask * max(1, x.dimension)
     let tasks = (total + chunk - 1) / chunk
     var partial = [X.Scalar](repeating: 0, count: max(1, tasks))
-    x.values.withUnsafeBufferPointer { v in
+    x.withValues { v in
         partial.withUnsafeMutableBufferPointer { partial in
             let v = v.baseAddress!, partial = UncheckedBox(partial.baseAddress!)
             parallelism.forEach(chunks: tasks) { task in

@@ -74,7 +74,8 @@ extension Interpreter {
             let vectors = try vectorColumn(in: d, named: c.vectorField, range: nil)
             let x = internalRows.count == d.count ? vectors.embeddings : vectors.embeddings.rows(internalRows)
             if request.silhouette, !sampled {
-                try session.requireSilhouetteMemory(documents: labels.count, dimension: x.dimension, clusters: k)
+                try session.requireSilhouetteMemory(documents: labels.count, dimension: x.dimension, clusters: k,
+                                                    metric: request.metric)
             }
             (scores, estimate) = try internalIndices(x, labels: labels, metric: request.metric, silhouette: request.silhouette,
                                                      sample: sampled ? request.sample : nil, seed: request.seed)

@@ -57,27 +57,56 @@ func gramPointSums(
     sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?, progress: ProgressCallback?
 ) {
     let d = x.dimension
-    let (columns, columnNorms) = orderedRows(x, order)
+    // The columns are all n documents: each tile gathers its own from x
+    // (a mapped file stays uncopied); only their norms are kept whole.
+    let columnNorms = orderedNorms(x, order, parallelism: parallelism)
     let (rows, rowNorms) = orderedRows(x, points)
     let side = gramTileSide(documents: max(points.count, order.count))
-    columns.withUnsafeBufferPointer { columns in
+    x.values.withUnsafeBufferPointer { v in
+    order.withUnsafeBufferPointer { order in
     columnNorms.withUnsafeBufferPointer { columnNorms in
     rows.withUnsafeBufferPointer { rows in
     rowNorms.withUnsafeBufferPointer { rowNorms in
-        let columns = columns.baseAddress!, columnNorms = columnNorms.baseAddress!
+        let v = v.baseAddress!, order = order.baseAddress!, columnNorms = columnNorms.baseAddress!
         let rows = rows.baseAddress!, rowNorms = rowNorms.baseAddress!
         forEachPointTile(points: points, position: position, side: side, clusterOf: clusterOf, clusters: k, sums: sums,
                          parallelism: parallelism, cancellation: cancellation, progress: progress) { r0, rn, c0, cn, out in
-            dotProducts(rows + r0 * d, rows: rn, columns + c0 * d, columns: cn, depth: d, into: out, stride: side)
+            let columns = UnsafeMutablePointer<Float>.allocate(capacity: cn * d)
+            defer { columns.deallocate() }
+            for p in 0 ..< cn { (columns + p * d).initialize(from: v + order[c0 + p] * d, count: d) }
+            dotProducts(rows + r0 * d, rows: rn, columns, columns: cn, depth: d, into: out, stride: side)
             for r in 0 ..< rn {
                 distancesFromGram(out + r * side, count: cn, x: rows + (r0 + r) * d, norm: rowNorms[r0 + r],
-                                  columns: columns + c0 * d, norms: columnNorms + c0, d: d)
+                                  columns: columns, norms: columnNorms + c0, d: d)
             }
         }
     }
     }
     }
     }
+    }
+}
+
+/// The squared norms of the rows at `order` (summed in Double, as
+/// `orderedRows` sums them), with its eight spare slots.
+private func orderedNorms(_ x: Embeddings, _ order: [Int], parallelism: Parallelism) -> [Float] {
+    let d = x.dimension, n = order.count, chunk = 4096
+    var norms = [Float](repeating: 0, count: n + 8)
+    x.values.withUnsafeBufferPointer { v in
+        norms.withUnsafeMutableBufferPointer { out in
+            let shared = UncheckedBox((v.baseAddress!, out.baseAddress!))
+            parallelism.forEach(chunks: (n + chunk - 1) / chunk) { c in
+                let (v, out) = shared.value
+                for p in c * chunk ..< min(n, (c + 1) * chunk) {
+                    let row = v + order[p] * d
+                    var ss = 0.0
+                    for j in 0 ..< d { ss += Double(row[j]) * Double(row[j]) }
+                    out[p] = Float(ss)
+                }
+            }
+        }
+    }
+    return norms
 }
 
 /// The rows at `order`, row-major as sgemm reads them, and their squared norms

@@ -41,46 +41,10 @@ extension NPYReader {
         return try finish(vector, unusable: unusable, path: path, options: options)
     }
 
-    /// The rows holding NaN or an infinity, ascending: each block of rows is
-    /// tested with whole-vector compares of the exponent bits, over all cores,
-    /// and only a block that has one is looked at row by row.
-    /// - Complexity: O(n·d) time, O(n / 4096) memory.
+    /// The rows holding NaN or an infinity, ascending (see `Embeddings.nonFiniteRows`).
     static func nonFiniteRows(_ values: VectorValues, rows n: Int, dimension d: Int,
                               parallelism: Parallelism = .allCores) -> [Int] {
-        let block = 4096
-        let blocks = (n + block - 1) / block
-        var found = [[Int]](repeating: [], count: blocks)
-        values.withUnsafeBufferPointer { v in
-            found.withUnsafeMutableBufferPointer { out in
-                let shared = UncheckedBox((v, out))
-                parallelism.forEach(chunks: blocks) { b in
-                    let (v, out) = shared.value
-                    let lo = b * block, hi = min(n, lo + block)
-                    let raw = UnsafeRawPointer(v.baseAddress! + lo * d)
-                    guard hasNonFinite(raw, count: (hi - lo) * d) else { return }
-                    out[b] = (lo ..< hi).filter { hasNonFinite(UnsafeRawPointer(v.baseAddress! + $0 * d), count: d) }
-                }
-            }
-        }
-        return found.flatMap { $0 }
-    }
-
-    /// Whether any of `count` floats at `p` is NaN or infinite (all exponent bits set).
-    private static func hasNonFinite(_ p: UnsafeRawPointer, count: Int) -> Bool {
-        let exponent = SIMD16<UInt32>(repeating: 0x7F80_0000)
-        var i = 0
-        var any = SIMDMask<SIMD16<Int32>>(repeating: false)
-        while i + 16 <= count {
-            let bits = p.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<UInt32>.self)
-            any .|= (bits & exponent) .== exponent
-            i += 16
-        }
-        if any != SIMDMask(repeating: false) { return true }
-        while i < count {
-            if p.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self) & 0x7F80_0000 == 0x7F80_0000 { return true }
-            i += 1
-        }
-        return false
+        Embeddings(count: n, dimension: d, values: values).nonFiniteRows(parallelism: parallelism)
     }
 }
 

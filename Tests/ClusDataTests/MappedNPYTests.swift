@@ -77,6 +77,18 @@ import Testing
         for (p, i) in sample.indices.enumerated() { #expect(abs(points[p] - exact[i]) < 1e-6) }
     }
 
+    /// The cluster-sum silhouettes are computed four rows at a time; a lone
+    /// row (the one-row path) gets the same bits.
+    @Test(arguments: [DistanceMetric.cosine, .sqeuclidean])
+    func fourRowsAtOnceGiveEachRowItsOwnBits(metric: DistanceMetric) throws {
+        let (rows, labels, n, d) = Self.blobs()   // d = 24: a SIMD step and a tail
+        let x = Embeddings(count: n, dimension: d, values: rows)
+        let all = try silhouetteSamples(x, labels: labels, metric: metric)
+        for i in stride(from: 0, to: n, by: 7) {
+            #expect(try silhouetteSamples(x, labels: labels, of: [i], metric: metric) == [all[i]])
+        }
+    }
+
     /// NaN rows in a mappable file: no usable vector, zeroed in an owned
     /// copy (the file is never written), the others untouched.
     @Test func nonFiniteRowsAreFoundAndLeftOut() throws {

@@ -21,6 +21,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -93,14 +94,20 @@ def main():
     # The data has just been written or read: its pages may sit in the page
     # cache either way; the figure that matters is the process's own peak.
     start = time.perf_counter()
-    run = subprocess.run([args.clus, "--format", "json", "-c", script], capture_output=True, text=True)
+    process = subprocess.Popen([args.clus, "--format", "json", "-c", script],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peaks = {}
+    watcher = threading.Thread(target=watch_memory, args=(process, peaks), daemon=True)
+    watcher.start()
+    stdout, stderr = process.communicate()
     wall = time.perf_counter() - start
+    watcher.join()
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if run.returncode != 0:
-        print(run.stdout[-4000:])
-        print(run.stderr[-4000:], file=sys.stderr)
-        sys.exit(f"clus failed (exit {run.returncode})")
-    results = parse_results(run.stdout)
+    if process.returncode != 0:
+        print(stdout[-4000:])
+        print(stderr[-4000:], file=sys.stderr)
+        sys.exit(f"clus failed (exit {process.returncode})")
+    results = parse_results(stdout)
 
     print()
     print(f"{'step':<26} {'seconds':>9}  result")
@@ -111,6 +118,26 @@ def main():
     print()
     print(f"peak resident memory: {peak_kib * 1024 / 2**30:.2f} GiB "
           f"({peak_kib * 1024 / vectors:.2f}× the vectors' {vectors / 2**30:.2f} GiB)")
+    if peaks:
+        # file-backed pages are the mapped .npy (the kernel may drop them);
+        # anonymous ones are clus's own memory: a copy of the vectors would show here
+        print(f"  of which, at their peaks (sampled every 0.1 s): mapped file {peaks.get('RssFile', 0) / 2**20:.2f} GiB, "
+              f"own (anonymous) {peaks.get('RssAnon', 0) / 2**20:.2f} GiB")
+
+
+def watch_memory(process, peaks):
+    """Largest RssAnon and RssFile (KiB) of the running process, from /proc."""
+    path = f"/proc/{process.pid}/status"
+    while process.poll() is None:
+        try:
+            with open(path) as f:
+                for line in f:
+                    key, _, value = line.partition(":")
+                    if key in ("RssAnon", "RssFile"):
+                        peaks[key] = max(peaks.get(key, 0), int(value.split()[0]))
+        except OSError:
+            return
+        time.sleep(0.1)
 
 
 def parse_results(text):

@@ -127,6 +127,7 @@ extension VectorValues {
 extension VectorValues: Equatable {
     public static func == (a: VectorValues, b: VectorValues) -> Bool {
         if let x = a.external, let y = b.external, x === y { return true }
+        if a.external == nil && b.external == nil { return a.owned == b.owned }   // as [Float] compares
         return a.withUnsafeBufferPointer { x in
             b.withUnsafeBufferPointer { y in x.elementsEqual(y) }
         }

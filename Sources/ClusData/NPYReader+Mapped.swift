@@ -18,7 +18,8 @@ extension NPYReader {
     static func loadMapped(path: String, options: LoadOptions) throws -> Dataset? {
         guard let map = try FileMap(path: path) else { return nil }
         let header = try parseHeader(map.bytes, path: path)
-        guard header.size == 4, !header.bigEndian, !header.fortranOrder, header.dataOffset % 4 == 0 else { return nil }
+        guard header.size == 4, !header.bigEndian, !header.fortranOrder, header.dataOffset % 4 == 0,
+              UInt32(1).littleEndian == 1 else { return nil }   // the bytes are this machine's floats only on a little-endian one
         let (n, d) = (header.rows, header.columns)
         let floats = ExternalFloats(base: (map.base + header.dataOffset).assumingMemoryBound(to: Float.self),
                                     count: n * d, release: { withExtendedLifetime(map) {} })

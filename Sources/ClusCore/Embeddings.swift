@@ -8,16 +8,25 @@ public struct Embeddings: Sendable, Equatable {
     public let count: Int
     /// Number of components per vector.
     public let dimension: Int
-    /// Row-major values, `count * dimension` of them.
-    public var values: [Float]
+    /// Row-major values, `count * dimension` of them: owned, or mapped from a
+    /// file (`values.isMapped`) and then never copied unless written to.
+    public var values: VectorValues
 
     /// Wraps row-major values; `values.count` must equal `count * dimension`.
     public init(count: Int, dimension: Int, values: [Float]) {
+        self.init(count: count, dimension: dimension, values: VectorValues(values))
+    }
+
+    /// Wraps row-major values, owned or mapped, without copying them.
+    public init(count: Int, dimension: Int, values: VectorValues) {
         precondition(values.count == count * dimension, "values do not fill count × dimension")
         self.count = count
         self.dimension = dimension
         self.values = values
     }
+
+    /// Whether the values are read from a memory-mapped file.
+    public var isMapped: Bool { values.isMapped }
 
     /// Builds the matrix from one array per document (all of one length).
     public init(rows: [[Float]]) {
@@ -31,16 +40,23 @@ public struct Embeddings: Sendable, Equatable {
         self.init(count: rows.count, dimension: dimension, values: values)
     }
 
-    /// The vector of document `index`.
+    /// The vector of document `index` (a copy of that row when mapped).
     public subscript(row index: Int) -> ArraySlice<Float> {
-        values[index * dimension ..< (index + 1) * dimension]
+        values.arraySlice(from: index * dimension, count: dimension)
     }
 
     /// The rows at `indices`, in that order.
     public func rows(_ indices: [Int]) -> Embeddings {
-        var out: [Float] = []
-        out.reserveCapacity(indices.count * dimension)
-        for i in indices { out.append(contentsOf: self[row: i]) }
-        return Embeddings(count: indices.count, dimension: dimension, values: out)
+        let d = dimension
+        var out = [Float](repeating: 0, count: indices.count * d)
+        values.withUnsafeBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { o in
+                for (r, i) in indices.enumerated() {
+                    precondition(i >= 0 && i < count, "row out of range")
+                    (o.baseAddress! + r * d).update(from: v.baseAddress! + i * d, count: d)
+                }
+            }
+        }
+        return Embeddings(count: indices.count, dimension: d, values: out)
     }
 }

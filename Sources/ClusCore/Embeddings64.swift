@@ -37,12 +37,22 @@ public protocol VectorRows: Sendable {
     var count: Int { get }
     /// Values per row.
     var dimension: Int { get }
-    /// `count * dimension` values, row after row.
-    var values: [Scalar] { get }
+    /// Calls `body` with the `count * dimension` values, row after row, in
+    /// place (owned or mapped: no copy).
+    func withValues<R, E: Error>(_ body: (UnsafeBufferPointer<Scalar>) throws(E) -> R) throws(E) -> R
 }
 
-extension Embeddings: VectorRows {}
-extension Embeddings64: VectorRows {}
+extension Embeddings: VectorRows {
+    public func withValues<R, E: Error>(_ body: (UnsafeBufferPointer<Float>) throws(E) -> R) throws(E) -> R {
+        try values.withUnsafeBufferPointer(body)
+    }
+}
+
+extension Embeddings64: VectorRows {
+    public func withValues<R, E: Error>(_ body: (UnsafeBufferPointer<Double>) throws(E) -> R) throws(E) -> R {
+        try values.withUnsafeBufferPointer(body)
+    }
+}
 
 /// Silhouette coefficient of every document of float64 vectors, computed in
 /// float64 (differences, then sums), as `silhouetteSamples` for float32.

@@ -38,7 +38,7 @@ private func dispersion<X: VectorRows>(
     let rowBlocks = (n + rowsPerChunk - 1) / rowsPerChunk
     var blockSquares = [Double](repeating: 0, count: rowBlocks)
     var blockDistances = [Double](repeating: 0, count: rowBlocks * k)
-    x.values.withUnsafeBufferPointer { v in
+    x.withValues { v in
         labels.index.withUnsafeBufferPointer { label in
             let v = v.baseAddress!, label = label.baseAddress!
             sums.withUnsafeMutableBufferPointer { s in

@@ -24,3 +24,20 @@ public func saturatingSum(_ terms: Int...) -> Int {
     }
     return sum
 }
+
+/// Bytes of working memory the exact silhouette under `metric` needs: from
+/// cluster sums (cosine, squared euclidean) a few arrays of n and the k × d
+/// sums — the vectors are streamed where they lie, never copied; otherwise
+/// `silhouetteMemory`'s n × k sums and packed rows.
+/// - Complexity: O(1).
+public func silhouetteMemory(documents n: Int, dimension d: Int, clusters k: Int, metric: DistanceMetric,
+                             threads: Int) -> Int {
+    guard ClusterSums.applies(to: metric) else {
+        return silhouetteMemory(documents: n, dimension: d, clusters: k, threads: threads)
+    }
+    // row scales, the result, the compact labels (Double / Int each), per-task partial sums, k × d sums
+    let perDocument = saturatingProduct(n, 4 * MemoryLayout<Double>.size)
+    let partials = saturatingProduct((n + 1023) / 1024 + 1, k, MemoryLayout<Double>.size)
+    return saturatingSum(perDocument, partials, saturatingProduct(k, d, 3 * MemoryLayout<Double>.size),
+                         saturatingProduct(max(1, threads), d + k, MemoryLayout<Double>.size))
+}

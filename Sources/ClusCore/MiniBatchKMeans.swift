@@ -54,8 +54,8 @@ public func miniBatchKMeans(_ x: Embeddings, options: MiniBatchKMeansOptions,
     try checkClusterCount(k, of: x)
     guard options.batchSize >= 1 else { throw KMeansError.invalidBatchSize(options.batchSize) }
     guard options.maxIterations >= 1 else { throw KMeansError.invalidMaxIterations(options.maxIterations) }
-    if !options.spherical, let bad = (0 ..< n * d).first(where: { !x.values[$0].isFinite }) {
-        throw KMeansError.nonFinite(document: bad / d)
+    if !options.spherical, let bad = x.firstNonFiniteRow(parallelism: parallelism) {   // i16-scale: SIMD, parallel
+        throw KMeansError.nonFinite(document: bad)
     }
     let x = options.spherical ? try unitRows(x, parallelism: parallelism) : x
     let batchSize = min(options.batchSize, n)

@@ -57,7 +57,7 @@ struct ClusterSums {
         var scale = [Double](repeating: 1, count: metric == .cosine ? n : 0)
         var vectors = [Double](repeating: 0, count: k * d)
         var scatter = [Double](repeating: 0, count: k)
-        x.values.withUnsafeBufferPointer { v in
+        x.withValues { v in
             labels.index.withUnsafeBufferPointer { label in
                 let v = v.baseAddress!, label = label.baseAddress!
                 if metric == .cosine {
@@ -152,6 +152,95 @@ struct ClusterSums {
         }
         for c in 0 ..< k where out[c] <= negligible[c] { out[c] = 0 }
     }
+
+    /// `distanceSums` of four rows at once (`rows` r, `indices`, `owns`),
+    /// into `out[r·k ..< r·k + k]`: each cluster's sums are read once for
+    /// the four (the k × d sums outgrow L1), and each row's number is summed
+    /// exactly as `distanceSums` sums it, so the results are the same bits.
+    @inline(__always)
+    func distanceSums4<S: BinaryFloatingPoint & SIMDScalar>(
+        rows: (UnsafePointer<S>, UnsafePointer<S>, UnsafePointer<S>, UnsafePointer<S>), indices: SIMD4<Int>,
+        owns: SIMD4<Int>, widenedRows w: UnsafeMutablePointer<Double>, into out: UnsafeMutablePointer<Double>
+    ) {
+        let d = dimension, k = sizes.count
+        func widen(_ r: Int, _ row: UnsafePointer<S>) {
+            let scale = metric == .cosine ? rowScale[indices[r]] : 1
+            for j in 0 ..< d { w[r * d + j] = Double(row[j]) * scale }
+        }
+        widen(0, rows.0); widen(1, rows.1); widen(2, rows.2); widen(3, rows.3)
+        vectors.withUnsafeBufferPointer { vectors in
+            let c0 = vectors.baseAddress!
+            for c in 0 ..< k {
+                let centre = c0 + c * d
+                if metric == .cosine {
+                    let dots = dot4(w, d, centre)
+                    for r in 0 ..< 4 { out[r * k + c] = Double(sizes[c]) - dots[r] }
+                } else {
+                    let squares = squaredDistance4(w, d, centre)
+                    for r in 0 ..< 4 { out[r * k + c] = Double(sizes[c]) * squares[r] + scatter[c] }
+                }
+            }
+        }
+        for r in 0 ..< 4 {
+            if metric == .cosine {
+                out[r * k + owns[r]] -= 1 - dot(w + r * d, w + r * d, d)
+            }
+            for c in 0 ..< k where out[r * k + c] <= negligible[c] { out[r * k + c] = 0 }
+        }
+    }
+}
+
+/// `dot(row r, centre)` for the four rows at `w` (row r at r·d): the same
+/// two-accumulator order per row, the centre loaded once for all four.
+@inline(__always)
+private func dot4(_ w: UnsafePointer<Double>, _ d: Int, _ centre: UnsafePointer<Double>) -> SIMD4<Double> {
+    var p0 = SIMD8<Double>(), q0 = SIMD8<Double>(), p1 = SIMD8<Double>(), q1 = SIMD8<Double>()
+    var p2 = SIMD8<Double>(), q2 = SIMD8<Double>(), p3 = SIMD8<Double>(), q3 = SIMD8<Double>()
+    var j = 0
+    while j + 16 <= d {
+        let a = widened(centre + j), b = widened(centre + j + 8)
+        p0.addProduct(widened(w + j), a); q0.addProduct(widened(w + j + 8), b)
+        p1.addProduct(widened(w + d + j), a); q1.addProduct(widened(w + d + j + 8), b)
+        p2.addProduct(widened(w + 2 * d + j), a); q2.addProduct(widened(w + 2 * d + j + 8), b)
+        p3.addProduct(widened(w + 3 * d + j), a); q3.addProduct(widened(w + 3 * d + j + 8), b)
+        j += 16
+    }
+    var s = SIMD4((p0 + q0).sum(), (p1 + q1).sum(), (p2 + q2).sum(), (p3 + q3).sum())
+    while j < d {
+        for r in 0 ..< 4 { s[r] += w[r * d + j] * centre[j] }
+        j += 1
+    }
+    return s
+}
+
+/// `squaredDistance(row r, toCentre: centre)` for the four rows at `w`, summed
+/// in the same order per row.
+@inline(__always)
+private func squaredDistance4(_ w: UnsafePointer<Double>, _ d: Int, _ centre: UnsafePointer<Double>) -> SIMD4<Double> {
+    var a0 = SIMD8<Double>(), b0 = SIMD8<Double>(), a1 = SIMD8<Double>(), b1 = SIMD8<Double>()
+    var a2 = SIMD8<Double>(), b2 = SIMD8<Double>(), a3 = SIMD8<Double>(), b3 = SIMD8<Double>()
+    var j = 0
+    while j + 16 <= d {
+        let x = widened(centre + j), y = widened(centre + j + 8)
+        var p = widened(w + j) - x, q = widened(w + j + 8) - y
+        a0 += p * p; b0 += q * q
+        p = widened(w + d + j) - x; q = widened(w + d + j + 8) - y
+        a1 += p * p; b1 += q * q
+        p = widened(w + 2 * d + j) - x; q = widened(w + 2 * d + j + 8) - y
+        a2 += p * p; b2 += q * q
+        p = widened(w + 3 * d + j) - x; q = widened(w + 3 * d + j + 8) - y
+        a3 += p * p; b3 += q * q
+        j += 16
+    }
+    var s = SIMD4((a0 + b0).sum(), (a1 + b1).sum(), (a2 + b2).sum(), (a3 + b3).sum())
+    while j < d {
+        for r in 0 ..< 4 {
+            let diff = w[r * d + j] - centre[j]
+            s[r] += diff * diff
+        }
+        j += 1
+    }
+    return s
 }
 
 /// Silhouette coefficients from cluster sums, of every document (`points` nil)
@@ -167,19 +256,32 @@ func clusterSumSilhouettes<X: VectorRows>(
     let m = points?.count ?? x.count
     let tasks = (m + rowsPerTask - 1) / rowsPerTask
     var result = [Double](repeating: 0, count: m)
-    x.values.withUnsafeBufferPointer { v in
+    x.withValues { v in
         result.withUnsafeMutableBufferPointer { out in
             let v = v.baseAddress!, out = UncheckedBox(out.baseAddress!)
             parallelism.forEach(chunks: tasks) { task in
                 if cancellation?.isCancelled == true { return }
-                let row = UnsafeMutablePointer<Double>.allocate(capacity: d)
-                let distances = UnsafeMutablePointer<Double>.allocate(capacity: k)
+                let row = UnsafeMutablePointer<Double>.allocate(capacity: 4 * d)
+                let distances = UnsafeMutablePointer<Double>.allocate(capacity: 4 * k)
                 defer { row.deallocate(); distances.deallocate() }
-                for t in task * rowsPerTask ..< min(m, (task + 1) * rowsPerTask) {
+                let end = min(m, (task + 1) * rowsPerTask)
+                var t = task * rowsPerTask
+                while t + 4 <= end {
+                    let i = SIMD4(points?[t] ?? t, points?[t + 1] ?? t + 1, points?[t + 2] ?? t + 2, points?[t + 3] ?? t + 3)
+                    let own = SIMD4(labels.index[i[0]], labels.index[i[1]], labels.index[i[2]], labels.index[i[3]])
+                    sums.distanceSums4(rows: (v + i[0] * d, v + i[1] * d, v + i[2] * d, v + i[3] * d), indices: i,
+                                       owns: own, widenedRows: row, into: distances)
+                    for r in 0 ..< 4 {
+                        out.value[t + r] = coefficient(distances + r * k, cluster: own[r], sizes: labels.sizes)
+                    }
+                    t += 4
+                }
+                while t < end {
                     let i = points?[t] ?? t
                     let own = labels.index[i]
                     sums.distanceSums(row: v + i * d, index: i, own: own, widenedRow: row, into: distances)
                     out.value[t] = coefficient(distances, cluster: own, sizes: labels.sizes)
+                    t += 1
                 }
             }
         }
@@ -194,12 +296,21 @@ private func largestMagnitude<X: VectorRows>(_ x: X, parallelism: Parallelism) -
     let total = x.count * x.dimension, chunk = rowsPerTask * max(1, x.dimension)
     let tasks = (total + chunk - 1) / chunk
     var partial = [X.Scalar](repeating: 0, count: max(1, tasks))
-    x.values.withUnsafeBufferPointer { v in
+    x.withValues { v in
         partial.withUnsafeMutableBufferPointer { partial in
             let v = v.baseAddress!, partial = UncheckedBox(partial.baseAddress!)
             parallelism.forEach(chunks: tasks) { task in
-                var largest: X.Scalar = 0
-                for j in task * chunk ..< min(total, (task + 1) * chunk) { largest = max(largest, abs(v[j])) }
+                // max is exact: SIMD lanes give the scalar loop's answer
+                var lanes = SIMD16<X.Scalar>()
+                var j = task * chunk
+                let end = min(total, (task + 1) * chunk)
+                while j + 16 <= end {
+                    let value = UnsafeRawPointer(v + j).loadUnaligned(as: SIMD16<X.Scalar>.self)
+                    lanes = pointwiseMax(lanes, value.replacing(with: -value, where: value .< 0))
+                    j += 16
+                }
+                var largest = lanes.max()
+                while j < end { largest = max(largest, abs(v[j])); j += 1 }
                 partial.value[task] = largest
             }
         }

@@ -93,6 +93,7 @@ public enum DatasetLoader {
     /// text size comes from the gzip trailer, which names only the last member.
     /// - Complexity: O(1) (a `stat` and a 4-byte read).
     public static func memoryEstimate(path: String) -> Int? {
+        if let mapped = NPYReader.mappedMemoryEstimate(path: path) { return mapped }   // i16-scale: a mapped .npy
         guard let sizes = FileBytes.sizes(path) else { return nil }
         if sizes.file == sizes.text && !path.lowercased().hasSuffix(".gz") {
             return saturatingProduct(sizes.text, 2)
@@ -151,6 +152,8 @@ public enum DatasetLoader {
         if options.labelsPath != nil && format != .npy {
             throw DataError(path: path, message: "labels= goes with a .npy file; other formats carry their fields")
         }
+        // i16-scale: a float32 C-order .npy is mapped, not read
+        if format == .npy, let dataset = try NPYReader.loadMapped(path: path, options: options) { return dataset }
         do {
             let bytes = try FileBytes.read(path, cancellation: cancellation)
             let shownPath = path == StandardInput.path ? StandardInput.displayName : path

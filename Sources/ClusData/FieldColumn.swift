@@ -40,10 +40,42 @@ public struct FieldColumn: Sendable {
     /// `false`, `true`.
     /// - Complexity: O(n + m log m) for n documents and m distinct values.
     public func interned() -> InternedLabels {
+        if let integers = internedIntegers() { return integers }
         var interner = LabelInterner()
         let provisional = values.map { interner.code(of: $0) }
         let (rank, names) = interner.sorted()
         return InternedLabels(codes: provisional.map { $0 < 0 ? -1 : rank[$0] }, names: names)
+    }
+
+    /// `interned()` of a column of integers (and missing values) within a
+    /// span of a few times its length — a truth column of class numbers — by
+    /// a direct table instead of hashing: 10⁷ labels in a few passes.
+    /// Nil for any other column. The codes are the same (integers sort numerically).
+    /// - Complexity: O(n + span).
+    private func internedIntegers() -> InternedLabels? {
+        var lo = Int.max, hi = Int.min
+        for v in values {
+            switch v {
+            case .int(let i)?: lo = min(lo, i); hi = max(hi, i)
+            case nil, .null?: continue
+            default: return nil
+            }
+        }
+        guard lo <= hi else { return InternedLabels(codes: [Int](repeating: -1, count: values.count), names: []) }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow, span <= 4 * values.count + 1024 else { return nil }
+        var slot = [Int](repeating: -1, count: span + 1)
+        for case .int(let i)? in values { slot[i - lo] = 0 }
+        var names: [String] = []
+        for o in 0 ... span where slot[o] == 0 {
+            slot[o] = names.count
+            names.append(String(lo + o))
+        }
+        let codes = values.map { v -> Int in
+            if case .int(let i)? = v { return slot[i - lo] }
+            return -1
+        }
+        return InternedLabels(codes: codes, names: names)
     }
 
     /// The type text for `values`; `arrays` adds the `array` kind.

@@ -6,7 +6,7 @@ import ClusCore
 enum NPYReader {
     /// The dataset in `bytes`, the file at `path`.
     static func load(_ bytes: [UInt8], path: String, options: LoadOptions) throws -> Dataset {
-        let header = try parseHeader(bytes, path: path)
+        let header = try bytes.withUnsafeBytes { raw throws(DataError) in try parseHeader(raw, path: path) }
         let (n, d) = (header.rows, header.columns)
         let name = options.vectorField ?? "vector"
         var values = [Float](repeating: 0, count: n * d)
@@ -44,9 +44,16 @@ enum NPYReader {
         }
         var vector = unusableRows(unusable.sorted(), of: &values, name: name, count: n, dimension: d)
         vector.roundedToFloat32 = rounded
+        return try finish(vector, unusable: unusable.sorted(), path: path, options: options)
+    }
+
+    /// The dataset of one vector column, with the note on unusable rows and
+    /// the labels file's fields.
+    static func finish(_ vector: VectorColumn, unusable: [Int], path: String, options: LoadOptions) throws -> Dataset {
+        let n = vector.embeddings.count, name = vector.name
         var dataset = Dataset(name: options.name ?? DatasetLoader.baseName(path), path: path, count: n, vectors: [vector])
         if !unusable.isEmpty {
-            let rows = unusable.sorted().prefix(5).map { String($0 + 1) }.joined(separator: ", ")
+            let rows = unusable.prefix(5).map { String($0 + 1) }.joined(separator: ", ")
             dataset.notes.append("\(unusable.count) row\(unusable.count == 1 ? "" : "s") of \(path) \(unusable.count == 1 ? "holds" : "hold") NaN or an infinity (row\(unusable.count == 1 ? "" : "s") \(rows)\(unusable.count > 5 ? ", …" : "")): no usable vector; left out of clustering and the internal indices")
         }
         if let labelsPath = options.labelsPath {
@@ -68,7 +75,7 @@ enum NPYReader {
 
     /// The vector column, the `rows` holding NaN or an infinity marked as no
     /// usable vector (their values zeroed, their text kept for export).
-    private static func unusableRows(_ rows: [Int], of values: inout [Float], name: String, count n: Int, dimension d: Int) -> VectorColumn {
+    static func unusableRows(_ rows: [Int], of values: inout [Float], name: String, count n: Int, dimension d: Int) -> VectorColumn {
         var present = [Bool](repeating: true, count: n)
         var unusable: [Int: UnusableVector] = [:]
         for i in rows {
@@ -94,7 +101,7 @@ enum NPYReader {
     }
 
     /// Checks the magic, version and header dictionary, and the data's length.
-    static func parseHeader(_ bytes: [UInt8], path: String) throws(DataError) -> Header {
+    static func parseHeader(_ bytes: UnsafeRawBufferPointer, path: String) throws(DataError) -> Header {
         func fail(_ message: String) -> DataError { DataError(path: path, message: message) }
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]   // \x93NUMPY
         guard bytes.count >= 10, Array(bytes[0 ..< 6]) == magic else {

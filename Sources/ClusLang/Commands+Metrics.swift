@@ -53,7 +53,7 @@ extension Interpreter {
         let vectorsIfAny = d.vector(named: c.vectorField)
         let internalRows = vectorsIfAny.map { v in v.missingCount == 0 ? scoredRows : scoredRows.filter { v.present[$0] } } ?? scoredRows
         let labels = internalRows.map { c.labels[$0] }
-        let k = Set(labels).count
+        let k = distinctCount(labels, below: c.k)
         // The internal indices need 2 to n-1 clusters; the external ones are defined for any k (as scikit-learn's).
         let scoresInternal = k >= 2 && k <= labels.count - 1
         guard scoresInternal || request.truth != nil else {
@@ -74,7 +74,8 @@ extension Interpreter {
             let vectors = try vectorColumn(in: d, named: c.vectorField, range: nil)
             let x = internalRows.count == d.count ? vectors.embeddings : vectors.embeddings.rows(internalRows)
             if request.silhouette, !sampled {
-                try session.requireSilhouetteMemory(documents: labels.count, dimension: x.dimension, clusters: k)
+                try session.requireSilhouetteMemory(documents: labels.count, dimension: x.dimension, clusters: k,
+                                                    metric: request.metric)
             }
             (scores, estimate) = try internalIndices(x, labels: labels, metric: request.metric, silhouette: request.silhouette,
                                                      sample: sampled ? request.sample : nil, seed: request.seed)
@@ -103,7 +104,7 @@ extension Interpreter {
             scores[.fowlkesMallows] = fowlkesMallows(table)
             scores[.purity] = purity(table)
         }
-        let scoredK = Set(scoredRows.map { c.labels[$0] }).count
+        let scoredK = distinctCount(scoredRows.lazy.map { c.labels[$0] }, below: c.k)
         return MetricsResult(
             name: ClusteringName(c, of: d), truth: request.truth?.name, n: scoredRows.count, k: scoredK,
             metric: request.metric, internalComputed: scoresInternal, silhouetteComputed: scoresInternal && request.silhouette, estimate: estimate,
@@ -142,6 +143,14 @@ extension Interpreter {
         scores[.daviesBouldin] = centroid.daviesBouldin
         return (scores, estimate)
     }
+}
+
+/// How many distinct cluster codes (0 ..< k) `labels` holds: a table of k
+/// flags instead of a hash set of 10⁷ labels.
+private func distinctCount<S: Sequence<Int>>(_ labels: S, below k: Int) -> Int {
+    var seen = [Bool](repeating: false, count: k)
+    for l in labels { seen[l] = true }
+    return seen.count { $0 }
 }
 
 /// Cluster names that tools use for outliers: -1 (HDBSCAN, DBSCAN), noise.

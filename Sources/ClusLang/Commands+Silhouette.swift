@@ -40,7 +40,7 @@ extension Interpreter {
                                        samples: values, metric: metric, clusterSizes: sizes, estimate: sample.estimate(values), noise: left,
                                        withoutVector: WithoutVector(vectors))
         }
-        try session.requireSilhouetteMemory(documents: allLabels.count, dimension: x.dimension, clusters: k)
+        try session.requireSilhouetteMemory(documents: allLabels.count, dimension: x.dimension, clusters: k, metric: metric)
         let samples = try session.withProgress("silhouette of \(Format.count(allLabels.count)) documents", unit: .iterations) { progress in
             try silhouetteSamples(x, labels: allLabels, metric: metric, parallelism: session.parallelism,
                                   cancellation: session.cancellation, progress: progress)

@@ -55,7 +55,7 @@ extension Interpreter {
                                      truth: truth.map { codes in usableRows.map { $0.map { codes[$0] } } ?? codes })
 
         if plan.sample == nil {
-            try session.requireSilhouetteMemory(documents: embeddings.count, dimension: vectors.dimension, clusters: high,
+            try session.requireSilhouetteMemory(documents: embeddings.count, dimension: vectors.dimension, clusters: high, metric: plan.metric,
                                                 at: arguments.range(of: "k"))
         }
         let (rows, interrupted) = try sweepRows(plan, usable, into: &dataset, arguments)

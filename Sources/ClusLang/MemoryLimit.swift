@@ -75,9 +75,12 @@ extension Session {
 }
 
 extension Session {
-    /// Refuses the exact silhouette when its n × k sums would pass the limit.
-    func requireSilhouetteMemory(documents n: Int, dimension d: Int, clusters k: Int, at range: SourceRange? = nil) throws(Diagnostic) {
-        let bytes = silhouetteMemory(documents: n, dimension: d, clusters: k, threads: settings.threads)
+    /// Refuses the exact silhouette when its working memory (under `metric`;
+    /// nil: the pairwise kind's n × k sums) would pass the limit.
+    func requireSilhouetteMemory(documents n: Int, dimension d: Int, clusters k: Int, metric: DistanceMetric? = nil,
+                                 at range: SourceRange? = nil) throws(Diagnostic) {
+        let bytes = metric.map { silhouetteMemory(documents: n, dimension: d, clusters: k, metric: $0, threads: settings.threads) }
+            ?? silhouetteMemory(documents: n, dimension: d, clusters: k, threads: settings.threads)
         try requireMemory(bytes, for: "the exact silhouette of \(Format.count(n)) documents in \(Format.count(k)) clusters",
                           instead: "use metrics sample=2000 (an estimate with a 95% CI) or a clustering with fewer clusters", at: range)
     }

@@ -33,7 +33,7 @@ struct MetricFixtureTests {
     func fixtureValuesRoundTrip() throws {
         let iris = try Fixtures.load("iris")
         #expect(iris.embeddings.count == 150 && iris.embeddings.dimension == 4)
-        #expect(iris.embeddings.values.prefix(4) == [5.1, 3.5, 1.4, 0.2])
+        #expect(Array(iris.embeddings.values.prefix(4)) == [5.1, 3.5, 1.4, 0.2])
         let blobs = try Fixtures.load("blobs512")
         #expect(blobs.embeddings.dimension == 512)
     }

@@ -100,7 +100,7 @@ import Testing
             let path = try writeFile(bytes, name: "x.npy")
             let d = try DatasetLoader.load(path: path, options: LoadOptions())
             #expect(d.vectors.map(\.name) == ["vector"])
-            #expect(d.vector(named: "vector")?.embeddings.values == rows.flatMap { $0 })
+            #expect(d.vector(named: "vector")?.embeddings.values.array == rows.flatMap { $0 })
         }
     }
 

@@ -261,95 +261,36 @@ struct JSONScanner {
     }
 
     /// A number as Float32, rounded once from its decimal text (exactly as
-    /// `Float(String)`); nil when it overflows Float32.
+    /// `strtof`); nil when it overflows Float32.
     func float(_ token: NumberToken) -> Float? {
-        if let f = fastFloat(token.range) { return f }
-        guard let f = Float(string(token.range)), f.isFinite else { return nil }
-        return f
-    }
-
-    private static let powersOfTen: [Double] = (0 ... 22).map { p in
-        var x = 1.0
-        for _ in 0 ..< p { x *= 10 }   // exact: 10^22 < 2^53 · 2^22
-        return x
-    }
-
-    /// Clinger's fast path, made exact for Float32: with at most 19 digits
-    /// forming w < 2^53 and |exponent| <= 22, w·10^e (or w/10^-e) is one
-    /// correctly rounded Double operation. Rounding that Double to Float is
-    /// the correctly rounded Float unless the Double sits exactly halfway
-    /// between two Floats (it may have been rounded onto the midpoint); then,
-    /// and for anything outside the fast path, nil sends the caller to the
-    /// slow, always exact, parser.
-    @inline(__always)
-    private func fastFloat(_ range: Range<Int>) -> Float? {
-        var i = range.lowerBound
-        let end = range.upperBound
-        let negative = text[i] == UInt8(ascii: "-")
-        if negative { i += 1 }
-        var w: UInt64 = 0
-        var digits = 0
-        var exponent = 0
-        while i < end, case let d = text[i] &- UInt8(ascii: "0"), d < 10 {
-            w = w &* 10 &+ UInt64(d)
-            if w != 0 { digits += 1 }
-            i += 1
-        }
-        if i < end && text[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < end, case let d = text[i] &- UInt8(ascii: "0"), d < 10 {
-                w = w &* 10 &+ UInt64(d)
-                if w != 0 { digits += 1 }
-                exponent -= 1
-                i += 1
-            }
-        }
-        if i < end {   // 'e' or 'E'
-            i += 1
-            var negativeExponent = false
-            if text[i] == UInt8(ascii: "-") { negativeExponent = true; i += 1 } else if text[i] == UInt8(ascii: "+") { i += 1 }
-            var e = 0
-            while i < end {
-                e = e * 10 + Int(text[i] &- UInt8(ascii: "0"))
-                if e > 1000 { return nil }
-                i += 1
-            }
-            exponent += negativeExponent ? -e : e
-        }
-        guard digits <= 19, w < (1 << 53), exponent >= -22, exponent <= 22 else { return nil }
-        let x = Double(w)
-        let d = exponent < 0 ? x / JSONScanner.powersOfTen[-exponent] : x * JSONScanner.powersOfTen[exponent]
-        // A Float midpoint has its 29 low significand bits 1000…0 in a Double
-        // (normal Floats); subnormal Floats have other midpoints: leave them.
-        guard d == 0 || (d >= 1.1754943508222875e-38 && d < 3.4028234663852886e38) else { return nil }
-        if d.bitPattern & 0x1FFF_FFFF == 0x1000_0000 { return nil }
-        let f = Float(d)
-        return negative ? -f : f
+        var s = JSONScanner(text: text, start: token.range.lowerBound, end: token.range.upperBound, regionName: regionName)
+        return (try? s.scanFloat())?.value
     }
 
     /// `scanNumber` and `float` in one pass over the text, for vectors:
     /// the Float32 (nil when it overflows), the token, and whether storing
     /// it as Float32 changed it: more than 9 significant digits (what Float32
-    /// keeps) whose value is not exactly a Float32's. A Float32 written out
-    /// through a Double (`.tolist()` then `json.dumps`: 0.10000000149011612)
-    /// loses nothing, and is not counted.
+    /// keeps) whose value, as a Double, is not exactly a Float32's. A Float32
+    /// written out through a Double (`.tolist()` then `json.dumps`:
+    /// 0.10000000149011612) loses nothing, and is not counted.
     mutating func scanFloat() throws(ScanError) -> (value: Float?, token: NumberToken, changed: Bool) {
         let start = position
         var isInteger = true
         let negative = byte == UInt8(ascii: "-")
         if negative { position += 1 }
-        var w: UInt64 = 0
+        var w: UInt64 = 0      // the first 19 digits from the first non-zero one
         var count = 0          // digits from the first non-zero one
         var significant = 0    // ... up to the last non-zero one
-        var exponent = 0
+        var exponent = 0       // the value is w·10^exponent (and the cut digits)
+        var truncated = false  // a non-zero digit after the 19th was cut
         switch byte {
         case UInt8(ascii: "0"):
             position += 1
             if isDigit(byte) { throw ScanError(offset: start, message: "numbers cannot have leading zeros") }
         case UInt8(ascii: "1")...UInt8(ascii: "9"):
             while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
-                w = w &* 10 &+ UInt64(d)
                 count += 1
+                if count <= 19 { w = w &* 10 &+ UInt64(d) } else { exponent += 1; truncated = truncated || d != 0 }
                 if d != 0 { significant = count }
                 position += 1
             }
@@ -361,10 +302,9 @@ struct JSONScanner {
             position += 1
             guard isDigit(byte) else { throw expected("a digit after '.'") }
             while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
-                w = w &* 10 &+ UInt64(d)
                 if count > 0 || d != 0 { count += 1 }
+                if count <= 19 { w = w &* 10 &+ UInt64(d); exponent -= 1 } else { truncated = truncated || d != 0 }
                 if d != 0 { significant = count }
-                exponent -= 1
                 position += 1
             }
         }
@@ -385,26 +325,13 @@ struct JSONScanner {
             exponent += negativeExponent ? -e : e
         }
         let token = NumberToken(range: start..<position, isInteger: isInteger)
-        if count <= 19, w < (1 << 53), exponent >= -22, exponent <= 22 {
-            let x = Double(w)
-            let d = exponent < 0 ? x / JSONScanner.powersOfTen[-exponent] : x * JSONScanner.powersOfTen[exponent]
-            if (d == 0 || (d >= 1.1754943508222875e-38 && d < 3.4028234663852886e38)) && d.bitPattern & 0x1FFF_FFFF != 0x1000_0000 {
-                let f = Float(d)
-                return (negative ? -f : f, token, significant > 9 && Double(f) != d)
-            }
-        }
-        guard significant > 9 else {
-            let f = Float(string(token.range))
-            return (f.flatMap { $0.isFinite ? $0 : nil }, token, false)
-        }
-        // Long numbers: the correctly rounded Double says whether a Float32 holds
-        // the value exactly; rounding it on to Float32 is exact unless it sits on
-        // a Float midpoint or below the normal range (then strtof decides).
-        guard let d = Double(string(token.range)) else { return (nil, token, true) }
-        let magnitude = abs(d)
-        let f = d.bitPattern & 0x1FFF_FFFF == 0x1000_0000 || (magnitude != 0 && magnitude < 1.1754943508222875e-38)
-            ? Float(string(token.range)) : Float(d)
-        guard let f, f.isFinite else { return (nil, token, true) }
+        if w == 0 { return (negative ? -0.0 : 0, token, false) }
+        let f = truncated ? FloatParsing.truncatedFloat(w, exponent, negative: negative) ?? Float(string(token.range))!
+                          : FloatParsing.float(w, exponent, negative: negative)
+        guard significant > 9 else { return (f.isFinite ? f : nil, token, false) }
+        guard f.isFinite else { return (nil, token, true) }
+        let d = truncated ? FloatParsing.truncatedDouble(w, exponent, negative: negative) ?? Double(string(token.range))!
+                          : FloatParsing.double(w, exponent, negative: negative)
         return (f, token, Double(f) != d)
     }
 

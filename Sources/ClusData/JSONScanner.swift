@@ -280,7 +280,6 @@ struct JSONScanner {
         if negative { position += 1 }
         var w: UInt64 = 0      // the first 19 digits from the first non-zero one
         var count = 0          // digits from the first non-zero one
-        var significant = 0    // ... up to the last non-zero one
         var exponent = 0       // the value is w·10^exponent (and the cut digits)
         var truncated = false  // a non-zero digit after the 19th was cut
         switch byte {
@@ -291,7 +290,6 @@ struct JSONScanner {
             while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
                 count += 1
                 if count <= 19 { w = w &* 10 &+ UInt64(d) } else { exponent += 1; truncated = truncated || d != 0 }
-                if d != 0 { significant = count }
                 position += 1
             }
         default:
@@ -301,10 +299,25 @@ struct JSONScanner {
             isInteger = false
             position += 1
             guard isDigit(byte) else { throw expected("a digit after '.'") }
+            if count == 0 {   // 0.000…: zeros before the first significant digit
+                while position < end && text[position] == UInt8(ascii: "0") { exponent -= 1; position += 1 }
+            }
+            // up to eight digits at a time while they fit in w (SWAR)
+            while position + 8 <= end {
+                let eight = loadEight(position)
+                let n = JSONScanner.leadingDigits(eight)
+                guard n > 0 && count + n <= 19 else { break }
+                // the n digits last, '0's before them: their value
+                let padded = n == 8 ? eight : eight &<< (8 * (8 - n)) | 0x3030_3030_3030_3030 &>> (8 * n)
+                w = w &* JSONScanner.powersOfTen[n] &+ JSONScanner.eightDigitsValue(padded)
+                count += n
+                exponent -= n
+                position += n
+                if n < 8 { break }
+            }
             while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
                 if count > 0 || d != 0 { count += 1 }
                 if count <= 19 { w = w &* 10 &+ UInt64(d); exponent -= 1 } else { truncated = truncated || d != 0 }
-                if d != 0 { significant = count }
                 position += 1
             }
         }
@@ -326,13 +339,56 @@ struct JSONScanner {
         }
         let token = NumberToken(range: start..<position, isInteger: isInteger)
         if w == 0 { return (negative ? -0.0 : 0, token, false) }
-        let f = truncated ? FloatParsing.truncatedFloat(w, exponent, negative: negative) ?? Float(string(token.range))!
-                          : FloatParsing.float(w, exponent, negative: negative)
-        guard significant > 9 else { return (f.isFinite ? f : nil, token, false) }
-        guard f.isFinite else { return (nil, token, true) }
+        guard truncated || JSONScanner.moreThanNineDigits(w) else {
+            let f = FloatParsing.float(w, exponent, negative: negative)
+            return (f.isFinite ? f : nil, token, false)
+        }
+        // More digits than Float32 keeps: the correctly rounded Double says
+        // whether storing changes the value, and gives the Float32 by a second
+        // rounding, which is exact unless the Double sits on a Float32 midpoint
+        // or below the normal range (then Eisel–Lemire for Float32).
         let d = truncated ? FloatParsing.truncatedDouble(w, exponent, negative: negative) ?? Double(string(token.range))!
                           : FloatParsing.double(w, exponent, negative: negative)
+        var f: Float
+        if abs(d) >= 1.1754943508222875e-38 && d.bitPattern & 0x1FFF_FFFF != 0x1000_0000 {
+            f = Float(d)
+        } else {
+            f = truncated ? FloatParsing.truncatedFloat(w, exponent, negative: negative) ?? Float(string(token.range))!
+                          : FloatParsing.float(w, exponent, negative: negative)
+        }
+        guard f.isFinite else { return (nil, token, true) }
         return (f, token, Double(f) != d)
+    }
+
+    /// The 8 bytes at `i` (little-endian), `i + 8 <= end`.
+    @inline(__always) private func loadEight(_ i: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(text.baseAddress! + i).loadUnaligned(as: UInt64.self))
+    }
+
+    /// How many of the 8 bytes, from the first, are ASCII digits (fast_float's
+    /// test, per byte: the first non-digit's flag is exact, as no borrow or
+    /// carry comes from the digits before it).
+    @inline(__always) private static func leadingDigits(_ v: UInt64) -> Int {
+        let nonDigits = ((v &+ 0x4646_4646_4646_4646) | (v &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080
+        return nonDigits.trailingZeroBitCount &>> 3
+    }
+
+    private static let powersOfTen: [UInt64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
+    /// The value of 8 ASCII digits, first digit in the low byte (SWAR, as fast_float).
+    @inline(__always) private static func eightDigitsValue(_ v: UInt64) -> UInt64 {
+        var v = v &- 0x3030_3030_3030_3030
+        v = v &* 10 &+ (v &>> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        return ((v & mask) &* 0x000F_4240_0000_0064 &+ ((v &>> 16) & mask) &* 0x0000_2710_0000_0001) &>> 32
+    }
+
+    /// Whether `w` has more than 9 significant digits (trailing zeros aside).
+    @inline(__always) private static func moreThanNineDigits(_ w: UInt64) -> Bool {
+        guard w >= 1_000_000_000 else { return false }
+        var m = w
+        while m % 10 == 0 { m /= 10 }
+        return m >= 1_000_000_000
     }
 
     // MARK: Other values

@@ -1,4 +1,7 @@
 import ClusCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads CSV (RFC 4180: a header row, `"` quoting with `""` for a quote,
 /// CRLF or LF line ends) into a `DatasetBuilder`.
@@ -19,6 +22,9 @@ struct CSVReader {
     let text: UnsafeBufferPointer<UInt8>
     var cancellation: Cancellation? = nil
     var progress: ((Int, Int) -> Void)? = nil
+    var parallelism = Parallelism.allCores
+    /// About the bytes of text (or the equivalent rows) each thread's chunk gets.
+    var chunkBytes = 4 << 20
 
     /// One parsed row: cells' byte ranges in `text` (quotes stripped) and
     /// whether each was quoted (then `""` must be unescaped).
@@ -58,27 +64,27 @@ struct CSVReader {
             columnIndex.append(skipped.contains(c) || name.hasPrefix("_cluster_.") ? -1 : builder.column(name))
         }
         let vectorColumn = vectorName.map { builder.column($0) }
+        // The documents, in chunks of rows on all cores, each into a builder
+        // of its own with the columns in the same order, appended in order.
+        let pieces = CSVReader.pieces(rowStarts, textBytes: text.count - start, chunkBytes: chunkBytes)
+        var results = [DocumentsResult?](repeating: nil, count: pieces.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = UncheckedBox(slots)
+            parallelism.forEach(chunks: pieces.count) { p in
+                var chunk = DatasetBuilder()
+                for (c, name) in names.enumerated() where columnIndex[c] >= 0 { _ = chunk.column(name) }
+                slots.value[p] = documents(rows[pieces[p]], rowStarts: rowStarts[pieces[p]], names: names, skipped: skipped,
+                                           vectorName: vectorName, vectorColumns: vectorColumns, into: chunk)
+            }
+        }
         var partial: [Int] = [], filled = 0
-        for (r, cells) in rows.enumerated() {
-            if r % 4096 == 4095 {
-                try cancellation?.check()
-                progress?(rowStarts[r], text.count)
-            }
-            for (c, cell) in cells.enumerated() where !skipped.contains(c) {
-                try readCell(cell, name: names[c], column: columnIndex[c], into: &builder)
-            }
-            if let vectorColumn {
-                switch try vector(of: cells, columns: vectorColumns) {
-                case .numbers(let vector):
-                    filled += 1
-                    try scan { () throws(ScanError) in
-                        try builder.setNumbers(vector, range: rowStarts[r] ..< rowStarts[r], column: vectorColumn, keyOffset: rowStarts[r])
-                    }
-                case .empty: break
-                case .partial: partial.append(r)
-                }
-            }
-            builder.finishDocument()
+        for (p, result) in results.enumerated() {
+            guard let result else { continue }
+            if let error = result.error { throw error }
+            builder.append(result.builder, base: 0)
+            partial += result.partial
+            filled += result.filled
+            if p % 4 == 3 { progress?(rowStarts[pieces[p].upperBound - 1], text.count) }
         }
         if let vectorName, filled == 0 {
             throw DataError(path: path, message: "no row fills all \(vectorColumns.count) '\(vectorName)' columns \(names[vectorColumns.first!])..\(names[vectorColumns.last!]): no document has a vector")
@@ -89,14 +95,102 @@ struct CSVReader {
         return vectorName
     }
 
+    private struct DocumentsResult {
+        var builder: DatasetBuilder
+        var partial: [Int] = []
+        var filled = 0
+        var error: Error?
+    }
+
+    /// Consecutive ranges of row indices of about `chunkBytes` of text each.
+    static func pieces(_ rowStarts: [Int], textBytes: Int, chunkBytes: Int) -> [Range<Int>] {
+        guard !rowStarts.isEmpty else { return [] }
+        let rowsPerPiece = max(1, Int(Double(rowStarts.count) * Double(chunkBytes) / Double(max(textBytes, 1))))
+        return stride(from: 0, to: rowStarts.count, by: rowsPerPiece).map { $0 ..< min($0 + rowsPerPiece, rowStarts.count) }
+    }
+
+    /// One chunk of rows as documents in `builder` (its columns already
+    /// created in the header's order), the rows (by index) whose vector cells
+    /// are partly empty, how many fill the vector, or the first error.
+    private func documents(_ rows: ArraySlice<[Cell]>, rowStarts: ArraySlice<Int>, names: [String], skipped: Set<Int>,
+                           vectorName: String?, vectorColumns: [Int], into builder: DatasetBuilder) -> DocumentsResult {
+        var result = DocumentsResult(builder: builder)
+        var columnIndex: [Int] = []
+        for (c, name) in names.enumerated() {
+            columnIndex.append(skipped.contains(c) || name.hasPrefix("_cluster_.") ? -1 : result.builder.column(name))
+        }
+        let vectorColumn = vectorName.map { result.builder.column($0) }
+        do {
+            for (r, cells) in zip(rows.indices, rows) {
+                if r % 4096 == 4095 { try cancellation?.check() }
+                for (c, cell) in cells.enumerated() where !skipped.contains(c) {
+                    try readCell(cell, name: names[c], column: columnIndex[c], into: &result.builder)
+                }
+                if let vectorColumn {
+                    switch try vector(of: cells, columns: vectorColumns) {
+                    case .numbers(let vector):
+                        result.filled += 1
+                        try scan { () throws(ScanError) in
+                            try result.builder.setNumbers(vector, range: rowStarts[r] ..< rowStarts[r], column: vectorColumn, keyOffset: rowStarts[r])
+                        }
+                    case .empty: break
+                    case .partial: result.partial.append(r)
+                    }
+                }
+                result.builder.finishDocument()
+            }
+        } catch {
+            result.error = error
+        }
+        return result
+    }
+
     /// The name given to pandas' unnamed index column when it is kept.
     static let indexName = "_index"
 
-    /// Every row after the header (blank lines skipped), with where each starts.
-    private func allRows(from position: inout Int, columns: Int) throws(DataError) -> ([[Cell]], [Int]) {
+    /// Every row after the header (blank lines skipped), with where each
+    /// starts. Without a quote in the text every line end ends a row, so the
+    /// text is cut at line ends and read on all cores; with quotes (a quoted
+    /// cell may hold a line end) it is read in one piece.
+    private func allRows(from position: inout Int, columns: Int) throws -> ([[Cell]], [Int]) {
+        var bounds: [Range<Int>] = []
+        let hasQuote = position < text.count && memchr(text.baseAddress! + position, Int32(UInt8(ascii: "\"")), text.count - position) != nil
+        if hasQuote || parallelism.threads == 1 {
+            bounds = [position ..< text.count]
+        } else {
+            var start = position
+            while start < text.count {
+                var end = text.count
+                if start + chunkBytes < text.count, let newline = JSONLinesReader.lineEnd(text, from: start + chunkBytes) { end = newline + 1 }
+                bounds.append(start ..< end)
+                start = end
+            }
+        }
+        var results = [Result<([[Cell]], [Int]), Error>?](repeating: nil, count: bounds.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = UncheckedBox(slots)
+            parallelism.forEach(chunks: bounds.count) { c in
+                slots.value[c] = Result { try readRows(in: bounds[c], columns: columns) }
+            }
+        }
         var rows: [[Cell]] = []
         var rowStarts: [Int] = []
-        while true {
+        for result in results {
+            let (chunkRows, chunkStarts) = try result!.get()
+            rows += chunkRows
+            rowStarts += chunkStarts
+        }
+        position = text.count
+        guard !rows.isEmpty else { throw DataError.noDocuments(path) }
+        return (rows, rowStarts)
+    }
+
+    /// The rows that start in `bounds` (which ends at a row's end).
+    private func readRows(in bounds: Range<Int>, columns: Int) throws(DataError) -> ([[Cell]], [Int]) {
+        var rows: [[Cell]] = []
+        var rowStarts: [Int] = []
+        var position = bounds.lowerBound
+        while position < bounds.upperBound {
             let rowStart = position
             guard let cells = try row(&position) else { break }
             if cells.count == 1 && cells[0].range.isEmpty && !cells[0].quoted { continue }  // blank line
@@ -106,7 +200,6 @@ struct CSVReader {
             rows.append(cells)
             rowStarts.append(rowStart)
         }
-        guard !rows.isEmpty else { throw DataError.noDocuments(path) }
         return (rows, rowStarts)
     }
 

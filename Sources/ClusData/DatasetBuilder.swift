@@ -5,6 +5,9 @@ import ClusCore
 struct DatasetBuilder {
     /// Documents finished so far.
     private(set) var count = 0
+    /// Numbers to make room for when a column gets its first array (a chunk
+    /// of text's worth), so a column does not grow by copies.
+    var numbersHint = 0
     private var columns: [ColumnBuilder] = []
     private var columnIndex: [String: Int] = [:]
     private var clusterings: [ClusteringBuilder] = []
@@ -36,6 +39,7 @@ struct DatasetBuilder {
     mutating func setNumbers(_ numbers: [Float], range: Range<Int>, column c: Int, keyOffset: Int,
                              longNumbers: Bool = false, nonFinite: Bool = false) throws(ScanError) {
         try claim(column: c, keyOffset: keyOffset)
+        if columns[c].numbers.capacity == 0 && numbersHint > 0 { columns[c].numbers.reserveCapacity(numbersHint) }
         columns[c].setNumbers(numbers, range: range, doc: count, nonFinite: nonFinite)
         if longNumbers { columns[c].longNumbers = true }
     }

@@ -123,16 +123,14 @@ public enum DatasetLoader {
             }
         }
         if let ids = d.field(named: "_id") {
-            var seen: [FieldValue: Int] = [:]
+            var seen = Set<FieldValue>(minimumCapacity: ids.values.count)   // no rehashing as it grows
             var repeated = 0
             var first: (FieldValue, Int, Int)?
             for (i, value) in ids.values.enumerated() {
                 guard let value, value != .null else { continue }
-                if let j = seen[value] {
+                if !seen.insert(value).inserted {
                     repeated += 1
-                    if first == nil { first = (value, j, i) }
-                } else {
-                    seen[value] = i
+                    if first == nil, let j = ids.values.firstIndex(of: value) { first = (value, j, i) }
                 }
             }
             if let (value, j, i) = first {
@@ -200,6 +198,7 @@ public enum DatasetLoader {
             do {
                 if format == .jsonl || (options.format == nil && firstByte(text, from: start) == UInt8(ascii: "{")) {
                     var lines = JSONLinesReader(path: path, cancellation: cancellation)
+                    lines.expectedBytes = text.count
                     try readLines(text, from: start, into: &lines, progress: progress)
                     reader.builder = lines.builder
                 } else {
@@ -272,7 +271,8 @@ public enum DatasetLoader {
         defer { close(fd) }
         let total = Int(info.st_size)
         var reader = JSONLinesReader(path: path, cancellation: cancellation, chunkBytes: chunkBytes)
-        var buffer = [UInt8](repeating: 0, count: windowBytes)
+        reader.expectedBytes = total
+        var buffer = [UInt8](repeating: 0, count: min(windowBytes, total + 1))
         var filled = 0, base = 0   // bytes in the buffer; the file offset of its first
         var atEnd = false
         progress?(0, total)
@@ -295,7 +295,6 @@ public enum DatasetLoader {
                 end = newline + 1
             }
             try buffer.withUnsafeBufferPointer { try reader.read(UnsafeBufferPointer(rebasing: $0[skip ..< end]), base: base + skip) }
-            if base == 0 { reader.reserve(bytesRead: end, totalBytes: total) }
             progress?(base + end, max(total, base + end))
             buffer.withUnsafeMutableBytes { _ = memmove($0.baseAddress!, $0.baseAddress! + end, filled - end) }
             base += end

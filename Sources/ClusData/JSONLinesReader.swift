@@ -18,6 +18,9 @@ struct JSONLinesReader {
     private(set) var lines = 0
     /// About the bytes each chunk gets (tests make it tiny).
     let chunkBytes: Int
+    /// The input's size when known: once a MB is read, the vector columns
+    /// get room for the whole of it.
+    var expectedBytes: Int?
 
     /// About the bytes each chunk gets (a chunk is whole lines): many chunks
     /// per thread, each big enough that appending it costs little.
@@ -58,13 +61,11 @@ struct JSONLinesReader {
             }
             builder.append(result.builder, base: base + bounds[c].lowerBound)
             lines += result.lineEnds
+            if let total = expectedBytes, case let done = base + bounds[c].upperBound, done >= 1 << 20 {
+                if total > done { builder.reserveNumbers(scale: Double(total) / Double(done) * 1.02) }
+                expectedBytes = nil
+            }
         }
-    }
-
-    /// Room in the vector columns for the whole file, from the share read so far.
-    mutating func reserve(bytesRead: Int, totalBytes: Int) {
-        guard bytesRead > 0, totalBytes > bytesRead else { return }
-        builder.reserveNumbers(scale: Double(totalBytes) / Double(bytesRead) * 1.02)
     }
 
     /// Ranges of about `chunkBytes` each, ending just after a line end (the
@@ -102,6 +103,7 @@ struct JSONLinesReader {
     /// One chunk's documents, its line ends, and the first error (offsets in the chunk).
     private static func parse(_ text: UnsafeBufferPointer<UInt8>, cancellation: Cancellation?) -> ChunkResult {
         var reader = DocumentReader()
+        reader.builder.numbersHint = text.count / 4   // at most a number every 4 bytes (most vectors' text)
         var lineStart = 0
         var lineEnds = 0
         do {

@@ -64,7 +64,8 @@ struct CSVReader {
         for (c, name) in names.enumerated() {
             columnIndex.append(skipped.contains(c) || name.hasPrefix("_cluster_.") ? -1 : builder.column(name))
         }
-        let vectorColumn = vectorName.map { builder.column($0) }
+        if let vectorName { _ = builder.column(vectorName) }
+        builder.reserveDocuments(builder.count + rows.count)
         // The documents, in chunks of rows on all cores, each into a builder
         // of its own with the columns in the same order, appended in order.
         let pieces = CSVReader.pieces(rowStarts, textBytes: text.count - start, chunkBytes: chunkBytes)
@@ -121,6 +122,7 @@ struct CSVReader {
             columnIndex.append(skipped.contains(c) || name.hasPrefix("_cluster_.") ? -1 : result.builder.column(name))
         }
         let vectorColumn = vectorName.map { result.builder.column($0) }
+        result.builder.reserveDocuments(range.count)
         do {
             for r in range {
                 let cells = rows[r]
@@ -198,6 +200,9 @@ struct CSVReader {
         }
         var rows = Rows(columns: columns)
         var rowStarts: [Int] = []
+        let cellCount = results.reduce(0) { $0 + ((try? $1?.get())?.0.count ?? 0) }
+        rows.cells.reserveCapacity(cellCount)
+        rowStarts.reserveCapacity(cellCount / columns)
         for (c, result) in results.enumerated() {
             let (chunkCells, chunkStarts) = try result!.get()
             results[c] = nil
@@ -434,15 +439,22 @@ struct CSVReader {
 
     /// Whether the cell is a number (an empty cell is not).
     private func isNumber(_ cell: Cell) -> Bool {
-        guard !cell.range.isEmpty else { return false }
+        guard startsLikeNumber(cell) else { return false }
         var s = JSONScanner(text: text, start: cell.range.lowerBound, end: cell.range.upperBound, regionName: "cell")
         guard let _ = try? s.scanNumber() else { return false }
         return s.atEnd
     }
 
+    /// A '-' or a digit first: anything else is no number, known without
+    /// the scanner composing an error message (a label column's every cell).
+    @inline(__always) private func startsLikeNumber(_ cell: Cell) -> Bool {
+        guard let first = cell.range.first else { return false }
+        return text[first] == UInt8(ascii: "-") || text[first] &- UInt8(ascii: "0") < 10
+    }
+
     private func typed(_ cell: Cell) -> (FieldValue, Bool) {
         var s = JSONScanner(text: text, start: cell.range.lowerBound, end: cell.range.upperBound, regionName: "cell")
-        if let token = try? s.scanNumber(), s.atEnd { return (s.fieldValue(token), false) }
+        if startsLikeNumber(cell), let token = try? s.scanNumber(), s.atEnd { return (s.fieldValue(token), false) }
         let string = cellString(cell)
         switch string {
         // pandas writes True/False, R and spreadsheets TRUE/FALSE

@@ -95,6 +95,13 @@ struct DatasetBuilder {
         }
     }
 
+    /// Room for `documents` in all, in the columns created so far (a CSV
+    /// file's row count is known before its documents are built).
+    mutating func reserveDocuments(_ documents: Int) {
+        documentStarts.reserveCapacity(documents)
+        for c in columns.indices { columns[c].values.reserveCapacity(documents) }
+    }
+
     /// Ends the current document.
     mutating func finishDocument() {
         if documentStarts.count == count { documentStarts.append(-1) }
@@ -277,8 +284,9 @@ private struct ColumnBuilder {
     }
 
     func finish(count: Int, text: SourceText, documentStarts: [Int]) -> ColumnKind {
+        // shared with the builder, not copied, when every document set the field
         var values = self.values
-        values.append(contentsOf: repeatElement(nil, count: count - values.count))
+        if values.count < count { values.append(contentsOf: repeatElement(nil, count: count - values.count)) }
         if vectorDocs.isEmpty {
             return .field(FieldColumn(name: name, values: values, typeDescription: typeDescription(values), arrayDocuments: arrayDocs))
         }

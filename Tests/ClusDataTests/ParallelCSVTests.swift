@@ -67,3 +67,41 @@ import ClusCore
         }
     }
 }
+
+/// The repeated-`_id` check on all cores against a plain `Set` walk.
+@Suite struct RepeatedIdTests {
+    static func serial(_ values: [FieldValue?]) -> (Int, (Int, Int)?) {
+        var seen: [FieldValue: Int] = [:]
+        var repeated = 0
+        var first: (Int, Int)?
+        for (i, value) in values.enumerated() {
+            guard let value, value != .null else { continue }
+            if let j = seen[value] {
+                repeated += 1
+                if first == nil { first = (j, i) }
+            } else {
+                seen[value] = i
+            }
+        }
+        return (repeated, first)
+    }
+
+    @Test func sameAsASetOnAnyThreadCount() {
+        var rng = SplitMix(seed: 77)
+        for size in [0, 1, 50, 5000, 100_000] {
+            let values: [FieldValue?] = (0 ..< size).map { _ in
+                switch rng.next() % 10 {
+                case 0: nil
+                case 1: .null
+                case 2: .int(Int(rng.next() % 1000))
+                default: .string("d\(rng.next() % UInt64(max(1, size * 3)))")
+                }
+            }
+            let expected = RepeatedIdTests.serial(values)
+            for threads in [1, 2, 3, 8] {
+                let (repeated, first) = DatasetLoader.repeats(values, parallelism: Parallelism(threads: threads))
+                #expect(repeated == expected.0 && first?.0 == expected.1?.0 && first?.1 == expected.1?.1, "\(size) on \(threads)")
+            }
+        }
+    }
+}

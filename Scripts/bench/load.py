@@ -1,19 +1,26 @@
 #!/usr/bin/env python3
-"""Loading JSON Lines with 512-d float vectors: clus `load` against Python's
-json.loads per line into a NumPy float32 array, and orjson the same way, on
-the same file in the same run; prints MB/s (medians) and the ratios.
+"""Loading JSON Lines of float32 vectors: clus `load` against Python's
+json.loads and orjson.loads per line into a NumPy float32 array, on the same
+files in the same run; prints MB/s (medians), the ratios, and clus's peak
+resident memory beside the file size (the text is streamed, not held).
 
-    python3 Scripts/bench/load.py [N]      # default 20000 documents, d=512
+    python3 Scripts/bench/load.py             # 384, 768 and 1536 dims, ~200 MB files
+    python3 Scripts/bench/load.py --quick     # ~40 MB files, 3 runs
+    python3 Scripts/bench/load.py --dims 768 --mb 100 --runs 7
 
-Builds clus in release mode first. The file (seeded, written once to a temp
-folder) holds an _id, a query label and a 512-d float32 vector per line, the
-vectors printed as their shortest float32 text (as an export from a vector
-database would). clus's time is the `elapsed_s` of its `load` command (read,
-parse, build columns); Python's is reading the file and building the array
-plus the label list. Runs alternate between the tools, 5 each; `uptime`'s
-load average is printed, since other work on the machine skews the numbers.
+Two kinds of file per dimension, each line an _id, a query label and the
+vector: "short", each number the shortest text that reads back as the same
+float32 (an export from a vector database), and "17 digits", what Python
+writes for float32 data (`json.dumps(v.tolist())`: 0.10000000149011612).
+Files are seeded and written once to a temp folder. Builds clus in release
+mode first. clus's time is the `elapsed_s` of its `load` (read, parse on all
+cores, build the columns); Python's is reading the file and building the
+array plus the label list. Runs alternate between the tools; the goal is
+clus at least 3x orjson on every file. Other work on the machine skews the
+numbers: the load average is printed.
 """
 
+import argparse
 import json
 import os
 import statistics
@@ -26,28 +33,55 @@ import numpy as np
 import orjson
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RUNS = 5
-D = 512
+KINDS = {"short": 11.5, "17 digits": 21.0}   # about the bytes each number takes
 
 
-def write_jsonl(path, n):
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((n, D)).astype(np.float32)
+def cpu_model():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def write_jsonl(path, n, d, kind):
+    rng = np.random.default_rng(d)
     with open(path, "w") as f:
-        for i, row in enumerate(x):
-            vector = ",".join(np.format_float_positional(v, unique=True, trim="-") for v in row)
-            f.write(f'{{"_id":"d{i}","query":"q{i % 50}","vector":[{vector}]}}\n')
+        for start in range(0, n, 1000):
+            x = rng.standard_normal((min(1000, n - start), d)).astype(np.float32)
+            lines = []
+            for i, row in enumerate(x, start):
+                if kind == "short":
+                    vector = "[" + ",".join(np.format_float_positional(v, unique=True, trim="-") for v in row) + "]"
+                else:
+                    vector = json.dumps(row.tolist())
+                lines.append(f'{{"_id":"d{i}","query":"q{i % 50}","vector":{vector}}}\n')
+            f.write("".join(lines))
 
 
-def clus_load(binary, path):
-    out = subprocess.run([binary, "--format", "json", "-c", f'load "{path}"'],
-                         check=True, capture_output=True, text=True).stdout.splitlines()
-    result = json.loads(out[-1])
-    assert result["documents"] > 0
+def clus_load(binary, path, n):
+    """The `elapsed_s` clus reports for the load."""
+    proc = subprocess.run([binary, "--format", "json", "-c", f'load "{path}"'], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"clus failed: {proc.stderr}")
+    result = json.loads(proc.stdout.splitlines()[-1])
+    assert result["documents"] == n, result
     return result["elapsed_s"]
 
 
-def python_load(path, loads):
+def clus_peak_rss(binary, path):
+    """Peak resident memory (bytes) of one clus load, by wait4's rusage."""
+    pid = os.posix_spawn(binary, [binary, "-c", f'load "{path}"'], os.environ,
+                         file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+    _, status, usage = os.wait4(pid, 0)
+    assert status == 0
+    return usage.ru_maxrss * 1024
+
+
+def python_load(path, loads, d):
     start = time.perf_counter()
     vectors, queries = [], []
     with open(path, "rb") as f:
@@ -56,31 +90,51 @@ def python_load(path, loads):
             vectors.append(doc["vector"])
             queries.append(doc["query"])
     x = np.array(vectors, dtype=np.float32)
-    assert x.shape[1] == D
+    assert x.shape[1] == d
     return time.perf_counter() - start
 
 
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="~40 MB files, 3 runs")
+    parser.add_argument("--dims", default="384,768,1536")
+    parser.add_argument("--mb", type=float, help="about this many MB per file (default 200; 40 with --quick)")
+    parser.add_argument("--runs", type=int, help="runs per tool (default 5; 3 with --quick)")
+    args = parser.parse_args()
+    mb_target = args.mb or (40 if args.quick else 200)
+    runs = args.runs or (3 if args.quick else 5)
     subprocess.run(["swift", "build", "-c", "release", "--product", "clus"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     binary = os.path.join(ROOT, ".build/release/clus")
-    path = os.path.join(tempfile.gettempdir(), f"clus-bench-load-{n}x{D}.jsonl")
-    if not os.path.exists(path):
-        write_jsonl(path + ".part", n)
-        os.replace(path + ".part", path)
-    mb = os.path.getsize(path) / 1e6
-    times = {"clus": [], "python json": [], "orjson": []}
-    for _ in range(RUNS):
-        times["clus"].append(clus_load(binary, path))
-        times["python json"].append(python_load(path, json.loads))
-        times["orjson"].append(python_load(path, orjson.loads))
-    print(f"load {n} documents x {D}-d, {mb:.1f} MB, median of {RUNS}; load average {os.getloadavg()[0]:.2f}")
-    median = {k: statistics.median(v) for k, v in times.items()}
-    for name, t in median.items():
-        print(f"  {name:12s} {t:7.3f} s  {mb / t:8.1f} MB/s")
-    print(f"  clus is {median['python json'] / median['clus']:.1f}x python json, "
-          f"{median['orjson'] / median['clus']:.1f}x orjson")
+    print(f"CPU: {cpu_model()}; {os.cpu_count()} cores; median of {runs} runs; "
+          f"load average at start {os.getloadavg()[0]:.2f}")
+    header = f"{'file':>22s} {'MB':>6s} | {'clus MB/s':>9s} {'json MB/s':>9s} {'orjson MB/s':>11s} | " \
+             f"{'x json':>6s} {'x orjson':>8s} | {'clus peak RSS':>13s}"
+    print(header)
+    print("-" * len(header))
+    worst = None
+    for d in (int(v) for v in args.dims.split(",")):
+        for kind, bytes_per_number in KINDS.items():
+            n = int(mb_target * 1e6 / (d * bytes_per_number + 40))
+            tag = "short" if kind == "short" else "long"
+            path = os.path.join(tempfile.gettempdir(), f"clus-bench-load-{tag}-{n}x{d}.jsonl")
+            if not os.path.exists(path):
+                write_jsonl(path + ".part", n, d, kind)
+                os.replace(path + ".part", path)
+            mb = os.path.getsize(path) / 1e6
+            times = {"clus": [], "json": [], "orjson": []}
+            for _ in range(runs):
+                times["clus"].append(clus_load(binary, path, n))
+                times["json"].append(python_load(path, json.loads, d))
+                times["orjson"].append(python_load(path, orjson.loads, d))
+            median = {k: statistics.median(v) for k, v in times.items()}
+            rss = clus_peak_rss(binary, path)
+            ratio = median["orjson"] / median["clus"]
+            worst = ratio if worst is None else min(worst, ratio)
+            print(f"{f'{d}-d {kind}':>22s} {mb:6.0f} | {mb / median['clus']:9.0f} {mb / median['json']:9.0f} "
+                  f"{mb / median['orjson']:11.0f} | {median['json'] / median['clus']:6.1f} {ratio:8.1f} | "
+                  f"{rss / 1e6:10.0f} MB", flush=True)
+    print(f"load average at end {os.getloadavg()[0]:.2f}; lowest clus/orjson ratio {worst:.1f} (goal: at least 3)")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
 import ClusCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads CSV (RFC 4180: a header row, `"` quoting with `""` for a quote,
 /// CRLF or LF line ends) into a `DatasetBuilder`.
@@ -19,6 +22,9 @@ struct CSVReader {
     let text: UnsafeBufferPointer<UInt8>
     var cancellation: Cancellation? = nil
     var progress: ((Int, Int) -> Void)? = nil
+    var parallelism = Parallelism.allCores
+    /// About the bytes of text (or the equivalent rows) each thread's chunk gets.
+    var chunkBytes = 4 << 20
 
     /// One parsed row: cells' byte ranges in `text` (quotes stripped) and
     /// whether each was quoted (then `""` must be unescaped).
@@ -30,7 +36,8 @@ struct CSVReader {
     /// Reads the whole file; `vectorSpec` is the `vector=` option.
     func read(into builder: inout DatasetBuilder, start: Int, vectorSpec: String?, notes: inout [String], pickVectors: Bool = true) throws -> String? {
         var position = start
-        guard let header = try row(&position) else { throw DataError.noDocuments(path) }
+        var header: [Cell] = []
+        guard try row(&position, into: &header) else { throw DataError.noDocuments(path) }
         var names = header.map { cellString($0) }
         // pandas' `to_csv()` writes its row index first, under an empty name.
         if names.count > 1 && names[0].isEmpty { names[0] = CSVReader.indexName }
@@ -57,28 +64,29 @@ struct CSVReader {
         for (c, name) in names.enumerated() {
             columnIndex.append(skipped.contains(c) || name.hasPrefix("_cluster_.") ? -1 : builder.column(name))
         }
-        let vectorColumn = vectorName.map { builder.column($0) }
+        if let vectorName { _ = builder.column(vectorName) }
+        builder.reserveDocuments(builder.count + rows.count)
+        // The documents, in chunks of rows on all cores, each into a builder
+        // of its own with the columns in the same order, appended in order.
+        let pieces = CSVReader.pieces(rowStarts, textBytes: text.count - start, chunkBytes: chunkBytes)
+        var results = [DocumentsResult?](repeating: nil, count: pieces.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = UncheckedBox(slots)
+            parallelism.forEach(chunks: pieces.count) { p in
+                var chunk = DatasetBuilder()
+                for (c, name) in names.enumerated() where columnIndex[c] >= 0 { _ = chunk.column(name) }
+                slots.value[p] = documents(rows, pieces[p], rowStarts: rowStarts, names: names, skipped: skipped,
+                                           vectorName: vectorName, vectorColumns: vectorColumns, into: chunk)
+            }
+        }
         var partial: [Int] = [], filled = 0
-        for (r, cells) in rows.enumerated() {
-            if r % 4096 == 4095 {
-                try cancellation?.check()
-                progress?(rowStarts[r], text.count)
-            }
-            for (c, cell) in cells.enumerated() where !skipped.contains(c) {
-                try readCell(cell, name: names[c], column: columnIndex[c], into: &builder)
-            }
-            if let vectorColumn {
-                switch try vector(of: cells, columns: vectorColumns) {
-                case .numbers(let vector):
-                    filled += 1
-                    try scan { () throws(ScanError) in
-                        try builder.setNumbers(vector, range: rowStarts[r] ..< rowStarts[r], column: vectorColumn, keyOffset: rowStarts[r])
-                    }
-                case .empty: break
-                case .partial: partial.append(r)
-                }
-            }
-            builder.finishDocument()
+        for (p, result) in results.enumerated() {
+            guard let result else { continue }
+            if let error = result.error { throw error }
+            builder.append(result.builder, base: 0)
+            partial += result.partial
+            filled += result.filled
+            if p % 4 == 3 { progress?(rowStarts[pieces[p].upperBound - 1], text.count) }
         }
         if let vectorName, filled == 0 {
             throw DataError(path: path, message: "no row fills all \(vectorColumns.count) '\(vectorName)' columns \(names[vectorColumns.first!])..\(names[vectorColumns.last!]): no document has a vector")
@@ -89,25 +97,142 @@ struct CSVReader {
         return vectorName
     }
 
+    private struct DocumentsResult {
+        var builder: DatasetBuilder
+        var partial: [Int] = []
+        var filled = 0
+        var error: Error?
+    }
+
+    /// Consecutive ranges of row indices of about `chunkBytes` of text each.
+    static func pieces(_ rowStarts: [Int], textBytes: Int, chunkBytes: Int) -> [Range<Int>] {
+        guard !rowStarts.isEmpty else { return [] }
+        let rowsPerPiece = max(1, Int(Double(rowStarts.count) * Double(chunkBytes) / Double(max(textBytes, 1))))
+        return stride(from: 0, to: rowStarts.count, by: rowsPerPiece).map { $0 ..< min($0 + rowsPerPiece, rowStarts.count) }
+    }
+
+    /// One chunk of rows as documents in `builder` (its columns already
+    /// created in the header's order), the rows (by index) whose vector cells
+    /// are partly empty, how many fill the vector, or the first error.
+    private func documents(_ rows: Rows, _ range: Range<Int>, rowStarts: [Int], names: [String], skipped: Set<Int>,
+                           vectorName: String?, vectorColumns: [Int], into builder: DatasetBuilder) -> DocumentsResult {
+        var result = DocumentsResult(builder: builder)
+        var columnIndex: [Int] = []
+        for (c, name) in names.enumerated() {
+            columnIndex.append(skipped.contains(c) || name.hasPrefix("_cluster_.") ? -1 : result.builder.column(name))
+        }
+        let vectorColumn = vectorName.map { result.builder.column($0) }
+        result.builder.reserveDocuments(range.count)
+        do {
+            for r in range {
+                let cells = rows[r]
+                if r % 4096 == 4095 { try cancellation?.check() }
+                for (c, cell) in cells.enumerated() where !skipped.contains(c) {
+                    try readCell(cell, name: names[c], column: columnIndex[c], into: &result.builder)
+                }
+                if let vectorColumn {
+                    switch try vector(of: cells, columns: vectorColumns) {
+                    case .numbers(let vector):
+                        result.filled += 1
+                        try scan { () throws(ScanError) in
+                            try result.builder.setNumbers(vector, range: rowStarts[r] ..< rowStarts[r], column: vectorColumn, keyOffset: rowStarts[r])
+                        }
+                    case .empty: break
+                    case .partial: result.partial.append(r)
+                    }
+                }
+                result.builder.finishDocument()
+            }
+        } catch {
+            result.error = error
+        }
+        return result
+    }
+
+    /// All rows' cells in one array, row after row, `columns` to a row (one
+    /// array instead of one per row: a 10⁷-row file is 10⁷ fewer allocations).
+    private struct Rows: RandomAccessCollection {
+        var cells: [Cell] = []
+        let columns: Int
+        init(columns: Int) { self.columns = columns }
+        var startIndex: Int { 0 }
+        var endIndex: Int { cells.count / columns }
+        subscript(r: Int) -> Row { Row(cells: cells, base: r * columns, count: columns) }
+    }
+
+    /// One row's cells in `Rows`.
+    private struct Row: RandomAccessCollection {
+        let cells: [Cell]
+        let base: Int
+        let count: Int
+        var startIndex: Int { 0 }
+        var endIndex: Int { count }
+        subscript(c: Int) -> Cell { cells[base + c] }
+    }
+
     /// The name given to pandas' unnamed index column when it is kept.
     static let indexName = "_index"
 
-    /// Every row after the header (blank lines skipped), with where each starts.
-    private func allRows(from position: inout Int, columns: Int) throws(DataError) -> ([[Cell]], [Int]) {
-        var rows: [[Cell]] = []
-        var rowStarts: [Int] = []
-        while true {
-            let rowStart = position
-            guard let cells = try row(&position) else { break }
-            if cells.count == 1 && cells[0].range.isEmpty && !cells[0].quoted { continue }  // blank line
-            guard cells.count == columns else {
-                throw DataError.at(path, offset: rowStart, in: text, "\(cells.count) cells in this row, \(columns) in the header")
+    /// Every row after the header (blank lines skipped), with where each
+    /// starts. Without a quote in the text every line end ends a row, so the
+    /// text is cut at line ends and read on all cores; with quotes (a quoted
+    /// cell may hold a line end) it is read in one piece.
+    private func allRows(from position: inout Int, columns: Int) throws -> (Rows, [Int]) {
+        var bounds: [Range<Int>] = []
+        let hasQuote = position < text.count && memchr(text.baseAddress! + position, Int32(UInt8(ascii: "\"")), text.count - position) != nil
+        if hasQuote || parallelism.threads == 1 {
+            bounds = [position ..< text.count]
+        } else {
+            var start = position
+            while start < text.count {
+                var end = text.count
+                if start + chunkBytes < text.count, let newline = JSONLinesReader.lineEnd(text, from: start + chunkBytes) { end = newline + 1 }
+                bounds.append(start ..< end)
+                start = end
             }
-            rows.append(cells)
-            rowStarts.append(rowStart)
         }
+        var results = [Result<([Cell], [Int]), Error>?](repeating: nil, count: bounds.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = UncheckedBox(slots)
+            parallelism.forEach(chunks: bounds.count) { c in
+                slots.value[c] = Result { try readRows(in: bounds[c], columns: columns) }
+            }
+        }
+        var rows = Rows(columns: columns)
+        var rowStarts: [Int] = []
+        let cellCount = results.reduce(0) { $0 + ((try? $1?.get())?.0.count ?? 0) }
+        rows.cells.reserveCapacity(cellCount)
+        rowStarts.reserveCapacity(cellCount / columns)
+        for (c, result) in results.enumerated() {
+            let (chunkCells, chunkStarts) = try result!.get()
+            results[c] = nil
+            rows.cells += chunkCells
+            rowStarts += chunkStarts
+        }
+        position = text.count
         guard !rows.isEmpty else { throw DataError.noDocuments(path) }
         return (rows, rowStarts)
+    }
+
+    /// The rows that start in `bounds` (which ends at a row's end).
+    private func readRows(in bounds: Range<Int>, columns: Int) throws(DataError) -> ([Cell], [Int]) {
+        var cells: [Cell] = []
+        var rowStarts: [Int] = []
+        var position = bounds.lowerBound
+        while position < bounds.upperBound {
+            let rowStart = position, first = cells.count
+            guard try row(&position, into: &cells) else { break }
+            let count = cells.count - first
+            if count == 1 && cells[first].range.isEmpty && !cells[first].quoted {  // blank line
+                cells.removeLast()
+                continue
+            }
+            guard count == columns else {
+                throw DataError.at(path, offset: rowStart, in: text, "\(count) cells in this row, \(columns) in the header")
+            }
+            rowStarts.append(rowStart)
+        }
+        return (cells, rowStarts)
     }
 
     /// One cell of a field or `_cluster_` column; an empty cell is a missing value.
@@ -141,7 +266,7 @@ struct CSVReader {
         case partial
     }
 
-    private func vector(of cells: [Cell], columns: [Int]) throws(DataError) -> RowVector {
+    private func vector(of cells: Row, columns: [Int]) throws(DataError) -> RowVector {
         var vector: [Float] = []
         vector.reserveCapacity(columns.count)
         var empty = 0
@@ -170,7 +295,7 @@ struct CSVReader {
     }
 
     /// Whether column `c` holds numbers: every non-empty cell one, and some cell not empty.
-    private func isNumericColumn(_ rows: [[Cell]], _ c: Int) -> Bool {
+    private func isNumericColumn(_ rows: Rows, _ c: Int) -> Bool {
         var any = false
         for row in rows where !row[c].range.isEmpty {
             guard isNumber(row[c]) else { return false }
@@ -184,7 +309,7 @@ struct CSVReader {
     }
 
     /// The columns of the vector field, its name, and a note saying what was chosen.
-    private func chooseVector(names: [String], numeric: [Bool], spec: String?, header: [Cell], rows: [[Cell]])
+    private func chooseVector(names: [String], numeric: [Bool], spec: String?, header: [Cell], rows: Rows)
         throws(DataError) -> ([Int], String?, String?) {
         if let spec {
             if let c = names.firstIndex(of: spec) {
@@ -254,7 +379,7 @@ struct CSVReader {
     /// writes, when they are the only columns named by a number: the vector,
     /// named `vector`. A word in one of them is an error rather than a
     /// vector quietly left short; nil when the names do not fit.
-    private func dataFrameColumns(names: [String], numeric: [Bool], rows: [[Cell]]) throws(DataError) -> ([Int], String?, String?)? {
+    private func dataFrameColumns(names: [String], numeric: [Bool], rows: Rows) throws(DataError) -> ([Int], String?, String?)? {
         let numbered = names.indices.filter { c in !names[c].isEmpty && names[c].allSatisfy { $0.isASCII && $0.isNumber } }
         guard numbered.count >= 2, Set(numbered.map { names[$0] }) == Set((0 ..< numbered.count).map(String.init)) else { return nil }
         let columns = numbered.sorted { Int(names[$0])! < Int(names[$1])! }
@@ -314,15 +439,22 @@ struct CSVReader {
 
     /// Whether the cell is a number (an empty cell is not).
     private func isNumber(_ cell: Cell) -> Bool {
-        guard !cell.range.isEmpty else { return false }
+        guard startsLikeNumber(cell) else { return false }
         var s = JSONScanner(text: text, start: cell.range.lowerBound, end: cell.range.upperBound, regionName: "cell")
         guard let _ = try? s.scanNumber() else { return false }
         return s.atEnd
     }
 
+    /// A '-' or a digit first: anything else is no number, known without
+    /// the scanner composing an error message (a label column's every cell).
+    @inline(__always) private func startsLikeNumber(_ cell: Cell) -> Bool {
+        guard let first = cell.range.first else { return false }
+        return text[first] == UInt8(ascii: "-") || text[first] &- UInt8(ascii: "0") < 10
+    }
+
     private func typed(_ cell: Cell) -> (FieldValue, Bool) {
         var s = JSONScanner(text: text, start: cell.range.lowerBound, end: cell.range.upperBound, regionName: "cell")
-        if let token = try? s.scanNumber(), s.atEnd { return (s.fieldValue(token), false) }
+        if startsLikeNumber(cell), let token = try? s.scanNumber(), s.atEnd { return (s.fieldValue(token), false) }
         let string = cellString(cell)
         switch string {
         // pandas writes True/False, R and spreadsheets TRUE/FALSE
@@ -349,10 +481,9 @@ struct CSVReader {
         }
     }
 
-    /// The next row's cells, or nil at the end of the file.
-    private func row(_ position: inout Int) throws(DataError) -> [Cell]? {
-        guard position < text.count else { return nil }
-        var cells: [Cell] = []
+    /// Appends the next row's cells; false at the end of the file.
+    private func row(_ position: inout Int, into cells: inout [Cell]) throws(DataError) -> Bool {
+        guard position < text.count else { return false }
         while true {
             var cell: Cell
             // position is the end of the file after a trailing ',': an empty last cell
@@ -387,11 +518,11 @@ struct CSVReader {
             }
             try checkUTF8(cell.range)
             cells.append(cell)
-            if position >= text.count { return cells }
+            if position >= text.count { return true }
             if text[position] == UInt8(ascii: ",") { position += 1; continue }
             if text[position] == 0x0D { position += 1 }
             if position < text.count && text[position] == 0x0A { position += 1 }
-            return cells
+            return true
         }
     }
 

@@ -5,6 +5,9 @@ import ClusCore
 struct DatasetBuilder {
     /// Documents finished so far.
     private(set) var count = 0
+    /// Numbers to make room for when a column gets its first array (a chunk
+    /// of text's worth), so a column does not grow by copies.
+    var numbersHint = 0
     private var columns: [ColumnBuilder] = []
     private var columnIndex: [String: Int] = [:]
     private var clusterings: [ClusteringBuilder] = []
@@ -36,6 +39,7 @@ struct DatasetBuilder {
     mutating func setNumbers(_ numbers: [Float], range: Range<Int>, column c: Int, keyOffset: Int,
                              longNumbers: Bool = false, nonFinite: Bool = false) throws(ScanError) {
         try claim(column: c, keyOffset: keyOffset)
+        if columns[c].numbers.capacity == 0 && numbersHint > 0 { columns[c].numbers.reserveCapacity(numbersHint) }
         columns[c].setNumbers(numbers, range: range, doc: count, nonFinite: nonFinite)
         if longNumbers { columns[c].longNumbers = true }
     }
@@ -55,6 +59,47 @@ struct DatasetBuilder {
             throw ScanError(offset: keyOffset, message: "duplicate alias '\(alias)' in _cluster_.\(vectorField)")
         }
         clusterings[i].set(label, doc: count)
+    }
+
+    /// Appends the documents of `later`, a builder that read the text after
+    /// this one's (its byte offsets counted from `base` in the file): the
+    /// result is the builder that would have read both in turn, columns and
+    /// clusterings in first-seen order, so a file read in chunks on several
+    /// threads and appended in order gives the same dataset on any count.
+    mutating func append(_ later: DatasetBuilder, base: Int) {
+        let docBase = count
+        for column in later.columns {
+            columns[self.column(column.name)].append(column, docBase: docBase, base: base)
+        }
+        for clustering in later.clusterings {
+            let i: Int
+            if let existing = clusteringIndex[clustering.key] {
+                i = existing
+            } else {
+                i = clusterings.count
+                clusteringIndex[clustering.key] = i
+                clusterings.append(ClusteringBuilder(key: clustering.key))
+            }
+            clusterings[i].append(clustering, docBase: docBase)
+        }
+        documentStarts += later.documentStarts.map { $0 < 0 ? -1 : $0 + base }
+        count += later.count
+    }
+
+    /// Room for `scale` times the numbers read so far in each column (a
+    /// streamed load's estimate for the whole file), so a column of
+    /// gigabytes is not copied to twice its size as it grows.
+    mutating func reserveNumbers(scale: Double) {
+        for c in columns.indices where !columns[c].numbers.isEmpty {
+            columns[c].numbers.reserveCapacity(Int(Double(columns[c].numbers.count) * scale) + 4096)
+        }
+    }
+
+    /// Room for `documents` in all, in the columns created so far (a CSV
+    /// file's row count is known before its documents are built).
+    mutating func reserveDocuments(_ documents: Int) {
+        documentStarts.reserveCapacity(documents)
+        for c in columns.indices { columns[c].values.reserveCapacity(documents) }
     }
 
     /// Ends the current document.
@@ -77,6 +122,12 @@ struct DatasetBuilder {
     /// Byte offsets kept for notes are located in `text`. With `strict`, a
     /// document without a usable vector in a vector field is an error.
     func dataset(name: String, path: String, vectorField: String?, text: UnsafeBufferPointer<UInt8>,
+                 strict: Bool = false) throws(DataError) -> Dataset {
+        try dataset(name: name, path: path, vectorField: vectorField, source: .memory(text), strict: strict)
+    }
+
+    /// As above, the text found again through `source` (a streamed file is re-read).
+    func dataset(name: String, path: String, vectorField: String?, source text: SourceText,
                  strict: Bool = false) throws(DataError) -> Dataset {
         var fields: [FieldColumn] = []
         var vectors: [VectorColumn] = []
@@ -114,10 +165,10 @@ struct DatasetBuilder {
     /// `3 documents have no usable 'vector' (1 absent, 2 wrong length): line 4
     /// lacks it, line 9 has 3 numbers (384 expected), …`.
     static func missingNote(_ v: VectorColumn, _ firstMissing: [(doc: Int, offset: Int, problem: VectorProblem)],
-                            text: UnsafeBufferPointer<UInt8>) -> String {
+                            text: SourceText) -> String {
         let n = v.missingCount
         let reasons = v.missingByReason.map { "\($0.count) \($0.reason)" }.joined(separator: ", ")
-        let lines = DatasetBuilder.lines(of: firstMissing.map(\.offset), in: text)
+        let lines = text.lines(of: firstMissing.map(\.offset))
         let named = zip(firstMissing, lines).map { missing, line in
             (line.map { "line \($0)" } ?? "document \(missing.doc + 1)") + " " + missing.problem.phrase(dimension: v.dimension)
         }
@@ -128,29 +179,12 @@ struct DatasetBuilder {
 
     /// `load … strict=on`: the first document without a usable vector, at its spot.
     static func strictError(_ v: VectorColumn, _ first: (doc: Int, offset: Int, problem: VectorProblem), path: String,
-                            text: UnsafeBufferPointer<UInt8>) -> DataError {
+                            text: SourceText) -> DataError {
         let message = "'\(v.name)' \(first.problem.phrase(dimension: v.dimension)) here; strict=on wants a usable vector in every document (\(v.missingCount) \(v.missingCount == 1 ? "lacks" : "lack") one)"
         guard first.offset >= 0 else { return DataError(path: path, message: "document \(first.doc + 1): " + message) }
-        let (line, column) = DataError.location(of: first.offset, in: text)
+        let (line, column) = text.location(of: first.offset)
         // an absent field has no column of its own: the line is the spot
         return DataError(path: path, line: line, column: first.problem == .absent ? nil : column, message: message)
-    }
-
-    /// The 1-based line of each offset (nil for -1: a document with no field),
-    /// in one pass over the text up to the last.
-    private static func lines(of offsets: [Int], in text: UnsafeBufferPointer<UInt8>) -> [Int?] {
-        var line = 1, position = 0
-        var result: [Int?] = []
-        for offset in offsets {
-            guard offset >= 0 else { result.append(nil); continue }
-            if offset < position { line = 1; position = 0 }   // out of order: count again
-            while position < min(offset, text.count) {
-                if text[position] == UInt8(ascii: "\n") { line += 1 }
-                position += 1
-            }
-            result.append(line)
-        }
-        return result
     }
 }
 
@@ -210,6 +244,35 @@ private struct ColumnBuilder {
         if isArray { hasArrayText = true; arrayDocs.insert(doc) } else if case .string = value { hasPlainString = true }
     }
 
+    /// Appends `later`'s documents (numbered from `docBase`, offsets from `base`).
+    mutating func append(_ later: ColumnBuilder, docBase: Int, base: Int) {
+        if !later.values.isEmpty {
+            if values.count < docBase { values.append(contentsOf: repeatElement(nil, count: docBase - values.count)) }
+            values += later.values
+        }
+        if firstScalarOffset == nil, let offset = later.firstScalarOffset { firstScalarOffset = offset + base }
+        hasArrayText = hasArrayText || later.hasArrayText
+        for doc in later.arrayDocs { arrayDocs.insert(doc + docBase) }
+        hasPlainString = hasPlainString || later.hasPlainString
+        nonNullValues += later.nonNullValues
+        for (doc, offset) in later.valueOffsets where valueOffsets.count < ColumnBuilder.namedDocuments {
+            valueOffsets.append((doc + docBase, offset + base))
+        }
+        if later.lastDoc >= 0 { lastDoc = later.lastDoc + docBase }
+        guard !later.vectorDocs.isEmpty else { return }
+        if dimension < 0 { dimension = later.dimension }
+        if ragged == nil, let row = later.vectorDocs.indices.first(where: { later.rowStarts[$0 + 1] - later.rowStarts[$0] != dimension }) {
+            ragged = (later.vectorRanges[row].lowerBound + base, later.rowStarts[row + 1] - later.rowStarts[row])
+        }
+        for row in later.nonFiniteRows { nonFiniteRows.insert(row + vectorDocs.count) }
+        vectorDocs += later.vectorDocs.lazy.map { $0 + docBase }
+        vectorRanges += later.vectorRanges.lazy.map { $0.lowerBound + base ..< $0.upperBound + base }
+        let numberBase = numbers.count
+        rowStarts += later.rowStarts.dropFirst().lazy.map { $0 + numberBase }
+        numbers += later.numbers
+        longNumbers = longNumbers || later.longNumbers
+    }
+
     mutating func setNumbers(_ row: [Float], range: Range<Int>, doc: Int, nonFinite: Bool) {
         if dimension < 0 { dimension = row.count }
         if row.count != dimension && ragged == nil { ragged = (range.lowerBound, row.count) }
@@ -220,9 +283,10 @@ private struct ColumnBuilder {
         rowStarts.append(numbers.count)
     }
 
-    func finish(count: Int, text: UnsafeBufferPointer<UInt8>, documentStarts: [Int]) -> ColumnKind {
+    func finish(count: Int, text: SourceText, documentStarts: [Int]) -> ColumnKind {
+        // shared with the builder, not copied, when every document set the field
         var values = self.values
-        values.append(contentsOf: repeatElement(nil, count: count - values.count))
+        if values.count < count { values.append(contentsOf: repeatElement(nil, count: count - values.count)) }
         if vectorDocs.isEmpty {
             return .field(FieldColumn(name: name, values: values, typeDescription: typeDescription(values), arrayDocuments: arrayDocs))
         }
@@ -239,7 +303,7 @@ private struct ColumnBuilder {
         }
         var arrays = arrayDocs
         for (doc, range) in zip(vectorDocs, vectorRanges) {
-            values[doc] = .string(String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self))
+            values[doc] = .string(text.string(range))
             arrays.insert(doc)
         }
         let column = FieldColumn(name: name, values: values, typeDescription: typeDescription(values, numberArrays: true), arrayDocuments: arrays)
@@ -275,7 +339,7 @@ private struct ColumnBuilder {
 
     /// The vector field of dimension `d`: documents with another value keep it
     /// (for export) with the reason it is not usable.
-    private func vectorColumn(dimension d: Int, values: [FieldValue?], count: Int, text: UnsafeBufferPointer<UInt8>,
+    private func vectorColumn(dimension d: Int, values: [FieldValue?], count: Int, text: SourceText,
                               documentStarts: [Int]) -> ColumnKind {
         let allUsable = vectorDocs.count == count && numbers.count == count * d && nonFiniteRows.isEmpty
         var all = allUsable ? numbers : [Float](repeating: 0, count: count * d)
@@ -290,7 +354,7 @@ private struct ColumnBuilder {
                     all[doc * d ..< (doc + 1) * d] = numbers[rowStarts[row] ..< rowStarts[row + 1]]
                     continue
                 }
-                let json = String(decoding: UnsafeBufferPointer(rebasing: text[vectorRanges[row]]), as: UTF8.self)
+                let json = text.string(vectorRanges[row])
                 let problem: VectorProblem = nonFiniteRows.contains(row) ? .nonFinite : length == 0 ? .empty : .wrongLength(length)
                 unusable[doc] = UnusableVector(problem: problem, value: .string(json), isArray: true)
                 if offsets.count < ColumnBuilder.namedDocuments { offsets[doc] = vectorRanges[row].lowerBound }
@@ -338,12 +402,28 @@ private struct ClusteringBuilder {
     var labels: [Int] = []
     /// Labels as text: `42`, `42.0` and `"42"` are one cluster, as in truth fields.
     var interner = LabelInterner()
+    /// The labels by code (to append another builder's codes).
+    var seen: [LabelValue] = []
 
     init(key: ClusteringKey) { self.key = key }
 
     mutating func set(_ label: String, doc: Int) {
         if labels.count < doc { labels.append(contentsOf: repeatElement(-1, count: doc - labels.count)) }
-        labels.append(interner.code(of: LabelValue(text: label)))
+        labels.append(code(of: LabelValue(text: label)))
+    }
+
+    private mutating func code(of label: LabelValue) -> Int {
+        let code = interner.code(of: label)
+        if code == seen.count { seen.append(label) }
+        return code
+    }
+
+    /// Appends `later`'s labels (its documents numbered from `docBase`), its codes in this interner.
+    mutating func append(_ later: ClusteringBuilder, docBase: Int) {
+        guard !later.labels.isEmpty else { return }
+        let codes = later.seen.map { code(of: $0) }
+        if labels.count < docBase { labels.append(contentsOf: repeatElement(-1, count: docBase - labels.count)) }
+        labels += later.labels.lazy.map { $0 < 0 ? -1 : codes[$0] }
     }
 
     /// Cluster names in `LabelValue` order (`2` before `10`, `cluster_2` before `cluster_10`).

@@ -84,7 +84,9 @@ public enum DatasetLoader {
 
     /// About how many bytes loading the file at `path` needs at its peak, read
     /// from its size before reading it; nil when it cannot be examined (`load`
-    /// then reports why). The file's bytes stay in memory while they are
+    /// then reports why). A `.jsonl` file is streamed: the columns (the
+    /// vectors take at most about the text's size) and one window of text.
+    /// Other files' bytes stay in memory while they are
     /// parsed and the columns grow beside them: the vectors take at most about
     /// the text's size (a Float32 is 4 bytes, a number in text with its comma
     /// at least 4), so a text file needs about twice its size (measured: 200 MB
@@ -93,8 +95,11 @@ public enum DatasetLoader {
     /// text size comes from the gzip trailer, which names only the last member.
     /// - Complexity: O(1) (a `stat` and a 4-byte read).
     public static func memoryEstimate(path: String) -> Int? {
-        if let mapped = NPYReader.mappedMemoryEstimate(path: path) { return mapped }   // i16-scale: a mapped .npy
+        if let mapped = NPYReader.mappedMemoryEstimate(path: path) { return mapped }   // a mapped .npy
         guard let sizes = FileBytes.sizes(path) else { return nil }
+        if DataFormat(path: path) == .jsonl && !path.lowercased().hasSuffix(".gz") {
+            return saturatingSum(sizes.text, JSONLinesReader.windowBytes(.allCores))
+        }
         if sizes.file == sizes.text && !path.lowercased().hasSuffix(".gz") {
             return saturatingProduct(sizes.text, 2)
         }
@@ -119,23 +124,73 @@ public enum DatasetLoader {
             }
         }
         if let ids = d.field(named: "_id") {
-            var seen: [FieldValue: Int] = [:]
-            var repeated = 0
-            var first: (FieldValue, Int, Int)?
-            for (i, value) in ids.values.enumerated() {
-                guard let value, value != .null else { continue }
-                if let j = seen[value] {
-                    repeated += 1
-                    if first == nil { first = (value, j, i) }
-                } else {
-                    seen[value] = i
-                }
-            }
-            if let (value, j, i) = first {
+            let (repeated, first) = repeats(ids.values)
+            if let (j, i) = first, let value = ids.values[i] {
                 notes.append("_id \(value.jsonText) is repeated (documents \(j + 1) and \(i + 1); \(repeated) repeats in all); the documents stay distinct")
             }
         }
         return notes
+    }
+
+    /// How many values (nil and null aside) repeat an earlier one, and the
+    /// first repeat in order with the first document holding its value. On all
+    /// cores: the values' hashes split them into one part per thread, each
+    /// part checked with its own open-addressing table of document indices
+    /// (10⁷ `_id`s take a fraction of a second, and a tenth of a `Set`'s memory).
+    static func repeats(_ values: [FieldValue?], parallelism: Parallelism = .allCores) -> (Int, (Int, Int)?) {
+        let n = values.count
+        var hashes = [Int](repeating: 0, count: n)
+        let blocks = (n + 65_535) / 65_536
+        hashes.withUnsafeMutableBufferPointer { out in
+            let out = UncheckedBox(out)
+            parallelism.forEach(chunks: blocks) { b in
+                for i in b * 65_536 ..< min(n, (b + 1) * 65_536) {
+                    guard let value = values[i], value != .null else { out.value[i] = 0; continue }
+                    let h = value.hashValue
+                    out.value[i] = h == 0 ? 1 : h   // 0 marks no value
+                }
+            }
+        }
+        let parts = parallelism.threads
+        var found = [(repeated: Int, first: (Int, Int)?)](repeating: (0, nil), count: parts)
+        hashes.withUnsafeBufferPointer { hashes in
+            found.withUnsafeMutableBufferPointer { found in
+                let found = UncheckedBox(found)
+                parallelism.forEach(chunks: parts) { p in
+                    found.value[p] = repeats(values, hashes: hashes, part: p, of: parts)
+                }
+            }
+        }
+        let first = found.compactMap(\.first).min { $0.1 < $1.1 }
+        return (found.reduce(0) { $0 + $1.repeated }, first)
+    }
+
+    /// `repeats` for the values whose hash falls in part `part`.
+    private static func repeats(_ values: [FieldValue?], hashes: UnsafeBufferPointer<Int>, part: Int, of parts: Int)
+        -> (repeated: Int, first: (Int, Int)?) {
+        // the part from the hash's high bits, the slot from its low bits
+        func inPart(_ h: Int) -> Bool { h != 0 && Int((UInt(bitPattern: h) >> 40) % UInt(parts)) == part }
+        let count = hashes.reduce(0) { $0 + (inPart($1) ? 1 : 0) }
+        var capacity = 16
+        while capacity < 2 * count { capacity *= 2 }
+        var table = [Int32](repeating: -1, count: capacity)   // document indices
+        var repeated = 0
+        var first: (Int, Int)?
+        for i in hashes.indices where inPart(hashes[i]) {
+            let h = hashes[i]
+            var slot = h & (capacity - 1)
+            while true {
+                let j = Int(table[slot])
+                if j < 0 { table[slot] = Int32(i); break }
+                if hashes[j] == h && values[j] == values[i] {
+                    repeated += 1
+                    if first == nil { first = (j, i) }
+                    break
+                }
+                slot = (slot + 1) & (capacity - 1)
+            }
+        }
+        return (repeated, first)
     }
 
     private static func read(
@@ -152,8 +207,11 @@ public enum DatasetLoader {
         if options.labelsPath != nil && format != .npy {
             throw DataError(path: path, message: "labels= goes with a .npy file; other formats carry their fields")
         }
-        // i16-scale: a float32 C-order .npy is mapped, not read
+        // a float32 C-order .npy is mapped, not read
         if format == .npy, let dataset = try NPYReader.loadMapped(path: path, options: options) { return dataset }
+        if format == .jsonl, let dataset = try streamLines(path: path, options: options, cancellation: cancellation, progress: progress) {
+            return dataset
+        }
         do {
             let bytes = try FileBytes.read(path, cancellation: cancellation)
             let shownPath = path == StandardInput.path ? StandardInput.displayName : path
@@ -194,7 +252,10 @@ public enum DatasetLoader {
             if firstByte(text, from: start) == nil { throw DataError.noDocuments(path) }
             do {
                 if format == .jsonl || (options.format == nil && firstByte(text, from: start) == UInt8(ascii: "{")) {
-                    try readLines(text, from: start, into: &reader, cancellation: cancellation, progress: progress)
+                    var lines = JSONLinesReader(path: path, cancellation: cancellation)
+                    lines.expectedBytes = text.count
+                    try readLines(text, from: start, into: &lines, progress: progress)
+                    reader.builder = lines.builder
                 } else {
                     try readArray(text, from: start, into: &reader, cancellation: cancellation, progress: progress)
                 }
@@ -227,30 +288,77 @@ public enum DatasetLoader {
     /// Documents between cancellation checks and progress reports.
     private static let checkInterval = 4096
 
-    /// JSON Lines: each non-blank line one document.
+    /// JSON Lines in memory: each non-blank line one document, read in
+    /// windows (whole lines) on all cores.
     private static func readLines(
-        _ text: UnsafeBufferPointer<UInt8>, from start: Int, into reader: inout DocumentReader,
-        cancellation: Cancellation?, progress: ((Int, Int) -> Void)?
+        _ text: UnsafeBufferPointer<UInt8>, from start: Int, into reader: inout JSONLinesReader,
+        progress: ((Int, Int) -> Void)?
     ) throws {
-        var lineStart = start
-        var lines = 0
-        while lineStart < text.count {
-            let lineEnd = memchr(text.baseAddress! + lineStart, 0x0A, text.count - lineStart)
-                .map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - text.baseAddress! } ?? text.count
-            var s = JSONScanner(text: text, start: lineStart, end: lineEnd, regionName: "line")
-            s.skipWhitespace()
-            if !s.atEnd {
-                try reader.readDocument(&s)
-                s.skipWhitespace()
-                guard s.atEnd else { throw s.expected("the end of the line after the document") }
+        let window = JSONLinesReader.windowBytes(reader.parallelism)
+        var windowStart = start
+        progress?(0, text.count)
+        while windowStart < text.count {
+            var end = text.count
+            if windowStart + window < text.count, let newline = JSONLinesReader.lineEnd(text, from: windowStart + window) {
+                end = newline + 1
             }
-            lines += 1
-            if lines % checkInterval == 0 {
-                try cancellation?.check()
-                progress?(lineEnd, text.count)
-            }
-            lineStart = lineEnd + 1
+            try reader.read(UnsafeBufferPointer(rebasing: text[windowStart ..< end]), base: windowStart)
+            progress?(end, text.count)
+            windowStart = end
         }
+    }
+
+    /// A JSON Lines file (not `.gz`, not a pipe) read in windows of whole
+    /// lines, parsed on all cores as they come: memory holds the columns and
+    /// one window, never the whole text; an error or note that quotes the
+    /// text reads the file again. Nil when `path` is no regular file (the
+    /// caller reads it whole).
+    static func streamLines(
+        path: String, options: LoadOptions, cancellation: Cancellation?, progress: ((Int, Int) -> Void)?,
+        windowBytes: Int = JSONLinesReader.windowBytes(.allCores), chunkBytes: Int = JSONLinesReader.defaultChunkBytes
+    ) throws -> Dataset? {
+        // stat before open: opening a FIFO would wait for its writer
+        var info = stat()
+        guard path != StandardInput.path, !path.lowercased().hasSuffix(".gz"), stat(path, &info) == 0,
+              (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let total = Int(info.st_size)
+        var reader = JSONLinesReader(path: path, cancellation: cancellation, chunkBytes: chunkBytes)
+        reader.expectedBytes = total
+        var buffer = [UInt8](repeating: 0, count: min(windowBytes, total + 1))
+        var filled = 0, base = 0   // bytes in the buffer; the file offset of its first
+        var atEnd = false
+        progress?(0, total)
+        while !atEnd || filled > 0 {
+            while filled < buffer.count && !atEnd {
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+                if n < 0 && errno == EINTR { try cancellation?.check(); continue }
+                guard n >= 0 else { throw DataError.cannotRead(path, reason: String(cString: strerror(errno))) }
+                if n == 0 { atEnd = true }
+                filled += n
+            }
+            // A UTF-8 byte order mark says nothing to JSON.
+            let skip = base == 0 && buffer.starts(with: [0xEF, 0xBB, 0xBF]) && filled >= 3 ? 3 : 0
+            var end = filled
+            if !atEnd {
+                guard let newline = buffer[skip ..< filled].lastIndex(of: 0x0A) else {
+                    buffer.append(contentsOf: repeatElement(0, count: buffer.count))   // a line longer than the window
+                    continue
+                }
+                end = newline + 1
+            }
+            try buffer.withUnsafeBufferPointer { try reader.read(UnsafeBufferPointer(rebasing: $0[skip ..< end]), base: base + skip) }
+            progress?(base + end, max(total, base + end))
+            buffer.withUnsafeMutableBytes { _ = memmove($0.baseAddress!, $0.baseAddress! + end, filled - end) }
+            base += end
+            filled -= end
+            if atEnd { break }
+        }
+        guard reader.builder.count > 0 else { throw DataError.noDocuments(path) }
+        return try reader.builder.dataset(name: options.name ?? baseName(path), path: path,
+                                          vectorField: options.vectorField, source: .file(path), strict: options.strict)
     }
 
     /// A JSON array of documents.

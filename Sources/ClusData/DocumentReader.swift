@@ -4,6 +4,8 @@
 /// gives cluster labels.
 struct DocumentReader {
     var builder = DatasetBuilder()
+    /// The array being read, reused from document to document.
+    private var scratch: [Float] = []
 
     private static let maxDepth = 512
 
@@ -39,8 +41,9 @@ struct DocumentReader {
         case UInt8(ascii: "["):
             let c = builder.column(name)
             let start = s.position
-            if let array = try readNumberArray(&s, reserve: builder.expectedDimension(c)) {
-                try builder.setNumbers(array.numbers, range: start..<s.position, column: c, keyOffset: keyOffset,
+            scratch.reserveCapacity(builder.expectedDimension(c))
+            if let array = try DocumentReader.readNumberArray(&s, into: &scratch) {
+                try builder.setNumbers(scratch, range: start..<s.position, column: c, keyOffset: keyOffset,
                                        longNumbers: array.long, nonFinite: array.nonFinite)
             } else {
                 s.position = start
@@ -67,14 +70,13 @@ struct DocumentReader {
     /// is not finite: a bare `NaN`, `Infinity` or `-Infinity` (JSON has
     /// none, but Python's `json.dumps` writes them) or a number beyond
     /// Float32's range; such an array is no usable vector, and is kept as read.
-    private func readNumberArray(_ s: inout JSONScanner, reserve: Int) throws(ScanError)
-        -> (numbers: [Float], long: Bool, nonFinite: Bool)? {
+    private static func readNumberArray(_ s: inout JSONScanner, into numbers: inout [Float]) throws(ScanError)
+        -> (long: Bool, nonFinite: Bool)? {
         s.position += 1
         s.skipWhitespace()
-        var numbers: [Float] = []
+        numbers.removeAll(keepingCapacity: true)
         var long = false, nonFinite = false
-        numbers.reserveCapacity(reserve)
-        if s.byte == UInt8(ascii: "]") { s.position += 1; return (numbers, false, false) }
+        if s.byte == UInt8(ascii: "]") { s.position += 1; return (false, false) }
         while true {
             let b = s.byte
             if b == UInt8(ascii: "N") || b == UInt8(ascii: "I") || (b == UInt8(ascii: "-") && s.position + 1 < s.end && s.text[s.position + 1] == UInt8(ascii: "I")) {
@@ -90,7 +92,7 @@ struct DocumentReader {
                 long = long || changed
             }
             s.skipWhitespace()
-            if try s.endOfMember(close: UInt8(ascii: "]"), what: "',' or ']' in an array") { return (numbers, long, nonFinite) }
+            if try s.endOfMember(close: UInt8(ascii: "]"), what: "',' or ']' in an array") { return (long, nonFinite) }
         }
     }
 

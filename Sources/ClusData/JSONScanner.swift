@@ -261,96 +261,35 @@ struct JSONScanner {
     }
 
     /// A number as Float32, rounded once from its decimal text (exactly as
-    /// `Float(String)`); nil when it overflows Float32.
+    /// `strtof`); nil when it overflows Float32.
     func float(_ token: NumberToken) -> Float? {
-        if let f = fastFloat(token.range) { return f }
-        guard let f = Float(string(token.range)), f.isFinite else { return nil }
-        return f
-    }
-
-    private static let powersOfTen: [Double] = (0 ... 22).map { p in
-        var x = 1.0
-        for _ in 0 ..< p { x *= 10 }   // exact: 10^22 < 2^53 · 2^22
-        return x
-    }
-
-    /// Clinger's fast path, made exact for Float32: with at most 19 digits
-    /// forming w < 2^53 and |exponent| <= 22, w·10^e (or w/10^-e) is one
-    /// correctly rounded Double operation. Rounding that Double to Float is
-    /// the correctly rounded Float unless the Double sits exactly halfway
-    /// between two Floats (it may have been rounded onto the midpoint); then,
-    /// and for anything outside the fast path, nil sends the caller to the
-    /// slow, always exact, parser.
-    @inline(__always)
-    private func fastFloat(_ range: Range<Int>) -> Float? {
-        var i = range.lowerBound
-        let end = range.upperBound
-        let negative = text[i] == UInt8(ascii: "-")
-        if negative { i += 1 }
-        var w: UInt64 = 0
-        var digits = 0
-        var exponent = 0
-        while i < end, case let d = text[i] &- UInt8(ascii: "0"), d < 10 {
-            w = w &* 10 &+ UInt64(d)
-            if w != 0 { digits += 1 }
-            i += 1
-        }
-        if i < end && text[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < end, case let d = text[i] &- UInt8(ascii: "0"), d < 10 {
-                w = w &* 10 &+ UInt64(d)
-                if w != 0 { digits += 1 }
-                exponent -= 1
-                i += 1
-            }
-        }
-        if i < end {   // 'e' or 'E'
-            i += 1
-            var negativeExponent = false
-            if text[i] == UInt8(ascii: "-") { negativeExponent = true; i += 1 } else if text[i] == UInt8(ascii: "+") { i += 1 }
-            var e = 0
-            while i < end {
-                e = e * 10 + Int(text[i] &- UInt8(ascii: "0"))
-                if e > 1000 { return nil }
-                i += 1
-            }
-            exponent += negativeExponent ? -e : e
-        }
-        guard digits <= 19, w < (1 << 53), exponent >= -22, exponent <= 22 else { return nil }
-        let x = Double(w)
-        let d = exponent < 0 ? x / JSONScanner.powersOfTen[-exponent] : x * JSONScanner.powersOfTen[exponent]
-        // A Float midpoint has its 29 low significand bits 1000…0 in a Double
-        // (normal Floats); subnormal Floats have other midpoints: leave them.
-        guard d == 0 || (d >= 1.1754943508222875e-38 && d < 3.4028234663852886e38) else { return nil }
-        if d.bitPattern & 0x1FFF_FFFF == 0x1000_0000 { return nil }
-        let f = Float(d)
-        return negative ? -f : f
+        var s = JSONScanner(text: text, start: token.range.lowerBound, end: token.range.upperBound, regionName: regionName)
+        return (try? s.scanFloat())?.value
     }
 
     /// `scanNumber` and `float` in one pass over the text, for vectors:
     /// the Float32 (nil when it overflows), the token, and whether storing
     /// it as Float32 changed it: more than 9 significant digits (what Float32
-    /// keeps) whose value is not exactly a Float32's. A Float32 written out
-    /// through a Double (`.tolist()` then `json.dumps`: 0.10000000149011612)
-    /// loses nothing, and is not counted.
+    /// keeps) whose value, as a Double, is not exactly a Float32's. A Float32
+    /// written out through a Double (`.tolist()` then `json.dumps`:
+    /// 0.10000000149011612) loses nothing, and is not counted.
     mutating func scanFloat() throws(ScanError) -> (value: Float?, token: NumberToken, changed: Bool) {
         let start = position
         var isInteger = true
         let negative = byte == UInt8(ascii: "-")
         if negative { position += 1 }
-        var w: UInt64 = 0
+        var w: UInt64 = 0      // the first 19 digits from the first non-zero one
         var count = 0          // digits from the first non-zero one
-        var significant = 0    // ... up to the last non-zero one
-        var exponent = 0
+        var exponent = 0       // the value is w·10^exponent (and the cut digits)
+        var truncated = false  // a non-zero digit after the 19th was cut
         switch byte {
         case UInt8(ascii: "0"):
             position += 1
             if isDigit(byte) { throw ScanError(offset: start, message: "numbers cannot have leading zeros") }
         case UInt8(ascii: "1")...UInt8(ascii: "9"):
             while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
-                w = w &* 10 &+ UInt64(d)
                 count += 1
-                if d != 0 { significant = count }
+                if count <= 19 { w = w &* 10 &+ UInt64(d) } else { exponent += 1; truncated = truncated || d != 0 }
                 position += 1
             }
         default:
@@ -360,11 +299,25 @@ struct JSONScanner {
             isInteger = false
             position += 1
             guard isDigit(byte) else { throw expected("a digit after '.'") }
+            if count == 0 {   // 0.000…: zeros before the first significant digit
+                while position < end && text[position] == UInt8(ascii: "0") { exponent -= 1; position += 1 }
+            }
+            // up to eight digits at a time while they fit in w (SWAR)
+            while position + 8 <= end {
+                let eight = loadEight(position)
+                let n = JSONScanner.leadingDigits(eight)
+                guard n > 0 && count + n <= 19 else { break }
+                // the n digits last, '0's before them: their value
+                let padded = n == 8 ? eight : eight &<< (8 * (8 - n)) | 0x3030_3030_3030_3030 &>> (8 * n)
+                w = w &* JSONScanner.powersOfTen[n] &+ JSONScanner.eightDigitsValue(padded)
+                count += n
+                exponent -= n
+                position += n
+                if n < 8 { break }
+            }
             while position < end, case let d = text[position] &- UInt8(ascii: "0"), d < 10 {
-                w = w &* 10 &+ UInt64(d)
                 if count > 0 || d != 0 { count += 1 }
-                if d != 0 { significant = count }
-                exponent -= 1
+                if count <= 19 { w = w &* 10 &+ UInt64(d); exponent -= 1 } else { truncated = truncated || d != 0 }
                 position += 1
             }
         }
@@ -385,27 +338,57 @@ struct JSONScanner {
             exponent += negativeExponent ? -e : e
         }
         let token = NumberToken(range: start..<position, isInteger: isInteger)
-        if count <= 19, w < (1 << 53), exponent >= -22, exponent <= 22 {
-            let x = Double(w)
-            let d = exponent < 0 ? x / JSONScanner.powersOfTen[-exponent] : x * JSONScanner.powersOfTen[exponent]
-            if (d == 0 || (d >= 1.1754943508222875e-38 && d < 3.4028234663852886e38)) && d.bitPattern & 0x1FFF_FFFF != 0x1000_0000 {
-                let f = Float(d)
-                return (negative ? -f : f, token, significant > 9 && Double(f) != d)
-            }
+        if w == 0 { return (negative ? -0.0 : 0, token, false) }
+        guard truncated || JSONScanner.moreThanNineDigits(w) else {
+            let f = FloatParsing.float(w, exponent, negative: negative)
+            return (f.isFinite ? f : nil, token, false)
         }
-        guard significant > 9 else {
-            let f = Float(string(token.range))
-            return (f.flatMap { $0.isFinite ? $0 : nil }, token, false)
+        // More digits than Float32 keeps: the correctly rounded Double says
+        // whether storing changes the value, and gives the Float32 by a second
+        // rounding, which is exact unless the Double sits on a Float32 midpoint
+        // or below the normal range (then Eisel–Lemire for Float32).
+        let d = truncated ? FloatParsing.truncatedDouble(w, exponent, negative: negative) ?? Double(string(token.range))!
+                          : FloatParsing.double(w, exponent, negative: negative)
+        var f: Float
+        if abs(d) >= 1.1754943508222875e-38 && d.bitPattern & 0x1FFF_FFFF != 0x1000_0000 {
+            f = Float(d)
+        } else {
+            f = truncated ? FloatParsing.truncatedFloat(w, exponent, negative: negative) ?? Float(string(token.range))!
+                          : FloatParsing.float(w, exponent, negative: negative)
         }
-        // Long numbers: the correctly rounded Double says whether a Float32 holds
-        // the value exactly; rounding it on to Float32 is exact unless it sits on
-        // a Float midpoint or below the normal range (then strtof decides).
-        guard let d = Double(string(token.range)) else { return (nil, token, true) }
-        let magnitude = abs(d)
-        let f = d.bitPattern & 0x1FFF_FFFF == 0x1000_0000 || (magnitude != 0 && magnitude < 1.1754943508222875e-38)
-            ? Float(string(token.range)) : Float(d)
-        guard let f, f.isFinite else { return (nil, token, true) }
+        guard f.isFinite else { return (nil, token, true) }
         return (f, token, Double(f) != d)
+    }
+
+    /// The 8 bytes at `i` (little-endian), `i + 8 <= end`.
+    @inline(__always) private func loadEight(_ i: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(text.baseAddress! + i).loadUnaligned(as: UInt64.self))
+    }
+
+    /// How many of the 8 bytes, from the first, are ASCII digits (fast_float's
+    /// test, per byte: the first non-digit's flag is exact, as no borrow or
+    /// carry comes from the digits before it).
+    @inline(__always) private static func leadingDigits(_ v: UInt64) -> Int {
+        let nonDigits = ((v &+ 0x4646_4646_4646_4646) | (v &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080
+        return nonDigits.trailingZeroBitCount &>> 3
+    }
+
+    private static let powersOfTen: [UInt64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
+    /// The value of 8 ASCII digits, first digit in the low byte (SWAR, as fast_float).
+    @inline(__always) private static func eightDigitsValue(_ v: UInt64) -> UInt64 {
+        var v = v &- 0x3030_3030_3030_3030
+        v = v &* 10 &+ (v &>> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        return ((v & mask) &* 0x000F_4240_0000_0064 &+ ((v &>> 16) & mask) &* 0x0000_2710_0000_0001) &>> 32
+    }
+
+    /// Whether `w` has more than 9 significant digits (trailing zeros aside).
+    @inline(__always) private static func moreThanNineDigits(_ w: UInt64) -> Bool {
+        guard w >= 1_000_000_000 else { return false }
+        var m = w
+        while m % 10 == 0 { m /= 10 }
+        return m >= 1_000_000_000
     }
 
     // MARK: Other values

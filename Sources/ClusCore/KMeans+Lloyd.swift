@@ -2,6 +2,18 @@
 // each centre to its documents' mean (re-seeding empty clusters), stop on
 // unchanged labels or a small centre shift, then re-assign once.
 
+/// How Lloyd's assignment spares distance computations; all give the same labels.
+enum LloydAcceleration: Equatable {
+    /// Every document against every centre.
+    case none
+    /// Hamerly's single lower bound per document (KMeans+Hamerly.swift).
+    case hamerly
+    /// Yinyang's lower bound per document and centre group (KMeans+Yinyang.swift).
+    case yinyang(groups: Int)
+    /// Yinyang for large k, Hamerly for small (`resolvedAcceleration`).
+    case automatic
+}
+
 /// Lloyd's algorithm over one dataset; `run` starts it from given seeds.
 struct Lloyd {
     let rows: RowMatrix
@@ -14,10 +26,27 @@ struct Lloyd {
     let tolerance: Double
     /// Centres are scaled to unit length and the objective halved (spherical k-means).
     var spherical = false
-    /// Skip documents by Hamerly's bounds (the same labels, fewer distances);
-    /// false scores every document against every centre, the reference the
-    /// tests compare with.
-    var bounded = true
+    /// How documents are spared distance computations; every choice gives
+    /// the same labels as `.none`, which scores every document against every
+    /// centre (the reference the tests compare with).
+    var acceleration = LloydAcceleration.automatic
+
+    /// Skip documents by bounds (the same labels, fewer distances); false is
+    /// `acceleration = .none`.
+    var bounded: Bool {
+        get { acceleration != .none }
+        set { acceleration = newValue ? .automatic : .none }
+    }
+
+    /// The acceleration `automatic` resolves to: Yinyang's group bounds when
+    /// k allows at least 2 groups of about 10 centres, else Hamerly's single
+    /// bound (with one group Yinyang's test is Hamerly's, without the
+    /// centre-separation term).
+    var resolvedAcceleration: LloydAcceleration {
+        guard acceleration == .automatic else { return acceleration }
+        let groups = YinyangBounds.groupCount(clusterCount: clusterCount, dimension: rows.dimension)
+        return groups >= 2 ? .yinyang(groups: groups) : .hamerly
+    }
 
     /// Iterates from the documents `seeds` as initial centres.
     ///
@@ -34,18 +63,20 @@ struct Lloyd {
         var labels = [Int](repeating: -1, count: n)
         var iterations = 0
         var strict = false
-        let bounds = bounded ? HamerlyBounds(rows: rows, plan: plan, parallelism: parallelism) : nil
+        var bounds: HamerlyBounds? = nil, yinyang: YinyangBounds? = nil
+        switch resolvedAcceleration {
+        case .hamerly, .automatic: bounds = HamerlyBounds(rows: rows, plan: plan, parallelism: parallelism)
+        case .yinyang(let groups):
+            yinyang = YinyangBounds(rows: rows, centres: centres, clusterCount: k, groupCount: groups,
+                                    plan: plan, parallelism: parallelism)
+        case .none: break
+        }
         var sums = CentreSums(rows: rows, clusterCount: k, plan: plan, parallelism: parallelism)
         for iteration in 0 ..< maxIterations {
             try cancellation?.check()
             let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
             let before = labels
-            if let bounds {
-                assignBounded(panel, labels: &labels, bounds: bounds)
-                try cancellation?.check()
-            } else {
-                try assign(panel, labels: &labels)
-            }
+            try assign(panel, labels: &labels, hamerly: bounds, yinyang: yinyang)
             // Only the documents that changed cluster touch the sums.
             var moved: [Int] = [], from: [Int] = [], to: [Int] = []
             for i in 0 ..< n where labels[i] != before[i] {
@@ -69,12 +100,7 @@ struct Lloyd {
         let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
         if !strict {
             // Labels must belong to the final centres.
-            if let bounds {
-                assignBounded(panel, labels: &labels, bounds: bounds)
-                try cancellation?.check()
-            } else {
-                try assign(panel, labels: &labels)
-            }
+            try assign(panel, labels: &labels, hamerly: bounds, yinyang: yinyang)
         }
 
         let rounded = centres.map { Float($0) }
@@ -83,6 +109,19 @@ struct Lloyd {
                             centroids: Embeddings(count: k, dimension: d, values: rounded),
                             inertia: inertia(labels: labels, centres: exact),
                             iterations: iterations)
+    }
+
+    /// An assignment pass through whichever bounds the run keeps.
+    private func assign(_ panel: CentrePanel, labels: inout [Int], hamerly: HamerlyBounds?,
+                        yinyang: YinyangBounds?) throws(Cancelled) {
+        if let yinyang {
+            assignYinyang(panel, labels: &labels, bounds: yinyang)
+        } else if let hamerly {
+            assignBounded(panel, labels: &labels, bounds: hamerly)
+        } else {
+            try assign(panel, labels: &labels)
+        }
+        try cancellation?.check()
     }
 
     /// An assignment pass without sums.

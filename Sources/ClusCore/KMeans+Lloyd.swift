@@ -136,6 +136,42 @@ struct Lloyd {
         try cancellation?.check()
     }
 
+    /// Labels from a full assignment pass and their inertia (as `inertia`,
+    /// to the last bit), in one pass over the data: each slice of a chunk is
+    /// scored against `centres` while it is still in cache.
+    ///
+    /// - Parameter centres: the centres the inertia is measured from (k × d),
+    ///   normally `panel`'s Float values widened.
+    func labelsAndInertia(_ panel: CentrePanel, centres: [Double]) throws(Cancelled) -> ([Int], Double) {
+        let d = rows.dimension, slice = 64
+        var labels = [Int](repeating: -1, count: rows.count)
+        var partial = [Double](repeating: 0, count: plan.chunks)
+        labels.withUnsafeMutableBufferPointer { labelBuffer in
+        partial.withUnsafeMutableBufferPointer { dst in
+        centres.withUnsafeBufferPointer { c in
+            guard let l = labelBuffer.baseAddress, let cbase = c.baseAddress else { return }
+            parallelism.forEach(chunks: plan.chunks) { chunk in
+                if cancellation?.isCancelled == true { return }
+                let range = plan.range(chunk)
+                var sum = 0.0
+                var lo = range.lowerBound
+                while lo < range.upperBound {
+                    let hi = min(range.upperBound, lo + slice)
+                    _ = assignChunk(rows, panel, rows: lo ..< hi, labels: l, sums: nil, counts: nil)
+                    for i in lo ..< hi { sum += squaredDistanceDouble(rows.row(i), cbase + l[i] * d, d) }
+                    lo = hi
+                }
+                dst[chunk] = sum
+            }
+        }
+        }
+        }
+        try cancellation?.check()
+        var total = 0.0
+        for s in partial { total += s }
+        return (labels, spherical ? total / 2 : total)
+    }
+
     /// Means of the clusters. Empty clusters first take the documents
     /// farthest from their (old) centres, one each, as scikit-learn does; a
     /// cluster still empty sits on the largest cluster's centre.

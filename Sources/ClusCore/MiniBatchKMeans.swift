@@ -54,8 +54,8 @@ public func miniBatchKMeans(_ x: Embeddings, options: MiniBatchKMeansOptions,
     try checkClusterCount(k, of: x)
     guard options.batchSize >= 1 else { throw KMeansError.invalidBatchSize(options.batchSize) }
     guard options.maxIterations >= 1 else { throw KMeansError.invalidMaxIterations(options.maxIterations) }
-    if !options.spherical, let bad = (0 ..< n * d).first(where: { !x.values[$0].isFinite }) {
-        throw KMeansError.nonFinite(document: bad / d)
+    if !options.spherical, let bad = firstNonFinite(x, parallelism: parallelism) {
+        throw KMeansError.nonFinite(document: bad)
     }
     let x = options.spherical ? try unitRows(x, parallelism: parallelism) : x
     let batchSize = min(options.batchSize, n)
@@ -124,14 +124,43 @@ public func miniBatchKMeans(_ x: Embeddings, options: MiniBatchKMeansOptions,
         let lloyd = Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: parallelism,
                           cancellation: cancellation, maxIterations: 1, tolerance: 0,
                           spherical: options.spherical)
-        var labels = [Int](repeating: -1, count: n)
-        try lloyd.assign(CentrePanel(centres: centres, clusterCount: k, dimension: d), labels: &labels)
         let rounded = centres.map { Float($0) }
+        // One pass over the data for both: the inertia of a slice right after its labels.
+        let (labels, inertia) = try lloyd.labelsAndInertia(CentrePanel(centres: centres, clusterCount: k, dimension: d),
+                                                           centres: rounded.map(Double.init))
         return KMeansResult(labels: labels,
                             centroids: Embeddings(count: k, dimension: d, values: rounded),
-                            inertia: lloyd.inertia(labels: labels, centres: rounded.map(Double.init)),
-                            iterations: taken)
+                            inertia: inertia, iterations: taken)
     }
+}
+
+/// The first document with a NaN or infinite component, scanned in parallel chunks.
+///
+/// - Complexity: O(n · d), one pass.
+func firstNonFinite(_ x: Embeddings, parallelism: Parallelism) -> Int? {
+    let n = x.count, d = x.dimension
+    let plan = ChunkPlan(count: n, clusterCount: 1, dimension: d)
+    var firsts = [Int](repeating: n, count: plan.chunks)
+    x.values.withUnsafeBufferPointer { values in
+    firsts.withUnsafeMutableBufferPointer { out in
+        guard let base = values.baseAddress else { return }
+        parallelism.forEach(chunks: plan.chunks) { c in
+            for i in plan.range(c) {
+                // x − x is 0 for finite x and NaN otherwise; one test per row.
+                var probe = Lane()
+                let p = base + i * d
+                var t = 0
+                while t < d {
+                    let v = loadLane(p + t, d - t)
+                    probe += v - v
+                    t += 8
+                }
+                if probe != Lane() { out[c] = i; return }
+            }
+        }
+    }
+    }
+    return firsts.first { $0 < n }
 }
 
 /// One mini-batch step: assign the batch, then move each centre to the

@@ -31,6 +31,10 @@ struct Lloyd {
     /// centre (the reference the tests compare with).
     var acceleration = LloydAcceleration.automatic
 
+    /// Whether Yinyang's full scans use sgemm; nil times it against the
+    /// kernel on the first pass. Speed only (tests force each way).
+    var gemmFullScan: Bool? = nil
+
     /// Skip documents by bounds (the same labels, fewer distances); false is
     /// `acceleration = .none`.
     var bounded: Bool {
@@ -69,6 +73,7 @@ struct Lloyd {
         case .yinyang(let groups):
             yinyang = YinyangBounds(rows: rows, centres: centres, clusterCount: k, groupCount: groups,
                                     plan: plan, parallelism: parallelism)
+            yinyang?.gemm = gemmFullScan
         case .none: break
         }
         var sums = CentreSums(rows: rows, clusterCount: k, plan: plan, parallelism: parallelism)

@@ -36,7 +36,11 @@ extension Lloyd {
             drift = moves
             groupDrift = largest
         }
+        // The centres as sgemm reads them: k rows of d, without the panel's padding.
+        var compact = [Float](repeating: 0, count: k * d)
+        for j in 0 ..< k { for e in 0 ..< d { compact[j * d + e] = panel.values[j * panel.stride + e] } }
         var tallies = [Int](repeating: 0, count: 2 * plan.chunks)
+        compact.withUnsafeBufferPointer { compact in
         labels.withUnsafeMutableBufferPointer { labelBuffer in
         tallies.withUnsafeMutableBufferPointer { tally in
         panel.values.withUnsafeBufferPointer { centreBuffer in
@@ -48,18 +52,23 @@ extension Lloyd {
         (groupDrift ?? []).withUnsafeBufferPointer { groupDrift in
             guard let l = labelBuffer.baseAddress, let centres = centreBuffer.baseAddress,
                   let bias = biasBuffer.baseAddress, let groupOf = groupOf.baseAddress,
-                  let members = members.baseAddress, let start = start.baseAddress else { return }
-            let pass = YinyangPass(rows: rows, panel: panel, clusterCount: k, groupCount: t,
+                  let members = members.baseAddress, let start = start.baseAddress,
+                  let compact = compact.baseAddress else { return }
+            var pass = YinyangPass(rows: rows, panel: panel, clusterCount: k, groupCount: t,
                                    centres: centres, stride: panel.stride, bias: bias, eta: eta, radius: radius,
                                    drift: drift.baseAddress, groupDrift: groupDrift.baseAddress,
                                    groupOf: groupOf, members: members, start: start, labels: l,
-                                   upper: bounds.upper, lower: bounds.lower, norms: bounds.norms)
+                                   upper: bounds.upper, lower: bounds.lower, norms: bounds.norms,
+                                   compact: compact, gemm: false)
+            if bounds.gemm == nil { bounds.gemm = pass.gemmIsFaster() }
+            pass.gemm = bounds.gemm ?? false
             parallelism.forEach(chunks: plan.chunks) { chunk in
                 if cancellation?.isCancelled == true { return }
                 let (full, scores) = pass.assign(plan.range(chunk))
                 tally[2 * chunk] = full
                 tally[2 * chunk + 1] = scores
             }
+        }
         }
         }
         }
@@ -90,12 +99,14 @@ private struct YinyangScratch {
     /// Centres to score and their scores.
     let pending: UnsafeMutablePointer<Int>
     let pendingScores: UnsafeMutablePointer<Float>
-    /// Documents left for the full scan, and a block of their scores.
+    /// Documents left for the full scan, a block of their scores, and their
+    /// rows gathered for sgemm.
     let full: UnsafeMutablePointer<Int>
     let block: UnsafeMutablePointer<Float>
-    static let blockRows = 16
+    let gathered: UnsafeMutablePointer<Float>
+    static let blockRows = 64
 
-    init(documents: Int, clusterCount k: Int, paddedCount kp: Int, groupCount t: Int) {
+    init(documents: Int, clusterCount k: Int, paddedCount kp: Int, groupCount t: Int, dimension d: Int) {
         low = .allocate(capacity: t)
         candidate = .allocate(capacity: t)
         centreLow = .allocate(capacity: k)
@@ -103,11 +114,13 @@ private struct YinyangScratch {
         pendingScores = .allocate(capacity: k)
         full = .allocate(capacity: documents)
         block = .allocate(capacity: Self.blockRows * kp)
+        gathered = .allocate(capacity: Self.blockRows * d)
     }
 
     func free() {
         low.deallocate(); candidate.deallocate(); centreLow.deallocate()
         pending.deallocate(); pendingScores.deallocate(); full.deallocate(); block.deallocate()
+        gathered.deallocate()
     }
 }
 
@@ -134,11 +147,14 @@ private struct YinyangPass {
     let upper: UnsafeMutableBufferPointer<Double>
     let lower: UnsafeMutableBufferPointer<Float>
     let norms: UnsafeMutableBufferPointer<Double>
+    /// The centres k × d for sgemm, and whether the full scan uses it.
+    let compact: UnsafePointer<Float>
+    var gemm: Bool
 
     /// Assigns the documents of `range`; returns (documents fully scanned, centre scores).
     func assign(_ range: Range<Int>) -> (Int, Int) {
         let scratch = YinyangScratch(documents: range.count, clusterCount: clusterCount,
-                                     paddedCount: panel.paddedCount, groupCount: groupCount)
+                                     paddedCount: panel.paddedCount, groupCount: groupCount, dimension: rows.dimension)
         defer { scratch.free() }
         var full = 0, scores = 0
         for i in range {
@@ -255,16 +271,25 @@ private struct YinyangPass {
         return scored
     }
 
-    /// Scores the listed documents against every centre, labels each with the
-    /// lowest score (lowest index on ties, as `Nearest`) and renews its bounds.
+    /// Scores the listed documents against every centre (by the blocked
+    /// kernel, or by sgemm with the near-ties re-scored by the kernel), labels
+    /// each with the kernel's lowest score (lowest index on ties, as
+    /// `Nearest`) and renews its bounds.
     private func scanAll(_ list: UnsafePointer<Int>, count: Int, _ scratch: YinyangScratch) {
         let k = clusterCount, t = groupCount, kp = panel.paddedCount
-        kernelScoreBlock(rows, panel, documents: list, count: count, into: scratch.block)
+        // How far a score may be from |x − c|² − |x|², in units of (|x| + max |c|)².
+        let byGemm = gemm && scoreByGemm(list, count: count, scratch)
+        if !byGemm { kernelScoreBlock(rows, panel, documents: list, count: count, into: scratch.block) }
+        let slack = byGemm ? gemmMargin : eta
         for m in 0 ..< count {
             let i = list[m], s = scratch.block + m * kp
             var best = 0, bestScore = Float.infinity
             for j in 0 ..< k where s[j] < bestScore { bestScore = s[j]; best = j }
-            let e = allowance(i), square = norms[i] * norms[i]
+            let e = slack / eta * allowance(i), square = norms[i] * norms[i]
+            if byGemm && bestScore.isFinite {
+                best = settleNearTies(i, s, best: best, window: 2 * (e + allowance(i)))
+                bestScore = s[best]
+            }
             labels[i] = best
             upper[i] = bestScore.isFinite ? max(0, Double(bestScore) + square + e).squareRoot() : .infinity
             // Per group the lowest score but the label's; a non-finite score bounds nothing.
@@ -280,5 +305,70 @@ private struct YinyangPass {
                 old[g] = v == .infinity ? .infinity : floatBelow(max(0, v + square - e).squareRoot())
             }
         }
+    }
+
+    /// sgemm's rounding, as `roundingMargin` is the kernel's: each dot product
+    /// is within γ_d |x||c| in any summation order, plus the rounding of |c|²
+    /// and of the subtraction: (d + 16) · 2⁻²⁴ of (|x| + |c|)² covers them.
+    var gemmMargin: Double { Double(rows.dimension + 16) * 0x1p-24 }
+
+    /// sgemm scores |c|² − 2 x·c of the listed documents into the block;
+    /// false when no BLAS is available.
+    private func scoreByGemm(_ list: UnsafePointer<Int>, count: Int, _ scratch: YinyangScratch) -> Bool {
+        let d = rows.dimension, k = clusterCount, kp = panel.paddedCount
+        for m in 0 ..< count { scratch.gathered.advanced(by: m * d).update(from: rows.row(list[m]), count: d) }
+        guard dotProducts(scratch.gathered, rows: count, compact, columns: k, depth: d,
+                          into: scratch.block, stride: kp) else { return false }
+        for m in 0 ..< count {
+            let s = scratch.block + m * kp
+            for j in 0 ..< k { s[j] = bias[j] - (s[j] + s[j]) }
+        }
+        return true
+    }
+
+    /// The kernel's choice among the centres whose sgemm score lies within
+    /// `window` of the lowest: outside it the kernel's score is surely higher.
+    private func settleNearTies(_ i: Int, _ s: UnsafeMutablePointer<Float>, best: Int, window: Double) -> Int {
+        let limit = Double(s[best]) + window
+        var winner = best, winnerScore = Float.infinity, near = 0
+        for j in 0 ..< clusterCount where Double(s[j]) <= limit {
+            near += 1
+            let exact = kernelScore(rows.row(i), rows.dimension, centres + j * stride, bias: bias[j])
+            if exact < winnerScore { winnerScore = exact; winner = j }
+        }
+        return near > 1 ? winner : best
+    }
+
+    /// Times the full scan both ways on the first documents (twice each,
+    /// alternating, the faster time kept): speed only, the labels are the same.
+    func gemmIsFaster() -> Bool {
+        let count = min(rows.count, 2 * YinyangScratch.blockRows)
+        let scratch = YinyangScratch(documents: count, clusterCount: clusterCount, paddedCount: panel.paddedCount,
+                                     groupCount: groupCount, dimension: rows.dimension)
+        defer { scratch.free() }
+        for m in 0 ..< count { scratch.full[m] = m }
+        let clock = ContinuousClock()
+        var own = Duration.seconds(1000), blas = Duration.seconds(1000)
+        for _ in 0 ..< 2 {
+            own = min(own, clock.measure {
+                var m = 0
+                while m < count {
+                    let c = min(YinyangScratch.blockRows, count - m)
+                    kernelScoreBlock(rows, panel, documents: scratch.full + m, count: c, into: scratch.block)
+                    m += c
+                }
+            })
+            var available = true
+            blas = min(blas, clock.measure {
+                var m = 0
+                while m < count {
+                    let c = min(YinyangScratch.blockRows, count - m)
+                    available = available && scoreByGemm(scratch.full + m, count: c, scratch)
+                    m += c
+                }
+            })
+            if !available { return false }
+        }
+        return blas < own
     }
 }

@@ -4,6 +4,7 @@ import Testing
 /// Lloyd from `seeds` with `acceleration` and with none; they must agree bit
 /// for bit (labels, iterations, inertia, centres).
 func expectAccelerationMatchesPlain(_ x: Embeddings, k: Int, seeds: [Int], acceleration: LloydAcceleration,
+                                    gemm: Bool? = nil,
                                     spherical: Bool = false, maxIterations: Int = 300, tolerance: Double = 0,
                                     parallelism: Parallelism = .allCores,
                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -16,8 +17,9 @@ func expectAccelerationMatchesPlain(_ x: Embeddings, k: Int, seeds: [Int], accel
         lloyd.acceleration = .none
         let plain = try lloyd.run(seeds: seeds) { _ in }
         lloyd.acceleration = acceleration
+        lloyd.gemmFullScan = gemm
         let fast = try lloyd.run(seeds: seeds) { _ in }
-        let what = "k=\(k) \(acceleration) maxIterations=\(maxIterations)"
+        let what = "k=\(k) \(acceleration) gemm=\(String(describing: gemm)) maxIterations=\(maxIterations)"
         #expect(fast.labels == plain.labels, "labels, \(what)", sourceLocation: sourceLocation)
         #expect(fast.iterations == plain.iterations, "iterations, \(what)", sourceLocation: sourceLocation)
         #expect(fast.inertia == plain.inertia, "inertia, \(what)", sourceLocation: sourceLocation)
@@ -43,6 +45,27 @@ struct YinyangTests {
                                                maxIterations: cap)
             try expectAccelerationMatchesPlain(x, k: k, seeds: seeds, acceleration: .yinyang(groups: 4), tolerance: 1e-3)
         }
+    }
+
+    @Test("full scans by sgemm (near-ties settled by the kernel) or by the kernel: the same results",
+          arguments: [false, true])
+    func gemmOrKernel(gemm: Bool) throws {
+        for (k, d) in [(30, 5), (120, 33), (200, 64)] {
+            let x = randomRows(count: 1500, dimension: d, clusters: 8, seed: UInt64(k))
+            let seeds = try plusPlusSeeds(x, k: k, seed: 31)
+            try expectAccelerationMatchesPlain(x, k: k, seeds: seeds, acceleration: .yinyang(groups: k / 10),
+                                               gemm: gemm, maxIterations: 12)
+        }
+        // Ties on a grid: sgemm's near-ties must come out as the kernel's, lowest index first.
+        for d in [2, 8] {
+            let x = randomRows(count: 800, dimension: d, clusters: 3, seed: 32, grid: true)
+            try expectAccelerationMatchesPlain(x, k: 60, seeds: randomSeeds(60, of: x.count, seed: 33),
+                                               acceleration: .yinyang(groups: 6), gemm: gemm)
+        }
+        let base = randomRows(count: 1000, dimension: 16, clusters: 5, seed: 34)
+        let far = Embeddings(count: base.count, dimension: 16, values: base.values.map { $0 * 0.01 + 1000 })
+        try expectAccelerationMatchesPlain(far, k: 40, seeds: randomSeeds(40, of: far.count, seed: 35),
+                                           acceleration: .yinyang(groups: 4), gemm: gemm)
     }
 
     @Test("iteration for iteration: the labels after each of the first iterations agree", arguments: [20, 150])

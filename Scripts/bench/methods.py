@@ -1,22 +1,30 @@
 #!/usr/bin/env python3
-"""clus vs scikit-learn (and faiss, when installed from PyPI) on the same data,
-in one run: k-means++ init and Lloyd time per iteration, mini-batch k-means,
-agglomerative ward, HDBSCAN. Prints medians and the ratio (reference / clus;
-above 1 means clus is faster).
+"""clus k-means vs scikit-learn (Lloyd and Elkan) and faiss on the same data, in
+one run: time per Lloyd iteration over a grid of n, k and d, and mini-batch
+k-means at n = 10^6. Prints the CPU model, medians and the ratios (reference /
+clus; above 1 means clus is faster). Ward and HDBSCAN are in
+Scripts/bench/hierarchy.py.
 
-    python3 Scripts/bench/methods.py                 # the issue's sizes (minutes)
-    python3 Scripts/bench/methods.py --quick         # small sizes, to try it out
-    python3 Scripts/bench/methods.py --kmeans-n 10000,100000 --ks 10,100 \
-        --minibatch-n 1000000 --ward-n 5000,20000 --hdbscan-n 10000 --repeats 3
+    python3 Scripts/bench/methods.py            # the issue's grid (about half an hour)
+    python3 Scripts/bench/methods.py --quick    # n = 10^4 and 10^5 only (a few minutes)
+    python3 Scripts/bench/methods.py --cases 100000:100:512,100000:1000:512 --minibatch-n 0
 
-Data: make_blobs float32, d = 512 (overlapping for k-means, so Lloyd keeps
-moving), written raw to bench-data/*.f32. The clus side runs
-`swift test -c release --filter MethodBenchmark` (built with -enable-testing)
-on a plan file, so both sides time the same arrays in-process.
-Per-iteration time is (t(21 iterations) - t(1 iteration)) / 20 from the same
-starting centres with tol = 0, so fixed costs cancel out. scikit-learn's
-Lloyd is timed twice: algorithm="lloyd" and algorithm="elkan" (its bounded
-variant, the fair reference for clus's Hamerly bounds).
+The grid (n:k:d): d = 512 for every n in {10^4, 10^5, 10^6} and k in
+{10, 100, 1000}, plus d = 128 and d = 1536 at n = 10^5, k = 100.
+
+Data: float32 blobs (10 centres in [-10, 10]^d, standard deviation 60, so
+they overlap and Lloyd keeps moving), written raw to bench-data/*.f32; each
+(n, d) file is shared by its cases. Both sides start from the same centres
+(k-means++ by scikit-learn when n * k <= 10^7, else k distinct random rows).
+The clus side runs `swift test -c release --filter MethodBenchmark` on a plan
+file, so both sides time the same arrays in-process.
+
+Per-iteration time is (t(1 + m iterations) - t(1 iteration)) / m with tol = 0,
+so fixed costs cancel; m = 20 for small cases, fewer when n * k * d is large.
+clus picks its bounds itself (Yinyang's group bounds for k >= 20, Hamerly's
+below; the plan output names the one used); its later iterations get cheaper as
+the centres settle, so a small m understates its speed. scikit-learn's Elkan is
+skipped when its n x k bounds would not fit (n * k > 2 * 10^8).
 """
 import argparse
 import os
@@ -26,17 +34,27 @@ import time
 from pathlib import Path
 
 import numpy as np
-from sklearn.cluster import HDBSCAN, AgglomerativeClustering, KMeans, MiniBatchKMeans, kmeans_plusplus
-from sklearn.datasets import make_blobs
+from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "bench-data"
-D = 512
+GRID = ("10000:10:512,10000:100:512,10000:1000:512,"
+        "100000:10:512,100000:100:512,100000:1000:512,100000:100:128,100000:100:1536,"
+        "1000000:10:512,1000000:100:512,1000000:1000:512")
+QUICK = "10000:10:512,10000:100:512,10000:1000:512,100000:10:512,100000:100:512,100000:100:1536"
 
 try:
     import faiss
 except ImportError:
     faiss = None
+
+
+def cpu_model():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        return next(l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Model name"))
+    except Exception:
+        return "unknown"
 
 
 def median_time(repeats, f):
@@ -48,93 +66,116 @@ def median_time(repeats, f):
     return statistics.median(times), value
 
 
-def data(name, n, centres, std):
-    path = DATA / f"{name}_{n}.f32"
-    x, _ = make_blobs(n_samples=n, n_features=D, centers=centres, cluster_std=std, random_state=0)
-    x = np.ascontiguousarray(x, dtype=np.float32)
-    DATA.mkdir(exist_ok=True)
-    x.tofile(path)
-    return x, path
+def data(n, d):
+    """Overlapping float32 blobs, written once per (n, d) and read back."""
+    path = DATA / f"blobs_{n}_{d}.f32"
+    if not path.exists() or path.stat().st_size != n * d * 4:
+        DATA.mkdir(exist_ok=True)
+        rng = np.random.default_rng(0)
+        centres = rng.uniform(-10, 10, (10, d)).astype(np.float32)
+        x = np.empty((n, d), dtype=np.float32)
+        for lo in range(0, n, 65536):  # in slices: no float64 copy of the whole set
+            hi = min(n, lo + 65536)
+            x[lo:hi] = centres[rng.integers(0, 10, hi - lo)] + rng.standard_normal((hi - lo, d), dtype=np.float32) * 60
+        x.tofile(path)
+        return x, path
+    return np.fromfile(path, dtype=np.float32).reshape(n, d), path
+
+
+def iterations_for(n, k, d):
+    work = n * k * d
+    return 20 if work <= 1e10 else 5 if work <= 1e11 else 2
+
+
+def lloyd_case(x, path, n, k, d, repeats, rows, plan):
+    rng = np.random.default_rng(1)
+    if n * k <= 10**7:
+        _, seeds = kmeans_plusplus(x, k, random_state=0)
+    else:
+        seeds = rng.choice(n, size=k, replace=False)
+    seeds = np.asarray(seeds, dtype=np.int64)
+    seeds_path = DATA / f"seeds_{n}_{k}_{d}.i64"
+    seeds.tofile(seeds_path)
+    centres = np.ascontiguousarray(x[seeds])
+    m = iterations_for(n, k, d)
+    r = repeats if m == 20 else 1
+    case = f"Lloyd per iteration n={n} k={k} d={d}"
+    refs = {}
+    for algorithm in ("lloyd", "elkan"):
+        if algorithm == "elkan" and n * k > 2 * 10**8:
+            continue
+        fit = lambda it: KMeans(k, init=centres, n_init=1, max_iter=it, tol=0, algorithm=algorithm).fit(x)
+        t1, m1 = median_time(r, lambda: fit(1))
+        tm, mm = median_time(r, lambda: fit(1 + m))
+        refs[f"sklearn {algorithm}"] = (tm - t1) / max(1, mm.n_iter_ - m1.n_iter_)
+    if faiss is not None:
+        def faiss_fit(it):
+            km = faiss.Kmeans(d, k, niter=it, seed=0, max_points_per_centroid=1 << 30)
+            km.train(x, init_centroids=centres)
+        f1, _ = median_time(r, lambda: faiss_fit(1))
+        fm, _ = median_time(r, lambda: faiss_fit(1 + m))
+        refs["faiss"] = (fm - f1) / m
+    rows.append((case, refs))
+    plan.append(f"kmeans {path} {n} {d} {k} {m} {r} {seeds_path}")
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--kmeans-n", default="10000,100000")
-    p.add_argument("--ks", default="10,100")
-    p.add_argument("--minibatch-n", default="1000000")
-    p.add_argument("--ward-n", default="5000,20000")
-    p.add_argument("--hdbscan-n", default="10000")
+    p.add_argument("--cases", default=None, help="n:k:d,... (default: the grid above)")
+    p.add_argument("--minibatch-n", default="1000000", help="n for mini-batch k-means (k=10, d=512); 0 skips")
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--quick", action="store_true", help="small sizes")
+    p.add_argument("--quick", action="store_true", help="n = 10^4 and 10^5 only, mini-batch at 10^5")
     a = p.parse_args()
-    if a.quick:
-        a.kmeans_n, a.minibatch_n, a.ward_n, a.hdbscan_n = "10000", "100000", "2000", "2000"
-    ints = lambda s: [int(v) for v in s.split(",") if v]
+    cases = a.cases or (QUICK if a.quick else GRID)
+    if a.quick and a.minibatch_n == "1000000":
+        a.minibatch_n = "100000"
+    print(f"CPU: {cpu_model()}; {os.cpu_count()} cores; faiss {'installed' if faiss else 'not installed'}")
     r = a.repeats
-    plan, rows = [], []  # plan lines for Swift; rows: (case, reference name, reference seconds)
+    plan, rows = [], []  # plan lines for Swift; rows: (case, {reference: seconds})
 
-    for n in ints(a.kmeans_n):
-        x, path = data("kmeans", n, 10, 60.0)
-        for k in ints(a.ks):
-            t_init, (centres, _) = median_time(r, lambda: kmeans_plusplus(x, k, random_state=0))
-            rows.append((f"k-means++ init n={n} k={k}", "scikit-learn", t_init))
-            # Lloyd's plain iteration, then scikit-learn's own bounded one (Elkan's).
-            for algorithm, name in (("lloyd", "scikit-learn"), ("elkan", "scikit-learn elkan")):
-                fit = lambda it: KMeans(k, init=centres, n_init=1, max_iter=it, tol=0, algorithm=algorithm).fit(x)
-                t1, m1 = median_time(r, lambda: fit(1))
-                t21, m21 = median_time(r, lambda: fit(21))
-                per = (t21 - t1) / max(1, m21.n_iter_ - m1.n_iter_)
-                rows.append((f"Lloyd per iteration n={n} k={k}", name, per))
-            if faiss is not None:
-                def faiss_fit(it):
-                    km = faiss.Kmeans(D, k, niter=it, seed=0, max_points_per_centroid=1 << 30)
-                    km.train(x, init_centroids=np.ascontiguousarray(centres, dtype=np.float32))
-                f1, _ = median_time(r, lambda: faiss_fit(1))
-                f21, _ = median_time(r, lambda: faiss_fit(21))
-                rows.append((f"Lloyd per iteration n={n} k={k}", "faiss", (f21 - f1) / 20))
-            plan.append(f"kmeans {path} {n} {k}")
+    for spec in cases.split(","):
+        n, k, d = (int(v) for v in spec.split(":"))
+        x, path = data(n, d)
+        lloyd_case(x, path, n, k, d, r, rows, plan)
+        print(f"  timed the references for n={n} k={k} d={d}", flush=True)
 
-    for n in ints(a.minibatch_n):
-        x, path = data("minibatch", n, 10, 60.0)
+    for n in [int(v) for v in a.minibatch_n.split(",") if v and int(v) > 0]:
+        x, path = data(n, 512)
         t, _ = median_time(r, lambda: MiniBatchKMeans(10, random_state=0, n_init=1, batch_size=1024).fit(x))
-        rows.append((f"mini-batch k-means n={n} k=10 (fit)", "scikit-learn", t))
-        plan.append(f"minibatch {path} {n} 10")
-
-    for n in ints(a.ward_n):
-        x, path = data("ward", n, 10, 20.0)
-        t, _ = median_time(1 if n > 10000 else r, lambda: AgglomerativeClustering(10, linkage="ward").fit(x))
-        rows.append((f"agglomerative ward n={n} k=10", "scikit-learn", t))
-        plan.append(f"ward {path} {n} 10")
-
-    for n in ints(a.hdbscan_n):
-        x, path = data("hdbscan", n, 10, 20.0)
-        t, _ = median_time(1 if n > 5000 else r, lambda: HDBSCAN(min_cluster_size=5, copy=True).fit(x))
-        rows.append((f"HDBSCAN n={n} min_cluster_size=5", "scikit-learn", t))
-        plan.append(f"hdbscan {path} {n} 5")
+        rows.append((f"mini-batch k-means n={n} k=10 d=512 (fit)", {"sklearn": t}))
+        plan.append(f"minibatch {path} {n} 512 10")
 
     plan_path = DATA / "plan.txt"
     plan_path.write_text("\n".join(plan) + "\n")
     env = dict(os.environ, CLUS_BENCH=str(plan_path), CLUS_BENCH_REPEATS=str(r))
     out = subprocess.run(["swift", "test", "-c", "release", "-Xswiftc", "-enable-testing",
                           "--filter", "MethodBenchmark"], cwd=ROOT, env=env, capture_output=True, text=True)
-    clus = {}
+    clus, notes = {}, {}
     for line in out.stdout.splitlines():
         if line.startswith("BENCH\t"):
-            _, case, seconds = line.split("\t")
-            clus[case] = float(seconds)
+            fields = line.split("\t")
+            clus[fields[1]] = float(fields[2])
+            if len(fields) > 3:
+                notes[fields[1]] = fields[3]
     if not clus:
         print(out.stdout[-3000:], out.stderr[-3000:])
         raise SystemExit("the clus side printed no timings")
 
     load = os.getloadavg()
-    print(f"median of {r} runs; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; ratio = reference / clus")
-    print(f"| case | clus | reference | reference time | ratio |")
-    print(f"|---|---:|---|---:|---:|")
-    for case, ref, t in rows:
+    print(f"CPU: {cpu_model()}")
+    print(f"median of up to {r} runs; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
+          f"ratio = reference / clus (above 1: clus faster)")
+    names = ["sklearn lloyd", "sklearn elkan", "faiss", "sklearn"]
+    print("| case | clus | clus bounds | " + " | ".join(f"{nm} | ratio" for nm in names) + " |")
+    print("|---|---:|---|" + "---:|---:|" * len(names))
+    for case, refs in rows:
         c = clus.get(case)
-        cs = f"{c * 1000:.1f} ms" if c is not None else "n/a"
-        ratio = f"{t / c:.1f}×" if c else "n/a"
-        print(f"| {case} | {cs} | {ref} | {t * 1000:.1f} ms | {ratio} |")
+        cells = [case, f"{c * 1000:.1f} ms" if c is not None else "n/a", notes.get(case, "")]
+        for nm in names:
+            t = refs.get(nm)
+            cells.append(f"{t * 1000:.1f} ms" if t is not None else "—")
+            cells.append(f"{t / c:.2f}×" if t is not None and c else "—")
+        print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

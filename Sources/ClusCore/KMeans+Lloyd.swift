@@ -2,6 +2,18 @@
 // each centre to its documents' mean (re-seeding empty clusters), stop on
 // unchanged labels or a small centre shift, then re-assign once.
 
+/// How Lloyd's assignment spares distance computations; all give the same labels.
+enum LloydAcceleration: Equatable {
+    /// Every document against every centre.
+    case none
+    /// Hamerly's single lower bound per document (KMeans+Hamerly.swift).
+    case hamerly
+    /// Yinyang's lower bound per document and centre group (KMeans+Yinyang.swift).
+    case yinyang(groups: Int)
+    /// Yinyang for large k, Hamerly for small (`resolvedAcceleration`).
+    case automatic
+}
+
 /// Lloyd's algorithm over one dataset; `run` starts it from given seeds.
 struct Lloyd {
     let rows: RowMatrix
@@ -14,10 +26,31 @@ struct Lloyd {
     let tolerance: Double
     /// Centres are scaled to unit length and the objective halved (spherical k-means).
     var spherical = false
-    /// Skip documents by Hamerly's bounds (the same labels, fewer distances);
-    /// false scores every document against every centre, the reference the
-    /// tests compare with.
-    var bounded = true
+    /// How documents are spared distance computations; every choice gives
+    /// the same labels as `.none`, which scores every document against every
+    /// centre (the reference the tests compare with).
+    var acceleration = LloydAcceleration.automatic
+
+    /// Whether Yinyang's full scans use sgemm; nil times it against the
+    /// kernel on the first pass. Speed only (tests force each way).
+    var gemmFullScan: Bool? = nil
+
+    /// Skip documents by bounds (the same labels, fewer distances); false is
+    /// `acceleration = .none`.
+    var bounded: Bool {
+        get { acceleration != .none }
+        set { acceleration = newValue ? .automatic : .none }
+    }
+
+    /// The acceleration `automatic` resolves to: Yinyang's group bounds when
+    /// k allows at least 2 groups of about 10 centres, else Hamerly's single
+    /// bound (with one group Yinyang's test is Hamerly's, without the
+    /// centre-separation term).
+    var resolvedAcceleration: LloydAcceleration {
+        guard acceleration == .automatic else { return acceleration }
+        let groups = YinyangBounds.groupCount(clusterCount: clusterCount, dimension: rows.dimension)
+        return groups >= 2 ? .yinyang(groups: groups) : .hamerly
+    }
 
     /// Iterates from the documents `seeds` as initial centres.
     ///
@@ -34,18 +67,21 @@ struct Lloyd {
         var labels = [Int](repeating: -1, count: n)
         var iterations = 0
         var strict = false
-        let bounds = bounded ? HamerlyBounds(rows: rows, plan: plan, parallelism: parallelism) : nil
+        var bounds: HamerlyBounds? = nil, yinyang: YinyangBounds? = nil
+        switch resolvedAcceleration {
+        case .hamerly, .automatic: bounds = HamerlyBounds(rows: rows, plan: plan, parallelism: parallelism)
+        case .yinyang(let groups):
+            yinyang = YinyangBounds(rows: rows, centres: centres, clusterCount: k, groupCount: groups,
+                                    plan: plan, parallelism: parallelism)
+            yinyang?.gemm = gemmFullScan
+        case .none: break
+        }
         var sums = CentreSums(rows: rows, clusterCount: k, plan: plan, parallelism: parallelism)
         for iteration in 0 ..< maxIterations {
             try cancellation?.check()
             let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
             let before = labels
-            if let bounds {
-                assignBounded(panel, labels: &labels, bounds: bounds)
-                try cancellation?.check()
-            } else {
-                try assign(panel, labels: &labels)
-            }
+            try assign(panel, labels: &labels, hamerly: bounds, yinyang: yinyang)
             // Only the documents that changed cluster touch the sums.
             var moved: [Int] = [], from: [Int] = [], to: [Int] = []
             for i in 0 ..< n where labels[i] != before[i] {
@@ -69,12 +105,7 @@ struct Lloyd {
         let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
         if !strict {
             // Labels must belong to the final centres.
-            if let bounds {
-                assignBounded(panel, labels: &labels, bounds: bounds)
-                try cancellation?.check()
-            } else {
-                try assign(panel, labels: &labels)
-            }
+            try assign(panel, labels: &labels, hamerly: bounds, yinyang: yinyang)
         }
 
         let rounded = centres.map { Float($0) }
@@ -83,6 +114,19 @@ struct Lloyd {
                             centroids: Embeddings(count: k, dimension: d, values: rounded),
                             inertia: inertia(labels: labels, centres: exact),
                             iterations: iterations)
+    }
+
+    /// An assignment pass through whichever bounds the run keeps.
+    private func assign(_ panel: CentrePanel, labels: inout [Int], hamerly: HamerlyBounds?,
+                        yinyang: YinyangBounds?) throws(Cancelled) {
+        if let yinyang {
+            assignYinyang(panel, labels: &labels, bounds: yinyang)
+        } else if let hamerly {
+            assignBounded(panel, labels: &labels, bounds: hamerly)
+        } else {
+            try assign(panel, labels: &labels)
+        }
+        try cancellation?.check()
     }
 
     /// An assignment pass without sums.
@@ -95,6 +139,42 @@ struct Lloyd {
             }
         }
         try cancellation?.check()
+    }
+
+    /// Labels from a full assignment pass and their inertia (as `inertia`,
+    /// to the last bit), in one pass over the data: each slice of a chunk is
+    /// scored against `centres` while it is still in cache.
+    ///
+    /// - Parameter centres: the centres the inertia is measured from (k × d),
+    ///   normally `panel`'s Float values widened.
+    func labelsAndInertia(_ panel: CentrePanel, centres: [Double]) throws(Cancelled) -> ([Int], Double) {
+        let d = rows.dimension, slice = 64
+        var labels = [Int](repeating: -1, count: rows.count)
+        var partial = [Double](repeating: 0, count: plan.chunks)
+        labels.withUnsafeMutableBufferPointer { labelBuffer in
+        partial.withUnsafeMutableBufferPointer { dst in
+        centres.withUnsafeBufferPointer { c in
+            guard let l = labelBuffer.baseAddress, let cbase = c.baseAddress else { return }
+            parallelism.forEach(chunks: plan.chunks) { chunk in
+                if cancellation?.isCancelled == true { return }
+                let range = plan.range(chunk)
+                var sum = 0.0
+                var lo = range.lowerBound
+                while lo < range.upperBound {
+                    let hi = min(range.upperBound, lo + slice)
+                    _ = assignChunk(rows, panel, rows: lo ..< hi, labels: l, sums: nil, counts: nil)
+                    for i in lo ..< hi { sum += squaredDistanceDouble(rows.row(i), cbase + l[i] * d, d) }
+                    lo = hi
+                }
+                dst[chunk] = sum
+            }
+        }
+        }
+        }
+        try cancellation?.check()
+        var total = 0.0
+        for s in partial { total += s }
+        return (labels, spherical ? total / 2 : total)
     }
 
     /// Means of the clusters. Empty clusters first take the documents

@@ -54,7 +54,7 @@ public func miniBatchKMeans(_ x: Embeddings, options: MiniBatchKMeansOptions,
     try checkClusterCount(k, of: x)
     guard options.batchSize >= 1 else { throw KMeansError.invalidBatchSize(options.batchSize) }
     guard options.maxIterations >= 1 else { throw KMeansError.invalidMaxIterations(options.maxIterations) }
-    if !options.spherical, let bad = x.firstNonFiniteRow(parallelism: parallelism) {   // i16-scale: SIMD, parallel
+    if !options.spherical, let bad = x.firstNonFiniteRow(parallelism: parallelism) {
         throw KMeansError.nonFinite(document: bad)
     }
     let x = options.spherical ? try unitRows(x, parallelism: parallelism) : x
@@ -124,13 +124,13 @@ public func miniBatchKMeans(_ x: Embeddings, options: MiniBatchKMeansOptions,
         let lloyd = Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: parallelism,
                           cancellation: cancellation, maxIterations: 1, tolerance: 0,
                           spherical: options.spherical)
-        var labels = [Int](repeating: -1, count: n)
-        try lloyd.assign(CentrePanel(centres: centres, clusterCount: k, dimension: d), labels: &labels)
         let rounded = centres.map { Float($0) }
+        // One pass over the data for both: the inertia of a slice right after its labels.
+        let (labels, inertia) = try lloyd.labelsAndInertia(CentrePanel(centres: centres, clusterCount: k, dimension: d),
+                                                           centres: rounded.map(Double.init))
         return KMeansResult(labels: labels,
                             centroids: Embeddings(count: k, dimension: d, values: rounded),
-                            inertia: lloyd.inertia(labels: labels, centres: rounded.map(Double.init)),
-                            iterations: taken)
+                            inertia: inertia, iterations: taken)
     }
 }
 

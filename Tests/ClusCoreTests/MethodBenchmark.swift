@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import ClusCore
 
-/// Release timings for Scripts/bench/methods.py: reads its plan (one case a
-/// line: kind, raw float32 file, n, k or min_cluster_size) and prints
+/// Release timings for Scripts/bench/methods.py (k-means) and hierarchy.py
+/// (ward, HDBSCAN): reads a plan (one case a line, fields as below) and prints
 /// "BENCH<TAB>case<TAB>median seconds" lines that the script matches by case name.
 @Suite("clustering methods benchmark", .enabled(if: ProcessInfo.processInfo.environment["CLUS_BENCH"] != nil))
 struct MethodBenchmark {
@@ -12,7 +12,6 @@ struct MethodBenchmark {
         let environment = ProcessInfo.processInfo.environment
         let plan = try String(contentsOfFile: try #require(environment["CLUS_BENCH"]), encoding: .utf8)
         let repeats = Int(environment["CLUS_BENCH_REPEATS"] ?? "3") ?? 3
-        let d = 512
         let clock = ContinuousClock()
 
         func median(_ times: Int, _ body: () throws -> Void) rethrows -> Double {
@@ -28,21 +27,22 @@ struct MethodBenchmark {
         }
 
         for line in plan.split(separator: "\n") {
+            // kmeans path n d k m repeats seeds | minibatch path n d k | ward/hdbscan path n k (d = 512)
             let fields = line.split(separator: " ").map(String.init)
-            let kind = fields[0], n = try #require(Int(fields[2])), k = try #require(Int(fields[3]))
+            let kind = fields[0], n = try #require(Int(fields[2]))
+            let hierarchy = kind == "ward" || kind == "hdbscan"
+            let d = hierarchy ? 512 : try #require(Int(fields[3]))
+            let k = try #require(Int(fields[hierarchy ? 3 : 4]))
             let bytes = try Data(contentsOf: URL(fileURLWithPath: fields[1]))
             let x = Embeddings(count: n, dimension: d, values: bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) })
             switch kind {
             case "kmeans":
+                let m = try #require(Int(fields[5])), runs = try #require(Int(fields[6]))
+                let seedBytes = try Data(contentsOf: URL(fileURLWithPath: fields[7]))
+                let seeds = seedBytes.withUnsafeBytes { $0.bindMemory(to: Int64.self).map { Int($0) } }
                 try x.values.withUnsafeBufferPointer { buffer in
                     let rows = RowMatrix(base: try #require(buffer.baseAddress), count: n, dimension: d)
                     let plan = ChunkPlan(count: n, clusterCount: k, dimension: d)
-                    var seeds: [Int] = []
-                    let initTime = try median(repeats) {
-                        var generator = SeededGenerator(seed: 0)
-                        seeds = try kMeansPlusPlus(rows, clusterCount: k, generator: &generator, plan: plan,
-                                                   parallelism: .allCores, cancellation: nil)
-                    }
                     func lloyd(_ iterations: Int, bounded: Bool) -> Lloyd {
                         var lloyd = Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: .allCores,
                                           cancellation: nil, maxIterations: iterations, tolerance: 0)
@@ -51,19 +51,23 @@ struct MethodBenchmark {
                     }
                     func perIteration(bounded: Bool) throws -> Double {
                         var done = (one: 0, many: 0)
-                        let one = try median(repeats) { done.one = try lloyd(1, bounded: bounded).run(seeds: seeds) { _ in }.iterations }
-                        let many = try median(repeats) { done.many = try lloyd(21, bounded: bounded).run(seeds: seeds) { _ in }.iterations }
+                        let one = try median(runs) { done.one = try lloyd(1, bounded: bounded).run(seeds: seeds) { _ in }.iterations }
+                        let many = try median(runs) { done.many = try lloyd(1 + m, bounded: bounded).run(seeds: seeds) { _ in }.iterations }
                         return (many - one) / Double(max(1, done.many - done.one))
                     }
-                    report("k-means++ init n=\(n) k=\(k)", initTime)
-                    report("Lloyd per iteration n=\(n) k=\(k)", try perIteration(bounded: true))
-                    // CLUS_BENCH_PLAIN=1: also without Hamerly's bounds, for before/after.
+                    let bounds = switch lloyd(1, bounded: true).resolvedAcceleration {
+                    case .yinyang(let groups): "Yinyang t=\(groups)"
+                    case .hamerly: "Hamerly"
+                    default: "none"
+                    }
+                    print("BENCH\tLloyd per iteration n=\(n) k=\(k) d=\(d)\t\(try perIteration(bounded: true))\t\(bounds)")
+                    // CLUS_BENCH_PLAIN=1: also without bounds, for before/after.
                     if environment["CLUS_BENCH_PLAIN"] == "1" {
-                        report("Lloyd per iteration, plain, n=\(n) k=\(k)", try perIteration(bounded: false))
+                        report("Lloyd per iteration, plain, n=\(n) k=\(k) d=\(d)", try perIteration(bounded: false))
                     }
                 }
             case "minibatch":
-                report("mini-batch k-means n=\(n) k=\(k) (fit)", try median(repeats) {
+                report("mini-batch k-means n=\(n) k=\(k) d=\(d) (fit)", try median(repeats) {
                     _ = try miniBatchKMeans(x, options: MiniBatchKMeansOptions(clusterCount: k, batchSize: 1024, seed: 0))
                 })
             case "ward":

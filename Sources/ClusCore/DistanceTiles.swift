@@ -58,25 +58,58 @@ struct SquaredDistanceBound {
     func of(_ a: Double, _ b: Double) -> Double { factor * (a + b) + 0x1p-1000 }
 }
 
-/// Squared distances of the rows `rows` of `x` to every row, into
-/// `out[(i − rows.lowerBound) * stride + j]`, never below 0, each within
-/// `SquaredDistanceBound` of the exact value. Runs on the calling thread.
-/// `norms` are the rows' squared norms rounded to Float.
-func squaredDistanceRows(_ x: Embeddings, base: UnsafePointer<Float>, norms: UnsafePointer<Float>,
-                         rows: Range<Int>, into out: UnsafeMutablePointer<Float>, stride: Int) {
+/// Fills the n × n row-major `matrix` with the squared distances of the
+/// rows of `x` (never below 0, each within `SquaredDistanceBound` of the
+/// exact value), by symmetric tiles: block-row after block-row, each tile
+/// above the diagonal computed once and copied below it. After each block of
+/// rows is complete, `rowsDone(rows)` runs on the calling thread (it may
+/// spread its own work); cancellation stops between tiles.
+func fillSquaredDistances(_ x: Embeddings, norms: [Double], into matrix: UnsafeMutablePointer<Float>,
+                          parallelism: Parallelism, cancellation: Cancellation?,
+                          rowsDone: (Range<Int>) -> Void) throws(Cancelled) {
     let n = x.count, d = x.dimension
-    let first = rows.lowerBound
-    if dotProducts(base + first * d, rows: rows.count, base, columns: n, depth: d, into: out, stride: stride) {
+    guard n > 0 else { return }
+    let side = gramTileSide(documents: n)
+    let blocks = (n + side - 1) / side
+    let rounded = norms.map { Float($0) }
+    try x.values.withUnsafeBufferPointer { (v: UnsafeBufferPointer<Float>) throws(Cancelled) in
+        try rounded.withUnsafeBufferPointer { (r: UnsafeBufferPointer<Float>) throws(Cancelled) in
+            guard let base = v.baseAddress, let norms = r.baseAddress else { return }
+            for rb in 0 ..< blocks {
+                let rows = rb * side ..< min(n, (rb + 1) * side)
+                parallelism.forEach(chunks: blocks - rb) { t in
+                    if cancellation?.isCancelled == true { return }
+                    let columns = (rb + t) * side ..< min(n, (rb + t + 1) * side)
+                    squaredDistanceTile(base, d: d, norms: norms, rows: rows, columns: columns, into: matrix, stride: n)
+                }
+                try cancellation?.check()
+                rowsDone(rows)
+            }
+        }
+    }
+}
+
+/// One tile of `fillSquaredDistances`: rows × columns (columns at or right of
+/// the rows' block), then its mirror image below the diagonal.
+private func squaredDistanceTile(_ base: UnsafePointer<Float>, d: Int, norms: UnsafePointer<Float>, rows: Range<Int>,
+                                 columns: Range<Int>, into m: UnsafeMutablePointer<Float>, stride n: Int) {
+    let out = m + rows.lowerBound * n + columns.lowerBound
+    if dotProducts(base + rows.lowerBound * d, rows: rows.count, base + columns.lowerBound * d, columns: columns.count,
+                   depth: d, into: out, stride: n) {
         for i in rows {
-            let o = out + (i - first) * stride
-            let ni = norms[i]
-            for j in 0 ..< n { o[j] = max(0, (ni + norms[j]) - 2 * o[j]) }
+            let o = m + i * n, ni = norms[i]
+            for j in columns { o[j] = max(0, (ni + norms[j]) - 2 * o[j]) }
         }
     } else {
         // No BLAS: differences, exact enough and no cancellation.
         for i in rows {
-            let o = out + (i - first) * stride
-            for j in 0 ..< n { o[j] = squaredDistance(base + i * d, base + j * d, d) }
+            let o = m + i * n
+            for j in columns { o[j] = squaredDistance(base + i * d, base + j * d, d) }
         }
+    }
+    guard columns.lowerBound != rows.lowerBound else { return }
+    for j in columns {
+        let o = m + j * n
+        for i in rows { o[i] = m[i * n + j] }
     }
 }

@@ -52,29 +52,26 @@ extension DistanceSpace {
         metric == .euclidean ? s.squareRoot() : max(0, s / 2)
     }
 
-    /// Fills the matrix by blocks of rows and takes each row's core distance
-    /// as soon as it is filled (one progress step a row).
+    /// Fills the matrix by symmetric tiles and takes each row's core distance
+    /// as soon as its block of rows is complete (one progress step a row).
     func coreDistances(into m: borrowing DistanceMatrix, neighbours: Int, parallelism: Parallelism,
                        cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) -> [Double] {
         let n = count, d = x.dimension
         var core = [Double](repeating: 0, count: n)
-        let roundedNorms = m.norms.map { Float($0) }
-        let block = 64
-        let values = m.values
-        let norms = m.norms, bound = m.bound
-        core.withUnsafeMutableBufferPointer { out in
-            x.values.withUnsafeBufferPointer { v in
-                roundedNorms.withUnsafeBufferPointer { rn in
-                    guard let base = v.baseAddress, let rnBase = rn.baseAddress else { return }
-                    parallelism.forEach(chunks: (n + block - 1) / block) { b in
-                        let rows = b * block ..< min(n, (b + 1) * block)
-                        if cancellation?.isCancelled == true { return }
-                        squaredDistanceRows(x, base: base, norms: rnBase, rows: rows, into: values + rows.lowerBound * n, stride: n)
-                        for i in rows {
+        let values = m.values, norms = m.norms, bound = m.bound
+        let largest = norms.max() ?? 0
+        try core.withUnsafeMutableBufferPointer { (out: inout UnsafeMutableBufferPointer<Double>) throws(Cancelled) in
+            let out = out
+            try x.values.withUnsafeBufferPointer { (v: UnsafeBufferPointer<Float>) throws(Cancelled) in
+                guard let base = v.baseAddress else { return }
+                try fillSquaredDistances(x, norms: norms, into: values, parallelism: parallelism, cancellation: cancellation) { rows in
+                    let chunk = 8
+                    parallelism.forEach(chunks: (rows.count + chunk - 1) / chunk) { c in
+                        for i in rows.lowerBound + c * chunk ..< min(rows.upperBound, rows.lowerBound + (c + 1) * chunk) {
                             // a row is n distances: checking once a row stops within milliseconds
                             if cancellation?.isCancelled == true { return }
                             out[i] = coreDistance(of: i, row: values + i * n, neighbours: neighbours, base: base, d: d,
-                                                  norms: norms, bound: bound)
+                                                  norms: norms, largest: largest, bound: bound)
                             tally.add()
                         }
                     }
@@ -86,26 +83,28 @@ extension DistanceSpace {
     }
 
     /// Distance to the `neighbours`-th nearest document (itself the first):
-    /// the k − 1 smallest upper bounds of the others fix a threshold, and only
-    /// the documents whose lower bound is within it are measured in Double.
+    /// the k − 1 smallest Float values plus the largest error bound make a
+    /// threshold no exact k − 1-th smallest passes, and only the documents
+    /// whose lower bound is within it are measured in Double.
     private func coreDistance(of i: Int, row: UnsafePointer<Float>, neighbours: Int, base: UnsafePointer<Float>, d: Int,
-                              norms: [Double], bound: SquaredDistanceBound) -> Double {
+                              norms: [Double], largest: Double, bound: SquaredDistanceBound) -> Double {
         let need = neighbours - 1
         guard need > 0 else { return 0 }
         let ni = norms[i]
-        var upper = [Double](repeating: .infinity, count: need)
-        for j in 0 ..< count where j != i {
-            let high = Double(row[j]) + bound.of(ni, norms[j])
-            if high < upper[need - 1] { insertSorted(high, into: &upper) }
+        var smallest = [Float](repeating: .infinity, count: need)
+        for j in 0 ..< count where row[j] < smallest[need - 1] && j != i {
+            insertSorted(row[j], into: &smallest)
         }
-        let threshold = upper[need - 1]
-        var smallest = [Double](repeating: .infinity, count: need)
-        for j in 0 ..< count where j != i {
+        let threshold = Double(smallest[need - 1]) + bound.of(ni, largest)
+        // candidates in Float first: a superset of those within the threshold
+        let coarse = Float(threshold + bound.of(ni, largest)).nextUp
+        var exact = [Double](repeating: .infinity, count: need)
+        for j in 0 ..< count where row[j] <= coarse && j != i {
             guard Double(row[j]) - bound.of(ni, norms[j]) <= threshold else { continue }
             let s = squaredDistanceInDouble(base + i * d, base + j * d, d)
-            if s < smallest[need - 1] { insertSorted(s, into: &smallest) }
+            if s < exact[need - 1] { insertSorted(s, into: &exact) }
         }
-        return distance(squared: smallest[need - 1])
+        return distance(squared: exact[need - 1])
     }
 
     /// Prim's tree as `spanningTree` builds it (scikit-learn's
@@ -187,7 +186,7 @@ extension DistanceSpace {
 
 /// Inserts `value` into the ascending `list`, dropping its largest element.
 @inline(__always)
-private func insertSorted(_ value: Double, into list: inout [Double]) {
+private func insertSorted<T: Comparable>(_ value: T, into list: inout [T]) {
     var t = list.count - 1
     while t > 0, list[t - 1] > value { list[t] = list[t - 1]; t -= 1 }
     list[t] = value

@@ -5,6 +5,9 @@
 // spanning tree with distances computed on the fly, so it needs O(n) memory.
 
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How the distance between two clusters is measured.
 public enum Linkage: String, Sendable, CaseIterable {
@@ -164,42 +167,43 @@ private func pairDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, 
 }
 
 /// Ward, average or complete linkage by the nearest-neighbour chain over a
-/// dense matrix of current cluster distances (inactive clusters at +∞).
+/// dense matrix of current cluster distances. Clusters that merged away are
+/// masked out of the rows rather than overwritten in every row, and updates
+/// read the two merged rows, so only the merged cluster's column is written
+/// across the rows.
 ///
 /// Average and complete on Euclidean need real distances, not squares, so
 /// the matrix holds square roots for them.
 private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: AgglomerativeMetric, parallelism: Parallelism,
                                    cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) -> [Merge] {
     let n = x.count
-    var matrix = try distanceMatrix(x, squareRoots: metric == .euclidean && linkage != .ward, metric: metric,
-                                    parallelism: parallelism, cancellation: cancellation, tally: tally)
+    let m = allocateMatrix(count: n * n)
+    defer { free(m) }
+    try distanceMatrix(x, into: m, squareRoots: metric == .euclidean && linkage != .ward, metric: metric,
+                       parallelism: parallelism, cancellation: cancellation, tally: tally)
     var size = [Int](repeating: 1, count: n)
-    var active = [Bool](repeating: true, count: n)
+    // +∞ for clusters merged away, 0 for the others: added to a row, it hides them.
+    var dead = [Float](repeating: 0, count: n)
+    var alive = Array(0 ..< n)
     var merges: [Merge] = []
     merges.reserveCapacity(n - 1)
     var chain: [Int] = []
-    var nextStart = 0
-    try matrix.withUnsafeMutableBufferPointer { (m: inout UnsafeMutableBufferPointer<Float>) throws(Cancelled) in
+    try dead.withUnsafeMutableBufferPointer { (mask: inout UnsafeMutableBufferPointer<Float>) throws(Cancelled) in
+        let mask = mask
         while merges.count < n - 1 {
-            if chain.isEmpty {
-                while !active[nextStart] { nextStart += 1 }
-                chain.append(nextStart)
-            }
+            if chain.isEmpty { chain.append(alive[0]) }
             var a = 0, b = 0
             while true {
                 // each step scans a row of n and a merge updates n more: one check a step is cheap
                 try cancellation?.check()
                 a = chain[chain.count - 1]
                 // Prefer the previous chain element on ties, as SciPy does.
-                var best = chain.count >= 2 ? chain[chain.count - 2] : -1
-                var bestDistance = best >= 0 ? m[a * n + best] : Float.infinity
-                let row = a * n
-                for j in 0 ..< n where m[row + j] < bestDistance {
-                    bestDistance = m[row + j]
-                    best = j
-                }
+                let previous = chain.count >= 2 ? chain[chain.count - 2] : -1
+                let (nearest, distance) = nearestInRow(m + a * n, mask: mask.baseAddress!, count: n)
+                var best = nearest
+                if previous >= 0, !(distance < m[a * n + previous]) { best = previous }
                 // Overflowed distances leave no finite neighbour: take any active one.
-                b = best >= 0 ? best : (0 ..< n).first { active[$0] && $0 != a } ?? a
+                b = best >= 0 ? best : alive.first { $0 != a } ?? a
                 if chain.count >= 2, b == chain[chain.count - 2] { break }
                 chain.append(b)
             }
@@ -209,8 +213,9 @@ private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: Ag
             merges.append(Merge(a: low, b: high, height: dab))
             // The merged cluster lives on at `high`; `low` leaves.
             let na = Double(size[low]), nb = Double(size[high])
-            for k in 0 ..< n where active[k] && k != low && k != high {
-                let dka = Double(m[k * n + low]), dkb = Double(m[k * n + high])
+            let rowLow = m + low * n, rowHigh = m + high * n
+            for k in alive where k != low && k != high {
+                let dka = Double(rowLow[k]), dkb = Double(rowHigh[k])
                 let value: Double
                 switch linkage {
                 case .ward:
@@ -220,14 +225,11 @@ private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: Ag
                 case .complete: value = max(dka, dkb)
                 case .single: value = min(dka, dkb)
                 }
+                rowHigh[k] = Float(value)
                 m[k * n + high] = Float(value)
-                m[high * n + k] = Float(value)
             }
-            for k in 0 ..< n {
-                m[k * n + low] = .infinity
-                m[low * n + k] = .infinity
-            }
-            active[low] = false
+            mask[low] = .infinity
+            alive.remove(at: alive.firstIndex(of: low)!)
             size[high] += size[low]
             tally.add()
         }
@@ -235,31 +237,48 @@ private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: Ag
     return merges
 }
 
-/// The n × n matrix of the distances between the documents, +∞ on the
-/// diagonal; with `squareRoots` the Euclidean distances, not their squares.
-private func distanceMatrix(_ x: Embeddings, squareRoots: Bool, metric: AgglomerativeMetric, parallelism: Parallelism,
-                            cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) -> [Float] {
-    let n = x.count, d = x.dimension
-    var matrix = [Float](repeating: .infinity, count: n * n)
-    x.values.withUnsafeBufferPointer { v in
-        matrix.withUnsafeMutableBufferPointer { m in
-            guard let base = v.baseAddress else { return }
-            let chunk = 64
-            parallelism.forEach(chunks: (n + chunk - 1) / chunk) { c in
-                for i in c * chunk ..< min(n, (c + 1) * chunk) {
-                    // a row is n distances: checking once a row stops within milliseconds
-                    if cancellation?.isCancelled == true { return }
-                    for j in 0 ..< n where j != i {
-                        let dist = pairDistance(base + i * d, base + j * d, d, metric: metric)
-                        m[i * n + j] = squareRoots ? dist.squareRoot() : dist
-                    }
-                    tally.add()
+/// The first index of the smallest value of `row` + `mask` (−1 if none is finite).
+@inline(__always)
+private func nearestInRow(_ row: UnsafePointer<Float>, mask: UnsafePointer<Float>, count n: Int) -> (Int, Float) {
+    typealias Wide = SIMD16<Float>
+    var lowest = Wide(repeating: .infinity)
+    var j = 0
+    while j + 16 <= n {
+        let v = UnsafeRawPointer(row + j).loadUnaligned(as: Wide.self) + UnsafeRawPointer(mask + j).loadUnaligned(as: Wide.self)
+        lowest = pointwiseMin(lowest, v)
+        j += 16
+    }
+    var value = lowest.min()
+    while j < n { value = min(value, row[j] + mask[j]); j += 1 }
+    guard value < .infinity else { return (-1, .infinity) }
+    for j in 0 ..< n where row[j] + mask[j] == value { return (j, value) }
+    return (-1, .infinity)
+}
+
+/// Fills `m` with the n × n matrix of the distances between the documents,
+/// +∞ on the diagonal; with `squareRoots` the Euclidean distances, not their
+/// squares. Gram tiles (sgemm), the close pairs from differences; one
+/// progress step and cancellation check a row.
+private func distanceMatrix(_ x: Embeddings, into m: UnsafeMutablePointer<Float>, squareRoots: Bool, metric: AgglomerativeMetric,
+                            parallelism: Parallelism, cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) {
+    let n = x.count
+    let norms = squaredNorms(x, parallelism: parallelism)
+    try fillSquaredDistances(x, norms: norms, into: m, refine: true, parallelism: parallelism, cancellation: cancellation) { rows in
+        let chunk = 16
+        parallelism.forEach(chunks: (rows.count + chunk - 1) / chunk) { c in
+            for i in rows.lowerBound + c * chunk ..< min(rows.upperBound, rows.lowerBound + (c + 1) * chunk) {
+                if cancellation?.isCancelled == true { return }
+                let row = m + i * n
+                switch metric {
+                case .euclidean: if squareRoots { for j in 0 ..< n { row[j] = row[j].squareRoot() } }
+                case .cosine: for j in 0 ..< n { row[j] = max(0, row[j] / 2) }  // 1 − cos for unit rows
                 }
+                row[i] = .infinity
+                tally.add()
             }
         }
     }
     try cancellation?.check()
-    return matrix
 }
 
 /// Single linkage as Prim's minimum spanning tree (its edges are the merges),

@@ -4,6 +4,24 @@
 // rounding error that `SquaredDistanceBound` bounds, so callers that must
 // agree with scikit-learn's float64 recompute exactly only the close calls.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Uninitialised Floats for an n × n matrix, aligned to 2 MiB and marked
+/// for transparent huge pages where the kernel offers them: a matrix row
+/// apart is then rarely a TLB miss, and the pages fault in 512 times fewer.
+/// Free with `free`.
+func allocateMatrix(count: Int) -> UnsafeMutablePointer<Float> {
+    let bytes = max(1, count) * MemoryLayout<Float>.size
+    var raw: UnsafeMutableRawPointer?
+    guard posix_memalign(&raw, 1 << 21, bytes) == 0, let raw else {
+        return UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))  // unreachable in practice; freed alike
+    }
+    _ = madvise(raw, bytes, 14)  // MADV_HUGEPAGE; a no-op where unsupported
+    return raw.bindMemory(to: Float.self, capacity: max(1, count))
+}
+
 /// Squared norms of the rows, summed in Double.
 func squaredNorms(_ x: Embeddings, parallelism: Parallelism) -> [Double] {
     let n = x.count, d = x.dimension
@@ -64,7 +82,11 @@ struct SquaredDistanceBound {
 /// above the diagonal computed once and copied below it. After each block of
 /// rows is complete, `rowsDone(rows)` runs on the calling thread (it may
 /// spread its own work); cancellation stops between tiles.
-func fillSquaredDistances(_ x: Embeddings, norms: [Double], into matrix: UnsafeMutablePointer<Float>,
+///
+/// With `refine`, the values whose error bound passes 1/1024 of them (close
+/// pairs far from the origin) are recomputed from differences, for the
+/// linkages that use the Float values as they are.
+func fillSquaredDistances(_ x: Embeddings, norms: [Double], into matrix: UnsafeMutablePointer<Float>, refine: Bool = false,
                           parallelism: Parallelism, cancellation: Cancellation?,
                           rowsDone: (Range<Int>) -> Void) throws(Cancelled) {
     let n = x.count, d = x.dimension
@@ -72,6 +94,8 @@ func fillSquaredDistances(_ x: Embeddings, norms: [Double], into matrix: UnsafeM
     let side = gramTileSide(documents: n)
     let blocks = (n + side - 1) / side
     let rounded = norms.map { Float($0) }
+    // Norms near Float's range would overflow the Gram values: differences then.
+    let gram = norms.allSatisfy { $0 < Double(Float.greatestFiniteMagnitude) / 16 }
     try x.values.withUnsafeBufferPointer { (v: UnsafeBufferPointer<Float>) throws(Cancelled) in
         try rounded.withUnsafeBufferPointer { (r: UnsafeBufferPointer<Float>) throws(Cancelled) in
             guard let base = v.baseAddress, let norms = r.baseAddress else { return }
@@ -80,7 +104,8 @@ func fillSquaredDistances(_ x: Embeddings, norms: [Double], into matrix: UnsafeM
                 parallelism.forEach(chunks: blocks - rb) { t in
                     if cancellation?.isCancelled == true { return }
                     let columns = (rb + t) * side ..< min(n, (rb + t + 1) * side)
-                    squaredDistanceTile(base, d: d, norms: norms, rows: rows, columns: columns, into: matrix, stride: n)
+                    squaredDistanceTile(base, d: d, norms: norms, rows: rows, columns: columns, into: matrix, stride: n,
+                                        refine: refine, gram: gram)
                 }
                 try cancellation?.check()
                 rowsDone(rows)
@@ -92,16 +117,19 @@ func fillSquaredDistances(_ x: Embeddings, norms: [Double], into matrix: UnsafeM
 /// One tile of `fillSquaredDistances`: rows × columns (columns at or right of
 /// the rows' block), then its mirror image below the diagonal.
 private func squaredDistanceTile(_ base: UnsafePointer<Float>, d: Int, norms: UnsafePointer<Float>, rows: Range<Int>,
-                                 columns: Range<Int>, into m: UnsafeMutablePointer<Float>, stride n: Int) {
+                                 columns: Range<Int>, into m: UnsafeMutablePointer<Float>, stride n: Int, refine: Bool, gram: Bool) {
     let out = m + rows.lowerBound * n + columns.lowerBound
-    if dotProducts(base + rows.lowerBound * d, rows: rows.count, base + columns.lowerBound * d, columns: columns.count,
+    if gram, dotProducts(base + rows.lowerBound * d, rows: rows.count, base + columns.lowerBound * d, columns: columns.count,
                    depth: d, into: out, stride: n) {
+        let factor = Float(SquaredDistanceBound(dimension: d).factor * 1024)
         for i in rows {
             let o = m + i * n, ni = norms[i]
             for j in columns { o[j] = max(0, (ni + norms[j]) - 2 * o[j]) }
+            guard refine else { continue }
+            for j in columns where o[j] < factor * (ni + norms[j]) { o[j] = squaredDistance(base + i * d, base + j * d, d) }
         }
     } else {
-        // No BLAS: differences, exact enough and no cancellation.
+        // No BLAS (or huge values): differences, exact enough and no cancellation.
         for i in rows {
             let o = m + i * n
             for j in columns { o[j] = squaredDistance(base + i * d, base + j * d, d) }

@@ -31,12 +31,12 @@ struct DistanceMatrix: ~Copyable {
 
     init(_ space: DistanceSpace, parallelism: Parallelism) {
         n = space.count
-        values = .allocate(capacity: n * n)
+        values = allocateMatrix(count: n * n)
         norms = squaredNorms(space.x, parallelism: parallelism)
         bound = SquaredDistanceBound(dimension: space.x.dimension)
     }
 
-    deinit { values.deallocate() }
+    deinit { free(values) }
 }
 
 extension DistanceSpace {

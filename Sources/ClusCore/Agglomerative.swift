@@ -168,9 +168,10 @@ private func pairDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, 
 
 /// Ward, average or complete linkage by the nearest-neighbour chain over a
 /// dense matrix of current cluster distances. Clusters that merged away are
-/// masked out of the rows rather than overwritten in every row, and updates
-/// read the two merged rows, so only the merged cluster's column is written
-/// across the rows.
+/// masked out of the rows rather than overwritten in every row, updates read
+/// the two merged rows (only the merged cluster's column is written across
+/// the rows), and once half the clusters are gone the matrix is compacted
+/// to the living ones, in order, so scans and updates shrink with them.
 ///
 /// Average and complete on Euclidean need real distances, not squares, so
 /// the matrix holds square roots for them.
@@ -181,65 +182,132 @@ private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: Ag
     defer { free(m) }
     try distanceMatrix(x, into: m, squareRoots: metric == .euclidean && linkage != .ward, metric: metric,
                        parallelism: parallelism, cancellation: cancellation, tally: tally)
-    var size = [Int](repeating: 1, count: n)
-    // +∞ for clusters merged away, 0 for the others: added to a row, it hides them.
-    var dead = [Float](repeating: 0, count: n)
-    var alive = Array(0 ..< n)
+    var state = ChainState(m, documents: n)
     var merges: [Merge] = []
     merges.reserveCapacity(n - 1)
     var chain: [Int] = []
-    try dead.withUnsafeMutableBufferPointer { (mask: inout UnsafeMutableBufferPointer<Float>) throws(Cancelled) in
-        let mask = mask
-        while merges.count < n - 1 {
-            if chain.isEmpty { chain.append(alive[0]) }
-            var a = 0, b = 0
-            while true {
-                // each step scans a row of n and a merge updates n more: one check a step is cheap
-                try cancellation?.check()
-                a = chain[chain.count - 1]
-                // Prefer the previous chain element on ties, as SciPy does.
-                let previous = chain.count >= 2 ? chain[chain.count - 2] : -1
-                let (nearest, distance) = nearestInRow(m + a * n, mask: mask.baseAddress!, count: n)
-                var best = nearest
-                if previous >= 0, !(distance < m[a * n + previous]) { best = previous }
-                // Overflowed distances leave no finite neighbour: take any active one.
-                b = best >= 0 ? best : alive.first { $0 != a } ?? a
-                if chain.count >= 2, b == chain[chain.count - 2] { break }
-                chain.append(b)
-            }
-            chain.removeLast(2)
-            let (low, high) = a < b ? (a, b) : (b, a)
-            let dab = Double(m[a * n + b])
-            merges.append(Merge(a: low, b: high, height: dab))
-            // The merged cluster lives on at `high`; `low` leaves.
-            let na = Double(size[low]), nb = Double(size[high])
-            let rowLow = m + low * n, rowHigh = m + high * n
-            for k in alive where k != low && k != high {
-                let dka = Double(rowLow[k]), dkb = Double(rowHigh[k])
-                let value: Double
-                switch linkage {
-                case .ward:
-                    let nk = Double(size[k])
-                    value = ((na + nk) * dka + (nb + nk) * dkb - nk * dab) / (na + nb + nk)
-                case .average: value = (na * dka + nb * dkb) / (na + nb)
-                case .complete: value = max(dka, dkb)
-                case .single: value = min(dka, dkb)
-                }
-                rowHigh[k] = Float(value)
-                m[k * n + high] = Float(value)
-            }
-            mask[low] = .infinity
-            alive.remove(at: alive.firstIndex(of: low)!)
-            size[high] += size[low]
-            tally.add()
+    while merges.count < n - 1 {
+        if chain.isEmpty { chain.append(state.alive[0]) }
+        var a = 0, b = 0
+        while true {
+            // each step scans a row of n and a merge updates n more: one check a step is cheap
+            try cancellation?.check()
+            a = chain[chain.count - 1]
+            // Prefer the previous chain element on ties, as SciPy does.
+            let previous = chain.count >= 2 ? chain[chain.count - 2] : -1
+            var best = state.nearest(to: a)
+            if previous >= 0, best < 0 || !(state.distance(a, best) < state.distance(a, previous)) { best = previous }
+            // Overflowed distances leave no finite neighbour: take any active one.
+            b = best >= 0 ? best : state.alive.first { $0 != a } ?? a
+            if chain.count >= 2, b == chain[chain.count - 2] { break }
+            chain.append(b)
         }
+        chain.removeLast(2)
+        let (low, high) = a < b ? (a, b) : (b, a)
+        let dab = Double(state.distance(a, b))
+        merges.append(Merge(a: state.ids[low], b: state.ids[high], height: dab))
+        // The merged cluster lives on at `high`; `low` leaves.
+        updateDistances(m, n: state.stride, merging: low, into: high, height: dab, linkage: linkage, alive: state.alive,
+                        size: state.size, parallelism: parallelism)
+        state.remove(low, into: high)
+        if state.alive.count >= 256, state.alive.count * 2 <= state.stride { state.compact(chain: &chain) }
+        tally.add()
     }
     return merges
 }
 
+/// The chain's clusters by position in the matrix (`stride` × `stride`,
+/// row-major, positions in the order of the documents they started from).
+private struct ChainState {
+    let m: UnsafeMutablePointer<Float>
+    var stride: Int
+    /// The document each position's cluster is named after (its highest).
+    var ids: [Int]
+    var size: [Int]
+    /// +∞ for clusters merged away, 0 for the others: added to a row, it hides them.
+    var mask: [Float]
+    /// Positions of the living clusters, ascending.
+    var alive: [Int]
+
+    init(_ m: UnsafeMutablePointer<Float>, documents n: Int) {
+        self.m = m
+        stride = n
+        ids = Array(0 ..< n)
+        size = [Int](repeating: 1, count: n)
+        mask = [Float](repeating: 0, count: n)
+        alive = Array(0 ..< n)
+    }
+
+    func distance(_ a: Int, _ b: Int) -> Float { m[a * stride + b] }
+
+    /// The first position at the smallest distance from `a` (−1 if none is finite).
+    func nearest(to a: Int) -> Int {
+        mask.withUnsafeBufferPointer { nearestInRow(m + a * stride, mask: $0.baseAddress!, count: stride) }
+    }
+
+    mutating func remove(_ low: Int, into high: Int) {
+        mask[low] = .infinity
+        alive.remove(at: alive.firstIndex(of: low)!)
+        size[high] += size[low]
+    }
+
+    /// Moves the living clusters' rows and columns to the front, in order
+    /// (so first-index ties break as before), and renumbers the chain.
+    mutating func compact(chain: inout [Int]) {
+        let count = alive.count
+        var position = [Int](repeating: -1, count: stride)
+        for (r, old) in alive.enumerated() { position[old] = r }
+        // Row r moves down from row alive[r] ≥ r to a stride of at most half:
+        // no row is overwritten before it is read, and within row 0 reads run ahead of writes.
+        for (r, old) in alive.enumerated() {
+            let from = m + old * stride, to = m + r * count
+            for (c, column) in alive.enumerated() { to[c] = from[column] }
+        }
+        ids = alive.map { ids[$0] }
+        size = alive.map { size[$0] }
+        mask = [Float](repeating: 0, count: count)
+        chain = chain.map { position[$0] }
+        alive = Array(0 ..< count)
+        stride = count
+    }
+}
+
+/// Lance–Williams: the distances of the cluster `low` ∪ `high` (at `high`) to
+/// every other alive cluster, into row and column `high`. The column is a
+/// write per row, a cache miss each at large n: the threads share them.
+private func updateDistances(_ m: UnsafeMutablePointer<Float>, n: Int, merging low: Int, into high: Int, height dab: Double,
+                             linkage: Linkage, alive: [Int], size: [Int], parallelism: Parallelism) {
+    let na = Double(size[low]), nb = Double(size[high])
+    let rowLow = m + low * n, rowHigh = m + high * n
+    let chunks = alive.count >= 4096 ? parallelism.threads * 2 : 1
+    let chunk = (alive.count + chunks - 1) / chunks
+    alive.withUnsafeBufferPointer { alive in
+        size.withUnsafeBufferPointer { size in
+            parallelism.forEach(chunks: chunks) { c in
+                for t in c * chunk ..< min(alive.count, (c + 1) * chunk) {
+                    let k = alive[t]
+                    if k == low || k == high { continue }
+                    let dka = Double(rowLow[k]), dkb = Double(rowHigh[k])
+                    let value: Double
+                    switch linkage {
+                    case .ward:
+                        let nk = Double(size[k])
+                        value = ((na + nk) * dka + (nb + nk) * dkb - nk * dab) / (na + nb + nk)
+                    case .average: value = (na * dka + nb * dkb) / (na + nb)
+                    case .complete: value = max(dka, dkb)
+                    case .single: value = min(dka, dkb)
+                    }
+                    rowHigh[k] = Float(value)
+                    m[k * n + high] = Float(value)
+                }
+            }
+        }
+    }
+}
+
 /// The first index of the smallest value of `row` + `mask` (−1 if none is finite).
 @inline(__always)
-private func nearestInRow(_ row: UnsafePointer<Float>, mask: UnsafePointer<Float>, count n: Int) -> (Int, Float) {
+private func nearestInRow(_ row: UnsafePointer<Float>, mask: UnsafePointer<Float>, count n: Int) -> Int {
     typealias Wide = SIMD16<Float>
     var lowest = Wide(repeating: .infinity)
     var j = 0
@@ -250,9 +318,9 @@ private func nearestInRow(_ row: UnsafePointer<Float>, mask: UnsafePointer<Float
     }
     var value = lowest.min()
     while j < n { value = min(value, row[j] + mask[j]); j += 1 }
-    guard value < .infinity else { return (-1, .infinity) }
-    for j in 0 ..< n where row[j] + mask[j] == value { return (j, value) }
-    return (-1, .infinity)
+    guard value < .infinity else { return -1 }
+    for j in 0 ..< n where row[j] + mask[j] == value { return j }
+    return -1
 }
 
 /// Fills `m` with the n × n matrix of the distances between the documents,

@@ -207,8 +207,7 @@ private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: Ag
         let dab = Double(state.distance(a, b))
         merges.append(Merge(a: state.ids[low], b: state.ids[high], height: dab))
         // The merged cluster lives on at `high`; `low` leaves.
-        updateDistances(m, n: state.stride, merging: low, into: high, height: dab, linkage: linkage, alive: state.alive,
-                        size: state.size, parallelism: parallelism)
+        updateDistances(&state, merging: low, into: high, height: dab, linkage: linkage, parallelism: parallelism)
         state.remove(low, into: high)
         if state.alive.count >= 256, state.alive.count * 2 <= state.stride { state.compact(chain: &chain) }
         tally.add()
@@ -228,6 +227,11 @@ private struct ChainState {
     var mask: [Float]
     /// Positions of the living clusters, ascending.
     var alive: [Int]
+    /// Each row's nearest living cluster (first on ties; −1: none finite)
+    /// and its distance, or `unknown` until a scan finds it.
+    var nn: [Int]
+    var nnDistance: [Float]
+    static let unknown = -2
 
     init(_ m: UnsafeMutablePointer<Float>, documents n: Int) {
         self.m = m
@@ -236,13 +240,20 @@ private struct ChainState {
         size = [Int](repeating: 1, count: n)
         mask = [Float](repeating: 0, count: n)
         alive = Array(0 ..< n)
+        nn = [Int](repeating: Self.unknown, count: n)
+        nnDistance = [Float](repeating: .infinity, count: n)
     }
 
     func distance(_ a: Int, _ b: Int) -> Float { m[a * stride + b] }
 
-    /// The first position at the smallest distance from `a` (−1 if none is finite).
-    func nearest(to a: Int) -> Int {
-        mask.withUnsafeBufferPointer { nearestInRow(m + a * stride, mask: $0.baseAddress!, count: stride) }
+    /// The first position at the smallest distance from `a` (−1 if none is
+    /// finite): kept from the last scan while the merges leave it exact.
+    mutating func nearest(to a: Int) -> Int {
+        if nn[a] != Self.unknown { return nn[a] }
+        let found = mask.withUnsafeBufferPointer { nearestInRow(m + a * stride, mask: $0.baseAddress!, count: stride) }
+        nn[a] = found
+        nnDistance[a] = found >= 0 ? m[a * stride + found] : .infinity
+        return found
     }
 
     mutating func remove(_ low: Int, into high: Int) {
@@ -265,6 +276,8 @@ private struct ChainState {
         }
         ids = alive.map { ids[$0] }
         size = alive.map { size[$0] }
+        nn = alive.map { nn[$0] < 0 ? nn[$0] : position[nn[$0]] }
+        nnDistance = alive.map { nnDistance[$0] }
         mask = [Float](repeating: 0, count: count)
         chain = chain.map { position[$0] }
         alive = Array(0 ..< count)
@@ -273,36 +286,62 @@ private struct ChainState {
 }
 
 /// Lance–Williams: the distances of the cluster `low` ∪ `high` (at `high`) to
-/// every other alive cluster, into row and column `high`. The column is a
-/// write per row, a cache miss each at large n: the threads share them.
-private func updateDistances(_ m: UnsafeMutablePointer<Float>, n: Int, merging low: Int, into high: Int, height dab: Double,
-                             linkage: Linkage, alive: [Int], size: [Int], parallelism: Parallelism) {
-    let na = Double(size[low]), nb = Double(size[high])
+/// every other alive cluster, into row and column `high`, keeping each row's
+/// nearest cluster (`ChainState.nearest`) exact: a row changes only in the
+/// columns `high` (new value) and `low` (gone). The column is a write per
+/// row, a cache miss each at large n: the threads share them.
+private func updateDistances(_ state: inout ChainState, merging low: Int, into high: Int, height dab: Double,
+                             linkage: Linkage, parallelism: Parallelism) {
+    let m = state.m, n = state.stride
+    let na = Double(state.size[low]), nb = Double(state.size[high])
     let rowLow = m + low * n, rowHigh = m + high * n
-    let chunks = alive.count >= 4096 ? parallelism.threads * 2 : 1
-    let chunk = (alive.count + chunks - 1) / chunks
-    alive.withUnsafeBufferPointer { alive in
-        size.withUnsafeBufferPointer { size in
-            parallelism.forEach(chunks: chunks) { c in
-                for t in c * chunk ..< min(alive.count, (c + 1) * chunk) {
-                    let k = alive[t]
-                    if k == low || k == high { continue }
-                    let dka = Double(rowLow[k]), dkb = Double(rowHigh[k])
-                    let value: Double
-                    switch linkage {
-                    case .ward:
-                        let nk = Double(size[k])
-                        value = ((na + nk) * dka + (nb + nk) * dkb - nk * dab) / (na + nb + nk)
-                    case .average: value = (na * dka + nb * dkb) / (na + nb)
-                    case .complete: value = max(dka, dkb)
-                    case .single: value = min(dka, dkb)
-                    }
-                    rowHigh[k] = Float(value)
-                    m[k * n + high] = Float(value)
+    let chunks = state.alive.count >= 4096 ? parallelism.threads * 2 : 1
+    let chunk = (state.alive.count + chunks - 1) / chunks
+    var rowBest = [(Int, Float)](repeating: (-1, .infinity), count: chunks)
+    state.alive.withUnsafeBufferPointer { alive in
+    state.size.withUnsafeBufferPointer { size in
+    state.nn.withUnsafeMutableBufferPointer { nn in
+    state.nnDistance.withUnsafeMutableBufferPointer { nnDistance in
+    rowBest.withUnsafeMutableBufferPointer { rowBest in
+        parallelism.forEach(chunks: chunks) { c in
+            var best = -1, bestValue = Float.infinity
+            for t in c * chunk ..< min(alive.count, (c + 1) * chunk) {
+                let k = alive[t]
+                if k == low || k == high { continue }
+                let dka = Double(rowLow[k]), dkb = Double(rowHigh[k])
+                let value: Double
+                switch linkage {
+                case .ward:
+                    let nk = Double(size[k])
+                    value = ((na + nk) * dka + (nb + nk) * dkb - nk * dab) / (na + nb + nk)
+                case .average: value = (na * dka + nb * dkb) / (na + nb)
+                case .complete: value = max(dka, dkb)
+                case .single: value = min(dka, dkb)
+                }
+                let v = Float(value)
+                rowHigh[k] = v
+                m[k * n + high] = v
+                if v < bestValue { best = k; bestValue = v }
+                let j = nn[k]
+                if j == ChainState.unknown { continue }
+                if j == low || (j == high && v > nnDistance[k]) {
+                    nn[k] = ChainState.unknown
+                } else if j == high || v < nnDistance[k] || (v == nnDistance[k] && j >= 0 && high < j) {
+                    nn[k] = high; nnDistance[k] = v
                 }
             }
+            rowBest[c] = (best, bestValue)
         }
     }
+    }
+    }
+    }
+    }
+    // the merged row's nearest: the first of the smallest, over the chunks in order
+    var best = -1, bestValue = Float.infinity
+    for (k, v) in rowBest where v < bestValue { best = k; bestValue = v }
+    state.nn[high] = best
+    state.nnDistance[high] = bestValue
 }
 
 /// The first index of the smallest value of `row` + `mask` (−1 if none is finite).

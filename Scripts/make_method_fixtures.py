@@ -106,6 +106,40 @@ def write(name: str, x: np.ndarray, k: int, hdbscan_params) -> None:
           f"noise={[v.count(-1) for v in hdbscan.values()]} tie-dependent={list(tie_dependent.values())}")
 
 
+def write_hierarchy(name: str, x: np.ndarray, k: int, hdbscan_params) -> None:
+    """A fixture with only the hierarchical methods' answers ("agglomerative",
+    "hdbscan", "hdbscan_tie_dependent"): sizes past one 512-row Gram tile,
+    where the other methods' references would cost minutes to compute."""
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    x64 = x.astype(np.float64)
+    agglomerative = {}
+    for linkage in LINKAGES:
+        for metric in ["euclidean", "cosine"]:
+            if linkage == "ward" and metric == "cosine":
+                continue
+            model = AgglomerativeClustering(n_clusters=k, linkage=linkage, metric=metric).fit(x64)
+            agglomerative[f"{linkage}_{metric}"] = model.labels_.tolist()
+    hdbscan, tie_dependent = {}, {}
+    shipped_process_mst = hdbscan_module._process_mst
+    for mcs, ms in hdbscan_params:
+        shipped = HDBSCAN(min_cluster_size=mcs, min_samples=ms, copy=True).fit(x64).labels_
+        hdbscan_module._process_mst = stable_process_mst
+        try:
+            stable = HDBSCAN(min_cluster_size=mcs, min_samples=ms, copy=True).fit(x64).labels_
+        finally:
+            hdbscan_module._process_mst = shipped_process_mst
+        hdbscan[f"mcs{mcs}_ms{ms}"] = stable.tolist()
+        tie_dependent[f"mcs{mcs}_ms{ms}"] = partition_difference(stable, shipped)
+    fixture = {"name": name, "k": k, "n": x.shape[0], "d": x.shape[1], "sklearn_version": sklearn.__version__,
+               "agglomerative": agglomerative, "hdbscan": hdbscan, "hdbscan_tie_dependent": tie_dependent}
+    head = json.dumps(fixture, indent=0)[:-2]
+    rows = ",\n".join("[" + ",".join(exact_decimal(v) for v in row) + "]" for row in x)
+    path = OUT / f"method_{name}.json"
+    path.write_text(head + f',\n"x": [\n{rows}\n]\n}}\n')
+    print(f"{path.name}: n={x.shape[0]} d={x.shape[1]} k={k} "
+          f"noise={[v.count(-1) for v in hdbscan.values()]} tie-dependent={list(tie_dependent.values())}")
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     wine = load_wine().data
@@ -116,6 +150,10 @@ def main() -> None:
     x, _ = make_blobs(n_samples=400, n_features=64, centers=6, cluster_std=6.0, random_state=2)
     x = x.astype(np.float32)
     write("blobs64", x, 6, [(10, 10), (5, 3)])
+    # Past one Gram tile (512 rows), clusters of different spreads and uniform noise between them.
+    x, _ = make_blobs(n_samples=1350, n_features=48, centers=8, cluster_std=np.linspace(1.0, 3.5, 8), random_state=3)
+    background = np.random.default_rng(3).uniform(x.min(axis=0), x.max(axis=0), size=(150, 48))
+    write_hierarchy("blobs48_1500", np.vstack([x, background]), 8, [(5, 5), (15, 5), (5, 2)])
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@
 // spanning tree with distances computed on the fly, so it needs O(n) memory.
 
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How the distance between two clusters is measured.
 public enum Linkage: String, Sendable, CaseIterable {
@@ -164,53 +167,148 @@ private func pairDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, 
 }
 
 /// Ward, average or complete linkage by the nearest-neighbour chain over a
-/// dense matrix of current cluster distances (inactive clusters at +∞).
+/// dense matrix of current cluster distances. Clusters that merged away are
+/// masked out of the rows rather than overwritten in every row, updates read
+/// the two merged rows (only the merged cluster's column is written across
+/// the rows), and once half the clusters are gone the matrix is compacted
+/// to the living ones, in order, so scans and updates shrink with them.
 ///
 /// Average and complete on Euclidean need real distances, not squares, so
 /// the matrix holds square roots for them.
 private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: AgglomerativeMetric, parallelism: Parallelism,
                                    cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) -> [Merge] {
     let n = x.count
-    var matrix = try distanceMatrix(x, squareRoots: metric == .euclidean && linkage != .ward, metric: metric,
-                                    parallelism: parallelism, cancellation: cancellation, tally: tally)
-    var size = [Int](repeating: 1, count: n)
-    var active = [Bool](repeating: true, count: n)
+    let m = allocateMatrix(count: n * n)
+    defer { free(m) }
+    try distanceMatrix(x, into: m, squareRoots: metric == .euclidean && linkage != .ward, metric: metric,
+                       parallelism: parallelism, cancellation: cancellation, tally: tally)
+    var state = ChainState(m, documents: n)
     var merges: [Merge] = []
     merges.reserveCapacity(n - 1)
     var chain: [Int] = []
-    var nextStart = 0
-    try matrix.withUnsafeMutableBufferPointer { (m: inout UnsafeMutableBufferPointer<Float>) throws(Cancelled) in
-        while merges.count < n - 1 {
-            if chain.isEmpty {
-                while !active[nextStart] { nextStart += 1 }
-                chain.append(nextStart)
-            }
-            var a = 0, b = 0
-            while true {
-                // each step scans a row of n and a merge updates n more: one check a step is cheap
-                try cancellation?.check()
-                a = chain[chain.count - 1]
-                // Prefer the previous chain element on ties, as SciPy does.
-                var best = chain.count >= 2 ? chain[chain.count - 2] : -1
-                var bestDistance = best >= 0 ? m[a * n + best] : Float.infinity
-                let row = a * n
-                for j in 0 ..< n where m[row + j] < bestDistance {
-                    bestDistance = m[row + j]
-                    best = j
-                }
-                // Overflowed distances leave no finite neighbour: take any active one.
-                b = best >= 0 ? best : (0 ..< n).first { active[$0] && $0 != a } ?? a
-                if chain.count >= 2, b == chain[chain.count - 2] { break }
-                chain.append(b)
-            }
-            chain.removeLast(2)
-            let (low, high) = a < b ? (a, b) : (b, a)
-            let dab = Double(m[a * n + b])
-            merges.append(Merge(a: low, b: high, height: dab))
-            // The merged cluster lives on at `high`; `low` leaves.
-            let na = Double(size[low]), nb = Double(size[high])
-            for k in 0 ..< n where active[k] && k != low && k != high {
-                let dka = Double(m[k * n + low]), dkb = Double(m[k * n + high])
+    while merges.count < n - 1 {
+        if chain.isEmpty { chain.append(state.alive[0]) }
+        var a = 0, b = 0
+        while true {
+            // each step scans a row of n and a merge updates n more: one check a step is cheap
+            try cancellation?.check()
+            a = chain[chain.count - 1]
+            // Prefer the previous chain element on ties, as SciPy does.
+            let previous = chain.count >= 2 ? chain[chain.count - 2] : -1
+            var best = state.nearest(to: a)
+            if previous >= 0, best < 0 || !(state.distance(a, best) < state.distance(a, previous)) { best = previous }
+            // Overflowed distances leave no finite neighbour: take any active one.
+            b = best >= 0 ? best : state.alive.first { $0 != a } ?? a
+            if chain.count >= 2, b == chain[chain.count - 2] { break }
+            chain.append(b)
+        }
+        chain.removeLast(2)
+        let (low, high) = a < b ? (a, b) : (b, a)
+        let dab = Double(state.distance(a, b))
+        merges.append(Merge(a: state.ids[low], b: state.ids[high], height: dab))
+        // The merged cluster lives on at `high`; `low` leaves.
+        updateDistances(&state, merging: low, into: high, height: dab, linkage: linkage, parallelism: parallelism)
+        state.remove(low, into: high)
+        if state.alive.count >= 256, state.alive.count * 2 <= state.stride { state.compact(chain: &chain) }
+        tally.add()
+    }
+    return merges
+}
+
+/// The chain's clusters by position in the matrix (`stride` × `stride`,
+/// row-major, positions in the order of the documents they started from).
+private struct ChainState {
+    let m: UnsafeMutablePointer<Float>
+    var stride: Int
+    /// The document each position's cluster is named after (its highest).
+    var ids: [Int]
+    var size: [Int]
+    /// +∞ for clusters merged away, 0 for the others: added to a row, it hides them.
+    var mask: [Float]
+    /// Positions of the living clusters, ascending.
+    var alive: [Int]
+    /// Each row's nearest living cluster (first on ties; −1: none finite)
+    /// and its distance, or `unknown` until a scan finds it.
+    var nn: [Int]
+    var nnDistance: [Float]
+    static let unknown = -2
+
+    init(_ m: UnsafeMutablePointer<Float>, documents n: Int) {
+        self.m = m
+        stride = n
+        ids = Array(0 ..< n)
+        size = [Int](repeating: 1, count: n)
+        mask = [Float](repeating: 0, count: n)
+        alive = Array(0 ..< n)
+        nn = [Int](repeating: Self.unknown, count: n)
+        nnDistance = [Float](repeating: .infinity, count: n)
+    }
+
+    func distance(_ a: Int, _ b: Int) -> Float { m[a * stride + b] }
+
+    /// The first position at the smallest distance from `a` (−1 if none is
+    /// finite): kept from the last scan while the merges leave it exact.
+    mutating func nearest(to a: Int) -> Int {
+        if nn[a] != Self.unknown { return nn[a] }
+        let found = mask.withUnsafeBufferPointer { nearestInRow(m + a * stride, mask: $0.baseAddress!, count: stride) }
+        nn[a] = found
+        nnDistance[a] = found >= 0 ? m[a * stride + found] : .infinity
+        return found
+    }
+
+    mutating func remove(_ low: Int, into high: Int) {
+        mask[low] = .infinity
+        alive.remove(at: alive.firstIndex(of: low)!)
+        size[high] += size[low]
+    }
+
+    /// Moves the living clusters' rows and columns to the front, in order
+    /// (so first-index ties break as before), and renumbers the chain.
+    mutating func compact(chain: inout [Int]) {
+        let count = alive.count
+        var position = [Int](repeating: -1, count: stride)
+        for (r, old) in alive.enumerated() { position[old] = r }
+        // Row r moves down from row alive[r] ≥ r to a stride of at most half:
+        // no row is overwritten before it is read, and within row 0 reads run ahead of writes.
+        for (r, old) in alive.enumerated() {
+            let from = m + old * stride, to = m + r * count
+            for (c, column) in alive.enumerated() { to[c] = from[column] }
+        }
+        ids = alive.map { ids[$0] }
+        size = alive.map { size[$0] }
+        nn = alive.map { nn[$0] < 0 ? nn[$0] : position[nn[$0]] }
+        nnDistance = alive.map { nnDistance[$0] }
+        mask = [Float](repeating: 0, count: count)
+        chain = chain.map { position[$0] }
+        alive = Array(0 ..< count)
+        stride = count
+    }
+}
+
+/// Lance–Williams: the distances of the cluster `low` ∪ `high` (at `high`) to
+/// every other alive cluster, into row and column `high`, keeping each row's
+/// nearest cluster (`ChainState.nearest`) exact: a row changes only in the
+/// columns `high` (new value) and `low` (gone). The column is a write per
+/// row, a cache miss each at large n: the threads share them.
+private func updateDistances(_ state: inout ChainState, merging low: Int, into high: Int, height dab: Double,
+                             linkage: Linkage, parallelism: Parallelism) {
+    let m = state.m, n = state.stride
+    let na = Double(state.size[low]), nb = Double(state.size[high])
+    let rowLow = m + low * n, rowHigh = m + high * n
+    let chunks = state.alive.count >= 4096 ? parallelism.threads * 2 : 1
+    let chunk = (state.alive.count + chunks - 1) / chunks
+    var rowBest = [(Int, Float)](repeating: (-1, .infinity), count: chunks)
+    state.alive.withUnsafeBufferPointer { alive in
+    state.size.withUnsafeBufferPointer { size in
+    state.nn.withUnsafeMutableBufferPointer { nn in
+    state.nnDistance.withUnsafeMutableBufferPointer { nnDistance in
+    rowBest.withUnsafeMutableBufferPointer { rowBest in
+        parallelism.forEach(chunks: chunks) { c in
+            var best = -1, bestValue = Float.infinity
+            for t in c * chunk ..< min(alive.count, (c + 1) * chunk) {
+                let k = alive[t]
+                if k == low || k == high { continue }
+                let dka = Double(rowLow[k]), dkb = Double(rowHigh[k])
                 let value: Double
                 switch linkage {
                 case .ward:
@@ -220,46 +318,74 @@ private func nearestNeighbourChain(_ x: Embeddings, linkage: Linkage, metric: Ag
                 case .complete: value = max(dka, dkb)
                 case .single: value = min(dka, dkb)
                 }
-                m[k * n + high] = Float(value)
-                m[high * n + k] = Float(value)
+                let v = Float(value)
+                rowHigh[k] = v
+                m[k * n + high] = v
+                if v < bestValue { best = k; bestValue = v }
+                let j = nn[k]
+                if j == ChainState.unknown { continue }
+                if j == low || (j == high && v > nnDistance[k]) {
+                    nn[k] = ChainState.unknown
+                } else if j == high || v < nnDistance[k] || (v == nnDistance[k] && j >= 0 && high < j) {
+                    nn[k] = high; nnDistance[k] = v
+                }
             }
-            for k in 0 ..< n {
-                m[k * n + low] = .infinity
-                m[low * n + k] = .infinity
-            }
-            active[low] = false
-            size[high] += size[low]
-            tally.add()
+            rowBest[c] = (best, bestValue)
         }
     }
-    return merges
+    }
+    }
+    }
+    }
+    // the merged row's nearest: the first of the smallest, over the chunks in order
+    var best = -1, bestValue = Float.infinity
+    for (k, v) in rowBest where v < bestValue { best = k; bestValue = v }
+    state.nn[high] = best
+    state.nnDistance[high] = bestValue
 }
 
-/// The n × n matrix of the distances between the documents, +∞ on the
-/// diagonal; with `squareRoots` the Euclidean distances, not their squares.
-private func distanceMatrix(_ x: Embeddings, squareRoots: Bool, metric: AgglomerativeMetric, parallelism: Parallelism,
-                            cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) -> [Float] {
-    let n = x.count, d = x.dimension
-    var matrix = [Float](repeating: .infinity, count: n * n)
-    x.values.withUnsafeBufferPointer { v in
-        matrix.withUnsafeMutableBufferPointer { m in
-            guard let base = v.baseAddress else { return }
-            let chunk = 64
-            parallelism.forEach(chunks: (n + chunk - 1) / chunk) { c in
-                for i in c * chunk ..< min(n, (c + 1) * chunk) {
-                    // a row is n distances: checking once a row stops within milliseconds
-                    if cancellation?.isCancelled == true { return }
-                    for j in 0 ..< n where j != i {
-                        let dist = pairDistance(base + i * d, base + j * d, d, metric: metric)
-                        m[i * n + j] = squareRoots ? dist.squareRoot() : dist
-                    }
-                    tally.add()
+/// The first index of the smallest value of `row` + `mask` (−1 if none is finite).
+@inline(__always)
+private func nearestInRow(_ row: UnsafePointer<Float>, mask: UnsafePointer<Float>, count n: Int) -> Int {
+    typealias Wide = SIMD16<Float>
+    var lowest = Wide(repeating: .infinity)
+    var j = 0
+    while j + 16 <= n {
+        let v = UnsafeRawPointer(row + j).loadUnaligned(as: Wide.self) + UnsafeRawPointer(mask + j).loadUnaligned(as: Wide.self)
+        lowest = pointwiseMin(lowest, v)
+        j += 16
+    }
+    var value = lowest.min()
+    while j < n { value = min(value, row[j] + mask[j]); j += 1 }
+    guard value < .infinity else { return -1 }
+    for j in 0 ..< n where row[j] + mask[j] == value { return j }
+    return -1
+}
+
+/// Fills `m` with the n × n matrix of the distances between the documents,
+/// +∞ on the diagonal; with `squareRoots` the Euclidean distances, not their
+/// squares. Gram tiles (sgemm), the close pairs from differences; one
+/// progress step and cancellation check a row.
+private func distanceMatrix(_ x: Embeddings, into m: UnsafeMutablePointer<Float>, squareRoots: Bool, metric: AgglomerativeMetric,
+                            parallelism: Parallelism, cancellation: Cancellation?, tally: ProgressTally) throws(Cancelled) {
+    let n = x.count
+    let norms = squaredNorms(x, parallelism: parallelism)
+    try fillSquaredDistances(x, norms: norms, into: m, refine: true, parallelism: parallelism, cancellation: cancellation) { rows in
+        let chunk = 16
+        parallelism.forEach(chunks: (rows.count + chunk - 1) / chunk) { c in
+            for i in rows.lowerBound + c * chunk ..< min(rows.upperBound, rows.lowerBound + (c + 1) * chunk) {
+                if cancellation?.isCancelled == true { return }
+                let row = m + i * n
+                switch metric {
+                case .euclidean: if squareRoots { for j in 0 ..< n { row[j] = row[j].squareRoot() } }
+                case .cosine: for j in 0 ..< n { row[j] = max(0, row[j] / 2) }  // 1 − cos for unit rows
                 }
+                row[i] = .infinity
+                tally.add()
             }
         }
     }
     try cancellation?.check()
-    return matrix
 }
 
 /// Single linkage as Prim's minimum spanning tree (its edges are the merges),

@@ -1,6 +1,7 @@
 // HDBSCAN as scikit-learn's `sklearn.cluster.HDBSCAN` (Campello, Moulavi &
 // Sander 2013; McInnes & Healy 2017): core distances, Prim's minimum spanning
-// tree of the mutual reachability graph (distances computed on the fly, O(n)
+// tree of the mutual reachability graph (from a Float distance matrix with
+// exact close calls, HDBSCAN+Matrix.swift, or computed on the fly in O(n)
 // memory), the single-linkage tree, its condensed tree, and the clusters of
 // excess of mass. Every tie is broken as scikit-learn breaks it.
 
@@ -13,12 +14,18 @@ public struct HDBSCANOptions: Sendable {
     public var minSamples: Int? = nil
     /// Distance between documents.
     public var metric: AgglomerativeMetric = .euclidean
+    /// Bytes the n × n Float distance matrix of the fast path may take
+    /// (`hdbscanMatrixMemory`); beyond it the distances are recomputed in
+    /// O(n) memory, several times slower. nil: a quarter of physical memory.
+    public var matrixMemoryLimit: Int? = nil
 
     /// Options with scikit-learn's defaults unless given.
-    public init(minClusterSize: Int = 5, minSamples: Int? = nil, metric: AgglomerativeMetric = .euclidean) {
+    public init(minClusterSize: Int = 5, minSamples: Int? = nil, metric: AgglomerativeMetric = .euclidean,
+                matrixMemoryLimit: Int? = nil) {
         self.minClusterSize = minClusterSize
         self.minSamples = minSamples
         self.metric = metric
+        self.matrixMemoryLimit = matrixMemoryLimit
     }
 }
 
@@ -67,8 +74,10 @@ public func hdbscanMemory(documents n: Int, dimension d: Int, minSamples: Int, t
 ///   distances, then the n − 1 steps of the spanning tree, which cost about
 ///   the same (n distances each). It may be called from a worker thread, one
 ///   call at a time.
-/// - Complexity: O(n² · d) arithmetic (core distances and the spanning tree
-///   compute each distance about twice), O(n · minSamples) memory.
+/// - Complexity: O(n² · d) arithmetic: when `hdbscanMatrixMemory` fits
+///   `options.matrixMemoryLimit`, once by Gram tiles into an n × n Float matrix
+///   (O(n²) memory, a few distances per document recomputed in Double);
+///   otherwise each distance about twice in Double, O(n · minSamples) memory.
 public func hdbscan(_ x: Embeddings, options: HDBSCANOptions = HDBSCANOptions(),
                     parallelism: Parallelism = .allCores,
                     cancellation: Cancellation? = nil, progress: ProgressCallback? = nil) throws -> [Int] {
@@ -90,8 +99,16 @@ public func hdbscan(_ x: Embeddings, options: HDBSCANOptions = HDBSCANOptions(),
     try cancellation?.check()
     let space = DistanceSpace(x: rows, metric: options.metric)
     let tally = ProgressTally(total: 2 * n - 1, progress)
-    let core = try space.coreDistances(neighbours: minSamples, parallelism: parallelism, cancellation: cancellation, tally: tally)
-    let tree = try space.spanningTree(core: core, parallelism: parallelism, cancellation: cancellation, tally: tally)
+    let tree: [Merge]
+    if hdbscanMatrixMemory(documents: n) <= options.matrixMemoryLimit ?? defaultMatrixAllowance(), space.fitsFloatGram {
+        let matrix = DistanceMatrix(space, parallelism: parallelism)
+        let core = try space.coreDistances(into: matrix, neighbours: minSamples, parallelism: parallelism,
+                                           cancellation: cancellation, tally: tally)
+        tree = try space.spanningTree(matrix: matrix, core: core, parallelism: parallelism, cancellation: cancellation, tally: tally)
+    } else {
+        let core = try space.coreDistances(neighbours: minSamples, parallelism: parallelism, cancellation: cancellation, tally: tally)
+        tree = try space.spanningTree(core: core, parallelism: parallelism, cancellation: cancellation, tally: tally)
+    }
     try cancellation?.check()
     let hierarchy = SingleLinkage(tree, documents: n)
     let condensed = try CondensedTree(hierarchy, minClusterSize: options.minClusterSize, cancellation: cancellation)
@@ -106,10 +123,16 @@ private let stepsBetweenChecks = 1024
 /// (Euclidean, or 1 − cos of unit rows): mutual reachability distances tie
 /// often, and which tied edge the tree takes depends on every comparison
 /// before it, so Float rounding would change the labels.
-private struct DistanceSpace {
+struct DistanceSpace {
     let x: Embeddings
     let metric: AgglomerativeMetric
     var count: Int { x.count }
+
+    /// Whether squared norms stay far enough below Float's range for Gram
+    /// tiles to hold them (and their sums) without overflowing.
+    var fitsFloatGram: Bool {
+        x.values.withUnsafeBufferPointer { v in v.allSatisfy { abs($0) < 0x1p50 } } && x.dimension < 1 << 20
+    }
 
     /// Distances from document `i` to every document, written to `out`.
     func distances(from i: Int, base: UnsafePointer<Float>, into out: UnsafeMutablePointer<Double>, range: Range<Int>) {

@@ -196,6 +196,22 @@ struct HDBSCANTests {
         }
     }
 
+    /// The matrix path decides from Float values only where their error
+    /// bound leaves no doubt: its labels are the streaming path's, which
+    /// computes every distance in Double.
+    @Test("the distance matrix and the O(n) path give the same labels", arguments: SphericalMiniBatchTests.fixtures)
+    func matrixMatchesStreaming(name: String) throws {
+        let f = try MethodFixture(name)
+        for metric in AgglomerativeMetric.allCases {
+            for (size, samples) in [(5, 5), (10, 3), (2, 1)] {
+                let dense = HDBSCANOptions(minClusterSize: size, minSamples: samples, metric: metric)
+                var streaming = dense
+                streaming.matrixMemoryLimit = 0
+                #expect(try hdbscan(f.x, options: dense) == hdbscan(f.x, options: streaming), "\(name) \(metric) \(size) \(samples)")
+            }
+        }
+    }
+
     @Test("the same labels on 1 and 8 threads")
     func deterministicAcrossThreads() throws {
         let f = try MethodFixture("blobs64")

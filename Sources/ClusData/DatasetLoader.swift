@@ -98,7 +98,7 @@ public enum DatasetLoader {
         if let mapped = NPYReader.mappedMemoryEstimate(path: path) { return mapped }   // a mapped .npy
         guard let sizes = FileBytes.sizes(path) else { return nil }
         if DataFormat(path: path) == .jsonl && !path.lowercased().hasSuffix(".gz") {
-            return saturatingSum(sizes.text, JSONLinesReader.windowBytes(.allCores))
+            return saturatingSum(sizes.text, min(sizes.text + 1, JSONLinesReader.windowBytes(.allCores)))   // the window, as the reader sizes it
         }
         if sizes.file == sizes.text && !path.lowercased().hasSuffix(".gz") {
             return saturatingProduct(sizes.text, 2)

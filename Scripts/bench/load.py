@@ -73,12 +73,18 @@ def clus_load(binary, path, n):
 
 
 def clus_peak_rss(binary, path):
-    """Peak resident memory (bytes) of one clus load, by wait4's rusage."""
-    pid = os.posix_spawn(binary, [binary, "-c", f'load "{path}"'], os.environ,
-                         file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
-    _, status, usage = os.wait4(pid, 0)
-    assert status == 0
-    return usage.ru_maxrss * 1024
+    """Peak resident memory (bytes) of one clus load, by wait4's rusage in a
+    small Python child: Linux carries a process's peak over exec, so spawned
+    from this process (grown by the json runs) clus would report ours."""
+    probe = ("import os, sys\n"
+             "pid = os.posix_spawn(sys.argv[1], [sys.argv[1], '-c', sys.argv[2]], os.environ,\n"
+             "    file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])\n"
+             "_, status, usage = os.wait4(pid, 0)\n"
+             "assert status == 0\n"
+             "print(usage.ru_maxrss * 1024)\n")
+    out = subprocess.run([sys.executable, "-c", probe, binary, f'load "{path}"'],
+                         capture_output=True, text=True, check=True)
+    return int(out.stdout)
 
 
 def python_load(path, loads, d):

@@ -99,11 +99,16 @@ import ClusCore
         #expect(ParallelLinesTests.fingerprint(streamed) == ParallelLinesTests.fingerprint(inMemory))
         #expect(streamed.notes.contains { $0.contains("line ") })
         // small windows (some shorter than a line: the window grows) and chunks
+        // mapped and read through a buffer
         for (window, chunk) in [(150, 64), (4096, 1000), (100_000, 7)] {
-            var small = try #require(try DatasetLoader.streamLines(path: path, options: LoadOptions(), cancellation: nil,
-                                                                  progress: nil, windowBytes: window, chunkBytes: chunk))
-            small.notes += DatasetLoader.awkwardCases(small)
-            #expect(ParallelLinesTests.fingerprint(small) == ParallelLinesTests.fingerprint(inMemory), "window \(window)")
+            for mapped in [true, false] {
+                var small = try #require(try DatasetLoader.streamLines(path: path, options: LoadOptions(), cancellation: nil,
+                                                                      progress: nil, windowBytes: window, chunkBytes: chunk,
+                                                                      mapped: mapped))
+                small.notes += DatasetLoader.awkwardCases(small)
+                #expect(ParallelLinesTests.fingerprint(small) == ParallelLinesTests.fingerprint(inMemory),
+                        "window \(window), mapped \(mapped)")
+            }
         }
     }
 
@@ -112,9 +117,11 @@ import ClusCore
         lines[1234] = "{\"a\": 1, \"a\": 2}"
         let path = try writeFile(Array(lines.joined(separator: "\n").utf8), name: "bad.jsonl")
         for window in [200, 5000, 1 << 20] {
-            #expect(throws: DataError(path: path, line: 1235, column: 10, message: "duplicate field 'a'")) {
-                _ = try DatasetLoader.streamLines(path: path, options: LoadOptions(), cancellation: nil, progress: nil,
-                                                  windowBytes: window, chunkBytes: 300)
+            for mapped in [true, false] {
+                #expect(throws: DataError(path: path, line: 1235, column: 10, message: "duplicate field 'a'")) {
+                    _ = try DatasetLoader.streamLines(path: path, options: LoadOptions(), cancellation: nil, progress: nil,
+                                                      windowBytes: window, chunkBytes: 300, mapped: mapped)
+                }
             }
         }
     }

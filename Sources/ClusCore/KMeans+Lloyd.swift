@@ -31,7 +31,7 @@ struct Lloyd {
     /// centre (the reference the tests compare with).
     var acceleration = LloydAcceleration.automatic
 
-    /// Whether Yinyang's full scans use sgemm; nil times it against the
+    /// Whether Yinyang's full scans use the Gram kernel; nil times it against the
     /// kernel on the first pass. Speed only (tests force each way).
     var gemmFullScan: Bool? = nil
 

@@ -32,7 +32,7 @@ final class YinyangBounds {
     let norms: UnsafeMutableBufferPointer<Double>
     /// The panel of the last assignment, for the centres' moves.
     var last: CentrePanel?
-    /// Whether the full scan runs through sgemm: timed against the kernel on
+    /// Whether the full scan runs through the Gram kernel: timed against the blocked kernel on
     /// the first pass (nil until then).
     var gemm: Bool?
     /// Documents scored against every centre, and centre scores computed, in the last pass.

@@ -1,3 +1,5 @@
+import CGramKernel
+
 // One assignment pass of Yinyang k-means: the global, group and local
 // filters per document, and the full scan for the documents they cannot spare.
 
@@ -36,11 +38,18 @@ extension Lloyd {
             drift = moves
             groupDrift = largest
         }
-        // The centres as sgemm reads them: k rows of d, without the panel's padding.
+        // The centres packed once a pass as the Gram micro-kernel reads them
+        // (panels of its register block's width, zero-padded).
+        let width = GramRows.panelWidth, kw = (k + width - 1) / width * width
         var compact = [Float](repeating: 0, count: k * d)
         for j in 0 ..< k { for e in 0 ..< d { compact[j * d + e] = panel.values[j * panel.stride + e] } }
+        var packed = [Float](repeating: 0, count: kw * d)
+        packed.withUnsafeMutableBufferPointer { out in
+            clus_gram_pack(compact, (0 ..< k).map { CLong($0) }, k, Int32(d), Int32(width), out.baseAddress!)
+        }
+        compact = []
         var tallies = [Int](repeating: 0, count: 2 * plan.chunks)
-        compact.withUnsafeBufferPointer { compact in
+        packed.withUnsafeBufferPointer { packed in
         labels.withUnsafeMutableBufferPointer { labelBuffer in
         tallies.withUnsafeMutableBufferPointer { tally in
         panel.values.withUnsafeBufferPointer { centreBuffer in
@@ -53,13 +62,13 @@ extension Lloyd {
             guard let l = labelBuffer.baseAddress, let centres = centreBuffer.baseAddress,
                   let bias = biasBuffer.baseAddress, let groupOf = groupOf.baseAddress,
                   let members = members.baseAddress, let start = start.baseAddress,
-                  let compact = compact.baseAddress else { return }
+                  let packed = packed.baseAddress else { return }
             var pass = YinyangPass(rows: rows, panel: panel, clusterCount: k, groupCount: t,
                                    centres: centres, stride: panel.stride, bias: bias, eta: eta, radius: radius,
                                    drift: drift.baseAddress, groupDrift: groupDrift.baseAddress,
                                    groupOf: groupOf, members: members, start: start, labels: l,
                                    upper: bounds.upper, lower: bounds.lower, norms: bounds.norms,
-                                   compact: compact, gemm: false)
+                                   packedCentres: packed, gemm: false)
             if bounds.gemm == nil { bounds.gemm = pass.gemmIsFaster() }
             pass.gemm = bounds.gemm ?? false
             parallelism.forEach(chunks: plan.chunks) { chunk in
@@ -99,12 +108,18 @@ private struct YinyangScratch {
     /// Centres to score and their scores.
     let pending: UnsafeMutablePointer<Int>
     let pendingScores: UnsafeMutablePointer<Float>
-    /// Documents left for the full scan, a block of their scores, and their
-    /// rows gathered for sgemm.
+    /// Documents left for the full scan, a block of their scores, and for
+    /// the Gram kernel their rows gathered, then packed, and its products.
     let full: UnsafeMutablePointer<Int>
     let block: UnsafeMutablePointer<Float>
     let gathered: UnsafeMutablePointer<Float>
+    let packedRows: UnsafeMutablePointer<Float>
+    let products: UnsafeMutablePointer<Float>
+    let identity: UnsafeMutablePointer<CLong>
     static let blockRows = 64
+    /// Rows and centres rounded up to whole panels, as the kernel writes them.
+    static var paddedRows: Int { (blockRows + GramRows.panelWidth - 1) / GramRows.panelWidth * GramRows.panelWidth }
+    static func paddedCentres(_ k: Int) -> Int { (k + GramRows.panelWidth - 1) / GramRows.panelWidth * GramRows.panelWidth }
 
     init(documents: Int, clusterCount k: Int, paddedCount kp: Int, groupCount t: Int, dimension d: Int) {
         low = .allocate(capacity: t)
@@ -115,12 +130,16 @@ private struct YinyangScratch {
         full = .allocate(capacity: documents)
         block = .allocate(capacity: Self.blockRows * kp)
         gathered = .allocate(capacity: Self.blockRows * d)
+        packedRows = .allocate(capacity: Self.paddedRows * d)
+        products = .allocate(capacity: Self.paddedRows * Self.paddedCentres(k))
+        identity = .allocate(capacity: Self.blockRows)
+        for m in 0 ..< Self.blockRows { identity[m] = CLong(m) }
     }
 
     func free() {
         low.deallocate(); candidate.deallocate(); centreLow.deallocate()
         pending.deallocate(); pendingScores.deallocate(); full.deallocate(); block.deallocate()
-        gathered.deallocate()
+        gathered.deallocate(); packedRows.deallocate(); products.deallocate(); identity.deallocate()
     }
 }
 
@@ -147,8 +166,8 @@ private struct YinyangPass {
     let upper: UnsafeMutableBufferPointer<Double>
     let lower: UnsafeMutableBufferPointer<Float>
     let norms: UnsafeMutableBufferPointer<Double>
-    /// The centres k × d for sgemm, and whether the full scan uses it.
-    let compact: UnsafePointer<Float>
+    /// The centres packed for the Gram kernel, and whether the full scan uses it.
+    let packedCentres: UnsafePointer<Float>
     var gemm: Bool
 
     /// Assigns the documents of `range`; returns (documents fully scanned, centre scores).
@@ -272,7 +291,7 @@ private struct YinyangPass {
     }
 
     /// Scores the listed documents against every centre (by the blocked
-    /// kernel, or by sgemm with the near-ties re-scored by the kernel), labels
+    /// kernel, or by the Gram kernel with the near-ties re-scored by the blocked kernel), labels
     /// each with the kernel's lowest score (lowest index on ties, as
     /// `Nearest`) and renews its bounds.
     private func scanAll(_ list: UnsafePointer<Int>, count: Int, _ scratch: YinyangScratch) {
@@ -307,26 +326,29 @@ private struct YinyangPass {
         }
     }
 
-    /// sgemm's rounding, as `roundingMargin` is the kernel's: each dot product
-    /// is within γ_d |x||c| in any summation order, plus the rounding of |c|²
-    /// and of the subtraction: (d + 16) · 2⁻²⁴ of (|x| + |c|)² covers them.
+    /// The Gram kernel's rounding, as `roundingMargin` is the blocked
+    /// kernel's: each dot product is within γ_d |x||c| in any summation order
+    /// (with or without FMA), plus the rounding of |c|² and of the
+    /// subtraction: (d + 16) · 2⁻²⁴ of (|x| + |c|)² covers them.
     var gemmMargin: Double { Double(rows.dimension + 16) * 0x1p-24 }
 
-    /// sgemm scores |c|² − 2 x·c of the listed documents into the block;
-    /// false when no BLAS is available.
+    /// Scores |c|² − 2 x·c of the listed documents into the block by clus's
+    /// Gram micro-kernel (the silhouette's, near the FMA peak, where the
+    /// blocked kernel reaches about half of it).
     private func scoreByGemm(_ list: UnsafePointer<Int>, count: Int, _ scratch: YinyangScratch) -> Bool {
         let d = rows.dimension, k = clusterCount, kp = panel.paddedCount
+        let width = GramRows.panelWidth, kw = YinyangScratch.paddedCentres(k)
         for m in 0 ..< count { scratch.gathered.advanced(by: m * d).update(from: rows.row(list[m]), count: d) }
-        guard dotProducts(scratch.gathered, rows: count, compact, columns: k, depth: d,
-                          into: scratch.block, stride: kp) else { return false }
+        clus_gram_pack(scratch.gathered, scratch.identity, count, Int32(d), Int32(width), scratch.packedRows)
+        clus_gram_tile(scratch.packedRows, Int32(count), packedCentres, Int32(k), Int32(d), scratch.products, Int32(kw))
         for m in 0 ..< count {
-            let s = scratch.block + m * kp
-            for j in 0 ..< k { s[j] = bias[j] - (s[j] + s[j]) }
+            let s = scratch.block + m * kp, p = scratch.products + m * kw
+            for j in 0 ..< k { s[j] = bias[j] - (p[j] + p[j]) }
         }
         return true
     }
 
-    /// The kernel's choice among the centres whose sgemm score lies within
+    /// The blocked kernel's choice among the centres whose Gram score lies within
     /// `window` of the lowest: outside it the kernel's score is surely higher.
     private func settleNearTies(_ i: Int, _ s: UnsafeMutablePointer<Float>, best: Int, window: Double) -> Int {
         let limit = Double(s[best]) + window

@@ -47,7 +47,7 @@ struct YinyangTests {
         }
     }
 
-    @Test("full scans by sgemm (near-ties settled by the kernel) or by the kernel: the same results",
+    @Test("full scans by the Gram kernel (near-ties settled by the blocked kernel) or by the blocked kernel: the same results",
           arguments: [false, true])
     func gemmOrKernel(gemm: Bool) throws {
         for (k, d) in [(30, 5), (120, 33), (200, 64)] {
@@ -56,7 +56,7 @@ struct YinyangTests {
             try expectAccelerationMatchesPlain(x, k: k, seeds: seeds, acceleration: .yinyang(groups: k / 10),
                                                gemm: gemm, maxIterations: 12)
         }
-        // Ties on a grid: sgemm's near-ties must come out as the kernel's, lowest index first.
+        // Ties on a grid: the Gram kernel's near-ties must come out as the kernel's, lowest index first.
         for d in [2, 8] {
             let x = randomRows(count: 800, dimension: d, clusters: 3, seed: 32, grid: true)
             try expectAccelerationMatchesPlain(x, k: 60, seeds: randomSeeds(60, of: x.count, seed: 33),

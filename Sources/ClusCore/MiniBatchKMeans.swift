@@ -83,6 +83,7 @@ public func miniBatchKMeans(_ x: Embeddings, options: MiniBatchKMeansOptions,
                                    parallelism: parallelism, spherical: options.spherical)
     var weights = [Double](repeating: 0, count: k)
     var batch = [Float](repeating: 0, count: batchSize * d)
+    var picks = [Int](repeating: 0, count: batchSize)
     var smoothed: Double?
     var best = Double.infinity
     var stale = 0
@@ -90,15 +91,10 @@ public func miniBatchKMeans(_ x: Embeddings, options: MiniBatchKMeansOptions,
     let alpha = min(1, Double(batchSize) * 2 / Double(n + 1))
     for step in 0 ..< steps {
         try cancellation?.check()
-        x.values.withUnsafeBufferPointer { source in
-            batch.withUnsafeMutableBufferPointer { target in
-                for r in 0 ..< batchSize {
-                    let i = generator.nextIndex(below: n)
-                    for t in 0 ..< d { target[r * d + t] = source[i * d + t] }
-                }
-            }
+        for r in 0 ..< batchSize { picks[r] = generator.nextIndex(below: n) }
+        let batchInertia = x.values.withUnsafeBufferPointer { source in
+            stepper.step(source: source.baseAddress!, picks: picks, batch: &batch, centres: &centres, weights: &weights)
         }
-        let batchInertia = stepper.step(batch: batch, centres: &centres, weights: &weights)
         taken = step + 1
         progress?(taken, steps)
         // Convergence as scikit-learn's `_mini_batch_convergence`: the first
@@ -146,15 +142,20 @@ private struct MiniBatchStepper {
     var chunkRows: Int { 256 }
     var chunks: Int { (batchSize + chunkRows - 1) / chunkRows }
 
+    /// Gathers the documents at `picks` into `batch` (each chunk its own rows,
+    /// on its own thread: random rows of a large set are memory latency,
+    /// which a single thread leaves the step waiting on) and assigns them.
     /// Returns the batch's inertia against the centres before the update.
-    func step(batch: [Float], centres: inout [Double], weights: inout [Double]) -> Double {
+    func step(source: UnsafePointer<Float>, picks: [Int], batch: inout [Float],
+              centres: inout [Double], weights: inout [Double]) -> Double {
         let k = clusterCount, d = dimension, chunks = chunks, chunkRows = chunkRows
         let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
         var labels = [Int](repeating: -1, count: batchSize)
         var sums = [Double](repeating: 0, count: chunks * k * d)
         var counts = [Int](repeating: 0, count: chunks * k)
         var partial = [Double](repeating: 0, count: chunks)
-        batch.withUnsafeBufferPointer { b in
+        picks.withUnsafeBufferPointer { picks in
+        batch.withUnsafeMutableBufferPointer { b in
         centres.withUnsafeBufferPointer { c in
         labels.withUnsafeMutableBufferPointer { l in
         sums.withUnsafeMutableBufferPointer { s in
@@ -162,15 +163,17 @@ private struct MiniBatchStepper {
         partial.withUnsafeMutableBufferPointer { p in
             guard let base = b.baseAddress, let cbase = c.baseAddress, let lbase = l.baseAddress,
                   let sbase = s.baseAddress, let nbase = n.baseAddress else { return }
-            let rows = RowMatrix(base: base, count: batchSize, dimension: d)
+            let rows = RowMatrix(base: UnsafePointer(base), count: batchSize, dimension: d)
             parallelism.forEach(chunks: chunks) { chunk in
                 let range = chunk * chunkRows ..< min(batchSize, (chunk + 1) * chunkRows)
+                for r in range { (base + r * d).update(from: source + picks[r] * d, count: d) }
                 _ = assignChunk(rows, panel, rows: range, labels: lbase,
                                 sums: sbase + chunk * k * d, counts: nbase + chunk * k)
                 var total = 0.0
                 for i in range { total += squaredDistanceDouble(rows.row(i), cbase + lbase[i] * d, d) }
                 p[chunk] = total
             }
+        }
         }
         }
         }

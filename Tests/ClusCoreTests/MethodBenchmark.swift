@@ -67,8 +67,11 @@ struct MethodBenchmark {
                     }
                 }
             case "minibatch":
-                report("mini-batch k-means n=\(n) k=\(k) d=\(d) (fit)", try median(repeats) {
-                    _ = try miniBatchKMeans(x, options: MiniBatchKMeansOptions(clusterCount: k, batchSize: 1024, seed: 0))
+                // one epoch, early stopping off (as methods.py asks scikit-learn)
+                let options = MiniBatchKMeansOptions(clusterCount: k, batchSize: 1024, maxIterations: 1,
+                                                     maxNoImprovement: .max, seed: 0)
+                report("mini-batch k-means n=\(n) k=\(k) d=\(d) (\(n / 1024) steps)", try median(repeats) {
+                    _ = try miniBatchKMeans(x, options: options)
                 })
             case "ward":
                 report("agglomerative ward n=\(n) k=\(k)", try median(n > 10000 ? 1 : repeats) {

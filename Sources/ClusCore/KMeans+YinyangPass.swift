@@ -311,17 +311,19 @@ private struct YinyangPass {
             }
             labels[i] = best
             upper[i] = bestScore.isFinite ? max(0, Double(bestScore) + square + e).squareRoot() : .infinity
-            // Per group the lowest score but the label's; a non-finite score bounds nothing.
-            for g in 0 ..< t { scratch.low[g] = .infinity }
-            for j in 0 ..< k where j != best {
-                let v = s[j].isFinite ? Double(s[j]) : -Double.infinity
-                let g = groupOf[j]
-                if v < scratch.low[g] { scratch.low[g] = v }
-            }
+            // Per group the lowest score but the label's; a non-finite score
+            // bounds nothing. Walked group by group over its members, the
+            // minimum stays in a register (a store per centre, through the
+            // group's slot, cost a fifth of the pass); Float's minimum is
+            // Double's, the conversion being exact and monotone.
             let old = lower.baseAddress! + i * t
             for g in 0 ..< t {
-                let v = scratch.low[g]
-                old[g] = v == .infinity ? .infinity : floatBelow(max(0, v + square - e).squareRoot())
+                var low = Float.infinity
+                for m in start[g] ..< start[g + 1] {
+                    let j = members[m], v = s[j]
+                    if j != best { low = min(low, v.isFinite ? v : -.infinity) }
+                }
+                old[g] = low == .infinity ? .infinity : floatBelow(max(0, Double(low) + square - e).squareRoot())
             }
         }
     }

@@ -25,7 +25,6 @@ import json
 import os
 import statistics
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
@@ -33,21 +32,12 @@ from sklearn.cluster import HDBSCAN, AgglomerativeClustering
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
+from machine import cpu_model, median_time
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "bench-data"
 CLUS = ROOT / ".build" / "release" / "clus"
 D = 384
-
-
-def cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
 
 
 def make_data(kind: str, n: int) -> np.ndarray:
@@ -85,15 +75,6 @@ def run_clus(path: Path, command: str) -> tuple[float, np.ndarray]:
     return seconds, labels
 
 
-def median_of(repeats: int, f):
-    times, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = f()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), value
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--n", default="5000,20000", help="documents, comma-separated")
@@ -127,7 +108,7 @@ def main() -> None:
                 sk_times, clus_times, sk_labels, clus_labels = [], [], None, None
                 for r in range(max(a.repeats, sk_runs)):
                     if r < sk_runs:
-                        t, sk_labels = median_of(1, reference)
+                        t, sk_labels = median_time(1, reference)
                         sk_times.append(t)
                     t, clus_labels = run_clus(path, command)
                     clus_times.append(t)

@@ -32,19 +32,10 @@ import time
 import numpy as np
 import orjson
 
+from machine import cpu_model
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KINDS = {"short": 11.5, "17 digits": 21.0}   # about the bytes each number takes
-
-
-def cpu_model():
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            if line.startswith("Model name:"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
 
 
 def write_jsonl(path, n, d, kind):

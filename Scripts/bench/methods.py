@@ -28,13 +28,13 @@ skipped when its n x k bounds would not fit (n * k > 2 * 10^8).
 """
 import argparse
 import os
-import statistics
 import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
+
+from machine import cpu_model, median_time
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "bench-data"
@@ -47,23 +47,6 @@ try:
     import faiss
 except ImportError:
     faiss = None
-
-
-def cpu_model():
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-        return next(l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Model name"))
-    except Exception:
-        return "unknown"
-
-
-def median_time(repeats, f):
-    times, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = f()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), value
 
 
 def data(n, d):

@@ -26,18 +26,10 @@ import time
 
 import numpy as np
 
+from machine import cpu_model
+
 DIM = 384
 CENTRES = 100
-
-
-def cpu_model():
-    try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if line.startswith("Model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
 
 
 def write_data(directory, n, seed=0):

@@ -38,15 +38,10 @@ import numpy as np
 from sklearn.datasets import make_blobs
 from sklearn.metrics import silhouette_score
 
+from machine import cpu_model
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 D, K = 512, 10
-
-
-def cpu_model():
-    for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-        if line.startswith("Model name:"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 def fma_peak(tmp):

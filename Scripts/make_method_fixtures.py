@@ -66,7 +66,11 @@ def partition_difference(a: np.ndarray, b: np.ndarray) -> int:
     return moved if moved or len(np.unique(a)) == len(np.unique(b)) else 1
 
 
-def write(name: str, x: np.ndarray, k: int, hdbscan_params) -> None:
+def write(name: str, x: np.ndarray, k: int, hdbscan_params, partitional: bool = True) -> None:
+    """method_<name>.json: scikit-learn's answers on x. partitional=False
+    leaves out k-means, mini-batch and the spherical objective (only the
+    hierarchical methods' answers): sizes past one 512-row Gram tile, where
+    those references would cost minutes to compute."""
     x = np.ascontiguousarray(x, dtype=np.float32)
     x64 = x.astype(np.float64)
     agglomerative = {}
@@ -87,56 +91,20 @@ def write(name: str, x: np.ndarray, k: int, hdbscan_params) -> None:
             hdbscan_module._process_mst = shipped_process_mst
         hdbscan[f"mcs{mcs}_ms{ms}"] = stable.tolist()
         tie_dependent[f"mcs{mcs}_ms{ms}"] = partition_difference(stable, shipped)
-    fixture = {
-        "name": name, "k": k, "n": x.shape[0], "d": x.shape[1],
-        "sklearn_version": sklearn.__version__,
-        "kmeans_inertia": float(KMeans(n_clusters=k, n_init=10, random_state=0).fit(x64).inertia_),
-        "minibatch_inertia": float(MiniBatchKMeans(n_clusters=k, random_state=0, n_init=1).fit(x64).inertia_),
-        "spherical_objective": spherical_reference(x64, k),
-        "agglomerative": agglomerative,
-        "hdbscan": hdbscan,
-        "hdbscan_tie_dependent": tie_dependent,
-    }
+    fixture = {"name": name, "k": k, "n": x.shape[0], "d": x.shape[1], "sklearn_version": sklearn.__version__}
+    summary = ""
+    if partitional:
+        fixture["kmeans_inertia"] = float(KMeans(n_clusters=k, n_init=10, random_state=0).fit(x64).inertia_)
+        fixture["minibatch_inertia"] = float(MiniBatchKMeans(n_clusters=k, random_state=0, n_init=1).fit(x64).inertia_)
+        fixture["spherical_objective"] = spherical_reference(x64, k)
+        summary = (f"spherical={fixture['spherical_objective']:.4f} minibatch={fixture['minibatch_inertia']:.4f} "
+                   f"kmeans={fixture['kmeans_inertia']:.4f} ")
+    fixture.update(agglomerative=agglomerative, hdbscan=hdbscan, hdbscan_tie_dependent=tie_dependent)
     head = json.dumps(fixture, indent=0)[:-2]
     rows = ",\n".join("[" + ",".join(exact_decimal(v) for v in row) + "]" for row in x)
     path = OUT / f"method_{name}.json"
     path.write_text(head + f',\n"x": [\n{rows}\n]\n}}\n')
-    print(f"{path.name}: n={x.shape[0]} d={x.shape[1]} k={k} spherical={fixture['spherical_objective']:.4f} "
-          f"minibatch={fixture['minibatch_inertia']:.4f} kmeans={fixture['kmeans_inertia']:.4f} "
-          f"noise={[v.count(-1) for v in hdbscan.values()]} tie-dependent={list(tie_dependent.values())}")
-
-
-def write_hierarchy(name: str, x: np.ndarray, k: int, hdbscan_params) -> None:
-    """A fixture with only the hierarchical methods' answers ("agglomerative",
-    "hdbscan", "hdbscan_tie_dependent"): sizes past one 512-row Gram tile,
-    where the other methods' references would cost minutes to compute."""
-    x = np.ascontiguousarray(x, dtype=np.float32)
-    x64 = x.astype(np.float64)
-    agglomerative = {}
-    for linkage in LINKAGES:
-        for metric in ["euclidean", "cosine"]:
-            if linkage == "ward" and metric == "cosine":
-                continue
-            model = AgglomerativeClustering(n_clusters=k, linkage=linkage, metric=metric).fit(x64)
-            agglomerative[f"{linkage}_{metric}"] = model.labels_.tolist()
-    hdbscan, tie_dependent = {}, {}
-    shipped_process_mst = hdbscan_module._process_mst
-    for mcs, ms in hdbscan_params:
-        shipped = HDBSCAN(min_cluster_size=mcs, min_samples=ms, copy=True).fit(x64).labels_
-        hdbscan_module._process_mst = stable_process_mst
-        try:
-            stable = HDBSCAN(min_cluster_size=mcs, min_samples=ms, copy=True).fit(x64).labels_
-        finally:
-            hdbscan_module._process_mst = shipped_process_mst
-        hdbscan[f"mcs{mcs}_ms{ms}"] = stable.tolist()
-        tie_dependent[f"mcs{mcs}_ms{ms}"] = partition_difference(stable, shipped)
-    fixture = {"name": name, "k": k, "n": x.shape[0], "d": x.shape[1], "sklearn_version": sklearn.__version__,
-               "agglomerative": agglomerative, "hdbscan": hdbscan, "hdbscan_tie_dependent": tie_dependent}
-    head = json.dumps(fixture, indent=0)[:-2]
-    rows = ",\n".join("[" + ",".join(exact_decimal(v) for v in row) + "]" for row in x)
-    path = OUT / f"method_{name}.json"
-    path.write_text(head + f',\n"x": [\n{rows}\n]\n}}\n')
-    print(f"{path.name}: n={x.shape[0]} d={x.shape[1]} k={k} "
+    print(f"{path.name}: n={x.shape[0]} d={x.shape[1]} k={k} {summary}"
           f"noise={[v.count(-1) for v in hdbscan.values()]} tie-dependent={list(tie_dependent.values())}")
 
 
@@ -153,7 +121,7 @@ def main() -> None:
     # Past one Gram tile (512 rows), clusters of different spreads and uniform noise between them.
     x, _ = make_blobs(n_samples=1350, n_features=48, centers=8, cluster_std=np.linspace(1.0, 3.5, 8), random_state=3)
     background = np.random.default_rng(3).uniform(x.min(axis=0), x.max(axis=0), size=(150, 48))
-    write_hierarchy("blobs48_1500", np.vstack([x, background]), 8, [(5, 5), (15, 5), (5, 2)])
+    write("blobs48_1500", np.vstack([x, background]), 8, [(5, 5), (15, 5), (5, 2)], partitional=False)
 
 
 if __name__ == "__main__":

@@ -1,26 +1,15 @@
 import Testing
 @testable import ClusCore
 
-/// Lloyd from `seeds` with and without Hamerly's bounds; they must agree bit for bit.
+/// Lloyd from `seeds` with the bounds `bounded = true` picks and without; they must agree bit for bit.
 func expectBoundedMatchesPlain(_ x: Embeddings, k: Int, seeds: [Int], spherical: Bool = false,
                                maxIterations: Int = 300, tolerance: Double = 0,
                                parallelism: Parallelism = .allCores,
                                sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let x = spherical ? try unitRows(x, parallelism: .serial) : x
-    try x.values.withUnsafeBufferPointer { buffer in
-        let rows = RowMatrix(base: try #require(buffer.baseAddress), count: x.count, dimension: x.dimension)
-        var lloyd = Lloyd(rows: rows, clusterCount: k, plan: ChunkPlan(count: x.count, clusterCount: k, dimension: x.dimension),
-                          parallelism: parallelism, cancellation: nil, maxIterations: maxIterations,
-                          tolerance: tolerance, spherical: spherical)
-        lloyd.bounded = false
-        let plain = try lloyd.run(seeds: seeds) { _ in }
-        lloyd.bounded = true
-        let fast = try lloyd.run(seeds: seeds) { _ in }
-        #expect(fast.labels == plain.labels, "labels, k=\(k)", sourceLocation: sourceLocation)
-        #expect(fast.iterations == plain.iterations, "iterations, k=\(k)", sourceLocation: sourceLocation)
-        #expect(fast.inertia == plain.inertia, "inertia, k=\(k)", sourceLocation: sourceLocation)
-        #expect(fast.centroids.values == plain.centroids.values, "centroids, k=\(k)", sourceLocation: sourceLocation)
-    }
+    // `bounded = true` is `.automatic`: Hamerly below k = 20, Yinyang from there
+    try expectAccelerationMatchesPlain(x, k: k, seeds: seeds, acceleration: .automatic, spherical: spherical,
+                                       maxIterations: maxIterations, tolerance: tolerance, parallelism: parallelism,
+                                       sourceLocation: sourceLocation)
 }
 
 /// `count` random rows of dimension `d`, each component in [−1, 1) plus a

@@ -26,22 +26,29 @@ final class HamerlyBounds {
     var passes = 0
 
     init(rows: RowMatrix, plan: ChunkPlan, parallelism: Parallelism) {
-        let n = rows.count, d = rows.dimension
+        let n = rows.count
         upper = [Double](repeating: 0, count: n)
         lower = [Double](repeating: 0, count: n)
-        var norms = [Double](repeating: 0, count: n)
-        norms.withUnsafeMutableBufferPointer { out in
-            parallelism.forEach(chunks: plan.chunks) { c in
-                for i in plan.range(c) {
-                    let p = rows.row(i)
-                    var s = 0.0
-                    for t in 0 ..< d { s += Double(p[t]) * Double(p[t]) }
-                    out[i] = s.squareRoot()
-                }
+        norms = documentNorms(rows, plan: plan, parallelism: parallelism)
+    }
+}
+
+/// |x| of every document, summed in Double in dimension order: the bounds'
+/// rounding margins (Hamerly's and Yinyang's) are reckoned for this sum.
+func documentNorms(_ rows: RowMatrix, plan: ChunkPlan, parallelism: Parallelism) -> [Double] {
+    let d = rows.dimension
+    var norms = [Double](repeating: 0, count: rows.count)
+    norms.withUnsafeMutableBufferPointer { out in
+        parallelism.forEach(chunks: plan.chunks) { c in
+            for i in plan.range(c) {
+                let p = rows.row(i)
+                var s = 0.0
+                for t in 0 ..< d { s += Double(p[t]) * Double(p[t]) }
+                out[i] = s.squareRoot()
             }
         }
-        self.norms = norms
     }
+    return norms
 }
 
 /// Bounds on the distance between two Float vectors from `squaredDistance`:

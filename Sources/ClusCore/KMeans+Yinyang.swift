@@ -62,16 +62,8 @@ final class YinyangBounds {
         upper.initialize(repeating: .infinity)
         lower = .allocate(capacity: n * t)
         lower.initialize(repeating: 0)
-        let norms = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
-        parallelism.forEach(chunks: plan.chunks) { c in
-            for i in plan.range(c) {
-                let p = rows.row(i)
-                var s = 0.0
-                for e in 0 ..< d { s += Double(p[e]) * Double(p[e]) }
-                norms[i] = s.squareRoot()
-            }
-        }
-        self.norms = norms
+        norms = .allocate(capacity: n)
+        _ = norms.initialize(from: documentNorms(rows, plan: plan, parallelism: parallelism))
     }
 
     deinit {

@@ -288,13 +288,14 @@ public enum DatasetLoader {
     /// Documents between cancellation checks and progress reports.
     private static let checkInterval = 4096
 
-    /// JSON Lines in memory: each non-blank line one document, read in
-    /// windows (whole lines) on all cores.
+    /// JSON Lines in memory (or mapped): each non-blank line one document,
+    /// read in windows (whole lines) on all cores; `parsed` hears each
+    /// window's range once it is read.
     private static func readLines(
         _ text: UnsafeBufferPointer<UInt8>, from start: Int, into reader: inout JSONLinesReader,
-        progress: ((Int, Int) -> Void)?
+        windowBytes: Int? = nil, progress: ((Int, Int) -> Void)?, parsed: ((Range<Int>) -> Void)? = nil
     ) throws {
-        let window = JSONLinesReader.windowBytes(reader.parallelism)
+        let window = windowBytes ?? JSONLinesReader.windowBytes(reader.parallelism)
         var windowStart = start
         progress?(0, text.count)
         while windowStart < text.count {
@@ -304,6 +305,7 @@ public enum DatasetLoader {
             }
             try reader.read(UnsafeBufferPointer(rebasing: text[windowStart ..< end]), base: windowStart)
             progress?(end, text.count)
+            parsed?(windowStart ..< end)
             windowStart = end
         }
     }
@@ -381,19 +383,11 @@ public enum DatasetLoader {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         _ = madvise(UnsafeMutableRawPointer(mutating: map.base), total, MADV_SEQUENTIAL)
         // A UTF-8 byte order mark says nothing to JSON.
-        var start = total >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF ? 3 : 0
-        progress?(0, total)
-        while start < total {
-            var end = total
-            if start + windowBytes < total, let newline = JSONLinesReader.lineEnd(text, from: start + windowBytes) {
-                end = newline + 1
-            }
-            try reader.read(UnsafeBufferPointer(rebasing: text[start ..< end]), base: start)
-            progress?(end, total)
-            // the whole pages before `end` are parsed: out of the resident set
-            let from = start / page * page, to = end / page * page
+        let start = total >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF ? 3 : 0
+        try readLines(text, from: start, into: &reader, windowBytes: windowBytes, progress: progress) { window in
+            // the whole pages before the window's end are parsed: out of the resident set
+            let from = window.lowerBound / page * page, to = window.upperBound / page * page
             if to > from { _ = madvise(UnsafeMutableRawPointer(mutating: map.base + from), to - from, MADV_DONTNEED) }
-            start = end
         }
     }
 

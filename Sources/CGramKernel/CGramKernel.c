@@ -1,30 +1,49 @@
 #include "CGramKernel.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef float v16 __attribute__((ext_vector_type(16)));
 typedef float v16u __attribute__((ext_vector_type(16), aligned(4)));
 
+typedef float v8 __attribute__((ext_vector_type(8)));
+typedef float v8u __attribute__((ext_vector_type(8), aligned(4)));
+
+// VL: floats per vector of the column side; NR / VL vectors per panel.
 #if defined(__AVX512F__)
 #define MR 8
 #define NR 32
+#define VL 16
+typedef v16 vec;
+typedef v16u vecu;
 #define INSTRUCTIONS "AVX-512"
 #elif defined(__AVX2__) && defined(__FMA__)
 #define MR 4
 #define NR 24
+#define VL 8
+typedef v8 vec;
+typedef v8u vecu;
 #define INSTRUCTIONS "AVX2"
 #elif defined(__ARM_NEON)
 #define MR 4
 #define NR 16
+#define VL 16
+typedef v16 vec;
+typedef v16u vecu;
 #define INSTRUCTIONS "NEON"
 #else
 #define MR 2
 #define NR 16
+#define VL 16
+typedef v16 vec;
+typedef v16u vecu;
 #define INSTRUCTIONS "generic"
 #endif
+#define NV (NR / VL)
 
 int clus_gram_rows_per_panel(void) { return MR; }
 int clus_gram_columns_per_panel(void) { return NR; }
+int clus_gram_columns_per_vector(void) { return VL; }
 const char *clus_gram_instructions(void) { return INSTRUCTIONS; }
 
 void clus_gram_pack(const float *rows, const long *order, long count, int d, int per_panel, float *out) {
@@ -70,8 +89,6 @@ static void block(const float *a, const float *b, int d, float *c, int ldc) {
 }
 #elif NR == 24
 // 3·MR accumulators (12 of AVX2's 16 registers), three column loads and MR broadcasts per dimension.
-typedef float v8 __attribute__((ext_vector_type(8)));
-typedef float v8u __attribute__((ext_vector_type(8), aligned(4)));
 static void block(const float *a, const float *b, int d, float *c, int ldc) {
     v8 acc[MR][3];
     for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = acc[i][2] = (v8)0;
@@ -119,4 +136,115 @@ void clus_gram_tile(const float *a, int row_count, const float *b, int column_co
             block(a + (long)(row / NR) * d * NR + row % NR, bq, d, c + (long)row * ldc + q * NR, ldc);
         }
     }
+}
+
+// A block of MR rows read in place (broadcast from each row's own memory, so
+// the rows need no packing) × `nv` vectors of a column panel; `nv` is a
+// constant at every call, so the loops unroll as in `block`.
+static inline __attribute__((always_inline))
+void rows_block(const float *const *r, const float *b, int d, float *c, int ldc, const int nv) {
+    vec acc[MR][NV];
+    for (int i = 0; i < MR; i++)
+        for (int v = 0; v < nv; v++) acc[i][v] = (vec)0;
+    const float *p[MR];
+    for (int i = 0; i < MR; i++) p[i] = r[i];
+    for (int t = 0; t < d; t++) {
+        vec bv[NV];
+        for (int v = 0; v < nv; v++) bv[v] = *(const vecu *)(b + (long)t * NR + v * VL);
+#pragma unroll
+        for (int i = 0; i < MR; i++) {
+            vec ai = (vec)p[i][t];
+            for (int v = 0; v < nv; v++) acc[i][v] += ai * bv[v];
+        }
+    }
+    for (int i = 0; i < MR; i++)
+        for (int v = 0; v < nv; v++) *(vecu *)(c + (long)i * ldc + v * VL) = acc[i][v];
+}
+
+void clus_gram_rows_tile(const float *const *rows, int row_count, const float *b, int column_count, int d,
+                         float *c, int ldc, const void *prefetch, long prefetch_bytes) {
+    int row_blocks = (row_count + MR - 1) / MR, column_panels = (column_count + NR - 1) / NR;
+    // The caller's next rows are fetched from memory a slice per block, while
+    // the arithmetic keeps the cores busy (k-means streams its data once a pass).
+    const char *ahead = prefetch;
+    long slice = prefetch ? (prefetch_bytes / ((long)row_blocks * column_panels) + 63) / 64 * 64 : 0;
+    const char *ahead_end = ahead + (prefetch ? prefetch_bytes : 0);
+    for (int q = 0; q < column_panels; q++) {
+        const float *bq = b + (long)q * d * NR;
+        // The last panel computes only the vectors that hold columns.
+        int vectors = (column_count - q * NR + VL - 1) / VL;
+        if (vectors > NV) vectors = NV;
+        for (int p = 0; p < row_blocks; p++) {
+            const float *const *r = rows + p * MR;
+            float *cp = c + (long)p * MR * ldc + q * NR;
+            for (long o = 0; o < slice && ahead < ahead_end; o += 64, ahead += 64) __builtin_prefetch(ahead, 0, 2);
+            switch (vectors) {
+#if NV >= 3
+            case 3: rows_block(r, bq, d, cp, ldc, 3); break;
+#endif
+#if NV >= 2
+            case 2: rows_block(r, bq, d, cp, ldc, 2); break;
+#endif
+            default: rows_block(r, bq, d, cp, ldc, 1); break;
+            }
+        }
+    }
+}
+
+// The epilogue of k-means' full scan, per document: written here beside the
+// kernel because Swift's SIMD types spilled to the stack in this loop (a
+// quarter of the pass); clang's vectors stay in registers.
+int clus_scores_lowest(float *s, const float *bias, int k, double window, int *near, int *finite) {
+    v16 lo = (v16)INFINITY, spread = (v16)0;
+    int q = 0;
+    for (; q + 16 <= k; q += 16) {
+        v16 p = LOAD16(s + q);
+        v16 v = LOAD16(bias + q) - (p + p);
+        STORE16(s + q, v);
+        lo = __builtin_elementwise_min(lo, v);
+        spread += v - v;   // stays 0 while every score is finite
+    }
+    float best = __builtin_reduce_min(lo);
+    float bad = 0;
+    for (int i = 0; i < 16; i++) bad += spread[i];
+    for (; q < k; q++) {
+        float v = bias[q] - (s[q] + s[q]);
+        s[q] = v;
+        bad += v - v;
+        if (v < best) best = v;
+    }
+    *finite = bad == 0;
+    int at = 0;
+    while (at < k && !(s[at] == best)) at++;
+    if (at == k) { *near = 0; return 0; }
+    // Every score that may round below the lowest in another arithmetic.
+    float limit = nextafterf((float)((double)best + window), INFINITY);
+    typedef int i16v __attribute__((ext_vector_type(16)));
+    i16v count = (i16v)0;
+    q = 0;
+    for (; q + 16 <= k; q += 16) count += LOAD16(s + q) <= limit;   // -1 where true
+    int n = -__builtin_reduce_add(count);
+    for (; q < k; q++) n += s[q] <= limit;
+    *near = n;
+    return at;
+}
+
+void clus_group_minima(float *s, const long *start, int groups, int excluded, int finite, float *out) {
+    float kept = s[excluded];
+    s[excluded] = INFINITY;
+    for (int g = 0; g < groups; g++) {
+        float low = INFINITY;
+        if (finite) {
+            for (long q = start[g]; q < start[g + 1]; q++) low = s[q] < low ? s[q] : low;
+        } else {
+            // A non-finite score bounds nothing.
+            for (long q = start[g]; q < start[g + 1]; q++) {
+                if (q == excluded) continue;
+                float v = isfinite(s[q]) ? s[q] : -INFINITY;
+                low = v < low ? v : low;
+            }
+        }
+        out[g] = low;
+    }
+    s[excluded] = kept;
 }

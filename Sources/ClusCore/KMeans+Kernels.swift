@@ -158,6 +158,12 @@ struct Tile4x3 {
 
 /// Three accumulators: 1 document × 3 centres, the same order per dot product
 /// as `Tile4x3`, so a document gets the same label whichever tile holds it.
+/// Six centres' accumulators for one document: six independent chains keep
+/// the FMA units busy where three waited on each other's latency.
+struct Tile1x6 {
+    var a0 = Lane(), a1 = Lane(), a2 = Lane(), a3 = Lane(), a4 = Lane(), a5 = Lane()
+}
+
 struct Tile1x3 {
     var a0 = Lane(), a1 = Lane(), a2 = Lane()
 

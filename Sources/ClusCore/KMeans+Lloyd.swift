@@ -52,6 +52,12 @@ struct Lloyd {
         return groups >= 2 ? .yinyang(groups: groups) : .hamerly
     }
 
+    /// Whether Yinyang's pass moves documents in the centre sums itself:
+    /// when a k × d Int64 delta per thread fits in 256 MiB.
+    var fusesSums: Bool {
+        parallelism.threads * clusterCount * rows.dimension * MemoryLayout<Int64>.size <= 256 << 20
+    }
+
     /// Iterates from the documents `seeds` as initial centres.
     ///
     /// - Complexity: O(iterations · n · k · d) arithmetic at worst (Hamerly's
@@ -80,16 +86,23 @@ struct Lloyd {
         for iteration in 0 ..< maxIterations {
             try cancellation?.check()
             let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)
-            let before = labels
-            try assign(panel, labels: &labels, hamerly: bounds, yinyang: yinyang)
             // Only the documents that changed cluster touch the sums.
-            var moved: [Int] = [], from: [Int] = [], to: [Int] = []
-            for i in 0 ..< n where labels[i] != before[i] {
-                moved.append(i)
-                from.append(before[i])
-                to.append(labels[i])
+            var moved = 0
+            if let yinyang, fusesSums {
+                moved = withUnsafeMutablePointer(to: &sums) { assignYinyang(panel, labels: &labels, bounds: yinyang, moving: $0) }
+                try cancellation?.check()
+            } else {
+                let before = labels
+                try assign(panel, labels: &labels, hamerly: bounds, yinyang: yinyang)
+                var changed: [Int] = [], from: [Int] = [], to: [Int] = []
+                for i in 0 ..< n where labels[i] != before[i] {
+                    changed.append(i)
+                    from.append(before[i])
+                    to.append(labels[i])
+                }
+                sums.move(changed, from: from, to: to, rows: rows, parallelism: parallelism)
+                moved = changed.count
             }
-            sums.move(moved, from: from, to: to, rows: rows, parallelism: parallelism)
             let updated = newCentres(sums: sums.values(), counts: sums.counts, labels: labels, old: centres)
             var shift = 0.0
             for i in 0 ..< k * d {
@@ -99,7 +112,7 @@ struct Lloyd {
             centres = updated
             iterations = iteration + 1
             progress(iterations)
-            if moved.isEmpty { strict = true; break }
+            if moved == 0 { strict = true; break }
             if shift <= tolerance { break }
         }
         let panel = CentrePanel(centres: centres, clusterCount: k, dimension: d)

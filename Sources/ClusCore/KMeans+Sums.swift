@@ -114,6 +114,56 @@ struct CentreSums {
         }
     }
 
+    /// Adds the quantised row `p` to cluster `to`'s slot of `delta` (k × d)
+    /// and subtracts it from `from`'s (−1: none): the same values `move`
+    /// adds, for an assignment pass that moves documents while their rows
+    /// are in cache; `apply` then adds the deltas.
+    @inline(__always)
+    static func accumulate(_ p: UnsafePointer<Float>, _ d: Int, from: Int, to: Int,
+                           into delta: UnsafeMutablePointer<Int64>, scale sc: UnsafePointer<Double>) {
+        var t = 0
+        while t < d {
+            let q = Self.quantised(loadLane(p + t, d - t), UnsafeRawPointer(sc + t).loadUnaligned(as: SIMD8<Double>.self))
+            if d - t >= 8 {
+                if from >= 0 {
+                    let slot = UnsafeMutableRawPointer(delta + from * d + t)
+                    slot.storeBytes(of: slot.loadUnaligned(as: SIMD8<Int64>.self) &- q, as: SIMD8<Int64>.self)
+                }
+                let slot = UnsafeMutableRawPointer(delta + to * d + t)
+                slot.storeBytes(of: slot.loadUnaligned(as: SIMD8<Int64>.self) &+ q, as: SIMD8<Int64>.self)
+            } else {
+                for e in 0 ..< d - t {
+                    if from >= 0 { delta[from * d + t + e] &-= q[e] }
+                    delta[to * d + t + e] &+= q[e]
+                }
+            }
+            t += 8
+        }
+    }
+
+    /// The scales padded to whole lanes, as `accumulate` reads them.
+    var paddedScale: [Double] {
+        var lanes = [Double](repeating: 0, count: (dimension + 7) / 8 * 8)
+        for t in 0 ..< dimension { lanes[t] = scale[t] }
+        return lanes
+    }
+
+    /// Adds the deltas of `accumulate` (each k × d) and the count changes (each k).
+    mutating func apply(_ deltas: [UnsafeMutablePointer<Int64>], counts changes: [UnsafeMutablePointer<Int>],
+                        parallelism: Parallelism) {
+        let k = clusterCount, d = dimension
+        for change in changes { for j in 0 ..< k { counts[j] += change[j] } }
+        let blocks = (k * d + 4095) / 4096
+        sums.withUnsafeMutableBufferPointer { sumBuffer in
+            guard let s = sumBuffer.baseAddress else { return }
+            parallelism.forEach(chunks: blocks) { b in
+                for delta in deltas {
+                    for v in b * 4096 ..< min(k * d, (b + 1) * 4096) { s[v] &+= delta[v] }
+                }
+            }
+        }
+    }
+
     /// The sums as Doubles, back in the data's units.
     func values() -> [Double] {
         let d = dimension

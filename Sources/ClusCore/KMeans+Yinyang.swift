@@ -35,6 +35,9 @@ final class YinyangBounds {
     /// Whether the full scan runs through the Gram kernel: timed against the blocked kernel on
     /// the first pass (nil until then).
     var gemm: Bool?
+    /// The share of the centres above which a document is scanned in full
+    /// rather than group by group (`FullScanTimes.share`; nil until the first pass).
+    var fullScanShare: Double?
     /// Documents scored against every centre, and centre scores computed, in the last pass.
     var fullScans = 0
     var scores = 0
@@ -147,13 +150,36 @@ func kernelScore(_ p: UnsafePointer<Float>, _ d: Int, _ c: UnsafePointer<Float>,
     return bias - (dot + dot)
 }
 
-/// Kernel scores of one document against `count` listed centres, three at a
-/// time (one load of the document per three products), rounding as `kernelScore`.
+/// Kernel scores of one document against `count` listed centres, six at a
+/// time (one load of the document per six products), rounding as `kernelScore`.
 @inline(__always)
 func kernelScores(_ p: UnsafePointer<Float>, _ d: Int, _ panel: UnsafePointer<Float>, stride: Int,
                   bias: UnsafePointer<Float>, list: UnsafePointer<Int>, count: Int,
                   into out: UnsafeMutablePointer<Float>) {
     var m = 0
+    @inline(__always)
+    func centre(_ j: Int, _ t: Int) -> Lane { UnsafeRawPointer(panel + j * stride + t).loadUnaligned(as: Lane.self) }
+    while m + 6 <= count {
+        let j0 = list[m], j1 = list[m + 1], j2 = list[m + 2], j3 = list[m + 3], j4 = list[m + 4], j5 = list[m + 5]
+        var tile = Tile1x6()
+        var t = 0
+        while t < d {
+            let x = t + 8 <= d ? UnsafeRawPointer(p + t).loadUnaligned(as: Lane.self) : loadLane(p + t, d - t)
+            tile.a0 = tile.a0.addingProduct(x, centre(j0, t)); tile.a1 = tile.a1.addingProduct(x, centre(j1, t))
+            tile.a2 = tile.a2.addingProduct(x, centre(j2, t)); tile.a3 = tile.a3.addingProduct(x, centre(j3, t))
+            tile.a4 = tile.a4.addingProduct(x, centre(j4, t)); tile.a5 = tile.a5.addingProduct(x, centre(j5, t))
+            t += 8
+        }
+        let d0 = laneSum(tile.a0), d1 = laneSum(tile.a1), d2 = laneSum(tile.a2)
+        let d3 = laneSum(tile.a3), d4 = laneSum(tile.a4), d5 = laneSum(tile.a5)
+        out[m] = bias[j0] - (d0 + d0)
+        out[m + 1] = bias[j1] - (d1 + d1)
+        out[m + 2] = bias[j2] - (d2 + d2)
+        out[m + 3] = bias[j3] - (d3 + d3)
+        out[m + 4] = bias[j4] - (d4 + d4)
+        out[m + 5] = bias[j5] - (d5 + d5)
+        m += 6
+    }
     while m + 3 <= count {
         let j0 = list[m], j1 = list[m + 1], j2 = list[m + 2]
         let c0 = panel + j0 * stride, c1 = panel + j1 * stride, c2 = panel + j2 * stride

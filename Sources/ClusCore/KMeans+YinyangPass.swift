@@ -10,10 +10,15 @@ extension Lloyd {
     /// all centres by the blocked kernel; the others against the centres of
     /// their candidate groups only.
     ///
-    /// - Returns: how many centre scores were computed.
+    /// With `sums`, the documents that change cluster are moved in them
+    /// during the pass, while their rows are in cache (per-worker integer
+    /// deltas, added after: the same sums in any order).
+    ///
+    /// - Returns: how many documents changed cluster.
     /// - Complexity: O(n · t + k · d + (scores) · d).
     @discardableResult
-    func assignYinyang(_ panel: CentrePanel, labels: inout [Int], bounds: YinyangBounds) -> Int {
+    func assignYinyang(_ panel: CentrePanel, labels: inout [Int], bounds: YinyangBounds,
+                       moving sums: UnsafeMutablePointer<CentreSums>? = nil) -> Int {
         let k = clusterCount, t = bounds.groupCount, d = rows.dimension
         let eta = roundingMargin
         var radius = 0.0
@@ -39,17 +44,33 @@ extension Lloyd {
             groupDrift = largest
         }
         // The centres packed once a pass as the Gram micro-kernel reads them
-        // (panels of its register block's width, zero-padded).
+        // (panels of its register block's width, zero-padded), in group order
+        // so that each group's scores lie side by side; and their biases in that order.
         let width = GramRows.panelWidth, kw = (k + width - 1) / width * width
         var compact = [Float](repeating: 0, count: k * d)
-        for j in 0 ..< k { for e in 0 ..< d { compact[j * d + e] = panel.values[j * panel.stride + e] } }
+        for (q, j) in bounds.members.enumerated() {
+            for e in 0 ..< d { compact[q * d + e] = panel.values[j * panel.stride + e] }
+        }
         var packed = [Float](repeating: 0, count: kw * d)
         packed.withUnsafeMutableBufferPointer { out in
             clus_gram_pack(compact, (0 ..< k).map { CLong($0) }, k, Int32(d), Int32(width), out.baseAddress!)
         }
         compact = []
-        var tallies = [Int](repeating: 0, count: 2 * plan.chunks)
+        let groupedBias = bounds.members.map { panel.bias[$0] }
+        let groupStart = bounds.start.map { CLong($0) }
+        var tallies = [Int](repeating: 0, count: 3 * plan.chunks)
+        // Per worker: k × d sum deltas and k count changes.
+        let workers = sums == nil ? 0 : parallelism.threads
+        let deltas = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(1, workers * k * d))
+        let countChanges = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, workers * k))
+        deltas.initialize(repeating: 0)
+        countChanges.initialize(repeating: 0)
+        defer { deltas.deallocate(); countChanges.deallocate() }
+        let scale = sums?.pointee.paddedScale ?? []
         packed.withUnsafeBufferPointer { packed in
+        groupedBias.withUnsafeBufferPointer { groupedBias in
+        groupStart.withUnsafeBufferPointer { groupStart in
+        scale.withUnsafeBufferPointer { scale in
         labels.withUnsafeMutableBufferPointer { labelBuffer in
         tallies.withUnsafeMutableBufferPointer { tally in
         panel.values.withUnsafeBufferPointer { centreBuffer in
@@ -62,21 +83,35 @@ extension Lloyd {
             guard let l = labelBuffer.baseAddress, let centres = centreBuffer.baseAddress,
                   let bias = biasBuffer.baseAddress, let groupOf = groupOf.baseAddress,
                   let members = members.baseAddress, let start = start.baseAddress,
-                  let packed = packed.baseAddress else { return }
+                  let packed = packed.baseAddress, let groupedBias = groupedBias.baseAddress,
+                  let groupStart = groupStart.baseAddress else { return }
             var pass = YinyangPass(rows: rows, panel: panel, clusterCount: k, groupCount: t,
                                    centres: centres, stride: panel.stride, bias: bias, eta: eta, radius: radius,
                                    drift: drift.baseAddress, groupDrift: groupDrift.baseAddress,
                                    groupOf: groupOf, members: members, start: start, labels: l,
                                    upper: bounds.upper, lower: bounds.lower, norms: bounds.norms,
-                                   packedCentres: packed, gemm: false)
-            if bounds.gemm == nil { bounds.gemm = pass.gemmIsFaster() }
-            pass.gemm = bounds.gemm ?? false
-            parallelism.forEach(chunks: plan.chunks) { chunk in
-                if cancellation?.isCancelled == true { return }
-                let (full, scores) = pass.assign(plan.range(chunk))
-                tally[2 * chunk] = full
-                tally[2 * chunk + 1] = scores
+                                   packedCentres: packed, groupedBias: groupedBias,
+                                   groupStart: groupStart, gemm: false, fullScanShare: 0.5,
+                                   scale: scale.baseAddress,
+                                   deltas: workers > 0 ? deltas.baseAddress : nil,
+                                   countChanges: workers > 0 ? countChanges.baseAddress : nil)
+            if bounds.gemm == nil || bounds.fullScanShare == nil {
+                let timed = pass.timeFullScans()
+                if bounds.gemm == nil { bounds.gemm = timed.gemmIsFaster }
+                bounds.fullScanShare = timed.share(gemm: bounds.gemm ?? false)
             }
+            pass.gemm = bounds.gemm ?? false
+            pass.fullScanShare = bounds.fullScanShare ?? 0.5
+            parallelism.forEach(chunks: plan.chunks) { chunk, worker in
+                if cancellation?.isCancelled == true { return }
+                let (full, scores, moved) = pass.assign(plan.range(chunk), worker: worker)
+                tally[3 * chunk] = full
+                tally[3 * chunk + 1] = scores
+                tally[3 * chunk + 2] = moved
+            }
+        }
+        }
+        }
         }
         }
         }
@@ -90,11 +125,17 @@ extension Lloyd {
         bounds.last = panel
         bounds.fullScans = 0
         bounds.scores = 0
+        var moved = 0
         for chunk in 0 ..< plan.chunks {
-            bounds.fullScans += tallies[2 * chunk]
-            bounds.scores += tallies[2 * chunk + 1]
+            bounds.fullScans += tallies[3 * chunk]
+            bounds.scores += tallies[3 * chunk + 1]
+            moved += tallies[3 * chunk + 2]
         }
-        return bounds.scores
+        if workers > 0 {
+            sums?.pointee.apply((0 ..< workers).map { deltas.baseAddress! + $0 * k * d },
+                        counts: (0 ..< workers).map { countChanges.baseAddress! + $0 * k }, parallelism: parallelism)
+        }
+        return moved
     }
 }
 
@@ -102,6 +143,8 @@ extension Lloyd {
 private struct YinyangScratch {
     /// Per group: the drifted lower bound, and whether the group must be scored.
     let low: UnsafeMutablePointer<Double>
+    /// Per group the lowest score of a full scan.
+    let low32: UnsafeMutablePointer<Float>
     let candidate: UnsafeMutablePointer<Bool>
     /// Per centre: a lower bound on its distance from the current document.
     let centreLow: UnsafeMutablePointer<Double>
@@ -109,37 +152,38 @@ private struct YinyangScratch {
     let pending: UnsafeMutablePointer<Int>
     let pendingScores: UnsafeMutablePointer<Float>
     /// Documents left for the full scan, a block of their scores, and for
-    /// the Gram kernel their rows gathered, then packed, and its products.
+    /// the Gram kernel their rows' addresses and its products.
     let full: UnsafeMutablePointer<Int>
+    /// The labels of the documents being assigned, before.
+    let before: UnsafeMutablePointer<Int>
     let block: UnsafeMutablePointer<Float>
-    let gathered: UnsafeMutablePointer<Float>
-    let packedRows: UnsafeMutablePointer<Float>
+    let rowAddresses: UnsafeMutablePointer<UnsafePointer<Float>?>
     let products: UnsafeMutablePointer<Float>
-    let identity: UnsafeMutablePointer<CLong>
+    /// Documents filtered, then scanned, together: their rows are still in cache for the scan.
     static let blockRows = 64
-    /// Rows and centres rounded up to whole panels, as the kernel writes them.
-    static var paddedRows: Int { (blockRows + GramRows.panelWidth - 1) / GramRows.panelWidth * GramRows.panelWidth }
+    /// Rows rounded up to whole register blocks, centres to whole panels, as the Gram kernel writes them.
+    static var paddedRows: Int { (blockRows + rowsPerBlock - 1) / rowsPerBlock * rowsPerBlock }
+    static let rowsPerBlock = Int(clus_gram_rows_per_panel())
     static func paddedCentres(_ k: Int) -> Int { (k + GramRows.panelWidth - 1) / GramRows.panelWidth * GramRows.panelWidth }
 
-    init(documents: Int, clusterCount k: Int, paddedCount kp: Int, groupCount t: Int, dimension d: Int) {
+    init(clusterCount k: Int, paddedCount kp: Int, groupCount t: Int) {
         low = .allocate(capacity: t)
+        low32 = .allocate(capacity: t)
         candidate = .allocate(capacity: t)
         centreLow = .allocate(capacity: k)
         pending = .allocate(capacity: k)
         pendingScores = .allocate(capacity: k)
-        full = .allocate(capacity: documents)
+        full = .allocate(capacity: Self.blockRows)
+        before = .allocate(capacity: Self.blockRows)
         block = .allocate(capacity: Self.blockRows * kp)
-        gathered = .allocate(capacity: Self.blockRows * d)
-        packedRows = .allocate(capacity: Self.paddedRows * d)
+        rowAddresses = .allocate(capacity: Self.paddedRows)
         products = .allocate(capacity: Self.paddedRows * Self.paddedCentres(k))
-        identity = .allocate(capacity: Self.blockRows)
-        for m in 0 ..< Self.blockRows { identity[m] = CLong(m) }
     }
 
     func free() {
-        low.deallocate(); candidate.deallocate(); centreLow.deallocate()
-        pending.deallocate(); pendingScores.deallocate(); full.deallocate(); block.deallocate()
-        gathered.deallocate(); packedRows.deallocate(); products.deallocate(); identity.deallocate()
+        low.deallocate(); low32.deallocate(); candidate.deallocate(); centreLow.deallocate()
+        pending.deallocate(); pendingScores.deallocate(); full.deallocate(); before.deallocate(); block.deallocate()
+        rowAddresses.deallocate(); products.deallocate()
     }
 }
 
@@ -166,31 +210,66 @@ private struct YinyangPass {
     let upper: UnsafeMutableBufferPointer<Double>
     let lower: UnsafeMutableBufferPointer<Float>
     let norms: UnsafeMutableBufferPointer<Double>
-    /// The centres packed for the Gram kernel, and whether the full scan uses it.
+    /// The centres packed for the Gram kernel in group order (`members`),
+    /// their biases in that order, and whether the full scan uses it.
     let packedCentres: UnsafePointer<Float>
+    let groupedBias: UnsafePointer<Float>
+    /// `start` as the C epilogue reads it.
+    let groupStart: UnsafePointer<CLong>
     var gemm: Bool
+    /// The share of the centres above which scoring a document's candidate
+    /// groups one by one costs more than a full scan (timed on the first pass).
+    var fullScanShare: Double
+    /// For moving documents in the centre sums during the pass (nil: not
+    /// here): the sums' quantisation, its scales, and per worker k × d
+    /// deltas and k count changes.
+    let scale: UnsafePointer<Double>?
+    let deltas: UnsafeMutablePointer<Int64>?
+    let countChanges: UnsafeMutablePointer<Int>?
 
-    /// Assigns the documents of `range`; returns (documents fully scanned, centre scores).
-    func assign(_ range: Range<Int>) -> (Int, Int) {
-        let scratch = YinyangScratch(documents: range.count, clusterCount: clusterCount,
-                                     paddedCount: panel.paddedCount, groupCount: groupCount, dimension: rows.dimension)
+    /// Assigns the documents of `range`; returns (documents fully scanned,
+    /// centre scores, documents that changed cluster).
+    func assign(_ range: Range<Int>, worker: Int) -> (Int, Int, Int) {
+        let scratch = YinyangScratch(clusterCount: clusterCount, paddedCount: panel.paddedCount, groupCount: groupCount)
         defer { scratch.free() }
-        var full = 0, scores = 0
-        for i in range {
-            if let scored = filter(i, scratch) {
-                scores += scored
-            } else {
-                scratch.full[full] = i
-                full += 1
+        var fullScans = 0, scores = 0, moved = 0
+        let k = clusterCount, d = rows.dimension
+        var lo = range.lowerBound
+        while lo < range.upperBound {
+            let hi = min(range.upperBound, lo + YinyangScratch.blockRows)
+            for i in lo ..< hi { scratch.before[i - lo] = labels[i] }
+            var full = 0
+            for i in lo ..< hi {
+                if let scored = filter(i, scratch) {
+                    scores += scored
+                } else {
+                    scratch.full[full] = i
+                    full += 1
+                }
             }
+            if full > 0 {
+                if gemm {
+                    // The next documents' rows come in from memory while these are scored.
+                    let ahead = min(range.upperBound, hi + YinyangScratch.blockRows) - hi
+                    scanAllByGemm(scratch.full, count: full, scratch,
+                                  prefetch: ahead > 0 ? UnsafeRawPointer(rows.row(hi)) : nil,
+                                  bytes: ahead * rows.dimension * MemoryLayout<Float>.size)
+                } else {
+                    scanAll(scratch.full, count: full, scratch)
+                }
+            }
+            fullScans += full
+            for i in lo ..< hi where labels[i] != scratch.before[i - lo] {
+                moved += 1
+                guard let scale, let deltas, let countChanges else { continue }
+                let from = scratch.before[i - lo], to = labels[i]
+                CentreSums.accumulate(rows.row(i), d, from: from, to: to, into: deltas + worker * k * d, scale: scale)
+                if from >= 0 { countChanges[worker * k + from] -= 1 }
+                countChanges[worker * k + to] += 1
+            }
+            lo = hi
         }
-        var m = 0
-        while m < full {
-            let count = min(YinyangScratch.blockRows, full - m)
-            scanAll(scratch.full + m, count: count, scratch)
-            m += count
-        }
-        return (full, scores + full * clusterCount)
+        return (fullScans, scores + fullScans * clusterCount, moved)
     }
 
     /// The bounds' rounding allowance for document i: η (|x| + max |c|)².
@@ -229,9 +308,9 @@ private struct YinyangPass {
                 for g in 0 ..< t {
                     let c = !beats(scratch.low[g], u)
                     scratch.candidate[g] = c
-                    if c { candidates += 1 }
+                    if c { candidates += start[g + 1] - start[g] }
                 }
-                if 2 * candidates > t { return nil }
+                if Double(candidates) > fullScanShare * Double(clusterCount) { return nil }
                 return scanGroups(i, label: a, score: sa, scratch).map { $0 + 1 }
             }
         }
@@ -290,25 +369,17 @@ private struct YinyangPass {
         return scored
     }
 
-    /// Scores the listed documents against every centre (by the blocked
-    /// kernel, or by the Gram kernel with the near-ties re-scored by the blocked kernel), labels
-    /// each with the kernel's lowest score (lowest index on ties, as
+    /// Scores the listed documents against every centre by the blocked
+    /// kernel, labels each with the lowest score (lowest index on ties, as
     /// `Nearest`) and renews its bounds.
     private func scanAll(_ list: UnsafePointer<Int>, count: Int, _ scratch: YinyangScratch) {
         let k = clusterCount, t = groupCount, kp = panel.paddedCount
-        // How far a score may be from |x − c|² − |x|², in units of (|x| + max |c|)².
-        let byGemm = gemm && scoreByGemm(list, count: count, scratch)
-        if !byGemm { kernelScoreBlock(rows, panel, documents: list, count: count, into: scratch.block) }
-        let slack = byGemm ? gemmMargin : eta
+        kernelScoreBlock(rows, panel, documents: list, count: count, into: scratch.block)
         for m in 0 ..< count {
             let i = list[m], s = scratch.block + m * kp
             var best = 0, bestScore = Float.infinity
             for j in 0 ..< k where s[j] < bestScore { bestScore = s[j]; best = j }
-            let e = slack / eta * allowance(i), square = norms[i] * norms[i]
-            if byGemm && bestScore.isFinite {
-                best = settleNearTies(i, s, best: best, window: 2 * (e + allowance(i)))
-                bestScore = s[best]
-            }
+            let e = allowance(i), square = norms[i] * norms[i]
             labels[i] = best
             upper[i] = bestScore.isFinite ? max(0, Double(bestScore) + square + e).squareRoot() : .infinity
             // Per group the lowest score but the label's; a non-finite score
@@ -334,67 +405,121 @@ private struct YinyangPass {
     /// subtraction: (d + 16) · 2⁻²⁴ of (|x| + |c|)² covers them.
     var gemmMargin: Double { Double(rows.dimension + 16) * 0x1p-24 }
 
-    /// Scores |c|² − 2 x·c of the listed documents into the block by clus's
-    /// Gram micro-kernel (the silhouette's). Which is faster depends on the
-    /// CPU and the shape: on Zen 4 at 100 centres × 512 the blocked kernel
-    /// wins (0.14 against 0.19 ms for 128 documents: the centres padded to
-    /// whole panels, each block packed), so the first pass times both.
-    private func scoreByGemm(_ list: UnsafePointer<Int>, count: Int, _ scratch: YinyangScratch) -> Bool {
-        let d = rows.dimension, k = clusterCount, kp = panel.paddedCount
-        let width = GramRows.panelWidth, kw = YinyangScratch.paddedCentres(k)
-        for m in 0 ..< count { scratch.gathered.advanced(by: m * d).update(from: rows.row(list[m]), count: d) }
-        clus_gram_pack(scratch.gathered, scratch.identity, count, Int32(d), Int32(width), scratch.packedRows)
-        clus_gram_tile(scratch.packedRows, Int32(count), packedCentres, Int32(k), Int32(d), scratch.products, Int32(kw))
+    /// As `scanAll`, through clus's Gram micro-kernel (the silhouette's), the
+    /// rows read in place and the centres in group order, so each group's
+    /// minimum is a run of adjacent scores; the centres whose Gram score is
+    /// within its rounding of the lowest are re-scored by the blocked kernel's
+    /// own arithmetic, so the labels are the blocked kernel's, ties included.
+    private func scanAllByGemm(_ list: UnsafePointer<Int>, count: Int, _ scratch: YinyangScratch,
+                               prefetch: UnsafeRawPointer? = nil, bytes: Int = 0) {
+        let k = clusterCount, t = groupCount, d = rows.dimension, kw = YinyangScratch.paddedCentres(k)
+        for m in 0 ..< count { scratch.rowAddresses[m] = rows.row(list[m]) }
+        let rounded = (count + YinyangScratch.rowsPerBlock - 1) / YinyangScratch.rowsPerBlock * YinyangScratch.rowsPerBlock
+        for m in count ..< rounded { scratch.rowAddresses[m] = scratch.rowAddresses[count - 1] }
+        clus_gram_rows_tile(scratch.rowAddresses, Int32(count), packedCentres, Int32(k), Int32(d),
+                            scratch.products, Int32(kw), prefetch, bytes)
         for m in 0 ..< count {
-            let s = scratch.block + m * kp, p = scratch.products + m * kw
-            for j in 0 ..< k { s[j] = bias[j] - (p[j] + p[j]) }
+            let i = list[m], s = scratch.products + m * kw
+            let e = gemmMargin / eta * allowance(i), square = norms[i] * norms[i]
+            // Every centre whose score may round below the lowest in the
+            // blocked kernel's arithmetic is re-scored in it (rarely more than the lowest).
+            var near: Int32 = 0, finite: Int32 = 0
+            let bestAt = Int(clus_scores_lowest(s, groupedBias, Int32(k), 2 * (e + allowance(i)), &near, &finite))
+            guard s[bestAt].isFinite else {
+                // Nothing to bound by (as `scanAll` on non-finite scores).
+                labels[i] = 0
+                upper[i] = .infinity
+                let old = lower.baseAddress! + i * t
+                for g in 0 ..< t { old[g] = 0 }
+                continue
+            }
+            var winnerAt = bestAt
+            if near > 1 {
+                let limit = Float(Double(s[bestAt]) + 2 * (e + allowance(i))).nextUp
+                var winnerScore = Float.infinity
+                for q in 0 ..< k where s[q] <= limit {
+                    let j = members[q]
+                    let exact = kernelScore(rows.row(i), d, centres + j * stride, bias: bias[j])
+                    if exact < winnerScore || (exact == winnerScore && j < members[winnerAt]) {
+                        winnerScore = exact; winnerAt = q
+                    }
+                }
+            }
+            let winner = members[winnerAt]
+            labels[i] = winner
+            upper[i] = max(0, Double(s[winnerAt]) + square + e).squareRoot()
+            let old = lower.baseAddress! + i * t
+            clus_group_minima(s, groupStart, Int32(t), Int32(winnerAt), finite, scratch.low32)
+            for g in 0 ..< t {
+                let low = scratch.low32[g]
+                old[g] = low == .infinity ? .infinity : floatBelow(max(0, Double(low) + square - e).squareRoot())
+            }
         }
-        return true
     }
 
-    /// The blocked kernel's choice among the centres whose Gram score lies within
-    /// `window` of the lowest: outside it the kernel's score is surely higher.
-    private func settleNearTies(_ i: Int, _ s: UnsafeMutablePointer<Float>, best: Int, window: Double) -> Int {
-        let limit = Double(s[best]) + window
-        var winner = best, winnerScore = Float.infinity, near = 0
-        for j in 0 ..< clusterCount where Double(s[j]) <= limit {
-            near += 1
-            let exact = kernelScore(rows.row(i), rows.dimension, centres + j * stride, bias: bias[j])
-            if exact < winnerScore { winnerScore = exact; winner = j }
-        }
-        return near > 1 ? winner : best
-    }
-
-    /// Times the full scan both ways on the first documents (twice each,
-    /// alternating, the faster time kept): speed only, the labels are the same.
-    func gemmIsFaster() -> Bool {
+    /// Times, on the first documents (twice each, alternating, the faster
+    /// time kept), the full scan both ways and the scoring of listed centres
+    /// one document at a time (`scanGroups`' way): speed only, the labels are
+    /// the same whichever runs.
+    func timeFullScans() -> FullScanTimes {
         let count = min(rows.count, 2 * YinyangScratch.blockRows)
-        let scratch = YinyangScratch(documents: count, clusterCount: clusterCount, paddedCount: panel.paddedCount,
-                                     groupCount: groupCount, dimension: rows.dimension)
+        guard count > 0 else { return FullScanTimes(kernel: 1, gram: 2, listed: 2) }
+        let k = clusterCount, d = rows.dimension, kw = YinyangScratch.paddedCentres(k)
+        let scratch = YinyangScratch(clusterCount: k, paddedCount: panel.paddedCount, groupCount: groupCount)
         defer { scratch.free() }
-        for m in 0 ..< count { scratch.full[m] = m }
+        for j in 0 ..< k { scratch.pending[j] = j }
         let clock = ContinuousClock()
-        var own = Duration.seconds(1000), blas = Duration.seconds(1000)
-        for _ in 0 ..< 2 {
-            own = min(own, clock.measure {
-                var m = 0
-                while m < count {
-                    let c = min(YinyangScratch.blockRows, count - m)
-                    kernelScoreBlock(rows, panel, documents: scratch.full + m, count: c, into: scratch.block)
-                    m += c
-                }
-            })
-            var available = true
-            blas = min(blas, clock.measure {
-                var m = 0
-                while m < count {
-                    let c = min(YinyangScratch.blockRows, count - m)
-                    available = available && scoreByGemm(scratch.full + m, count: c, scratch)
-                    m += c
-                }
-            })
-            if !available { return false }
+        func seconds(_ body: () -> Void) -> Double {
+            let elapsed = clock.measure(body)
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         }
-        return blas < own
+        var own = Double.infinity, gram = Double.infinity, listed = Double.infinity
+        for _ in 0 ..< 2 {
+            own = min(own, seconds {
+                var m = 0
+                while m < count {
+                    let c = min(YinyangScratch.blockRows, count - m)
+                    for r in 0 ..< c { scratch.full[r] = m + r }
+                    kernelScoreBlock(rows, panel, documents: scratch.full, count: c, into: scratch.block)
+                    m += c
+                }
+            })
+            gram = min(gram, seconds {
+                var m = 0
+                while m < count {
+                    let c = min(YinyangScratch.blockRows, count - m)
+                    for r in 0 ..< YinyangScratch.paddedRows { scratch.rowAddresses[r] = rows.row(m + min(r, c - 1)) }
+                    clus_gram_rows_tile(scratch.rowAddresses, Int32(c), packedCentres, Int32(k), Int32(d),
+                                        scratch.products, Int32(kw), nil, 0)
+                    m += c
+                }
+            })
+            listed = min(listed, seconds {
+                for i in 0 ..< count {
+                    kernelScores(rows.row(i), d, centres, stride: stride, bias: bias, list: scratch.pending,
+                                 count: k, into: scratch.pendingScores)
+                }
+            })
+        }
+        return FullScanTimes(kernel: own, gram: gram, listed: listed)
+    }
+}
+
+/// Seconds for the same documents against every centre: by the blocked
+/// kernel, by the Gram kernel, and one document at a time through a list of centres.
+struct FullScanTimes {
+    let kernel: Double
+    let gram: Double
+    let listed: Double
+
+    var gemmIsFaster: Bool { gram < kernel }
+
+    /// The share of the centres above which a full scan is cheaper than
+    /// scoring that many listed centres (kept within [1/20, 1/2]: the timing is
+    /// of a few documents, and at 1/2 a group scan was the cheaper in earlier tests).
+    func share(gemm: Bool) -> Double {
+        let full = gemm ? gram : kernel
+        guard listed > 0, full.isFinite else { return 0.5 }
+        return min(0.5, max(0.05, full / listed))
     }
 }

@@ -36,6 +36,23 @@ public struct Parallelism: Sendable, Equatable {
             }
         }
     }
+
+    /// As `forEach`, telling each call which worker runs it (0 ..< `threads`):
+    /// for per-worker scratch whose results do not depend on which chunks a
+    /// worker took (integer sums, say).
+    public func forEach(chunks: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
+        if threads == 1 || chunks <= 1 {
+            for c in 0 ..< chunks { body(c, 0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedBox(body)
+            let next = NextIndex()
+            DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { worker in
+                while let c = next.take(below: chunks) { shared.value(c, worker) }
+            }
+        }
+    }
 }
 
 /// A shared counter handing out chunk indices to worker threads.

@@ -23,6 +23,10 @@ int clus_gram_rows_per_panel(void);
 /// Columns per column panel (the register block's width).
 int clus_gram_columns_per_panel(void);
 
+/// Floats per vector on the column side: the last column panel is computed
+/// in whole vectors only, so `column_count` rounded up to this is written.
+int clus_gram_columns_per_vector(void);
+
 /// The instruction set the kernel was compiled for: "AVX-512", "AVX2", "NEON" or "generic".
 const char *clus_gram_instructions(void);
 
@@ -38,5 +42,26 @@ void clus_gram_pack(const float *rows, const long *order, long count, int d, int
 /// and `b` point at the panels holding the first row and the first column,
 /// both at the start of a panel.
 void clus_gram_tile(const float *a, int row_count, const float *b, int column_count, int d, float *c, int ldc);
+
+/// c[i * ldc + j] = rows[i] · column j, like `clus_gram_tile`, but the rows
+/// are read in place through pointers (no packing; `rows` holds row_count
+/// pointers rounded up to a multiple of the rows per block, the extra ones
+/// repeating a real row, and `c` has room for those rows), and the columns
+/// are written up to column_count rounded up to whole vectors. The
+/// `prefetch_bytes` from `prefetch` (may be NULL) are prefetched on the way.
+void clus_gram_rows_tile(const float *const *rows, int row_count, const float *b, int column_count, int d,
+                         float *c, int ldc, const void *prefetch, long prefetch_bytes);
+
+/// One document's full scan, from its products with k centres (`s`, in the
+/// centres' group order): turns them into scores bias[q] − 2 s[q] in place
+/// and returns the position of the lowest (the first on ties; 0 when none is
+/// a number); `near` counts the scores within `window` of the lowest (at
+/// least 1), `finite` tells whether every score is finite.
+int clus_scores_lowest(float *s, const float *bias, int k, double window, int *near, int *finite);
+
+/// Per group g (positions start[g] ..< start[g + 1] of the scores `s`), the
+/// lowest score but the one at `excluded` (+infinity when none); with
+/// `finite` false a non-finite score counts as −infinity.
+void clus_group_minima(float *s, const long *start, int groups, int excluded, int finite, float *out);
 
 #endif

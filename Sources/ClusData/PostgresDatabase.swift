@@ -1,0 +1,379 @@
+import CLibPQ
+import ClusCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `load postgres` and `export postgres`, through libpq.
+///
+/// Rows stream in libpq's single-row mode (chunked where libpq has it), so a
+/// million rows never sit in memory as text: each is turned into column
+/// values as it arrives. The connection is not Sendable: each call opens its
+/// own and closes it before returning.
+public enum PostgresDatabase {
+    /// The rows of `query` as a dataset. `conninfo` is a `key=value` string or a
+    /// `postgresql://` URI; libpq fills what it leaves out from the `PG*`
+    /// environment variables. Ctrl-C (`cancellation`) cancels the query on
+    /// the server.
+    /// - Throws: `DataError` (connection, a value that is no vector),
+    ///   `QueryError` (the query, with PostgreSQL's error position), `Cancelled`.
+    /// - Complexity: O(rows × columns), plus what the query costs.
+    public static func load(conninfo: String, query: String, options: LoadOptions,
+                            cancellation: Cancellation? = nil) throws -> Dataset {
+        let shown = ConnectionString.redacted(conninfo)
+        let connection = try Connection(conninfo, shown: shown)
+        defer { connection.close() }
+        // read-only, as load promises: a query that writes is refused by the server
+        try connection.run("SET default_transaction_read_only = on")
+        guard PQsendQuery(connection.handle, query) == 1 else { throw QueryError(source: shown, message: connection.message) }
+        _ = clus_pq_set_row_mode(connection.handle, 4096)
+        var columns: SQLColumns?
+        var kinds: [ValueKind] = []
+        var failure: Error?
+        while let result = try connection.nextResult(cancellation: cancellation) {
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            guard failure == nil else { continue }   // drain the rest, so the connection ends cleanly
+            switch status {
+            case PGRES_SINGLE_TUPLE, PGRES_TUPLES_OK, ExecStatusType(rawValue: UInt32(bitPattern: clus_pq_tuples_chunk())):
+                do {
+                    if columns == nil {
+                        let n = Int(PQnfields(result))
+                        guard n > 0 else { throw QueryError(source: shown, message: "the query returns no columns; load takes a SELECT") }
+                        columns = try SQLColumns(names: (0 ..< n).map { String(cString: PQfname(result, Int32($0))) }, source: shown)
+                        kinds = (0 ..< n).map { ValueKind(type: PQftype(result, Int32($0))) }
+                    }
+                    for row in 0 ..< PQntuples(result) {
+                        for c in kinds.indices {
+                            try columns?.set(value(result, row, Int32(c), kinds[c]), column: c)
+                        }
+                        columns?.finishRow()
+                    }
+                } catch {
+                    failure = error
+                }
+            case PGRES_COMMAND_OK:
+                failure = QueryError(source: shown, message: "the query returns no rows; load takes a SELECT")
+            default:
+                failure = queryError(result, shown: shown)
+            }
+        }
+        if let failure { throw failure }
+        try cancellation?.check()
+        guard let columns else { throw QueryError(source: shown, message: "the query returned nothing") }
+        var dataset = try columns.dataset(name: options.name ?? connection.databaseName, vectorField: options.vectorField)
+        dataset.notes += DatasetLoader.awkwardCases(dataset)
+        return dataset
+    }
+
+    /// Writes one row per document and alias (`_id`, `vector_field`,
+    /// `alias`, `label`, all text) into `table`, created if missing, in one
+    /// transaction that first deletes the table's rows of the same aliases;
+    /// the rows go in by COPY. All rows or none.
+    /// - Returns: the rows written.
+    /// - Throws: `DataError`, `QueryError`, `Cancelled`; the table is then as it was.
+    /// - Complexity: O(documents × aliases).
+    @discardableResult
+    public static func writeLabels(_ dataset: Dataset, conninfo: String, table: String, aliases: [String]? = nil,
+                                   cancellation: Cancellation? = nil) throws -> Int {
+        let shown = ConnectionString.redacted(conninfo)
+        let labels = try LabelRows(dataset, aliases: aliases, destination: shown)
+        let connection = try Connection(conninfo, shown: shown)
+        defer { connection.close() }
+        let name = LabelRows.quotedTable(table)
+        try connection.run("BEGIN")
+        do {
+            try connection.run("CREATE TABLE IF NOT EXISTS \(name) (\"_id\" text, \"vector_field\" text NOT NULL, \"alias\" text NOT NULL, \"label\" text)")
+            let aliasNames = labels.aliasNames
+            let placeholders = aliasNames.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+            try connection.run("DELETE FROM \(name) WHERE \"alias\" IN (\(placeholders))", parameters: aliasNames)
+            let written = try connection.copy("COPY \(name) (\"_id\", \"vector_field\", \"alias\", \"label\") FROM STDIN") { send in
+                var written = 0
+                var line = ""
+                for clustering in labels.clusterings {
+                    let prefix = "\t" + copyText(clustering.vectorField) + "\t" + copyText(clustering.alias) + "\t"
+                    for doc in 0 ..< dataset.count {
+                        line.removeAll(keepingCapacity: true)
+                        switch labels.ids[doc] {
+                        case nil, .null?: line += "\\N"
+                        case .string(let s)?: line += copyText(s)
+                        case let value?: line += value.description
+                        }
+                        line += prefix
+                        let label = clustering.labels[doc]
+                        line += label >= 0 ? copyText(clustering.clusterNames[label]) : "\\N"
+                        line += "\n"
+                        try send(line)
+                        written += 1
+                        if written % 4096 == 0 { try cancellation?.check() }
+                    }
+                }
+                try cancellation?.check()
+                return written
+            }
+            try connection.run("COMMIT")
+            return written
+        } catch {
+            _ = try? connection.run("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// How a result column's text is read, from its type's OID (the
+    /// built-in OIDs are fixed; pgvector's type has none of its own here and
+    /// comes as text).
+    private enum ValueKind {
+        case integer, float, bool, array, text
+
+        init(type: Oid) {
+            switch type {
+            case 20, 21, 23, 26: self = .integer              // int8, int2, int4, oid
+            case 700, 701, 1700: self = .float                // float4, float8, numeric
+            case 16: self = .bool
+            case 1005, 1007, 1016, 1021, 1022, 1231: self = .array   // int2[], int4[], int8[], float4[], float8[], numeric[]
+            default: self = .text                             // text, varchar, pgvector's vector, …
+            }
+        }
+    }
+
+    private static func value(_ result: OpaquePointer, _ row: Int32, _ c: Int32, _ kind: ValueKind) -> SQLValue {
+        if PQgetisnull(result, row, c) == 1 { return .null }
+        guard let raw = PQgetvalue(result, row, c) else { return .null }
+        let count = Int(PQgetlength(result, row, c))
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: count)
+        switch kind {
+        case .integer:
+            if let i = Int(String(decoding: bytes, as: UTF8.self)) { return .int(i) }
+            return .text(bytes)
+        case .float:
+            let text = String(decoding: bytes, as: UTF8.self)
+            if let d = Double(text) { return .double(d) }
+            return .text(bytes)
+        case .bool: return .bool(count > 0 && bytes[0] == UInt8(ascii: "t"))
+        case .array: return .arrayText(bytes)
+        case .text: return .text(bytes)
+        }
+    }
+
+    /// A failed result's message, with the query position PostgreSQL gives (1-based characters).
+    private static func queryError(_ result: OpaquePointer, shown: String) -> QueryError {
+        let primary = PQresultErrorField(result, Int32(UInt8(ascii: "M"))).map { String(cString: $0) }
+        let message = primary ?? String(cString: PQresultErrorMessage(result)).trimmingNewlines
+        let position = PQresultErrorField(result, Int32(UInt8(ascii: "P"))).flatMap { Int(String(cString: $0)) }
+        return QueryError(source: shown, message: message, offset: position.map { -$0 })
+    }
+
+    /// Text for COPY's text format: backslash, tab, newline and carriage return escaped.
+    private static func copyText(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
+
+extension QueryError {
+    /// PostgreSQL counts its error position in characters from 1, SQLite in
+    /// bytes from 0; a PostgreSQL position is kept negated until `byteOffset(in:)`.
+    public func byteOffset(in query: String) -> Int? {
+        guard let offset else { return nil }
+        guard offset < 0 else { return offset }
+        let characters = -offset - 1
+        var bytes = 0
+        for (i, scalar) in query.unicodeScalars.enumerated() {
+            if i == characters { return bytes }
+            bytes += String(scalar).utf8.count
+        }
+        return bytes
+    }
+}
+
+/// One libpq connection, opened in `init`, closed by `close()`.
+private struct Connection {
+    let handle: OpaquePointer
+    let shown: String
+
+    init(_ conninfo: String, shown: String) throws(DataError) {
+        guard let handle = PQconnectdb(conninfo) else {
+            throw DataError(path: shown, message: "cannot connect: out of memory")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let text = String(cString: PQerrorMessage(handle)).trimmingNewlines
+            PQfinish(handle)
+            throw DataError(path: shown, message: "cannot connect: " + ConnectionString.redacted(text))
+        }
+        self.handle = handle
+        self.shown = shown
+    }
+
+    func close() { PQfinish(handle) }
+
+    var message: String { String(cString: PQerrorMessage(handle)).trimmingNewlines }
+
+    /// The database's name, the dataset's default name.
+    var databaseName: String { PQdb(handle).map { String(cString: $0) } ?? "postgres" }
+
+    /// Runs a statement that returns no rows, with text parameters `$1`, `$2`, ….
+    func run(_ sql: String, parameters: [String] = []) throws(QueryError) {
+        let result: OpaquePointer?
+        if parameters.isEmpty {
+            result = PQexec(handle, sql)
+        } else {
+            var pointers = parameters.map { strdup($0) }
+            defer { pointers.forEach { free($0) } }
+            result = pointers.withUnsafeMutableBufferPointer { p in
+                p.withMemoryRebound(to: UnsafePointer<CChar>?.self) { values in
+                    PQexecParams(handle, sql, Int32(values.count), nil, values.baseAddress, nil, nil, 0)
+                }
+            }
+        }
+        defer { PQclear(result) }
+        guard let result, PQresultStatus(result) == PGRES_COMMAND_OK else {
+            throw QueryError(source: shown, message: message)
+        }
+    }
+
+    /// Runs `COPY … FROM STDIN`; `body` sends the lines and returns what it counted.
+    func copy(_ sql: String, _ body: ((String) throws -> Void) throws -> Int) throws -> Int {
+        let start = PQexec(handle, sql)
+        let status = PQresultStatus(start)
+        PQclear(start)
+        guard status == PGRES_COPY_IN else { throw QueryError(source: shown, message: message) }
+        let count: Int
+        do {
+            count = try body { line in
+                var line = line
+                let sent = line.withUTF8 { PQputCopyData(handle, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count)) }
+                guard sent == 1 else { throw QueryError(source: shown, message: message) }
+            }
+        } catch {
+            _ = PQputCopyEnd(handle, "cancelled")
+            while let result = PQgetResult(handle) { PQclear(result) }
+            throw error
+        }
+        guard PQputCopyEnd(handle, nil) == 1 else { throw QueryError(source: shown, message: message) }
+        var failure: QueryError?
+        while let result = PQgetResult(handle) {
+            if PQresultStatus(result) != PGRES_COMMAND_OK { failure = QueryError(source: shown, message: message) }
+            PQclear(result)
+        }
+        if let failure { throw failure }
+        return count
+    }
+
+    /// The next result of the query sent, or nil when it is done. Waits on the
+    /// socket in short slices so Ctrl-C is seen: then the query is cancelled on
+    /// the server, its results drained, and `Cancelled` thrown.
+    func nextResult(cancellation: Cancellation?) throws -> OpaquePointer? {
+        while PQisBusy(handle) == 1 {
+            if cancellation?.isCancelled == true {
+                cancelOnServer()
+                while let result = PQgetResult(handle) { PQclear(result) }
+                throw Cancelled()
+            }
+            var poller = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            _ = poll(&poller, 1, 50)
+            guard PQconsumeInput(handle) == 1 else { throw QueryError(source: shown, message: message) }
+        }
+        return PQgetResult(handle)
+    }
+
+    private func cancelOnServer() {
+        guard let cancel = PQgetCancel(handle) else { return }
+        defer { PQfreeCancel(cancel) }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+    }
+}
+
+/// Connection strings as they may be shown: without their password.
+public enum ConnectionString {
+    /// `conninfo` with the password of a URI (`postgresql://user:secret@host`)
+    /// and of `password=` (in a `key=value` string or a URI's query) replaced
+    /// by `***`; any other text as it is.
+    public static func redacted(_ text: String) -> String {
+        var out = text
+        for span in passwordSpans(text).reversed() {
+            out.replaceSubrange(span, with: "***")
+        }
+        return out
+    }
+
+    /// Where passwords are in `text`: after `scheme://user:` up to `@`, and
+    /// the value after `password=` (quoted with `'`, or up to a blank, `&` or a quote).
+    public static func passwordSpans(_ text: String) -> [Range<String.Index>] {
+        var spans: [Range<String.Index>] = []
+        var search = text.startIndex
+        while let scheme = text.range(of: "://", from: search) {
+            search = scheme.upperBound
+            // the authority ends at the first '/', '?', '#', quote or blank; the user part at its last '@'
+            let authorityEnd = text[scheme.upperBound...].firstIndex { "/?#\"' \t\n".contains($0) } ?? text.endIndex
+            let authority = text[scheme.upperBound ..< authorityEnd]
+            guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { continue }
+            let start = text.index(after: colon)
+            if start < at { spans.append(start ..< at) }
+        }
+        search = text.startIndex
+        while let key = text.range(of: "password", from: search, caseInsensitive: true) {
+            search = key.upperBound
+            var i = key.upperBound
+            while i < text.endIndex, text[i] == " " { i = text.index(after: i) }
+            guard i < text.endIndex, text[i] == "=" else { continue }
+            i = text.index(after: i)
+            while i < text.endIndex, text[i] == " " { i = text.index(after: i) }
+            let start = i
+            if i < text.endIndex, text[i] == "'" {
+                i = text.index(after: i)
+                while i < text.endIndex, text[i] != "'" {
+                    if text[i] == "\\" { i = text.index(after: i); if i == text.endIndex { break } }
+                    i = text.index(after: i)
+                }
+                if i < text.endIndex { i = text.index(after: i) }
+            } else {
+                while i < text.endIndex, !" \t\n&\"".contains(text[i]) { i = text.index(after: i) }
+            }
+            if start < i { spans.append(start ..< i) }
+            search = i
+        }
+        return spans.sorted { $0.lowerBound < $1.lowerBound }
+    }
+}
+
+extension String {
+    /// Without the line break libpq ends its messages with.
+    var trimmingNewlines: String {
+        var s = Substring(self)
+        while let c = s.last, c.isNewline || c == " " { s.removeLast() }
+        return String(s)
+    }
+
+    /// The first occurrence of `needle` at or after `from`.
+    func range(of needle: String, from: Index, caseInsensitive: Bool = false) -> Range<Index>? {
+        let target = Array(needle.utf8)
+        let bytes = Array(utf8)
+        var i = utf8.distance(from: startIndex, to: from)
+        while i + target.count <= bytes.count {
+            var match = true
+            for (j, b) in target.enumerated() {
+                let a = bytes[i + j]
+                let equal = caseInsensitive ? (a | 0x20) == (b | 0x20) : a == b
+                if !equal { match = false; break }
+            }
+            if match {
+                let lower = utf8.index(startIndex, offsetBy: i), upper = utf8.index(lower, offsetBy: target.count)
+                // only at character boundaries
+                if lower.samePosition(in: self) != nil, upper.samePosition(in: self) != nil { return lower ..< upper }
+            }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -206,10 +206,14 @@ private struct Connection {
             throw DataError(path: shown, message: "cannot connect: out of memory")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
-            let text = String(cString: PQerrorMessage(handle)).trimmingNewlines
+            // libpq's message may run over several lines (each address tried, a hint): one line here
+            let text = String(cString: PQerrorMessage(handle)).split(whereSeparator: \.isNewline)
+                .map { $0.drop { $0 == " " || $0 == "\t" } }.filter { !$0.isEmpty }.joined(separator: "; ")
             PQfinish(handle)
             throw DataError(path: shown, message: "cannot connect: " + ConnectionString.redacted(text))
         }
+        // the server's notices ("relation … already exists, skipping") are not the user's business
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         self.handle = handle
         self.shown = shown
     }

@@ -58,6 +58,12 @@ struct BoundArguments {
                 throw Diagnostic("unexpected argument; '\(spec.name)' takes \(spec.positionals.isEmpty ? "no positional arguments" : "at most \(spec.positionals.count)")",
                                  at: argument.range, hint: "usage: \(spec.usage)")
             }
+            // `load postgres as NAME query=…`: the path left out (the PG* variables say where), so empty
+            if source != nil, positionalIndex == 0, case .word(let word) = argument.value.kind,
+               spec.positionals.dropFirst().contains(where: { $0.keyword == word }) {
+                positionals.append((.text(""), SourceRange(argument.range.start, argument.range.start)))
+                positionalIndex += 1
+            }
             let parameter = spec.positionals[positionalIndex]
             var valueNode = argument.value
             if let keyword = parameter.keyword {

@@ -21,7 +21,7 @@ extension Interpreter {
             throw Diagnostic("\(option)= goes with a file; load \(word) reads the rows of query=", at: arguments.range(of: option))
         }
         let target = arguments.text(at: 0)
-        if kind == .sqlite && target == nil {
+        if kind == .sqlite && target?.isEmpty ?? true {
             throw Diagnostic("load sqlite needs the database file", at: wordRange, hint: "load sqlite \"app.db\" query=\"SELECT …\"")
         }
         guard let query = arguments.text("query") else {
@@ -61,7 +61,7 @@ extension Interpreter {
             throw Diagnostic("\(option)= goes with a file; export \(word) writes one row per document and alias", at: arguments.range(of: option))
         }
         let target = arguments.text(at: 0)
-        if kind == .sqlite && target == nil {
+        if kind == .sqlite && target?.isEmpty ?? true {
             throw Diagnostic("export sqlite needs the database file", at: wordRange, hint: "export sqlite \"app.db\" table=clus_labels")
         }
         guard let table = arguments.text("table"), !table.isEmpty else {

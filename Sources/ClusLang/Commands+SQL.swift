@@ -46,7 +46,11 @@ extension Interpreter {
         } catch let error as QueryError {
             throw queryDiagnostic(error, query: query, arguments)
         } catch let error as DataError {
-            throw Diagnostic(error.description, at: arguments.positionals.first?.range ?? wordRange)
+            // a file or connection under the path, vector= under itself, the rows' values under the query
+            let range = error.message.hasPrefix("cannot") ? arguments.positionals.first?.range ?? wordRange
+                : error.message.hasPrefix("no vector field") || error.message.contains("is not a vector:") ? arguments.range(of: "vector")
+                : arguments.range(of: "query")
+            throw Diagnostic(error.description, at: range)
         }
         try session.add(dataset)
         return LoadResult(dataset: DatasetSummary(dataset), notes: dataset.notes)

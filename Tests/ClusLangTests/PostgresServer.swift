@@ -26,7 +26,8 @@ final class PostgresServer {
         guard FileManager.default.isExecutableFile(atPath: PostgresServer.binaries + "/initdb") else {
             throw Unavailable(description: "PostgreSQL 15 is not installed (\(PostgresServer.binaries)/initdb is missing); Scripts/setup installs postgresql-15")
         }
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("clus-pg-\(UUID().uuidString.prefix(8))")
+        // /tmp, not $TMPDIR: the postgres user must reach it, and a socket's path has at most 107 bytes
+        directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("clus-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         conninfo = "host=\(directory.path) port=5432 user=clus dbname=postgres"
         if getuid() == 0 {

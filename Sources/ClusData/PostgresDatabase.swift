@@ -25,7 +25,8 @@ public enum PostgresDatabase {
         defer { connection.close() }
         // read-only, as load promises: a query that writes is refused by the server
         try connection.run("SET default_transaction_read_only = on")
-        guard PQsendQuery(connection.handle, query) == 1 else { throw QueryError(source: shown, message: connection.message) }
+        // the extended protocol takes one statement only, so the rows are of one result
+        guard PQsendQueryParams(connection.handle, query, 0, nil, nil, nil, nil, 0) == 1 else { throw QueryError(source: shown, message: connection.message) }
         _ = clus_pq_set_row_mode(connection.handle, 4096)
         var columns: SQLColumns?
         var kinds: [ValueKind] = []
@@ -335,12 +336,15 @@ public enum ConnectionString {
             while i < text.endIndex, text[i] == " " { i = text.index(after: i) }
             let start = i
             if i < text.endIndex, text[i] == "'" {
-                i = text.index(after: i)
-                while i < text.endIndex, text[i] != "'" {
-                    if text[i] == "\\" { i = text.index(after: i); if i == text.endIndex { break } }
+                // quoted, `\'` escaping a quote; a quote right after the closing one (`'it''s'`) goes on
+                while i < text.endIndex, text[i] == "'" {
                     i = text.index(after: i)
+                    while i < text.endIndex, text[i] != "'" {
+                        if text[i] == "\\" { i = text.index(after: i); if i == text.endIndex { break } }
+                        i = text.index(after: i)
+                    }
+                    if i < text.endIndex { i = text.index(after: i) }
                 }
-                if i < text.endIndex { i = text.index(after: i) }
             } else {
                 while i < text.endIndex, !" \t\n&\"".contains(text[i]) { i = text.index(after: i) }
             }

@@ -166,6 +166,37 @@ import Testing
         fails(#"load sqlite "\#(db)" query="INSERT INTO ragged VALUES (9, NULL) RETURNING id""#, "attempt to write a readonly database")
     }
 
+    /// Ctrl-C inside one long step of SQLite (an aggregate over a billion
+    /// rows) stops it through the progress handler, and the session is as it was.
+    @Test func sqliteQueryIsCancelledMidStep() throws {
+        let (session, interpreter, _) = try SQLSourceTests.session()
+        let cancellation = session.cancellation
+        let started = Date()
+        let cancelling = Thread {
+            Thread.sleep(forTimeInterval: 0.3)
+            cancellation.cancel()
+        }
+        cancelling.start()
+        let query = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT max(x) AS m FROM c"
+        let outcome = interpreter.run(SourceFile(name: "t", text: "load sqlite \"\(SQLSourceTests.database)\" query=\"\(query)\" as slow"))
+        #expect(outcome == .interrupted)
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(session.datasets.map(\.name) == ["iris"])
+    }
+
+    /// A password in a quoted script line is `***`, the caret still under its word.
+    @Test func quotedLinesHideThePasswordAndKeepTheCaret() {
+        let line = #"load postgres "postgresql://me:s3cret@h/d" query="SELEC 1""#
+        let source = SourceFile(name: "t", text: line)
+        let start = line.utf8.count - 8   // SELEC
+        let rendered = LocatedDiagnostic(Diagnostic("syntax error", at: SourceRange(start, start + 5)), in: source).rendered()
+        #expect(rendered == """
+            t:1:\(line.count - 7): error: syntax error
+              load postgres "postgresql://me:***@h/d" query="SELEC 1"
+                                                             ^~~~~
+            """)
+    }
+
     /// Without an _id column the load works, as a JSON Lines file without
     /// _id does; an export to a table, keyed by _id, says what is missing.
     @Test func noIDLoadsAndCannotBeExportedToATable() throws {

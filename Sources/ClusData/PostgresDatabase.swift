@@ -21,7 +21,7 @@ public enum PostgresDatabase {
     public static func load(conninfo: String, query: String, options: LoadOptions,
                             cancellation: Cancellation? = nil) throws -> Dataset {
         let shown = ConnectionString.redacted(conninfo)
-        let connection = try Connection(conninfo, shown: shown)
+        let connection = try Connection(conninfo, shown: shown, cancellation: cancellation)
         defer { connection.close() }
         // read-only, as load promises: a query that writes is refused by the server
         try connection.run("SET default_transaction_read_only = on")
@@ -79,7 +79,7 @@ public enum PostgresDatabase {
                                    cancellation: Cancellation? = nil) throws -> Int {
         let shown = ConnectionString.redacted(conninfo)
         let labels = try LabelRows(dataset, aliases: aliases, destination: shown)
-        let connection = try Connection(conninfo, shown: shown)
+        let connection = try Connection(conninfo, shown: shown, cancellation: cancellation)
         defer { connection.close() }
         let name = LabelRows.quotedTable(table)
         try connection.run("BEGIN")
@@ -202,9 +202,21 @@ private struct Connection {
     let handle: OpaquePointer
     let shown: String
 
-    init(_ conninfo: String, shown: String) throws(DataError) {
-        guard let handle = PQconnectdb(conninfo) else {
+    /// Connects without blocking, so Ctrl-C stops a connection that hangs
+    /// (a host that never answers) as it stops a query.
+    init(_ conninfo: String, shown: String, cancellation: Cancellation?) throws {
+        guard let handle = PQconnectStart(conninfo) else {
             throw DataError(path: shown, message: "cannot connect: out of memory")
+        }
+        var status = PGRES_POLLING_WRITING
+        while PQstatus(handle) != CONNECTION_BAD && status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED {
+            var poller = pollfd(fd: PQsocket(handle), events: Int16(status == PGRES_POLLING_READING ? POLLIN : POLLOUT), revents: 0)
+            let ready = poll(&poller, 1, 50)
+            if cancellation?.isCancelled == true {
+                PQfinish(handle)
+                throw Cancelled()
+            }
+            if ready != 0 { status = PQconnectPoll(handle) }
         }
         guard PQstatus(handle) == CONNECTION_OK else {
             // libpq's message may run over several lines (each address tried, a hint): one line here

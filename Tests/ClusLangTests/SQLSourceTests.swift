@@ -184,6 +184,35 @@ import Testing
         #expect(session.datasets.map(\.name) == ["iris"])
     }
 
+    /// Ctrl-C while connecting to a server that never answers (a socket that
+    /// listens and says nothing) stops the load.
+    @Test func postgresConnectionThatHangsIsCancelled() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) == 0 && listen(listener, 4) == 0 && getsockname(listener, $0, &length) == 0 }
+        }
+        try #require(bound)
+        let port = UInt16(bigEndian: address.sin_port)
+        let (session, interpreter, sink) = try SQLSourceTests.session()
+        let cancellation = session.cancellation
+        let started = Date()
+        let cancelling = Thread {
+            Thread.sleep(forTimeInterval: 0.5)
+            cancellation.cancel()
+        }
+        cancelling.start()
+        let text = "load postgres \"host=127.0.0.1 port=\(port) user=x dbname=y\" query=\"SELECT 1\" as never"
+        #expect(interpreter.run(SourceFile(name: "t", text: text)) == .interrupted, "\(sink.errors)")
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(session.datasets.map(\.name) == ["iris"])
+    }
+
     /// A password in a quoted script line is `***`, the caret still under its word.
     @Test func quotedLinesHideThePasswordAndKeepTheCaret() {
         let line = #"load postgres "postgresql://me:s3cret@h/d" query="SELEC 1""#

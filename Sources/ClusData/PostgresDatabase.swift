@@ -52,6 +52,7 @@ public enum PostgresDatabase {
                     }
                 } catch {
                     failure = error
+                    connection.cancelOnServer()   // the rest of a large result is not wanted
                 }
             case PGRES_COMMAND_OK:
                 failure = QueryError(source: shown, message: "the query returns no rows; load takes a SELECT")
@@ -181,22 +182,6 @@ public enum PostgresDatabase {
     }
 }
 
-extension QueryError {
-    /// PostgreSQL counts its error position in characters from 1, SQLite in
-    /// bytes from 0; a PostgreSQL position is kept negated until `byteOffset(in:)`.
-    public func byteOffset(in query: String) -> Int? {
-        guard let offset else { return nil }
-        guard offset < 0 else { return offset }
-        let characters = -offset - 1
-        var bytes = 0
-        for (i, scalar) in query.unicodeScalars.enumerated() {
-            if i == characters { return bytes }
-            bytes += String(scalar).utf8.count
-        }
-        return bytes
-    }
-}
-
 /// One libpq connection, opened in `init`, closed by `close()`.
 private struct Connection {
     let handle: OpaquePointer
@@ -303,97 +288,11 @@ private struct Connection {
         return PQgetResult(handle)
     }
 
-    private func cancelOnServer() {
+    /// Asks the server to stop the running query (a request on a connection of its own).
+    func cancelOnServer() {
         guard let cancel = PQgetCancel(handle) else { return }
         defer { PQfreeCancel(cancel) }
         var buffer = [CChar](repeating: 0, count: 256)
         _ = PQcancel(cancel, &buffer, Int32(buffer.count))
-    }
-}
-
-/// Connection strings as they may be shown: without their password.
-public enum ConnectionString {
-    /// `conninfo` with the password of a URI (`postgresql://user:secret@host`)
-    /// and of `password=` (in a `key=value` string or a URI's query) replaced
-    /// by `***`; any other text as it is.
-    public static func redacted(_ text: String) -> String {
-        var out = text
-        for span in passwordSpans(text).reversed() {
-            out.replaceSubrange(span, with: "***")
-        }
-        return out
-    }
-
-    /// Where passwords are in `text`: after `scheme://user:` up to `@`, and
-    /// the value after `password=` (quoted with `'`, or up to a blank, `&` or a quote).
-    public static func passwordSpans(_ text: String) -> [Range<String.Index>] {
-        var spans: [Range<String.Index>] = []
-        var search = text.startIndex
-        while let scheme = text.range(of: "://", from: search) {
-            search = scheme.upperBound
-            // the authority ends at the first '/', '?', '#', quote or blank; the user part at its last '@'
-            let authorityEnd = text[scheme.upperBound...].firstIndex { "/?#\"' \t\n".contains($0) } ?? text.endIndex
-            let authority = text[scheme.upperBound ..< authorityEnd]
-            guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else { continue }
-            let start = text.index(after: colon)
-            if start < at { spans.append(start ..< at) }
-        }
-        search = text.startIndex
-        while let key = text.range(of: "password", from: search, caseInsensitive: true) {
-            search = key.upperBound
-            var i = key.upperBound
-            while i < text.endIndex, text[i] == " " { i = text.index(after: i) }
-            guard i < text.endIndex, text[i] == "=" else { continue }
-            i = text.index(after: i)
-            while i < text.endIndex, text[i] == " " { i = text.index(after: i) }
-            let start = i
-            if i < text.endIndex, text[i] == "'" {
-                // quoted, `\'` escaping a quote; a quote right after the closing one (`'it''s'`) goes on
-                while i < text.endIndex, text[i] == "'" {
-                    i = text.index(after: i)
-                    while i < text.endIndex, text[i] != "'" {
-                        if text[i] == "\\" { i = text.index(after: i); if i == text.endIndex { break } }
-                        i = text.index(after: i)
-                    }
-                    if i < text.endIndex { i = text.index(after: i) }
-                }
-            } else {
-                while i < text.endIndex, !" \t\n&\"".contains(text[i]) { i = text.index(after: i) }
-            }
-            if start < i { spans.append(start ..< i) }
-            search = i
-        }
-        return spans.sorted { $0.lowerBound < $1.lowerBound }
-    }
-}
-
-extension String {
-    /// Without the line break libpq ends its messages with.
-    var trimmingNewlines: String {
-        var s = Substring(self)
-        while let c = s.last, c.isNewline || c == " " { s.removeLast() }
-        return String(s)
-    }
-
-    /// The first occurrence of `needle` at or after `from`.
-    func range(of needle: String, from: Index, caseInsensitive: Bool = false) -> Range<Index>? {
-        let target = Array(needle.utf8)
-        let bytes = Array(utf8)
-        var i = utf8.distance(from: startIndex, to: from)
-        while i + target.count <= bytes.count {
-            var match = true
-            for (j, b) in target.enumerated() {
-                let a = bytes[i + j]
-                let equal = caseInsensitive ? (a | 0x20) == (b | 0x20) : a == b
-                if !equal { match = false; break }
-            }
-            if match {
-                let lower = utf8.index(startIndex, offsetBy: i), upper = utf8.index(lower, offsetBy: target.count)
-                // only at character boundaries
-                if lower.samePosition(in: self) != nil, upper.samePosition(in: self) != nil { return lower ..< upper }
-            }
-            i += 1
-        }
-        return nil
     }
 }

@@ -4,24 +4,6 @@ import ClusCore
 import Glibc
 #endif
 
-/// A query that the database refused: its message, and the byte offset in
-/// the query where the database places the fault, when it gives one.
-public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The database file, or the connection string without its password.
-    public let source: String
-    public let message: String
-    /// A UTF-8 byte offset into the query text.
-    public let offset: Int?
-
-    public init(source: String, message: String, offset: Int? = nil) {
-        self.source = source
-        self.message = message
-        self.offset = offset
-    }
-
-    public var description: String { "\(source): \(message)" }
-}
-
 /// `load sqlite` and `export sqlite`, through the system's libsqlite3.
 ///
 /// A connection handle is not Sendable: each call opens its own and closes
@@ -189,34 +171,5 @@ public enum SQLiteDatabase {
             return .blob(UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count))
         default: return .null
         }
-    }
-}
-
-/// The label rows an export to a table writes: the chosen clusterings and each document's `_id`.
-struct LabelRows {
-    let clusterings: [Clustering]
-    let ids: [FieldValue?]
-
-    init(_ d: Dataset, aliases: [String]?, destination: String) throws(DataError) {
-        guard let ids = d.field(named: "_id") else {
-            throw DataError(path: destination, message: "the dataset has no _id field, and the table's rows are keyed by _id; load with an _id column (SELECT id AS _id, …)")
-        }
-        let selection = try DatasetWriter.Selection(d, options: ExportOptions(aliases: aliases, fields: []), path: destination)
-        guard !selection.clusterings.isEmpty else {
-            throw DataError(path: destination, message: "the dataset has no aliases to export; cluster it first")
-        }
-        self.ids = ids.values
-        clusterings = selection.clusterings.map { d.clusterings[$0] }
-    }
-
-    /// The aliases written, each once, in order.
-    var aliasNames: [String] {
-        clusterings.map(\.alias).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
-    }
-
-    /// `schema.table` → `"schema"."table"`: each part an identifier, quotes doubled.
-    static func quotedTable(_ table: String) -> String {
-        table.split(separator: ".", omittingEmptySubsequences: false)
-            .map { part in "\"" + part.flatMap { $0 == "\"" ? "\"\"" : String($0) } + "\"" }.joined(separator: ".")
     }
 }

@@ -63,7 +63,7 @@ public enum PostgresDatabase {
         if let failure { throw failure }
         try cancellation?.check()
         guard let columns else { throw QueryError(source: shown, message: "the query returned nothing") }
-        var dataset = try columns.dataset(name: options.name ?? connection.databaseName, vectorField: options.vectorField)
+        var dataset = try columns.dataset(name: options.name ?? connection.databaseName, vectorField: options.vectorField, strict: options.strict)
         dataset.notes += DatasetLoader.awkwardCases(dataset)
         return dataset
     }

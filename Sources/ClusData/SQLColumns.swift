@@ -94,8 +94,9 @@ struct SQLColumns {
     /// Ends the current row.
     mutating func finishRow() { rows += 1 }
 
-    /// The dataset of the rows read, `vectorField` (when given) its default vector.
-    func dataset(name: String, vectorField: String?) throws(DataError) -> Dataset {
+    /// The dataset of the rows read, `vectorField` (when given) its default
+    /// vector. With `strict`, a row without a usable vector is an error.
+    func dataset(name: String, vectorField: String?, strict: Bool = false) throws(DataError) -> Dataset {
         guard rows > 0 else { throw DataError(path: source, message: "the query returned no rows") }
         var fields: [FieldColumn] = []
         var vectors: [VectorColumn] = []
@@ -114,7 +115,12 @@ struct SQLColumns {
                     fields.append(field)
                 }
             case .vector(let builder):
-                vectors.append(builder.finish(name: column.name, rows: rows))
+                let vector = builder.finish(name: column.name, rows: rows)
+                if strict, let row = vector.present.firstIndex(of: false) {
+                    let problem = vector.unusable[row]?.problem ?? .null
+                    throw DataError(path: source, message: "row \(row + 1), column '\(column.name)' \(problem.phrase(dimension: vector.dimension)); strict=on wants a usable vector in every row (\(vector.missingCount) \(vector.missingCount == 1 ? "lacks" : "lack") one)")
+                }
+                vectors.append(vector)
             }
         }
         if let vectorField {

@@ -49,7 +49,7 @@ public enum SQLiteDatabase {
             if columns.rows % 4096 == 0 { try cancellation?.check() }
         }
         try cancellation?.check()
-        var dataset = try columns.dataset(name: options.name ?? DatasetLoader.baseName(path), vectorField: options.vectorField)
+        var dataset = try columns.dataset(name: options.name ?? DatasetLoader.baseName(path), vectorField: options.vectorField, strict: options.strict)
         dataset.notes += DatasetLoader.awkwardCases(dataset)
         return dataset
     }

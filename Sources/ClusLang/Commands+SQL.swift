@@ -31,7 +31,7 @@ extension Interpreter {
         if kind == .postgres, arguments.has("vector_type") {
             throw Diagnostic("vector_type= is for SQLite BLOBs; PostgreSQL arrays say their type", at: arguments.range(of: "vector_type"))
         }
-        let options = LoadOptions(name: arguments.text(at: 1), vectorField: arguments.text("vector"))
+        let options = LoadOptions(name: arguments.text(at: 1), vectorField: arguments.text("vector"), strict: arguments.flag("strict") ?? false)
         let dataset: Dataset
         do {
             switch kind {
@@ -48,6 +48,7 @@ extension Interpreter {
         } catch let error as DataError {
             // a file or connection under the path, vector= under itself, the rows' values under the query
             let range = error.message.hasPrefix("cannot") ? arguments.positionals.first?.range ?? wordRange
+                : error.message.contains("strict=on") ? arguments.range(of: "strict")
                 : error.message.hasPrefix("no vector field") || error.message.contains("is not a vector:") ? arguments.range(of: "vector")
                 : arguments.range(of: "query")
             throw Diagnostic(error.description, at: range)

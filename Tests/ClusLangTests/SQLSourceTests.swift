@@ -153,6 +153,8 @@ import Testing
         }
         fails(#"load sqlite "\#(db)" query="SELECT * FROM iris_blob" vector=species as x"#,
               "column 'species' is not a vector: its values are not BLOBs or arrays of numbers")
+        fails(#"load sqlite "\#(db)" query="SELECT id AS _id, CASE id WHEN 2 THEN NULL ELSE v END AS v FROM bad_blob WHERE id < 3" strict=on"#,
+              "row 2, column 'v' is null; strict=on wants a usable vector in every row (1 lacks one)")
         fails(#"load sqlite "\#(db)" as x"#, #"load sqlite needs query="SELECT …""#)
         fails(#"load sqlite query="SELECT 1""#, "load sqlite needs the database file")
         fails(#"load "\#(SQLSourceTests.data)/iris.jsonl" query="SELECT 1""#, #"query= goes with load sqlite "FILE" or load postgres "CONNINFO""#)

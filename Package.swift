@@ -23,8 +23,12 @@ let package = Package(
         // clus's own GEMM micro-kernel, its register block chosen for the build machine's vector units.
         .target(name: "CGramKernel", cSettings: [.unsafeFlags(["-O3", "-march=native", "-ffp-contract=fast"])]),
         .target(name: "ClusCore", dependencies: ["CVectorMath", "CBLASLoader", "CGramKernel"], swiftSettings: optimised),
-        .target(name: "ClusData", dependencies: ["ClusCore", "CZlib"], swiftSettings: optimised),
+        .target(name: "ClusData", dependencies: ["ClusCore", "CZlib", "CSQLite", "CLibPQ"], swiftSettings: optimised),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // load sqlite / export sqlite, through the system's libsqlite3
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // load postgres / export postgres, through libpq (its headers are in /usr/include/postgresql)
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "ClusLang", dependencies: ["ClusCore", "ClusData"]),
         .systemLibrary(
             name: "CEditLine",

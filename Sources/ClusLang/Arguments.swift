@@ -22,6 +22,8 @@ struct BoundArguments {
     let spec: CommandSpec
     let call: CommandCall
     private(set) var positionals: [(value: RuntimeValue, range: SourceRange)] = []
+    /// One of the spec's `sources` words, when the call begins with it.
+    private(set) var source: (name: String, range: SourceRange)?
     private var options: [String: (value: RuntimeValue, range: SourceRange)] = [:]
 
     /// Checks names and kinds; `resolve` substitutes variables.
@@ -30,6 +32,10 @@ struct BoundArguments {
         self.call = call
         var positionalIndex = 0
         var arguments = call.arguments[...]
+        if let first = arguments.first, first.name == nil, case .word(let word) = first.value.kind, spec.sources.contains(word) {
+            source = (word, first.value.range)
+            arguments = arguments.dropFirst()
+        }
         while let argument = arguments.popFirst() {
             if let name = argument.name, let nameRange = argument.nameRange {
                 guard let parameter = spec.option(name) else {
@@ -52,6 +58,12 @@ struct BoundArguments {
                 throw Diagnostic("unexpected argument; '\(spec.name)' takes \(spec.positionals.isEmpty ? "no positional arguments" : "at most \(spec.positionals.count)")",
                                  at: argument.range, hint: "usage: \(spec.usage)")
             }
+            // `load postgres as NAME query=…`: the path left out (the PG* variables say where), so empty
+            if source != nil, positionalIndex == 0, case .word(let word) = argument.value.kind,
+               spec.positionals.dropFirst().contains(where: { $0.keyword == word }) {
+                positionals.append((.text(""), SourceRange(argument.range.start, argument.range.start)))
+                positionalIndex += 1
+            }
             let parameter = spec.positionals[positionalIndex]
             var valueNode = argument.value
             if let keyword = parameter.keyword {
@@ -68,7 +80,8 @@ struct BoundArguments {
             positionals.append((BoundArguments.resolvingPath(value, parameter), valueNode.range))
             positionalIndex += 1
         }
-        if let missing = spec.positionals.dropFirst(positionalIndex).first(where: \.isRequired) {
+        // after a source word the command checks its own positionals (`load postgres` may take its connection from PG*)
+        if source == nil, let missing = spec.positionals.dropFirst(positionalIndex).first(where: \.isRequired) {
             throw Diagnostic("'\(spec.name)' needs a \(missing.name)", at: call.range, hint: "usage: \(spec.usage)")
         }
     }

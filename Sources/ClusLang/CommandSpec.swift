@@ -68,12 +68,16 @@ public struct CommandSpec: Sendable {
     public let summary: String
     public let positionals: [Parameter]
     public let options: [Parameter]
+    /// Words that may come before the first positional to name where the
+    /// data lives instead of a file (`load sqlite "app.db"`); empty for most.
+    public let sources: [String]
     /// A few lines of explanation and examples, for `help COMMAND`.
     public let details: String
 
-    init(_ name: String, run: Handler? = nil, summary: String, positionals: [Parameter] = [], options: [Parameter] = [],
-         details: String = "") {
+    init(_ name: String, run: Handler? = nil, summary: String, sources: [String] = [], positionals: [Parameter] = [],
+         options: [Parameter] = [], details: String = "") {
         self.name = name
+        self.sources = sources
         self.run = run
         self.summary = summary
         self.positionals = positionals
@@ -84,6 +88,7 @@ public struct CommandSpec: Sendable {
     /// `load PATH [as NAME] [format=jsonl|json] ...`, as in help and Grammar.md.
     public var usage: String {
         var parts = [name]
+        if !sources.isEmpty { parts.append("[" + sources.joined(separator: "|") + "]") }
         for p in positionals {
             let placeholder: String
             switch p.kind {

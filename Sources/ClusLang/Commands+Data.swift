@@ -7,6 +7,7 @@ public func reserveStandardInputForScript() { StandardInput.reserveForScript() }
 extension Interpreter {
     func load(_ arguments: BoundArguments) throws -> LoadResult {
         guard let path = arguments.text(at: 0) else { throw Diagnostic("load needs a path") }
+        try rejectQueryOptions(arguments)
         let options = LoadOptions(
             name: arguments.text(at: 1),
             vectorField: arguments.text("vector"),

@@ -6,9 +6,11 @@ public enum Commands {
     typealias P = CommandSpec.Parameter
 
     public static let all: [CommandSpec] = [
-        CommandSpec("load", run: { try $0.load($1) }, summary: "load documents from JSON Lines, JSON, CSV or NumPy .npy (.gz too)",
+        CommandSpec("load", run: { i, a in a.source == nil ? try i.load(a) : try i.loadQuery(a) },
+            summary: "load documents from JSON Lines, JSON, CSV, NumPy .npy (.gz too), or a SQLite or PostgreSQL query",
+            sources: DatabaseKind.allCases.map(\.rawValue),
             positionals: [
-                P("path", .path, "the file to read; \"-\" for standard input (with format=)", required: true),
+                P("path", .path, "the file to read; \"-\" for standard input (with format=); after sqlite the database file, after postgres a connection string or URI (\"\" or none: the PG* variables)", required: true),
                 P("name", .identifier, "the dataset's name (default: the file's name)", keyword: "as"),
             ],
             options: [
@@ -16,6 +18,8 @@ public enum Commands {
                 P("vector", .vectorField, "the vector field to use by default (default: the first one); for CSV also a glob \"f*\" or a range \"f0..f63\" or 0..383 of numeric columns; for .npy the vector field's name"),
                 P("labels", .path, "for .npy: a CSV with a header and one row per vector (truth fields, _cluster_.FIELD.ALIAS columns)"),
                 P("strict", .flag, "a document without a usable vector is an error naming its line, instead of being left out", default: "off"),
+                P("query", .text, "with sqlite or postgres: the SELECT whose rows are the documents"),
+                P("vector_type", .choice(BlobVectorType.allCases.map(\.rawValue)), "with sqlite: the numbers in a BLOB vector", default: "float32"),
             ],
             details: """
             JSON Lines: one JSON object per line. A field is a vector field when
@@ -34,12 +38,22 @@ public enum Commands {
             with labels="labels.csv". A .gz file is decompressed. "-" reads
             standard input, when the script is a file or -c; pipes, FIFOs and
             /dev/stdin are read to their end. A failed load adds nothing.
+            SQLite and PostgreSQL: the rows of query= are the documents, its
+            columns the fields (name _id with AS). A BLOB column is a vector of
+            little-endian float32 (sqlite-vec's layout; vector_type=float64), as
+            is an array column (real[], double precision[]) or a text column of
+            arrays [1,2,3] (JSON, pgvector's text form); NULL is a missing value.
+            SQLite opens the file read-only; PostgreSQL takes a conninfo string or
+            postgresql:// URI, the PG* variables filling the rest, and Ctrl-C
+            cancels the query on the server. Passwords are never shown.
               load "products.jsonl"
               load "exports/run2.jsonl" as run2 vector=image_vector
               load "digits.csv" vector="pixel_*"
               load "frame.csv" vector=0..383
               load "emb.npy" labels="truth.csv"
               load "-" format=jsonl          (jq -c … | clus -c '…')
+              load sqlite "app.db" query="SELECT id AS _id, embedding, category FROM docs"
+              load postgres "postgresql://me@db:5432/shop" query="SELECT id AS _id, emb FROM items"
             """),
         CommandSpec("datasets", run: { i, _ in i.datasets() }, summary: "list the loaded datasets"),
         CommandSpec("use", run: { try $0.use($1) }, summary: "make a loaded dataset the current one",
@@ -87,12 +101,15 @@ public enum Commands {
         CommandSpec("schema", run: { i, _ in try i.schema() }, summary: "fields with types, vector dimensions, missing counts and aliases"),
         CommandSpec("head", run: { try $0.head($1) }, summary: "show the first documents",
             options: [P("n", .integer, "how many documents", default: "5")]),
-        CommandSpec("export", run: { try $0.export($1) }, summary: "write the documents with their cluster labels to a file",
-            positionals: [P("path", .path, "the file to write", required: true)],
+        CommandSpec("export", run: { i, a -> any CommandOutput in a.source == nil ? try i.export(a) : try i.exportTable(a) },
+            summary: "write the documents with their cluster labels to a file, or the labels to a SQLite or PostgreSQL table",
+            sources: DatabaseKind.allCases.map(\.rawValue),
+            positionals: [P("path", .path, "the file to write; after sqlite the database file, after postgres a connection string or URI", required: true)],
             options: [
                 P("format", .choice(ExportFormat.allCases.map(\.rawValue)), "file format (default: from the extension; csv for .csv, else jsonl)"),
                 P("aliases", .text, "the aliases to write, as [a, b] or \"a,b\"", default: "all"),
                 P("fields", .text, "the fields to write, as [a, b] or \"a,b\"; a name picks its nested fields too", default: "all"),
+                P("table", .text, "with sqlite or postgres: the table to write the labels to (created if missing)"),
             ],
             details: """
             Writes the current dataset's documents in their order with their labels
@@ -101,6 +118,11 @@ public enum Commands {
             a complete new one. Loading the file gives back the same documents.
               export "labelled.jsonl"
               export "labels.csv" aliases=[kmeans_10] fields=[_id, query]
+            With sqlite or postgres: one row per document and alias (_id,
+            vector_field, alias, label; a document without a label has a NULL
+            label) into table=, created if missing, in one transaction that first
+            deletes the table's rows of the same aliases: all rows or none.
+              export sqlite "app.db" table=clus_labels aliases=[kmeans_10]
             Any command's result can be kept with into=: metrics truth=query into="m.json"
             """),
         CommandSpec("join", run: { try $0.join($1) }, summary: "attach the fields and labels of a file to the documents, matched by a key",

@@ -1,3 +1,5 @@
+import ClusData
+
 /// An error the user made or met, pointing at the spot in the source when
 /// there is one.
 public struct Diagnostic: Error, Sendable {
@@ -55,7 +57,8 @@ public struct LocatedDiagnostic: Sendable {
         var out = "\(source.name):\(loc.line):\(loc.column): \(errorLabel): \(diagnostic.message)\n"
         let endLoc = source.location(of: range.end)
         let width = endLoc.line == loc.line ? max(1, endLoc.column - loc.column) : 1
-        let shown = LocatedDiagnostic.window(Array(source.lineText(loc.line)), column: loc.column - 1, width: width)
+        let (line, column, redactedWidth) = LocatedDiagnostic.redacted(source.lineText(loc.line), column: loc.column - 1, width: width)
+        let shown = LocatedDiagnostic.window(line, column: column, width: redactedWidth)
         out += "  \(shown.text)\n"
         out += "  " + String(repeating: " ", count: shown.caret) + "^" + String(repeating: "~", count: shown.width - 1)
         if let hint = diagnostic.hint { out += "\n  \(hint)" }
@@ -67,6 +70,34 @@ extension LocatedDiagnostic {
     /// Columns of a quoted line at most: a longer line (a minified JSON
     /// pasted into a script) is shown as a window around the spot, with `…`.
     static let windowColumns = 100
+
+    /// `line` with connection strings' passwords replaced by `***`, and the
+    /// caret's column and width moved to stay under the same text.
+    static func redacted(_ line: String, column: Int, width: Int) -> (line: [Character], column: Int, width: Int) {
+        let spans = ConnectionString.passwordSpans(line).map { span in
+            (line.distance(from: line.startIndex, to: span.lowerBound), line.distance(from: line.startIndex, to: span.upperBound))
+        }
+        guard !spans.isEmpty else { return (Array(line), column, width) }
+        let characters = Array(line)
+        var out: [Character] = []
+        var i = 0
+        for (start, end) in spans {
+            out += characters[i ..< start]
+            out += "***"
+            i = end
+        }
+        out += characters[i...]
+        // a column inside a password goes to the start of its ***
+        func moved(_ c: Int) -> Int {
+            var shift = 0
+            for (start, end) in spans {
+                if c >= end { shift += end - start - 3 } else if c > start { return start - shift }
+            }
+            return c - shift
+        }
+        let newColumn = moved(column)
+        return (out, newColumn, max(1, moved(column + width) - newColumn))
+    }
 
     /// The part of `line` to quote, where the caret starts in it and how wide it is.
     static func window(_ line: [Character], column: Int, width: Int) -> (text: String, caret: Int, width: Int) {

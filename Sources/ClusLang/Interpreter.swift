@@ -77,7 +77,7 @@ public struct Interpreter {
         do {
             switch statement {
             case .command(let call):
-                if session.settings.echo { output.echo(text(of: call.range, in: context.source)) }
+                if session.settings.echo { output.echo(redactingPasswords(text(of: call.range, in: context.source))) }
                 if call.name == "quit" || call.name == "exit" {
                     _ = try bind(CommandCall(name: "quit", nameRange: call.nameRange, arguments: call.arguments))
                     return .quit

@@ -28,7 +28,11 @@ public final class Completion {
             return values(for: optionName, spec.option(optionName)?.kind).filter { $0.hasPrefix(word) }.sorted()
         }
         if let last = words.last, last.hasPrefix("into="), !statement.hasSuffix(" ") { return paths(completing: word) }
-        if wantsPath(spec, words: words, statement: statement) { return paths(completing: word) }
+        if wantsPath(spec, words: words, statement: statement) {
+            // `load sq<TAB>`: the database words beside the files
+            let first = words.count == (statement.hasSuffix(" ") ? 1 : 2)
+            return (first ? spec.sources.filter { $0.hasPrefix(word) } : []) + paths(completing: word)
+        }
         let used = Set(words.compactMap { $0.split(separator: "=").first.map(String.init) })
         // into= keeps any command's result in a file
         let options = (spec.options.map(\.name) + (spec.givesResult ? ["into"] : []))
@@ -43,7 +47,8 @@ public final class Completion {
         let typing = statement.hasSuffix(" ") ? words.count : words.count - 1  // index of the word being typed
         let previous = typing >= 1 && typing - 1 < words.count ? words[typing - 1] : ""
         if previous == "into" { return true }
-        let positionals = words.dropFirst().prefix(max(0, typing - 1)).filter { !$0.contains("=") && $0 != "into" && $0 != "as" }
+        var positionals = words.dropFirst().prefix(max(0, typing - 1)).filter { !$0.contains("=") && $0 != "into" && $0 != "as" }
+        if let first = positionals.first, spec.sources.contains(first) { positionals.removeFirst() }
         guard positionals.count < spec.positionals.count else { return false }
         let parameter = spec.positionals[positionals.count]
         return parameter.kind == .path && parameter.keyword == nil

@@ -61,7 +61,7 @@ public struct Shell {
                 // are reported by the interpreter, with the caret
                 if case .incomplete = error { continue }
             }
-            reader.addHistory(pending)
+            reader.addHistory(redactingPasswords(pending))   // a connection string's password stays out of ~/.clus_history
             pending = ""
             entry += 1
             if interpreter.run(source) == .quit {

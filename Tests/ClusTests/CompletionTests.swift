@@ -18,6 +18,9 @@ import Testing
         let c = CompletionTests.completion()
         #expect(c.candidates(before: "load ", word: "Tests/Golden/data/iris.js") == ["Tests/Golden/data/iris.json", "Tests/Golden/data/iris.jsonl"])
         #expect(c.candidates(before: "load ", word: "Tests/Gol") == ["Tests/Golden/"])
+        #expect(c.candidates(before: "load ", word: "sq") == ["sqlite"])
+        #expect(c.candidates(before: "load sqlite ", word: "Tests/Golden/data/iris.d") == ["Tests/Golden/data/iris.db"])
+        #expect(c.candidates(before: "export postgres \"x\" ", word: "ta") == ["table="])
         #expect(c.candidates(before: "load ", word: "\"Tests/Golden/data/iris.np") == ["\"Tests/Golden/data/iris.npy\""])
     }
 

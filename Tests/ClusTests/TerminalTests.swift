@@ -49,6 +49,23 @@ import Testing
         #expect(second.waitForExit() == 0)
     }
 
+    /// A connection string's password never reaches the history file: the
+    /// entry is kept with `***` in its place.
+    @Test func historyKeepsNoPassword() throws {
+        let path = historyFile()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let t = try TerminalSession(environment: ["CLUS_HISTORY": path])
+        #expect(t.waitFor("clus> "))
+        t.type("load postgres \"postgresql://me:s3cret-pw@127.0.0.1:1/db\" query=\"SELECT 1\"\r")
+        #expect(t.waitFor("cannot connect"), "\(t.screen)")
+        #expect(t.screen.contains("postgresql://me:***@127.0.0.1:1/db: cannot connect"))
+        t.type("quit\r")
+        #expect(t.waitForExit() == 0)
+        let history = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(history.contains("me:***@127.0.0.1"), "\(history)")
+        #expect(!history.contains("s3cret-pw"), "\(history)")
+    }
+
     @Test func unfinishedBlockShowsTheContinuationPrompt() throws {
         let t = try TerminalSession(environment: ["CLUS_HISTORY": ""])
         #expect(t.waitFor("clus> "))

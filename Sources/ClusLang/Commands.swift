@@ -6,7 +6,7 @@ public enum Commands {
     typealias P = CommandSpec.Parameter
 
     public static let all: [CommandSpec] = [
-        CommandSpec("load", run: { try $0.load($1) }, summary: "load documents from JSON Lines, JSON, CSV or NumPy .npy (.gz too)",
+        CommandSpec("load", run: { try $0.load($1) }, summary: "load documents from JSON Lines, JSON, CSV, NumPy .npy (.gz too) or Parquet",
             positionals: [
                 P("path", .path, "the file to read; \"-\" for standard input (with format=)", required: true),
                 P("name", .identifier, "the dataset's name (default: the file's name)", keyword: "as"),
@@ -31,7 +31,9 @@ public enum Commands {
             pandas writes it (df.to_csv()), columns 0..N-1 are the vector, an empty
             vector cell a document without one, the unnamed index left out (kept
             as _index unless it is 0..n-1). NumPy: a 2-D float32/float64 array,
-            with labels="labels.csv". A .gz file is decompressed. "-" reads
+            with labels="labels.csv". Parquet: lists of float or double are
+            vectors, struct fields dotted names; "dir/*.parquet" loads several
+            files as one dataset. A .gz file is decompressed. "-" reads
             standard input, when the script is a file or -c; pipes, FIFOs and
             /dev/stdin are read to their end. A failed load adds nothing.
               load "products.jsonl"
@@ -39,6 +41,7 @@ public enum Commands {
               load "digits.csv" vector="pixel_*"
               load "frame.csv" vector=0..383
               load "emb.npy" labels="truth.csv"
+              load "shards/*.parquet" as docs vector=embedding
               load "-" format=jsonl          (jq -c … | clus -c '…')
             """),
         CommandSpec("datasets", run: { i, _ in i.datasets() }, summary: "list the loaded datasets"),

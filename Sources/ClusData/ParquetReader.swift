@@ -1,0 +1,554 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ClusCore
+
+/// Reads Apache Parquet files into a dataset, in Swift (see `ThriftReader`
+/// for why it is hand-written): lists of FLOAT or DOUBLE become vector
+/// fields, strings, integers, floats and booleans fields, nested structs
+/// dotted names, `_cluster_.FIELD.ALIAS` columns aliases. Only the columns
+/// the dataset keeps are read (a file's other column chunks are never
+/// touched, and a mapped file's pages are read from disk only when touched);
+/// each kept chunk is decoded once, straight into its column, the column
+/// chunks of all row groups on all cores.
+enum ParquetReader {
+    /// What clus makes of a leaf column.
+    enum Role: Equatable {
+        case field
+        case vector
+        /// Left out of the dataset (its pages are not read), and why.
+        case skipped(String)
+    }
+
+    struct Column {
+        var leaf: ParquetLeaf
+        /// The dataset's name for it: the dotted path, without a list's inner nodes.
+        var name: String
+        var role: Role
+        /// Its index among the schema's leaves (and a row group's column chunks).
+        var index: Int
+    }
+
+    /// One file, opened: its bytes and footer.
+    struct File {
+        let path: String
+        let bytes: UnsafeRawBufferPointer
+        let metadata: ParquetMetadata
+        let columns: [Column]
+    }
+
+    /// The dataset in the Parquet file at `path`, or in the files a pattern
+    /// (`dir/*.parquet`) names, one after another in name order.
+    static func load(path: String, options: LoadOptions, cancellation: Cancellation?,
+                     progress: ((Int, Int) -> Void)?) throws -> Dataset {
+        let paths = try expand(path)
+        // mapped when possible: only the pages of the kept columns are read from disk
+        var holders: [AnyObject] = []
+        var buffers: [UnsafeRawBufferPointer] = []
+        for p in paths {
+            if let map = try FileMap(path: p) {
+                holders.append(map)
+                buffers.append(map.bytes)
+            } else {
+                let bytes = Box(try FileBytes.read(p, cancellation: cancellation))
+                holders.append(bytes)
+                buffers.append(bytes.value.withUnsafeBytes { $0 })   // kept alive by `holders`
+            }
+        }
+        return try withExtendedLifetime(holders) {
+            let name = options.name ?? (paths.count == 1 && paths[0] == path ? DatasetLoader.baseName(path) : patternName(path))
+            return try read(zip(paths, buffers).map { ($0, $1) }, name: name, shownPath: path, options: options,
+                            limits: .standard, cancellation: cancellation, progress: progress)
+        }
+    }
+
+    /// A class around an array, so its storage stays put while pointers into it are used.
+    private final class Box {
+        let value: [UInt8]
+        init(_ value: [UInt8]) { self.value = value }
+    }
+
+    /// About how many bytes loading takes at its peak: the decoded columns
+    /// (vectors compress little, so about the files' size) and, with several
+    /// row groups, the matrix they are copied into. Nil when no file matches.
+    static func memoryEstimate(path: String) -> Int? {
+        guard let paths = try? expand(path) else { return nil }
+        var total = 0
+        for p in paths {
+            guard let sizes = FileBytes.sizes(p) else { return nil }
+            total = saturatingSum(total, sizes.file)
+        }
+        return saturatingProduct(total, 2)
+    }
+
+    /// The files a path names: itself, or for a pattern with `*`, `?` or `[`, the matching files in name order.
+    static func expand(_ path: String) throws(DataError) -> [String] {
+        guard path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) else { return [path] }
+        var g = glob_t()
+        defer { globfree(&g) }
+        guard glob(path, 0, nil, &g) == 0, g.gl_pathc > 0 else {
+            throw DataError(path: path, message: "no file matches the pattern")
+        }
+        return (0 ..< Int(g.gl_pathc)).compactMap { g.gl_pathv[$0].map { String(cString: $0) } }.sorted()
+    }
+
+    /// `data/parts/*.parquet` → `parts`: the folder names the dataset of its files.
+    static func patternName(_ pattern: String) -> String {
+        let parts = pattern.split(separator: "/").map(String.init)
+        if parts.count >= 2, let folder = parts.dropLast().last(where: { !$0.contains(where: { "*?[".contains($0) }) && $0 != "." }) {
+            return folder
+        }
+        return DatasetLoader.baseName(String(pattern.filter { !"*?[]".contains($0) }))
+    }
+
+    /// The dataset in `files` (each its path and bytes): the fuzz target calls this with tight `limits`.
+    static func read(_ files: [(String, UnsafeRawBufferPointer)], name: String, shownPath: String, options: LoadOptions,
+                     limits: ParquetLimits, cancellation: Cancellation? = nil,
+                     progress: ((Int, Int) -> Void)? = nil) throws -> Dataset {
+        var opened: [File] = []
+        for (path, bytes) in files {
+            let file = try open(path, bytes)
+            if let first = opened.first {
+                let a = first.columns.map { "\($0.name) (\(describe($0)))" }, b = file.columns.map { "\($0.name) (\(describe($0)))" }
+                guard a == b else {
+                    let differ = zip(a, b).first { $0 != $1 }.map { "\($1) where \(first.path) has \($0)" }
+                        ?? "\(b.count) columns where \(first.path) has \(a.count)"
+                        throw DataError(path: path, message: "its columns differ from the other files': \(differ)")
+                }
+            }
+            opened.append(file)
+        }
+        guard let first = opened.first else { throw DataError.noDocuments(shownPath) }
+        if let wanted = options.vectorField, let column = first.columns.first(where: { $0.name == wanted }), column.role != .vector {
+            throw DataError(path: first.path, message: "'\(wanted)' is not a vector field: \(notVector(column))")
+        }
+        let kept = first.columns.filter {
+            if case .skipped = $0.role { return false }
+            return true
+        }
+        let decoded = try decode(opened, kept, limits: limits, cancellation: cancellation, progress: progress)
+        let count = opened.reduce(0) { $0 + $1.metadata.rowGroups.reduce(0) { $0 + $1.rowCount } }
+        guard count > 0 else { throw DataError.noDocuments(first.path) }
+        var dataset = Dataset(name: name, path: shownPath, count: count)
+        var vectorErrors: [String: String] = [:]
+        for (c, column) in kept.enumerated() {
+            switch column.role {
+            case .field:
+                var values: [FieldValue?] = []
+                values.reserveCapacity(count)
+                for case .scalars(let part) in decoded[c] { values += part }
+                let field = FieldColumn(name: column.name, values: values)
+                if let clustering = clustering(field, vectorFields: kept.filter { $0.role == .vector }.map(\.name)) {
+                    dataset.clusterings.append(clustering)
+                } else {
+                    dataset.fields.append(field)
+                }
+            case .vector:
+                let parts = decoded[c].compactMap { if case .vector(let v) = $0 { v } else { nil } }
+                switch try vectorColumn(column.name, parts, count: count, path: shownPath, options: options, limits: limits) {
+                case .success(let (vector, note)):
+                    dataset.vectors.append(vector)
+                    if let note { dataset.notes.append(note) }
+                case .failure(let why):
+                    vectorErrors[column.name] = why.message
+                    dataset.notes.append("\(first.path): '\(column.name)' is not a vector field: \(why.message); left out")
+                }
+            case .skipped:
+                break
+            }
+        }
+        var reported = Set<String>()
+        for column in first.columns {
+            if case .skipped(let why) = column.role, reported.insert(column.name).inserted {
+                dataset.notes.append("\(first.path): column '\(column.name)' left out: \(why)")
+            }
+        }
+        if let wanted = options.vectorField {
+            guard let i = dataset.vectors.firstIndex(where: { $0.name == wanted }) else {
+                if let why = vectorErrors[wanted] { throw DataError(path: first.path, message: "'\(wanted)' is not a vector field: \(why)") }
+                throw DataError.noVectorField(first.path, name: wanted, available: dataset.vectors.map(\.name))
+            }
+            dataset.vectors.insert(dataset.vectors.remove(at: i), at: 0)
+        }
+        return dataset
+    }
+
+    /// A column's kind, as messages and the files' comparison name it: `list<FLOAT>`, `BYTE_ARRAY (string)`.
+    private static func describe(_ c: Column) -> String {
+        let type = c.leaf.type.name
+        switch c.role {
+        case .vector: return "list<\(type)>"
+        case .field: return c.leaf.type == .byteArray ? "string" : type
+        case .skipped: return "left out"
+        }
+    }
+
+    /// Why `column` (no vector) cannot be `vector=`.
+    private static func notVector(_ column: Column) -> String {
+        switch column.role {
+        case .skipped(let why): return why
+        default: return "it holds \(describe(column)) values; a vector is a list of FLOAT or DOUBLE"
+        }
+    }
+
+    /// A `_cluster_.FIELD.ALIAS` column as the clustering it holds.
+    private static func clustering(_ field: FieldColumn, vectorFields: [String]) -> Clustering? {
+        guard field.name.hasPrefix("_cluster_.") else { return nil }
+        let rest = field.name.dropFirst("_cluster_.".count)
+        guard let dot = rest.lastIndex(of: "."), dot != rest.startIndex, rest.index(after: dot) != rest.endIndex else { return nil }
+        let interned = field.interned()
+        return Clustering(vectorField: String(rest[..<dot]), alias: String(rest[rest.index(after: dot)...]),
+                          labels: interned.codes, clusterNames: interned.names, details: nil)
+    }
+
+    /// Checks the file's magic numbers and reads its footer and schema.
+    static func open(_ path: String, _ bytes: UnsafeRawBufferPointer) throws(DataError) -> File {
+        func fail(_ message: String) -> DataError { DataError(path: path, message: message) }
+        let magic: [UInt8] = Array("PAR1".utf8)
+        guard bytes.count >= 4, Array(bytes[0 ..< 4]) == magic else {
+            throw fail(bytes.isEmpty ? "empty file; not a Parquet file" : "not a Parquet file (no PAR1 at its start)")
+        }
+        guard bytes.count >= 12 else { throw fail("truncated Parquet file (\(bytes.count) bytes)") }
+        let tail = Array(bytes[bytes.count - 4 ..< bytes.count])
+        guard tail == magic else {
+            throw fail(tail == Array("PARE".utf8) ? "encrypted Parquet is not supported"
+                                                  : "truncated or corrupt Parquet file (no PAR1 at its end)")
+        }
+        let footerLength = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt32.self)))
+        guard footerLength <= bytes.count - 12 else { throw fail("truncated or corrupt Parquet file (footer of \(footerLength) bytes)") }
+        let footer = UnsafeRawBufferPointer(rebasing: bytes[bytes.count - 8 - footerLength ..< bytes.count - 8])
+        let metadata: ParquetMetadata
+        let columns: [Column]
+        do throws(ParquetError) {
+            metadata = try ParquetMetadata(footer)
+            columns = try leaves(metadata.schema)
+            for (g, group) in metadata.rowGroups.enumerated() {
+                guard group.columns.count == columns.count else {
+                    throw ParquetError("row group \(g + 1) has \(group.columns.count) column chunks for \(columns.count) columns")
+                }
+                for column in columns where group.columns[column.index].path != column.leaf.path {
+                    throw ParquetError("row group \(g + 1): column chunk \(column.index + 1) is \(group.columns[column.index].path.joined(separator: ".")), the schema says \(column.leaf.path.joined(separator: "."))")
+                }
+            }
+        } catch {
+            throw fail("corrupt Parquet file: \(error.message)")
+        }
+        return File(path: path, bytes: bytes, metadata: metadata, columns: columns)
+    }
+
+    /// The schema's leaf columns with their levels and what clus makes of them.
+    static func leaves(_ schema: [ParquetMetadata.SchemaElement]) throws(ParquetError) -> [Column] {
+        var out: [Column] = []
+        var next = 1
+        /// The path's nodes: element, definition level, path of names.
+        var stack: [(element: ParquetMetadata.SchemaElement, definition: Int, path: [String])] = []
+        func walk(depth: Int) throws(ParquetError) {
+            guard depth < 64 else { throw ParquetError("schema nested too deeply") }
+            guard next < schema.count else { throw ParquetError("schema shorter than its groups say") }
+            let e = schema[next]
+            next += 1
+            let parent = stack.last
+            let definition = (parent?.definition ?? 0) + (e.repetition == .required ? 0 : 1)
+            stack.append((e, definition, (parent?.path ?? []) + [e.name]))
+            defer { stack.removeLast() }
+            if e.childCount > 0 {
+                for _ in 0 ..< e.childCount { try walk(depth: depth + 1) }
+                return
+            }
+            guard let type = e.type else { throw ParquetError("column \(e.name) has no type") }
+            out.append(classify(stack, type: type, index: out.count))
+        }
+        guard let root = schema.first else { throw ParquetError("empty schema") }
+        for _ in 0 ..< root.childCount { try walk(depth: 1) }
+        guard next == schema.count else { throw ParquetError("schema longer than its groups say") }
+        return out
+    }
+
+    private static func classify(_ stack: [(element: ParquetMetadata.SchemaElement, definition: Int, path: [String])],
+                                 type: ParquetMetadata.PhysicalType, index: Int) -> Column {
+        let leafNode = stack[stack.count - 1]
+        let repeated = stack.indices.filter { stack[$0].element.repetition == .repeated }
+        var leaf = ParquetLeaf(path: leafNode.path, type: type, element: leafNode.element,
+                               maxDefinition: leafNode.definition, maxRepetition: repeated.count)
+        guard let r = repeated.first else {
+            let name = leafNode.path.joined(separator: ".")
+            let e = leafNode.element
+            let role: Role
+            switch type {
+            case _ where e.logicalType == 5 || e.convertedType == 5: role = .skipped("decimals are not read")
+            case .boolean, .int32, .int64, .float, .double: role = .field
+            case .byteArray: role = e.isText || (e.logicalType == nil && e.convertedType == nil) ? .field : .skipped("binary values are not read")
+            case .int96: role = .skipped("INT96 timestamps are not read")
+            case .fixedLenByteArray: role = .skipped("FIXED_LEN_BYTE_ARRAY values are not read")
+            }
+            return Column(leaf: leaf, name: name, role: role, index: index)
+        }
+        // a list's name: its LIST-annotated group, else the repeated node itself (the legacy two-level list)
+        let named = r > 0 && stack[r - 1].element.isList ? r - 1 : r
+        let name = stack[named].path.joined(separator: ".")
+        leaf.listDefinition = stack[r].definition - 1
+        let role: Role
+        if repeated.count > 1 {
+            role = .skipped("lists of lists are not read")
+        } else if stack[r].element.isMap || (r > 0 && stack[r - 1].element.isMap) {
+            role = .skipped("maps are not read")
+        } else if r < stack.count - 2 || (r == stack.count - 2 && stack[r].element.childCount != 1) {
+            role = .skipped("lists of structs are not read")
+        } else if type == .float || type == .double {
+            role = .vector
+        } else {
+            role = .skipped("a list of \(type.name) is not a vector (lists of FLOAT or DOUBLE are)")
+        }
+        return Column(leaf: leaf, name: name, role: role, index: index)
+    }
+
+    /// One row group's worth of a column.
+    enum Part {
+        case scalars([FieldValue?])
+        case vector(VectorPart)
+    }
+
+    /// One row group's worth of a list column: its elements, and each row's length.
+    struct VectorPart {
+        /// The elements, one per list element (NaN for a null element).
+        var values: [Float] = []
+        /// Elements per row; -1 for a null list.
+        var lengths: [Int32] = []
+        /// Rows (in the part) whose list holds a null element.
+        var nullElementRows: [Int] = []
+        var rounded = false
+    }
+
+    /// Decodes the kept columns of every row group of every file, on all cores.
+    /// - Returns: per kept column, its parts in file and row group order.
+    private static func decode(_ files: [File], _ kept: [Column], limits: ParquetLimits, cancellation: Cancellation?,
+                               progress: ((Int, Int) -> Void)?) throws -> [[Part]] {
+        struct Task { var file: Int; var group: Int; var column: Int; var bytes: Int }
+        var tasks: [Task] = []
+        for (f, file) in files.enumerated() {
+            for (g, group) in file.metadata.rowGroups.enumerated() {
+                for c in kept.indices { tasks.append(Task(file: f, group: g, column: c, bytes: group.columns[kept[c].index].compressedSize)) }
+            }
+        }
+        // the largest chunks first, so the cores finish together
+        let order = tasks.indices.sorted { tasks[$0].bytes > tasks[$1].bytes }
+        let total = tasks.reduce(0) { $0 + $1.bytes }
+        var results = [Result<Part, Error>?](repeating: nil, count: tasks.count)
+        // in waves of a few chunks per core: progress and Ctrl-C are heard between them
+        let parallelism = Parallelism.allCores
+        let wave = 2 * parallelism.threads
+        var done = 0, bytesDone = 0
+        progress?(0, total)
+        while done < tasks.count {
+            try cancellation?.check()
+            let batch = Array(order[done ..< min(done + wave, tasks.count)])
+            results.withUnsafeMutableBufferPointer { out in
+                let out = UncheckedBox(out)
+                parallelism.forEach(chunks: batch.count) { k in
+                    let t = tasks[batch[k]]
+                    let file = files[t.file]
+                    let column = kept[t.column]
+                    let group = file.metadata.rowGroups[t.group]
+                    out.value[batch[k]] = Result {
+                        do {
+                            return try readChunk(file.bytes, column, group.columns[column.index], rows: group.rowCount, limits: limits)
+                        } catch let error as ParquetError {
+                            throw DataError(path: file.path, message: "column '\(column.name)', row group \(t.group + 1): \(error.message)")
+                        }
+                    }
+                }
+            }
+            done += batch.count
+            bytesDone += batch.reduce(0) { $0 + tasks[$1].bytes }
+            progress?(bytesDone, total)
+        }
+        var parts = [[Part]](repeating: [], count: kept.count)
+        for (i, result) in results.enumerated() {
+            switch result {
+            case .success(let part)?: parts[tasks[i].column].append(part)
+            case .failure(let error)?: throw error
+            case nil: throw Cancelled()
+            }
+        }
+        return parts
+    }
+
+    /// One column chunk decoded; its row count checked against the row group's.
+    static func readChunk(_ file: UnsafeRawBufferPointer, _ column: Column, _ chunk: ParquetMetadata.ColumnChunk, rows: Int,
+                          limits: ParquetLimits) throws(ParquetError) -> Part {
+        guard chunk.type == column.leaf.type else {
+            throw ParquetError("its chunk is \(chunk.type?.name ?? "of no known type"), the schema says \(column.leaf.type.name)")
+        }
+        var reader = ParquetChunkReader(file: file, leaf: column.leaf, chunk: chunk, limits: limits)
+        let part: Part
+        let found: Int
+        if column.role == .vector {
+            let v = try readList(&reader)
+            found = v.lengths.count
+            part = .vector(v)
+        } else {
+            var values: [FieldValue?] = []
+            values.reserveCapacity(min(rows, limits.pageValues))
+            let maxDefinition = UInt32(column.leaf.maxDefinition)
+            try reader.forEachPage { (page, reader) throws(ParquetError) in
+                let present = page.definition.map { d in d.reduce(0) { $0 + ($1 == maxDefinition ? 1 : 0) } } ?? page.count
+                let decoded = try ParquetValues.scalars(page, count: present, reader: reader)
+                guard let definition = page.definition else { values += decoded.lazy.map { $0 }; return }
+                var next = 0
+                for d in definition {
+                    if d == maxDefinition { values.append(decoded[next]); next += 1 } else { values.append(nil) }
+                }
+            }
+            found = values.count
+            part = .scalars(values)
+        }
+        guard found == rows else { throw ParquetError("\(found) rows where the row group has \(rows)") }
+        return part
+    }
+
+    /// A list column's chunk: each row's length, and the elements one after another.
+    private static func readList(_ reader: inout ParquetChunkReader) throws(ParquetError) -> VectorPart {
+        var part = VectorPart()
+        let maxDefinition = UInt32(reader.leaf.maxDefinition), listDefinition = UInt32(reader.leaf.listDefinition)
+        var current = -2   // elements in the open row; -1 a null list; -2 no row open yet
+        var scratch: [Float] = []
+        try reader.forEachPage { (page, reader) throws(ParquetError) in
+            guard let repetition = page.repetition, let definition = page.definition else { throw ParquetError("a list without levels") }
+            let rowsBefore = part.lengths.count, openBefore = current
+            var present = 0, nullElements = false
+            for i in 0 ..< page.count {
+                if repetition[i] == 0 {
+                    if current != -2 { part.lengths.append(Int32(clamping: current)) }
+                    current = 0
+                } else if current == -2 {
+                    throw ParquetError("the first page starts inside a list")
+                }
+                let d = definition[i]
+                if d > listDefinition {
+                    current += 1
+                    if d == maxDefinition { present += 1 } else { nullElements = true }
+                } else if d < listDefinition {
+                    current = -1
+                }
+            }
+            guard nullElements else {
+                try ParquetValues.floats(page, count: present, reader: reader, into: &part.values, rounded: &part.rounded)
+                return
+            }
+            // rare: a null element; the elements laid out again with NaN in its place
+            scratch.removeAll(keepingCapacity: true)
+            try ParquetValues.floats(page, count: present, reader: reader, into: &scratch, rounded: &part.rounded)
+            var next = 0
+            var row = rowsBefore + (openBefore == -2 ? -1 : 0)
+            for i in 0 ..< page.count {
+                if repetition[i] == 0 { row += 1 }
+                let d = definition[i]
+                guard d > listDefinition else { continue }
+                if d == maxDefinition {
+                    part.values.append(scratch[next])
+                    next += 1
+                } else {
+                    part.values.append(.nan)
+                    if part.nullElementRows.last != row { part.nullElementRows.append(row) }
+                }
+            }
+        }
+        if current != -2 { part.lengths.append(Int32(clamping: current)) }
+        return part
+    }
+
+    /// The vector field of a list column's parts, with the note on documents
+    /// without a usable vector; a failure says why it is no vector field.
+    private static func vectorColumn(_ name: String, _ parts: [VectorPart], count n: Int, path: String, options: LoadOptions,
+                                     limits: ParquetLimits) throws -> Result<(VectorColumn, String?), ParquetError> {
+        // the dimension: the most common non-zero length, held by three quarters of the lists that hold something
+        var tally: [Int32: Int] = [:]
+        var order: [Int32] = []
+        var given = 0
+        for part in parts {
+            let nullRows = Set(part.nullElementRows)
+            for (row, length) in part.lengths.enumerated() where length > 0 {
+                given += 1
+                guard !nullRows.contains(row) else { continue }
+                if tally[length] == nil { order.append(length) }
+                tally[length, default: 0] += 1
+            }
+        }
+        var best: (length: Int32, rows: Int)?
+        for length in order where tally[length]! > best?.rows ?? 0 { best = (length, tally[length]!) }
+        guard let best else {
+            return .failure(ParquetError(given == 0 ? "its lists are all null or empty" : "its lists hold null elements"))
+        }
+        guard best.rows * 4 >= given * 3 else {
+            return .failure(ParquetError("its lists have different lengths (\(best.rows) of \(given) have \(best.length))"))
+        }
+        let d = Int(best.length)
+        let (cells, overflow) = n.multipliedReportingOverflow(by: d)
+        guard !overflow, cells <= limits.vectorCells else { throw DataError(path: path, message: "'\(name)': \(n) × \(d) values are too many") }
+        var present = [Bool](repeating: true, count: n)
+        var unusable: [Int: UnusableVector] = [:]
+        var rounded = false
+        var values: [Float]
+        let allFull = parts.allSatisfy { p in p.nullElementRows.isEmpty && p.lengths.allSatisfy { $0 == best.length } }
+        if allFull && parts.count == 1 {
+            values = parts[0].values   // no copy: the decoded elements are the matrix
+            rounded = parts[0].rounded
+        } else {
+            values = [Float](repeating: 0, count: cells)
+            var base = 0
+            for part in parts {
+                rounded = rounded || part.rounded
+                let nullRows = Set(part.nullElementRows)
+                var offset = 0
+                for (row, length) in part.lengths.enumerated() {
+                    let doc = base + row
+                    let length = Int(max(length, 0))
+                    let elements = part.values[offset ..< offset + length]
+                    offset += length
+                    if length == d && !nullRows.contains(row) {
+                        values.withUnsafeMutableBufferPointer { v in
+                            _ = UnsafeMutableBufferPointer(rebasing: v[doc * d ..< doc * d + d]).update(fromContentsOf: elements)
+                        }
+                        continue
+                    }
+                    present[doc] = false
+                    let raw = part.lengths[row]
+                    if raw < 0 {
+                        unusable[doc] = UnusableVector(problem: .null, value: .null, isArray: false)
+                    } else {
+                        let problem: VectorProblem = nullRows.contains(row) ? .notNumbers : length == 0 ? .empty : .wrongLength(length)
+                        unusable[doc] = UnusableVector(problem: problem, value: .string(arrayText(elements)), isArray: true)
+                    }
+                }
+                base += part.lengths.count
+            }
+        }
+        // NaN and infinities: no usable vector, as in the other formats; the row kept as read
+        let nonFinite = Embeddings(count: n, dimension: d, values: values).nonFiniteRows()
+        for doc in nonFinite where present[doc] {
+            present[doc] = false
+            unusable[doc] = UnusableVector(problem: .nonFinite, value: .string(arrayText(values[doc * d ..< doc * d + d], nanAs: "NaN")), isArray: true)
+            for j in doc * d ..< doc * d + d { values[j] = 0 }
+        }
+        var column = VectorColumn(name: name, embeddings: Embeddings(count: n, dimension: d, values: values),
+                                  present: present, unusable: unusable)
+        column.roundedToFloat32 = rounded
+        guard column.missingCount > 0 else { return .success((column, nil)) }
+        let missing = (0 ..< n).lazy.filter { !present[$0] }.prefix(5).map { doc in
+            "row \(doc + 1) \((unusable[doc]?.problem ?? .absent).phrase(dimension: d))"
+        }
+        if options.strict, let first = missing.first {
+            throw DataError(path: path, message: "'\(name)': \(first); strict=on wants a usable vector in every row (\(column.missingCount) \(column.missingCount == 1 ? "lacks" : "lack") one)")
+        }
+        let m = column.missingCount
+        let reasons = column.missingByReason.map { "\($0.count) \($0.reason)" }.joined(separator: ", ")
+        let note = "\(m) document\(m == 1 ? "" : "s") \(m == 1 ? "has" : "have") no usable '\(name)' (\(reasons)): "
+            + missing.joined(separator: ", ") + (m > 5 ? ", …" : "") + "; left out of clustering and the internal indices"
+        return .success((column, note))
+    }
+
+    /// A list's elements as JSON text; NaN (here a null element) as `nanAs`.
+    private static func arrayText(_ elements: ArraySlice<Float>, nanAs: String = "null") -> String {
+        "[" + elements.map { $0.isNaN ? nanAs : $0.isInfinite ? ($0 < 0 ? "-Infinity" : "Infinity") : $0.description }.joined(separator: ", ") + "]"
+    }
+}

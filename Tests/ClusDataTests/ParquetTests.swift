@@ -1,0 +1,143 @@
+import ClusCore
+import Foundation
+import Testing
+@testable import ClusData
+
+/// Parquet files written by pyarrow (Scripts/make_parquet_fixtures.py) against
+/// the JSON Lines file of the same documents.
+@Suite struct ParquetTests {
+    static let data = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Golden/data/parquet")
+
+    static func path(_ name: String) -> String { data.appendingPathComponent(name).path }
+
+    static func load(_ name: String, _ options: LoadOptions = LoadOptions()) throws -> Dataset {
+        try DatasetLoader.load(path: path(name), options: options)
+    }
+
+    /// Every codec, both page versions, dictionaries on and off, many small
+    /// pages, three row groups and two files give the dataset the JSON Lines
+    /// twin gives: the same fields with the same values, the same vectors bit
+    /// for bit, the same documents without a usable vector, for the same reasons.
+    @Test(arguments: ["none", "snappy", "gzip", "zstd", "plain", "pages"].flatMap { ["kinds_\($0)_v1.parquet", "kinds_\($0)_v2.parquet"] }
+          + ["parts/*.parquet"])
+    func matchesJSONLines(file: String) throws {
+        let expected = try ParquetTests.load("kinds.jsonl")
+        let d = try ParquetTests.load(file)
+        #expect(d.count == expected.count)
+        #expect(d.fields.map(\.name) == expected.fields.map(\.name))
+        for field in expected.fields {
+            #expect(d.field(named: field.name)?.values == field.values, "\(field.name)")
+            #expect(d.field(named: field.name)?.typeDescription == field.typeDescription, "\(field.name)")
+        }
+        #expect(d.vectors.map(\.name) == expected.vectors.map(\.name))
+        for v in expected.vectors {
+            let got = try #require(d.vector(named: v.name))
+            #expect(got.dimension == v.dimension)
+            #expect(got.embeddings.values.array.map(\.bitPattern) == v.embeddings.values.array.map(\.bitPattern), "\(v.name)")
+            #expect(got.present == v.present)
+            #expect(got.unusable.mapValues(\.problem) == v.unusable.mapValues(\.problem), "\(v.name)")
+            #expect(got.roundedToFloat32 == false)
+        }
+        #expect(d.notes.map { $0.replacingOccurrences(of: "row ", with: "line ") } == expected.notes)
+    }
+
+    /// A null list, an empty one, a short one and one with a null element are
+    /// written back by export as JSON text, as they were.
+    @Test func unusableListsKeepTheirValues() throws {
+        let d = try ParquetTests.load("kinds_snappy_v1.parquet")
+        let vec = try #require(d.vector(named: "vec"))
+        #expect(vec.unusable[3] == UnusableVector(problem: .null, value: .null, isArray: false))
+        #expect(vec.unusable[7] == UnusableVector(problem: .empty, value: .string("[]"), isArray: true))
+        #expect(vec.unusable[11]?.problem == .wrongLength(3))
+        let nullElement = try #require(vec.unusable[19])
+        #expect(nullElement.problem == .notNumbers)
+        #expect(nullElement.jsonText.contains(", null, "))
+        #expect(d.field(named: "meta.year")?.values[13] == nil)   // a null struct: its fields missing
+        #expect(d.field(named: "meta.year")?.values[14] == .int(2014))
+    }
+
+    /// The twin of Tests/Golden/data/iris.jsonl: the same documents, labels as aliases.
+    @Test func irisTwin() throws {
+        let golden = ParquetTests.data.deletingLastPathComponent()
+        let jsonl = try DatasetLoader.load(path: golden.appendingPathComponent("iris.jsonl").path, options: LoadOptions())
+        let parquet = try DatasetLoader.load(path: golden.appendingPathComponent("iris.parquet").path, options: LoadOptions())
+        #expect(parquet.vectors[0].embeddings.values.array.map(\.bitPattern) == jsonl.vectors[0].embeddings.values.array.map(\.bitPattern))
+        let a = try #require(parquet.clustering(alias: "kmeans_3", vectorField: "features"))
+        let b = try #require(jsonl.clustering(alias: "kmeans_3", vectorField: "features"))
+        #expect(a.labels == b.labels && a.clusterNames == b.clusterNames)
+        #expect(parquet.fields.map(\.name) == ["_id", "target", "species"])
+        for f in jsonl.fields { #expect(parquet.field(named: f.name)?.values == f.values) }
+    }
+
+    @Test func vectorOptionPicksAndChecks() throws {
+        let d = try ParquetTests.load("kinds_zstd_v2.parquet", LoadOptions(vectorField: "fixed"))
+        #expect(d.vectors.map(\.name) == ["fixed", "vec", "vec64"])
+        #expect(try loadError("kinds_zstd_v2.parquet", LoadOptions(vectorField: "name"))
+            == "kinds_zstd_v2.parquet: 'name' is not a vector field: it holds string values; a vector is a list of FLOAT or DOUBLE")
+        #expect(try loadError("kinds_zstd_v2.parquet", LoadOptions(vectorField: "nope"))
+            == "kinds_zstd_v2.parquet: no vector field 'nope'; vector fields: vec, vec64, fixed")
+        #expect(try loadError("kinds_zstd_v2.parquet", LoadOptions(strict: true))
+            == "kinds_zstd_v2.parquet: 'vec': row 4 is null; strict=on wants a usable vector in every row (4 lack one)")
+    }
+
+    /// The error loading fixture `name`, its folder stripped.
+    func loadError(_ name: String, _ options: LoadOptions = LoadOptions()) throws -> String? {
+        do {
+            _ = try ParquetTests.load(name, options)
+            return nil
+        } catch let error as DataError {
+            return error.description.replacingOccurrences(of: ParquetTests.data.path + "/", with: "")
+        }
+    }
+
+    @Test func unsupportedCodecAndEncodingAreNamed() throws {
+        #expect(try loadError("bad_brotli.parquet")
+            == "bad_brotli.parquet: column 'id', row group 1: unsupported codec BROTLI (clus reads UNCOMPRESSED, SNAPPY, GZIP and ZSTD)")
+        #expect(try loadError("bad_delta.parquet")
+            == "bad_delta.parquet: column 'id', row group 1: unsupported encoding DELTA_BINARY_PACKED (clus reads PLAIN and RLE_DICTIONARY)")
+        #expect(try loadError("none*.parquet") == "none*.parquet: no file matches the pattern")
+    }
+
+    @Test func corruptFilesGiveOneLine() throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: ParquetTests.path("kinds_snappy_v1.parquet"))))
+        let footer = bytes.suffix(8).prefix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
+        let cases: [([UInt8], String)] = [
+            ([], "t.parquet: empty file; not a Parquet file"),
+            (Array("{\"a\": 1}\n".utf8), "t.parquet: not a Parquet file (no PAR1 at its start)"),
+            (Array(bytes.prefix(9)), "t.parquet: truncated Parquet file (9 bytes)"),
+            (Array(bytes.prefix(bytes.count - 1)), "t.parquet: truncated or corrupt Parquet file (no PAR1 at its end)"),
+            (Array(bytes.prefix(4)) + Array(bytes.suffix(8)), "t.parquet: truncated or corrupt Parquet file (footer of \(footer) bytes)"),
+        ]
+        for (input, message) in cases {
+            let got = try ClusDataTests.loadError(input, name: "t.parquet")
+            #expect(got == message)
+        }
+    }
+
+    /// Bytes changed anywhere (the footer, page headers, levels, values): a
+    /// DataError naming the file, or a dataset; never a crash.
+    @Test func mutatedFilesNeverCrash() throws {
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: ParquetTests.path("kinds_zstd_v2.parquet"))))
+        var rng = SplitMix(seed: 17)
+        var failures = 0
+        for round in 0 ..< 600 {
+            var bytes = original
+            for _ in 0 ..< 1 + round % 4 {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                bytes[at] = round % 3 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : bytes[at] ^ (1 << UInt8(rng.next() % 8))
+            }
+            if round % 7 == 0 { bytes.removeSubrange(Int(rng.next() % UInt64(bytes.count - 8)) ..< bytes.count - 8) }
+            do {
+                _ = try bytes.withUnsafeBytes { raw in
+                    try ParquetReader.read([("m.parquet", raw)], name: "m", shownPath: "m.parquet", options: LoadOptions(),
+                                           limits: ParquetLimits(pageBytes: 1 << 20, pageValues: 1 << 20, vectorCells: 1 << 22))
+                }
+            } catch let error as DataError {
+                #expect(error.path == "m.parquet")
+                failures += 1
+            }
+        }
+        #expect(failures > 100)
+    }
+}

@@ -93,7 +93,7 @@ public enum Commands {
         CommandSpec("export", run: { try $0.export($1) }, summary: "write the documents with their cluster labels to a file",
             positionals: [P("path", .path, "the file to write", required: true)],
             options: [
-                P("format", .choice(ExportFormat.allCases.map(\.rawValue)), "file format (default: from the extension; csv for .csv, else jsonl)"),
+                P("format", .choice(ExportFormat.allCases.map(\.rawValue)), "file format (default: from the extension; csv for .csv, parquet for .parquet, else jsonl)"),
                 P("aliases", .text, "the aliases to write, as [a, b] or \"a,b\"", default: "all"),
                 P("fields", .text, "the fields to write, as [a, b] or \"a,b\"; a name picks its nested fields too", default: "all"),
             ],
@@ -102,7 +102,10 @@ public enum Commands {
             under _cluster_.FIELD.ALIAS (Relevance AI's layout); nested fields are
             rebuilt from dotted names. Atomic: an existing file is replaced only by
             a complete new one. Loading the file gives back the same documents.
+            Parquet: _id (or the scalar fields fields= names) and one column of
+            cluster names per alias, for pandas, DuckDB or Spark.
               export "labelled.jsonl"
+              export "labels.parquet" aliases=[kmeans_10]
               export "labels.csv" aliases=[kmeans_10] fields=[_id, query]
             Any command's result can be kept with into=: metrics truth=query into="m.json"
             """),

@@ -141,3 +141,67 @@ import Testing
         #expect(failures > 100)
     }
 }
+
+/// `export "x.parquet"`: read back with clus's own reader (pyarrow reads the same files: checked by hand).
+@Suite struct ParquetExportTests {
+    static func dataset(_ n: Int) -> Dataset {
+        let ids = FieldColumn(name: "_id", values: (0 ..< n).map { .int($0 * 7) })
+        let flag = FieldColumn(name: "flag", values: (0 ..< n).map { $0 % 5 == 0 ? nil : .bool($0 % 2 == 0) })
+        let score = FieldColumn(name: "score", values: (0 ..< n).map { $0 % 3 == 0 ? .int($0) : .double(Double($0) / 8) })
+        let mixed = FieldColumn(name: "mixed", values: (0 ..< n).map { $0 % 2 == 0 ? .int($0) : .string("é\($0)") })
+        let vectors = VectorColumn(name: "v", embeddings: Embeddings(count: n, dimension: 1, values: (0 ..< n).map(Float.init)))
+        return Dataset(name: "t", path: "t.jsonl", count: n, fields: [ids, flag, score, mixed], vectors: [vectors], clusterings: [
+            Clustering(vectorField: "v", alias: "km", labels: (0 ..< n).map { $0 % 4 == 3 ? -1 : $0 % 3 }, clusterNames: ["a", "b", "c"], details: nil),
+            Clustering(vectorField: "w", alias: "km", labels: (0 ..< n).map { $0 % 2 }, clusterNames: ["x", "y"], details: nil),
+            Clustering(vectorField: "v", alias: "hdb", labels: [Int](repeating: 0, count: n), clusterNames: ["cluster_0"], details: nil),
+        ])
+    }
+
+    /// `_id` and one column per alias (the vector field joins the name when two share an alias), over two pages.
+    @Test func labelsAndIdComeBack() throws {
+        let n = ParquetWriter.pageRows + 1000
+        let d = ParquetExportTests.dataset(n)
+        let path = try temporaryDirectory().appendingPathComponent("labels.parquet").path
+        try DatasetWriter.write(d, to: path)
+        let back = try DatasetLoader.load(path: path, options: LoadOptions())
+        #expect(back.count == n)
+        #expect(back.fields.map(\.name) == ["_id", "v.km", "w.km", "hdb"])
+        #expect(back.field(named: "_id")?.values == d.fields[0].values)
+        let first: [FieldValue?] = (0 ..< n).map { $0 % 4 == 3 ? nil : FieldValue.string(["a", "b", "c"][$0 % 3]) }
+        let second: [FieldValue?] = (0 ..< n).map { FieldValue.string(["x", "y"][$0 % 2]) }
+        #expect(back.field(named: "v.km")?.values == first)
+        #expect(back.field(named: "w.km")?.values == second)
+        #expect(back.field(named: "hdb")?.typeDescription == "string")
+    }
+
+    @Test func fieldsPickScalarColumnsOfTheirType() throws {
+        let d = ParquetExportTests.dataset(20)
+        let path = try temporaryDirectory().appendingPathComponent("f.parquet").path
+        try DatasetWriter.write(d, to: path, options: ExportOptions(aliases: ["hdb"], fields: ["flag", "score", "mixed"]))
+        let back = try DatasetLoader.load(path: path, options: LoadOptions())
+        #expect(back.fields.map(\.name) == ["flag", "score", "mixed", "hdb"])
+        #expect(back.field(named: "flag")?.values == d.fields[1].values)
+        // a column has one type: ints among floats become floats, among strings their text
+        let scores: [FieldValue?] = d.fields[2].values.map { v -> FieldValue? in
+            if case .int(let i)? = v { return .double(Double(i)) }
+            return v
+        }
+        let texts: [FieldValue?] = d.fields[3].values.map { v -> FieldValue? in v.map { FieldValue.string($0.description) } }
+        #expect(back.field(named: "score")?.values == scores)
+        #expect(back.field(named: "mixed")?.values == texts)
+    }
+
+    /// A vector field cannot be written, and a failed export leaves the old file as it was.
+    @Test func vectorsAreRefusedAndTheOldFileStays() throws {
+        let path = try temporaryDirectory().appendingPathComponent("x.parquet").path
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: DataError(path: path, message: "'v' is a vector field; a Parquet export writes labels and scalar fields")) {
+            try DatasetWriter.write(ParquetExportTests.dataset(3), to: path, options: ExportOptions(fields: ["v"]))
+        }
+        let bare = Dataset(name: "t", path: "t", count: 2, fields: [FieldColumn(name: "q", values: [.int(1), .int(2)])])
+        #expect(throws: DataError(path: path, message: "nothing to write: the dataset has no _id and no alias; give fields= or cluster first")) {
+            try DatasetWriter.write(bare, to: path)
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+    }
+}

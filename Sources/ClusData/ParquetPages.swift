@@ -28,8 +28,8 @@ struct ParquetPage {
     /// Level slots: one per value, null or not.
     var count: Int
     /// Repetition and definition levels; nil when the column's maximum is 0.
-    var repetition: UnsafeBufferPointer<UInt32>?
-    var definition: UnsafeBufferPointer<UInt32>?
+    var repetition: UnsafeBufferPointer<UInt8>?
+    var definition: UnsafeBufferPointer<UInt8>?
     var encoding: Int32
     /// The encoded non-null values.
     var values: UnsafeRawBufferPointer
@@ -47,8 +47,8 @@ struct ParquetChunkReader {
     private(set) var dictionaryCount = 0
     private var pageBuffer: [UInt8] = []
     private var valuesBuffer: [UInt8] = []
-    private var repetition: [UInt32] = []
-    private var definition: [UInt32] = []
+    private var repetition: [UInt8] = []
+    private var definition: [UInt8] = []
 
     init(file: UnsafeRawBufferPointer, leaf: ParquetLeaf, chunk: ParquetMetadata.ColumnChunk, limits: ParquetLimits) {
         self.file = file
@@ -57,9 +57,9 @@ struct ParquetChunkReader {
         self.limits = limits
     }
 
-    /// Calls `body` with each data page in order; a dictionary page is kept
-    /// for the pages after it.
-    mutating func forEachPage(_ body: (ParquetPage, ParquetChunkReader) throws(ParquetError) -> Void) throws(ParquetError) {
+    /// Calls `body` with each data page in order, until it returns false; a
+    /// dictionary page is kept for the pages after it.
+    mutating func forEachPage(_ body: (ParquetPage, ParquetChunkReader) throws(ParquetError) -> Bool) throws(ParquetError) {
         guard chunk.filePath == nil else { throw ParquetError("its data is in another file (\(chunk.filePath ?? "")); clus reads single-file Parquet") }
         guard ParquetCodec.isSupported(chunk.codec) else {
             throw ParquetError("unsupported codec \(ParquetNames.codec(chunk.codec)) (clus reads UNCOMPRESSED, SNAPPY, GZIP and ZSTD)")
@@ -87,12 +87,14 @@ struct ParquetChunkReader {
                 guard header.encoding == 0 || header.encoding == 2 else {
                     throw ParquetError("unsupported dictionary encoding \(ParquetNames.encoding(header.encoding))")
                 }
-                dictionary = try decompressed(payload, size: header.uncompressedSize, compressed: true)
+                var bytes: [UInt8] = []
+                let size = try decompress(payload, size: header.uncompressedSize, compressed: true, into: &bytes)
+                dictionary = Array(bytes[..<size])
                 dictionaryCount = header.valueCount
             case .data?:
-                try decompress(payload, size: header.uncompressedSize, compressed: true, into: &pageBuffer)
-                try pageBuffer.withUnsafeBufferPointer { (pageBytes: UnsafeBufferPointer<UInt8>) throws(ParquetError) in
-                    let page = UnsafeRawBufferPointer(pageBytes)
+                let size = try decompress(payload, size: header.uncompressedSize, compressed: true, into: &pageBuffer)
+                let more = try pageBuffer.withUnsafeBufferPointer { (pageBytes: UnsafeBufferPointer<UInt8>) throws(ParquetError) in
+                    let page = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(pageBytes)[..<size])
                     var offset = 0
                     let count = header.valueCount
                     if leaf.maxRepetition > 0 {
@@ -101,8 +103,9 @@ struct ParquetChunkReader {
                     if leaf.maxDefinition > 0 {
                         try levelsV1(page, &offset, encoding: header.definitionLevelEncoding, max: leaf.maxDefinition, count: count, into: &definition)
                     }
-                    try emit(count: count, encoding: header.encoding, values: UnsafeRawBufferPointer(rebasing: page[offset...]), body)
+                    return try emit(count: count, encoding: header.encoding, values: UnsafeRawBufferPointer(rebasing: page[offset...]), body)
                 }
+                if !more { return }
             case .dataV2?:
                 let levelBytes = header.repetitionLevelsLength + header.definitionLevelsLength
                 guard levelBytes <= payload.count, levelBytes <= header.uncompressedSize else { throw ParquetError("bad page: levels longer than the page") }
@@ -115,11 +118,12 @@ struct ParquetChunkReader {
                     try levels(UnsafeRawBufferPointer(rebasing: payload[header.repetitionLevelsLength ..< levelBytes]),
                                max: leaf.maxDefinition, count: count, into: &definition)
                 }
-                try decompress(UnsafeRawBufferPointer(rebasing: payload[levelBytes...]), size: header.uncompressedSize - levelBytes,
-                               compressed: header.isCompressed, into: &valuesBuffer)
-                try valuesBuffer.withUnsafeBufferPointer { (values: UnsafeBufferPointer<UInt8>) throws(ParquetError) in
-                    try emit(count: count, encoding: header.encoding, values: UnsafeRawBufferPointer(values), body)
+                let size = try decompress(UnsafeRawBufferPointer(rebasing: payload[levelBytes...]), size: header.uncompressedSize - levelBytes,
+                                          compressed: header.isCompressed, into: &valuesBuffer)
+                let more = try valuesBuffer.withUnsafeBufferPointer { (values: UnsafeBufferPointer<UInt8>) throws(ParquetError) in
+                    try emit(count: count, encoding: header.encoding, values: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(values)[..<size]), body)
                 }
+                if !more { return }
             case .index?:
                 break
             case nil:
@@ -130,22 +134,22 @@ struct ParquetChunkReader {
     }
 
     private func emit(count: Int, encoding: Int32, values: UnsafeRawBufferPointer,
-                      _ body: (ParquetPage, ParquetChunkReader) throws(ParquetError) -> Void) throws(ParquetError) {
-        try repetition.withUnsafeBufferPointer { (rep: UnsafeBufferPointer<UInt32>) throws(ParquetError) in
-            try definition.withUnsafeBufferPointer { (def: UnsafeBufferPointer<UInt32>) throws(ParquetError) in
+                      _ body: (ParquetPage, ParquetChunkReader) throws(ParquetError) -> Bool) throws(ParquetError) -> Bool {
+        try repetition.withUnsafeBufferPointer { (rep: UnsafeBufferPointer<UInt8>) throws(ParquetError) in
+            try definition.withUnsafeBufferPointer { (def: UnsafeBufferPointer<UInt8>) throws(ParquetError) in
                 let page = ParquetPage(
                     count: count,
                     repetition: leaf.maxRepetition > 0 ? UnsafeBufferPointer(rebasing: rep[..<count]) : nil,
                     definition: leaf.maxDefinition > 0 ? UnsafeBufferPointer(rebasing: def[..<count]) : nil,
                     encoding: encoding, values: values)
-                try body(page, self)
+                return try body(page, self)
             }
         }
     }
 
     /// Data page v1 levels: RLE with a 4-byte length before them.
     private func levelsV1(_ page: UnsafeRawBufferPointer, _ offset: inout Int, encoding: Int32, max: Int, count: Int,
-                          into out: inout [UInt32]) throws(ParquetError) {
+                          into out: inout [UInt8]) throws(ParquetError) {
         guard encoding == 3 else { throw ParquetError("unsupported level encoding \(ParquetNames.encoding(encoding)) (clus reads RLE)") }
         guard page.count - offset >= 4 else { throw ParquetError("truncated page: no levels") }
         let length = Int(UInt32(littleEndian: page.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
@@ -156,36 +160,35 @@ struct ParquetChunkReader {
     }
 
     /// `count` levels (RLE/bit-packed hybrid), each checked against `max`.
-    private func levels(_ data: UnsafeRawBufferPointer, max: Int, count: Int, into out: inout [UInt32]) throws(ParquetError) {
-        if out.count < count { out = [UInt32](repeating: 0, count: count) }
+    private func levels(_ data: UnsafeRawBufferPointer, max: Int, count: Int, into out: inout [UInt8]) throws(ParquetError) {
+        if out.count < count { out = [UInt8](repeating: 0, count: count) }
         let bitWidth = ParquetValues.bitWidth(max)
-        try out.withUnsafeMutableBufferPointer { (levels: inout UnsafeMutableBufferPointer<UInt32>) throws(ParquetError) in
+        try out.withUnsafeMutableBufferPointer { (levels: inout UnsafeMutableBufferPointer<UInt8>) throws(ParquetError) in
             var hybrid = HybridDecoder(data, bitWidth: bitWidth)
             try hybrid.decode(count, into: levels.baseAddress!)
-            for i in 0 ..< count where levels[i] > UInt32(max) {
-                throw ParquetError("bad page: level \(levels[i]) above the column's maximum \(max)")
+            // one pass that vectorises, then the offending level found for the message
+            var highest: UInt8 = 0
+            for i in 0 ..< count { highest = Swift.max(highest, levels[i]) }
+            if Int(highest) > max { throw ParquetError("bad page: level \(highest) above the column's maximum \(max)") }
+        }
+    }
+
+    /// `body` decompressed (copied when not compressed) into the first `size`
+    /// bytes of `out`, a buffer reused from page to page: it only grows, so a
+    /// chunk's pages allocate (and the kernel zeroes) its memory once.
+    private func decompress(_ body: UnsafeRawBufferPointer, size: Int, compressed: Bool, into out: inout [UInt8]) throws(ParquetError) -> Int {
+        if out.count < size { out = [UInt8](unsafeUninitializedCapacity: size) { _, n in n = size } }
+        let plain = chunk.codec == ParquetCodec.uncompressed || !compressed
+        if plain { guard body.count == size else { throw ParquetError("bad page: \(body.count) bytes where the header says \(size)") } }
+        try out.withUnsafeMutableBufferPointer { (o: inout UnsafeMutableBufferPointer<UInt8>) throws(ParquetError) in
+            let target = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(o)[..<size])
+            if plain {
+                if size > 0 { target.copyMemory(from: body) }
+            } else {
+                try ParquetCodec.decompress(chunk.codec, body, into: target)
             }
         }
-    }
-
-    /// `body` decompressed to exactly `size` bytes (copied when not compressed).
-    private func decompressed(_ body: UnsafeRawBufferPointer, size: Int, compressed: Bool) throws(ParquetError) -> [UInt8] {
-        var out: [UInt8] = []
-        try decompress(body, size: size, compressed: compressed, into: &out)
-        return out
-    }
-
-    private func decompress(_ body: UnsafeRawBufferPointer, size: Int, compressed: Bool, into out: inout [UInt8]) throws(ParquetError) {
-        if chunk.codec == ParquetCodec.uncompressed || !compressed {
-            guard body.count == size else { throw ParquetError("bad page: \(body.count) bytes where the header says \(size)") }
-            out.removeAll(keepingCapacity: true)
-            out.append(contentsOf: body)
-            return
-        }
-        if out.count != size { out = [UInt8](unsafeUninitializedCapacity: size) { _, n in n = size } }
-        try out.withUnsafeMutableBufferPointer { (o: inout UnsafeMutableBufferPointer<UInt8>) throws(ParquetError) in
-            try ParquetCodec.decompress(chunk.codec, body, into: UnsafeMutableRawBufferPointer(o))
-        }
+        return size
     }
 }
 
@@ -213,8 +216,8 @@ struct HybridDecoder {
         }
     }
 
-    /// `count` values into `out`.
-    mutating func decode(_ count: Int, into out: UnsafeMutablePointer<UInt32>) throws(ParquetError) {
+    /// `count` values into `out` (levels as bytes, indices as UInt32: the caller's bit width fits).
+    mutating func decode<T: FixedWidthInteger & UnsignedInteger>(_ count: Int, into out: UnsafeMutablePointer<T>) throws(ParquetError) {
         if bitWidth == 0 { out.update(repeating: 0, count: count); return }
         let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) - 1
         let valueBytes = (bitWidth + 7) / 8
@@ -229,7 +232,7 @@ struct HybridDecoder {
                 position += valueBytes
                 guard run > 0 else { throw ParquetError("bad RLE data: an empty run") }
                 let n = min(run, count - done)
-                (out + done).update(repeating: v, count: n)
+                (out + done).update(repeating: T(truncatingIfNeeded: v), count: n)
                 done += n
             } else {
                 let groups = Int(clamping: header >> 1)
@@ -249,7 +252,7 @@ struct HybridDecoder {
                     } else {
                         for b in 0 ..< min(8, data.count - byte) { word |= UInt64(data[byte + b]) << UInt64(8 * b) }
                     }
-                    out[done + i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                    out[done + i] = T(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
                 }
                 let runBytes = o ? Int.max : groups * bitWidth   // whole groups of 8 values: bitWidth bytes each
                 position = runBytes > data.count - base ? data.count : base + runBytes
@@ -266,55 +269,57 @@ enum ParquetValues {
         max == 0 ? 0 : Int.bitWidth - max.leadingZeroBitCount
     }
 
-    /// Appends `count` values of a FLOAT or DOUBLE column to `out` as Float32;
-    /// `rounded` is set when a DOUBLE lost digits.
-    static func floats(_ page: ParquetPage, count: Int, reader: ParquetChunkReader, into out: inout [Float],
-                       rounded: inout Bool) throws(ParquetError) {
+    /// Writes `count` values of a FLOAT or DOUBLE column to `out` as Float32;
+    /// `rounded` is set when a DOUBLE lost digits. `table` keeps the chunk's
+    /// dictionary, decoded at its first use.
+    static func floats(_ page: ParquetPage, count: Int, reader: ParquetChunkReader, into out: UnsafeMutablePointer<Float>,
+                       table: inout [Float]?, rounded: inout Bool) throws(ParquetError) {
         let double = reader.leaf.type == .double
         let size = double ? 8 : 4
         switch page.encoding {
         case 0:
             let (bytes, o) = count.multipliedReportingOverflow(by: size)
             guard !o, bytes <= page.values.count else { throw ParquetError("truncated page: \(count) values need \(count * size) bytes") }
-            appendFloats(page.values, count: count, double: double, into: &out, rounded: &rounded)
+            convert(page.values, count: count, double: double, into: out, rounded: &rounded)
         case 2, 8:
-            guard let dictionary = reader.dictionary else { throw ParquetError("dictionary-encoded values without a dictionary page") }
-            let entries = reader.dictionaryCount
-            guard entries.multipliedReportingOverflow(by: size).partialValue <= dictionary.count, entries >= 0 else {
-                throw ParquetError("truncated dictionary page")
+            if table == nil {
+                guard let dictionary = reader.dictionary else { throw ParquetError("dictionary-encoded values without a dictionary page") }
+                let entries = reader.dictionaryCount
+                guard entries.multipliedReportingOverflow(by: size).partialValue <= dictionary.count, entries >= 0 else {
+                    throw ParquetError("truncated dictionary page")
+                }
+                var decoded = [Float](repeating: 0, count: entries)
+                decoded.withUnsafeMutableBufferPointer { t in
+                    dictionary.withUnsafeBytes { convert($0, count: entries, double: double, into: t.baseAddress!, rounded: &rounded) }
+                }
+                table = decoded
             }
-            var table: [Float] = []
-            table.reserveCapacity(entries)
-            dictionary.withUnsafeBytes { appendFloats($0, count: entries, double: double, into: &table, rounded: &rounded) }
-            let indices = try dictionaryIndices(page, count: count, entries: entries)
-            out.reserveCapacity(out.count + count)
-            for i in indices { out.append(table[Int(i)]) }
+            let values = table ?? []
+            let indices = try dictionaryIndices(page, count: count, entries: values.count)
+            for (i, index) in indices.enumerated() { out[i] = values[Int(index)] }
         default:
             throw ParquetError("unsupported encoding \(ParquetNames.encoding(page.encoding)) (clus reads PLAIN and RLE_DICTIONARY)")
         }
     }
 
-    private static func appendFloats(_ bytes: UnsafeRawBufferPointer, count: Int, double: Bool, into out: inout [Float], rounded: inout Bool) {
+    /// PLAIN little-endian FLOAT or DOUBLE values as Float32.
+    private static func convert(_ bytes: UnsafeRawBufferPointer, count: Int, double: Bool, into out: UnsafeMutablePointer<Float>,
+                                rounded: inout Bool) {
         guard count > 0 else { return }
-        let start = out.count
         if !double {
-            out.append(contentsOf: repeatElement(0, count: count))
-            out.withUnsafeMutableBytes { o in
-                // Parquet stores little-endian IEEE floats, the bytes of this machine's Float
-                (o.baseAddress! + start * 4).copyMemory(from: bytes.baseAddress!, byteCount: count * 4)
-            }
+            // Parquet stores little-endian IEEE floats: this machine's Float bytes on x86 and ARM
+            UnsafeMutableRawPointer(out).copyMemory(from: bytes.baseAddress!, byteCount: count * 4)
             if UInt32(1).littleEndian != 1 {
-                for i in start ..< out.count { out[i] = Float(bitPattern: UInt32(littleEndian: out[i].bitPattern)) }
+                for i in 0 ..< count { out[i] = Float(bitPattern: UInt32(littleEndian: out[i].bitPattern)) }
             }
             return
         }
-        out.reserveCapacity(start + count)
         var lost = false
         for i in 0 ..< count {
             let x = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
             let f = Float(x)
             if Double(f) != x && !x.isNaN { lost = true }
-            out.append(f)
+            out[i] = f
         }
         if lost { rounded = true }
     }
@@ -333,18 +338,21 @@ enum ParquetValues {
         return indices
     }
 
-    /// The `count` values of a scalar column's page.
-    static func scalars(_ page: ParquetPage, count: Int, reader: ParquetChunkReader) throws(ParquetError) -> [FieldValue] {
+    /// The `count` values of a scalar column's page; `table` keeps the chunk's dictionary, decoded at its first use.
+    static func scalars(_ page: ParquetPage, count: Int, reader: ParquetChunkReader, table: inout [FieldValue]?) throws(ParquetError) -> [FieldValue] {
         let leaf = reader.leaf
         switch page.encoding {
         case 0:
             return try plain(page.values, count: count, leaf: leaf)
         case 2, 8:
-            guard let dictionary = reader.dictionary else { throw ParquetError("dictionary-encoded values without a dictionary page") }
-            let table = try dictionary.withUnsafeBufferPointer { (d: UnsafeBufferPointer<UInt8>) throws(ParquetError) in
-                try plain(UnsafeRawBufferPointer(d), count: reader.dictionaryCount, leaf: leaf)
+            if table == nil {
+                guard let dictionary = reader.dictionary else { throw ParquetError("dictionary-encoded values without a dictionary page") }
+                table = try dictionary.withUnsafeBufferPointer { (d: UnsafeBufferPointer<UInt8>) throws(ParquetError) in
+                    try plain(UnsafeRawBufferPointer(d), count: reader.dictionaryCount, leaf: leaf)
+                }
             }
-            return try dictionaryIndices(page, count: count, entries: table.count).map { table[Int($0)] }
+            let values = table ?? []
+            return try dictionaryIndices(page, count: count, entries: values.count).map { values[Int($0)] }
         case 3 where leaf.type == .boolean:
             // RLE booleans (data page v2): a 4-byte length, then the hybrid encoding with 1-bit values
             guard page.values.count >= 4 else { throw ParquetError("truncated page") }

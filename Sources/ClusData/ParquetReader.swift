@@ -126,26 +126,26 @@ enum ParquetReader {
             if case .skipped = $0.role { return false }
             return true
         }
-        let decoded = try decode(opened, kept, limits: limits, cancellation: cancellation, progress: progress)
         let count = opened.reduce(0) { $0 + $1.metadata.rowGroups.reduce(0) { $0 + $1.rowCount } }
         guard count > 0 else { throw DataError.noDocuments(first.path) }
+        var work = Work(files: opened, limits: limits, cancellation: cancellation, progress: progress)
+        work.total = opened.reduce(0) { total, file in
+            file.metadata.rowGroups.reduce(total) { t, g in kept.reduce(t) { $0 + g.columns[$1.index].compressedSize } }
+        }
+        let scalars = try work.scalars(kept.filter { $0.role == .field })
         var dataset = Dataset(name: name, path: shownPath, count: count)
         var vectorErrors: [String: String] = [:]
-        for (c, column) in kept.enumerated() {
+        for column in kept {
             switch column.role {
             case .field:
-                var values: [FieldValue?] = []
-                values.reserveCapacity(count)
-                for case .scalars(let part) in decoded[c] { values += part }
-                let field = FieldColumn(name: column.name, values: values)
+                let field = FieldColumn(name: column.name, values: scalars[column.index] ?? [])
                 if let clustering = clustering(field, vectorFields: kept.filter { $0.role == .vector }.map(\.name)) {
                     dataset.clusterings.append(clustering)
                 } else {
                     dataset.fields.append(field)
                 }
             case .vector:
-                let parts = decoded[c].compactMap { if case .vector(let v) = $0 { v } else { nil } }
-                switch try vectorColumn(column.name, parts, count: count, path: shownPath, options: options, limits: limits) {
+                switch try work.vectors(column, count: count, path: shownPath, strict: options.strict) {
                 case .success(let (vector, note)):
                     dataset.vectors.append(vector)
                     if let note { dataset.notes.append(note) }
@@ -300,255 +300,5 @@ enum ParquetReader {
             role = .skipped("a list of \(type.name) is not a vector (lists of FLOAT or DOUBLE are)")
         }
         return Column(leaf: leaf, name: name, role: role, index: index)
-    }
-
-    /// One row group's worth of a column.
-    enum Part {
-        case scalars([FieldValue?])
-        case vector(VectorPart)
-    }
-
-    /// One row group's worth of a list column: its elements, and each row's length.
-    struct VectorPart {
-        /// The elements, one per list element (NaN for a null element).
-        var values: [Float] = []
-        /// Elements per row; -1 for a null list.
-        var lengths: [Int32] = []
-        /// Rows (in the part) whose list holds a null element.
-        var nullElementRows: [Int] = []
-        var rounded = false
-    }
-
-    /// Decodes the kept columns of every row group of every file, on all cores.
-    /// - Returns: per kept column, its parts in file and row group order.
-    private static func decode(_ files: [File], _ kept: [Column], limits: ParquetLimits, cancellation: Cancellation?,
-                               progress: ((Int, Int) -> Void)?) throws -> [[Part]] {
-        struct Task { var file: Int; var group: Int; var column: Int; var bytes: Int }
-        var tasks: [Task] = []
-        for (f, file) in files.enumerated() {
-            for (g, group) in file.metadata.rowGroups.enumerated() {
-                for c in kept.indices { tasks.append(Task(file: f, group: g, column: c, bytes: group.columns[kept[c].index].compressedSize)) }
-            }
-        }
-        // the largest chunks first, so the cores finish together
-        let order = tasks.indices.sorted { tasks[$0].bytes > tasks[$1].bytes }
-        let total = tasks.reduce(0) { $0 + $1.bytes }
-        var results = [Result<Part, Error>?](repeating: nil, count: tasks.count)
-        // in waves of a few chunks per core: progress and Ctrl-C are heard between them
-        let parallelism = Parallelism.allCores
-        let wave = 2 * parallelism.threads
-        var done = 0, bytesDone = 0
-        progress?(0, total)
-        while done < tasks.count {
-            try cancellation?.check()
-            let batch = Array(order[done ..< min(done + wave, tasks.count)])
-            results.withUnsafeMutableBufferPointer { out in
-                let out = UncheckedBox(out)
-                parallelism.forEach(chunks: batch.count) { k in
-                    let t = tasks[batch[k]]
-                    let file = files[t.file]
-                    let column = kept[t.column]
-                    let group = file.metadata.rowGroups[t.group]
-                    out.value[batch[k]] = Result {
-                        do {
-                            return try readChunk(file.bytes, column, group.columns[column.index], rows: group.rowCount, limits: limits)
-                        } catch let error as ParquetError {
-                            throw DataError(path: file.path, message: "column '\(column.name)', row group \(t.group + 1): \(error.message)")
-                        }
-                    }
-                }
-            }
-            done += batch.count
-            bytesDone += batch.reduce(0) { $0 + tasks[$1].bytes }
-            progress?(bytesDone, total)
-        }
-        var parts = [[Part]](repeating: [], count: kept.count)
-        for (i, result) in results.enumerated() {
-            switch result {
-            case .success(let part)?: parts[tasks[i].column].append(part)
-            case .failure(let error)?: throw error
-            case nil: throw Cancelled()
-            }
-        }
-        return parts
-    }
-
-    /// One column chunk decoded; its row count checked against the row group's.
-    static func readChunk(_ file: UnsafeRawBufferPointer, _ column: Column, _ chunk: ParquetMetadata.ColumnChunk, rows: Int,
-                          limits: ParquetLimits) throws(ParquetError) -> Part {
-        guard chunk.type == column.leaf.type else {
-            throw ParquetError("its chunk is \(chunk.type?.name ?? "of no known type"), the schema says \(column.leaf.type.name)")
-        }
-        var reader = ParquetChunkReader(file: file, leaf: column.leaf, chunk: chunk, limits: limits)
-        let part: Part
-        let found: Int
-        if column.role == .vector {
-            let v = try readList(&reader)
-            found = v.lengths.count
-            part = .vector(v)
-        } else {
-            var values: [FieldValue?] = []
-            values.reserveCapacity(min(rows, limits.pageValues))
-            let maxDefinition = UInt32(column.leaf.maxDefinition)
-            try reader.forEachPage { (page, reader) throws(ParquetError) in
-                let present = page.definition.map { d in d.reduce(0) { $0 + ($1 == maxDefinition ? 1 : 0) } } ?? page.count
-                let decoded = try ParquetValues.scalars(page, count: present, reader: reader)
-                guard let definition = page.definition else { values += decoded.lazy.map { $0 }; return }
-                var next = 0
-                for d in definition {
-                    if d == maxDefinition { values.append(decoded[next]); next += 1 } else { values.append(nil) }
-                }
-            }
-            found = values.count
-            part = .scalars(values)
-        }
-        guard found == rows else { throw ParquetError("\(found) rows where the row group has \(rows)") }
-        return part
-    }
-
-    /// A list column's chunk: each row's length, and the elements one after another.
-    private static func readList(_ reader: inout ParquetChunkReader) throws(ParquetError) -> VectorPart {
-        var part = VectorPart()
-        let maxDefinition = UInt32(reader.leaf.maxDefinition), listDefinition = UInt32(reader.leaf.listDefinition)
-        var current = -2   // elements in the open row; -1 a null list; -2 no row open yet
-        var scratch: [Float] = []
-        try reader.forEachPage { (page, reader) throws(ParquetError) in
-            guard let repetition = page.repetition, let definition = page.definition else { throw ParquetError("a list without levels") }
-            let rowsBefore = part.lengths.count, openBefore = current
-            var present = 0, nullElements = false
-            for i in 0 ..< page.count {
-                if repetition[i] == 0 {
-                    if current != -2 { part.lengths.append(Int32(clamping: current)) }
-                    current = 0
-                } else if current == -2 {
-                    throw ParquetError("the first page starts inside a list")
-                }
-                let d = definition[i]
-                if d > listDefinition {
-                    current += 1
-                    if d == maxDefinition { present += 1 } else { nullElements = true }
-                } else if d < listDefinition {
-                    current = -1
-                }
-            }
-            guard nullElements else {
-                try ParquetValues.floats(page, count: present, reader: reader, into: &part.values, rounded: &part.rounded)
-                return
-            }
-            // rare: a null element; the elements laid out again with NaN in its place
-            scratch.removeAll(keepingCapacity: true)
-            try ParquetValues.floats(page, count: present, reader: reader, into: &scratch, rounded: &part.rounded)
-            var next = 0
-            var row = rowsBefore + (openBefore == -2 ? -1 : 0)
-            for i in 0 ..< page.count {
-                if repetition[i] == 0 { row += 1 }
-                let d = definition[i]
-                guard d > listDefinition else { continue }
-                if d == maxDefinition {
-                    part.values.append(scratch[next])
-                    next += 1
-                } else {
-                    part.values.append(.nan)
-                    if part.nullElementRows.last != row { part.nullElementRows.append(row) }
-                }
-            }
-        }
-        if current != -2 { part.lengths.append(Int32(clamping: current)) }
-        return part
-    }
-
-    /// The vector field of a list column's parts, with the note on documents
-    /// without a usable vector; a failure says why it is no vector field.
-    private static func vectorColumn(_ name: String, _ parts: [VectorPart], count n: Int, path: String, options: LoadOptions,
-                                     limits: ParquetLimits) throws -> Result<(VectorColumn, String?), ParquetError> {
-        // the dimension: the most common non-zero length, held by three quarters of the lists that hold something
-        var tally: [Int32: Int] = [:]
-        var order: [Int32] = []
-        var given = 0
-        for part in parts {
-            let nullRows = Set(part.nullElementRows)
-            for (row, length) in part.lengths.enumerated() where length > 0 {
-                given += 1
-                guard !nullRows.contains(row) else { continue }
-                if tally[length] == nil { order.append(length) }
-                tally[length, default: 0] += 1
-            }
-        }
-        var best: (length: Int32, rows: Int)?
-        for length in order where tally[length]! > best?.rows ?? 0 { best = (length, tally[length]!) }
-        guard let best else {
-            return .failure(ParquetError(given == 0 ? "its lists are all null or empty" : "its lists hold null elements"))
-        }
-        guard best.rows * 4 >= given * 3 else {
-            return .failure(ParquetError("its lists have different lengths (\(best.rows) of \(given) have \(best.length))"))
-        }
-        let d = Int(best.length)
-        let (cells, overflow) = n.multipliedReportingOverflow(by: d)
-        guard !overflow, cells <= limits.vectorCells else { throw DataError(path: path, message: "'\(name)': \(n) × \(d) values are too many") }
-        var present = [Bool](repeating: true, count: n)
-        var unusable: [Int: UnusableVector] = [:]
-        var rounded = false
-        var values: [Float]
-        let allFull = parts.allSatisfy { p in p.nullElementRows.isEmpty && p.lengths.allSatisfy { $0 == best.length } }
-        if allFull && parts.count == 1 {
-            values = parts[0].values   // no copy: the decoded elements are the matrix
-            rounded = parts[0].rounded
-        } else {
-            values = [Float](repeating: 0, count: cells)
-            var base = 0
-            for part in parts {
-                rounded = rounded || part.rounded
-                let nullRows = Set(part.nullElementRows)
-                var offset = 0
-                for (row, length) in part.lengths.enumerated() {
-                    let doc = base + row
-                    let length = Int(max(length, 0))
-                    let elements = part.values[offset ..< offset + length]
-                    offset += length
-                    if length == d && !nullRows.contains(row) {
-                        values.withUnsafeMutableBufferPointer { v in
-                            _ = UnsafeMutableBufferPointer(rebasing: v[doc * d ..< doc * d + d]).update(fromContentsOf: elements)
-                        }
-                        continue
-                    }
-                    present[doc] = false
-                    let raw = part.lengths[row]
-                    if raw < 0 {
-                        unusable[doc] = UnusableVector(problem: .null, value: .null, isArray: false)
-                    } else {
-                        let problem: VectorProblem = nullRows.contains(row) ? .notNumbers : length == 0 ? .empty : .wrongLength(length)
-                        unusable[doc] = UnusableVector(problem: problem, value: .string(arrayText(elements)), isArray: true)
-                    }
-                }
-                base += part.lengths.count
-            }
-        }
-        // NaN and infinities: no usable vector, as in the other formats; the row kept as read
-        let nonFinite = Embeddings(count: n, dimension: d, values: values).nonFiniteRows()
-        for doc in nonFinite where present[doc] {
-            present[doc] = false
-            unusable[doc] = UnusableVector(problem: .nonFinite, value: .string(arrayText(values[doc * d ..< doc * d + d], nanAs: "NaN")), isArray: true)
-            for j in doc * d ..< doc * d + d { values[j] = 0 }
-        }
-        var column = VectorColumn(name: name, embeddings: Embeddings(count: n, dimension: d, values: values),
-                                  present: present, unusable: unusable)
-        column.roundedToFloat32 = rounded
-        guard column.missingCount > 0 else { return .success((column, nil)) }
-        let missing = (0 ..< n).lazy.filter { !present[$0] }.prefix(5).map { doc in
-            "row \(doc + 1) \((unusable[doc]?.problem ?? .absent).phrase(dimension: d))"
-        }
-        if options.strict, let first = missing.first {
-            throw DataError(path: path, message: "'\(name)': \(first); strict=on wants a usable vector in every row (\(column.missingCount) \(column.missingCount == 1 ? "lacks" : "lack") one)")
-        }
-        let m = column.missingCount
-        let reasons = column.missingByReason.map { "\($0.count) \($0.reason)" }.joined(separator: ", ")
-        let note = "\(m) document\(m == 1 ? "" : "s") \(m == 1 ? "has" : "have") no usable '\(name)' (\(reasons)): "
-            + missing.joined(separator: ", ") + (m > 5 ? ", …" : "") + "; left out of clustering and the internal indices"
-        return .success((column, note))
-    }
-
-    /// A list's elements as JSON text; NaN (here a null element) as `nanAs`.
-    private static func arrayText(_ elements: ArraySlice<Float>, nanAs: String = "null") -> String {
-        "[" + elements.map { $0.isNaN ? nanAs : $0.isInfinite ? ($0 < 0 ? "-Infinity" : "Infinity") : $0.description }.joined(separator: ", ") + "]"
     }
 }

@@ -13,6 +13,8 @@
   JSON Lines file holds the same documents (a null scalar left out, as
   Parquet cannot tell null from absent).
 - parts/part-0.parquet, parts/part-1.parquet: kinds split in two files.
+- short_first.parquet: 10 lists of 3, then 30 of 4, in row groups of 10: the
+  first row group suggests 3, the column's dimension is 4.
 - bad_brotli.parquet, bad_delta.parquet: a codec and an encoding clus does
   not read.
 """
@@ -91,6 +93,9 @@ for version in ["1.0", "2.0"]:
 (out / "parts").mkdir(exist_ok=True)
 pq.write_table(table.slice(0, 22), out / "parts/part-0.parquet")
 pq.write_table(table.slice(22), out / "parts/part-1.parquet")
+
+short_first = pa.table({"v": pa.array([[float(i)] * (3 if i < 10 else 4) for i in range(40)], pa.list_(pa.float32()))})
+pq.write_table(short_first, out / "short_first.parquet", row_group_size=10)
 
 small = table.select(["id", "vec"])
 pq.write_table(small, out / "bad_brotli.parquet", compression="brotli")

@@ -102,18 +102,25 @@ extension ParquetReader {
         /// A list column as a vector field, with the note on documents
         /// without a usable vector; a failure says why it is no vector field.
         ///
-        /// The rows are written into the matrix at the dimension the first
-        /// page suggests; should the column's dimension (the most common
-        /// length) turn out another, it is decoded once more at that one.
+        /// The rows are written into the matrix at the dimension the first row
+        /// group's value count implies (or, when its lists are not all of one
+        /// length, its first page's lists); should the column's dimension (the
+        /// most common length) turn out another, it is decoded once more at that one.
         mutating func vectors(_ column: Column, count n: Int, path: String, strict: Bool) throws -> Result<(VectorColumn, String?), ParquetError> {
             let groups = self.groups, files = self.files, limits = self.limits
             var d = 1
             if let g = groups.first(where: { files[$0.file].metadata.rowGroups[$0.group].rowCount > 0 }) {
-                let file = files[g.file]
-                do throws(ParquetError) {
-                    d = try ParquetReader.probeDimension(file.bytes, column, file.metadata.rowGroups[g.group].columns[column.index], limits: limits) ?? 1
-                } catch {
-                    throw DataError(path: file.path, message: "column '\(column.name)', row group \(g.group + 1): \(error.message)")
+                let file = files[g.file], group = file.metadata.rowGroups[g.group]
+                let slots = group.columns[column.index].valueCount
+                // lists all of one length, the common case, fill their chunk's level slots evenly: no page is read to tell
+                if slots > 0 && slots % group.rowCount == 0 {
+                    d = slots / group.rowCount
+                } else {
+                    do throws(ParquetError) {
+                        d = try ParquetReader.probeDimension(file.bytes, column, group.columns[column.index], limits: limits) ?? 1
+                    } catch {
+                        throw DataError(path: file.path, message: "column '\(column.name)', row group \(g.group + 1): \(error.message)")
+                    }
                 }
             }
             for attempt in 0 ..< 2 {

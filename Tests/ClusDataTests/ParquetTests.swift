@@ -70,6 +70,19 @@ import Testing
         for f in jsonl.fields { #expect(parquet.field(named: f.name)?.values == f.values) }
     }
 
+    /// The first row group's lists are all 3 long, most of the column's 4:
+    /// the matrix laid out for 3 is decoded again for 4.
+    @Test func aMisleadingFirstRowGroupIsReadAgain() throws {
+        let d = try ParquetTests.load("short_first.parquet")
+        let v = try #require(d.vector(named: "v"))
+        #expect(v.dimension == 4)
+        #expect(v.missingCount == 10)
+        #expect(v.unusable[9]?.problem == .wrongLength(3))
+        #expect(v.unusable[9]?.jsonText == "[9.0, 9.0, 9.0]")
+        #expect(Array(v.embeddings[row: 10]) == [10, 10, 10, 10])
+        #expect(Array(v.embeddings[row: 39]) == [39, 39, 39, 39])
+    }
+
     @Test func vectorOptionPicksAndChecks() throws {
         let d = try ParquetTests.load("kinds_zstd_v2.parquet", LoadOptions(vectorField: "fixed"))
         #expect(d.vectors.map(\.name) == ["fixed", "vec", "vec64"])

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the fuzzers' seed corpus, Fuzz/Corpus/<target>/, from the tests'
 scripts and data (heads of the larger files) and a few hand-made cases,
-including small .npy files of every layout clus reads (NumPy needed).
+including small .npy files of every layout clus reads (NumPy needed) and
+small Parquet files of every codec and page version (pyarrow needed).
 Run from anywhere: python3 Fuzz/make_corpus.py"""
 import io
 import pathlib

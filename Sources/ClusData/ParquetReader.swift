@@ -9,8 +9,9 @@ import ClusCore
 /// dotted names, `_cluster_.FIELD.ALIAS` columns aliases. Only the columns
 /// the dataset keeps are read (a file's other column chunks are never
 /// touched, and a mapped file's pages are read from disk only when touched);
-/// each kept chunk is decoded once, straight into its column, the column
-/// chunks of all row groups on all cores.
+/// each kept chunk is decoded once, straight into its column (a vector
+/// column a second time only when its first row group misleads the guess
+/// of its dimension), the column chunks of all row groups on all cores.
 enum ParquetReader {
     /// What clus makes of a leaf column.
     enum Role: Equatable {
@@ -50,9 +51,10 @@ enum ParquetReader {
                 holders.append(map)
                 buffers.append(map.bytes)
             } else {
-                let bytes = Box(try FileBytes.read(p, cancellation: cancellation))
+                // standard input, a pipe, a .gz file: read whole
+                let bytes = ReadBytes(try FileBytes.read(p, cancellation: cancellation))
                 holders.append(bytes)
-                buffers.append(bytes.value.withUnsafeBytes { $0 })   // kept alive by `holders`
+                buffers.append(UnsafeRawBufferPointer(bytes.buffer))
             }
         }
         return try withExtendedLifetime(holders) {
@@ -62,15 +64,19 @@ enum ParquetReader {
         }
     }
 
-    /// A class around an array, so its storage stays put while pointers into it are used.
-    private final class Box {
-        let value: [UInt8]
-        init(_ value: [UInt8]) { self.value = value }
+    /// A file's bytes in memory of their own, at an address that stays put while the reader points into them.
+    private final class ReadBytes {
+        let buffer: UnsafeMutableRawBufferPointer
+        init(_ bytes: [UInt8]) {
+            buffer = .allocate(byteCount: bytes.count, alignment: 16)
+            buffer.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: bytes.count))
+        }
+        deinit { buffer.deallocate() }
     }
 
-    /// About how many bytes loading takes at its peak: the decoded columns
-    /// (vectors compress little, so about the files' size) and, with several
-    /// row groups, the matrix they are copied into. Nil when no file matches.
+    /// About how many bytes loading takes at its peak: the file's pages and
+    /// the decoded columns (vectors compress little, so about the files'
+    /// size again). Nil when no file matches.
     static func memoryEstimate(path: String) -> Int? {
         guard let paths = try? expand(path) else { return nil }
         var total = 0
@@ -139,7 +145,7 @@ enum ParquetReader {
             switch column.role {
             case .field:
                 let field = FieldColumn(name: column.name, values: scalars[column.index] ?? [])
-                if let clustering = clustering(field, vectorFields: kept.filter { $0.role == .vector }.map(\.name)) {
+                if let clustering = clustering(field) {
                     dataset.clusterings.append(clustering)
                 } else {
                     dataset.fields.append(field)
@@ -192,7 +198,7 @@ enum ParquetReader {
     }
 
     /// A `_cluster_.FIELD.ALIAS` column as the clustering it holds.
-    private static func clustering(_ field: FieldColumn, vectorFields: [String]) -> Clustering? {
+    private static func clustering(_ field: FieldColumn) -> Clustering? {
         guard field.name.hasPrefix("_cluster_.") else { return nil }
         let rest = field.name.dropFirst("_cluster_.".count)
         guard let dot = rest.lastIndex(of: "."), dot != rest.startIndex, rest.index(after: dot) != rest.endIndex else { return nil }

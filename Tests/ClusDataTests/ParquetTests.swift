@@ -83,6 +83,21 @@ import Testing
         #expect(Array(v.embeddings[row: 39]) == [39, 39, 39, 39])
     }
 
+    /// A file that cannot be mapped (here gzip) is read whole, with the same result.
+    @Test func gzipParquetIsReadWhole() throws {
+        let gz = try temporaryDirectory().appendingPathComponent("kinds.parquet.gz").path
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c '\(ParquetTests.path("kinds_zstd_v1.parquet"))' > '\(gz)'"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let d = try DatasetLoader.load(path: gz, options: LoadOptions())
+        let mapped = try ParquetTests.load("kinds_zstd_v1.parquet")
+        #expect(d.name == "kinds")
+        #expect(d.vectors.map(\.embeddings.values.array) == mapped.vectors.map(\.embeddings.values.array))
+        #expect(d.fields.map(\.values) == mapped.fields.map(\.values))
+    }
+
     @Test func vectorOptionPicksAndChecks() throws {
         let d = try ParquetTests.load("kinds_zstd_v2.parquet", LoadOptions(vectorField: "fixed"))
         #expect(d.vectors.map(\.name) == ["fixed", "vec", "vec64"])

@@ -110,11 +110,11 @@ public enum Commands {
             Any command's result can be kept with into=: metrics truth=query into="m.json"
             """),
         CommandSpec("join", run: { try $0.join($1) }, summary: "attach the fields and labels of a file to the documents, matched by a key",
-            positionals: [P("path", .path, "the JSON Lines, JSON or CSV file", required: true)],
+            positionals: [P("path", .path, "the JSON Lines, JSON, CSV or Parquet file", required: true)],
             options: [
                 P("on", .field, "the key field, in the dataset and in the file", default: "_id"),
                 P("fields", .text, "the file's fields and aliases to attach, as [a, b] or \"a,b\"", default: "all but the key"),
-                P("format", .choice(["jsonl", "json", "csv"]), "file format (default: from the extension)"),
+                P("format", .choice(["jsonl", "json", "csv", "parquet"]), "file format (default: from the extension)"),
             ],
             details: """
             Each document gets the values of the file's row with the same key
@@ -125,6 +125,7 @@ public enum Commands {
             failed join changes nothing.
               join "labels.jsonl"
               join "truth.csv" on=doc_id fields=[query]
+              join "labels.parquet"          (an export "labels.parquet" of another session)
             """),
         CommandSpec("cluster", run: { try $0.cluster($1) }, summary: "cluster the documents and store the labels under an alias",
             options: [

@@ -15,6 +15,8 @@
 - parts/part-0.parquet, parts/part-1.parquet: kinds split in two files.
 - short_first.parquet: 10 lists of 3, then 30 of 4, in row groups of 10: the
   first row group suggests 3, the column's dimension is 4.
+- left_out.parquet: columns clus does not read (a map, a list of ints, a
+  decimal, a nested list) beside a vector, an all-null column and a date.
 - bad_brotli.parquet, bad_delta.parquet: a codec and an encoding clus does
   not read.
 """
@@ -96,6 +98,17 @@ pq.write_table(table.slice(22), out / "parts/part-1.parquet")
 
 short_first = pa.table({"v": pa.array([[float(i)] * (3 if i < 10 else 4) for i in range(40)], pa.list_(pa.float32()))})
 pq.write_table(short_first, out / "short_first.parquet", row_group_size=10)
+
+left_out = pa.table({
+    "v": pa.array([[1.0, 2.0]] * 3, pa.list_(pa.float32())),
+    "nothing": pa.nulls(3),
+    "day": pa.array([1, 2, 3], pa.date32()),
+    "m": pa.array([[("a", 1)]] * 3, pa.map_(pa.string(), pa.int64())),
+    "ints": pa.array([[1, 2]] * 3, pa.list_(pa.int64())),
+    "price": pa.array([1, 2, 3], pa.decimal128(5, 2)),
+    "nested": pa.array([[[1.0]]] * 3, pa.list_(pa.list_(pa.float32()))),
+})
+pq.write_table(left_out, out / "left_out.parquet")
 
 small = table.select(["id", "vec"])
 pq.write_table(small, out / "bad_brotli.parquet", compression="brotli")

@@ -289,8 +289,8 @@ enum ParquetReader {
             }
             return Column(leaf: leaf, name: name, role: role, index: index)
         }
-        // a list's name: its LIST-annotated group, else the repeated node itself (the legacy two-level list)
-        let named = r > 0 && stack[r - 1].element.isList ? r - 1 : r
+        // a list's name: its LIST- (or MAP-) annotated group, else the repeated node itself (the legacy two-level list)
+        let named = r > 0 && (stack[r - 1].element.isList || stack[r - 1].element.isMap) ? r - 1 : r
         let name = stack[named].path.joined(separator: ".")
         leaf.listDefinition = stack[r].definition - 1
         let role: Role

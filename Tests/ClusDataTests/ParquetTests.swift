@@ -98,6 +98,24 @@ import Testing
         #expect(d.fields.map(\.values) == mapped.fields.map(\.values))
     }
 
+    /// Columns clus does not read are left out, each named in a note; `vector=` naming one says why.
+    @Test func unreadColumnsAreNamed() throws {
+        let d = try ParquetTests.load("left_out.parquet")
+        let file = ParquetTests.path("left_out.parquet")
+        #expect(d.vectors.map(\.name) == ["v"])
+        #expect(d.fields.map(\.name) == ["nothing", "day"])
+        #expect(d.field(named: "nothing")?.missingCount == 3)
+        #expect(d.field(named: "day")?.values == [.int(1), .int(2), .int(3)])
+        #expect(d.notes == [
+            "\(file): column 'm' left out: maps are not read",
+            "\(file): column 'ints' left out: a list of INT64 is not a vector (lists of FLOAT or DOUBLE are)",
+            "\(file): column 'price' left out: decimals are not read",
+            "\(file): column 'nested' left out: lists of lists are not read",
+        ])
+        #expect(try loadError("left_out.parquet", LoadOptions(vectorField: "ints"))
+            == "left_out.parquet: 'ints' is not a vector field: a list of INT64 is not a vector (lists of FLOAT or DOUBLE are)")
+    }
+
     @Test func vectorOptionPicksAndChecks() throws {
         let d = try ParquetTests.load("kinds_zstd_v2.parquet", LoadOptions(vectorField: "fixed"))
         #expect(d.vectors.map(\.name) == ["fixed", "vec", "vec64"])

@@ -23,8 +23,11 @@ let package = Package(
         // clus's own GEMM micro-kernel, its register block chosen for the build machine's vector units.
         .target(name: "CGramKernel", cSettings: [.unsafeFlags(["-O3", "-march=native", "-ffp-contract=fast"])]),
         .target(name: "ClusCore", dependencies: ["CVectorMath", "CBLASLoader", "CGramKernel"], swiftSettings: optimised),
-        .target(name: "ClusData", dependencies: ["ClusCore", "CZlib", "CSQLite", "CLibPQ"], swiftSettings: optimised),
+        .target(name: "ClusData", dependencies: ["ClusCore", "CZlib", "CSnappy", "CZstd", "CSQLite", "CLibPQ"], swiftSettings: optimised),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Parquet's two common codecs besides gzip (zlib above).
+        .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // load sqlite / export sqlite, through the system's libsqlite3
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // load postgres / export postgres, through libpq (its headers are in /usr/include/postgresql)
@@ -63,6 +66,7 @@ if Context.environment["CLUS_FUZZ"] == "1" {
         ("FuzzJSON", "ClusData"),
         ("FuzzCSV", "ClusData"),
         ("FuzzNPY", "ClusData"),
+        ("FuzzParquet", "ClusData"),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
     for (name, dependency) in fuzzTargets {

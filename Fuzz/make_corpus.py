@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the fuzzers' seed corpus, Fuzz/Corpus/<target>/, from the tests'
 scripts and data (heads of the larger files) and a few hand-made cases,
-including small .npy files of every layout clus reads (NumPy needed).
+including small .npy files of every layout clus reads (NumPy needed) and
+small Parquet files of every codec and page version (pyarrow needed).
 Run from anywhere: python3 Fuzz/make_corpus.py"""
 import io
 import pathlib
@@ -82,3 +83,27 @@ for dtype in ["<f4", ">f4", "<f8", ">f8"]:
 write("FuzzNPY", "iris.npy", (data / "iris.npy").read_bytes())
 for p in sorted((data / "bad").glob("*.npy")):
     write("FuzzNPY", "bad_" + p.name, p.read_bytes())
+
+# Parquet (pyarrow needed): small files of every codec, page version and
+# column kind clus reads, and the fixtures small enough to mutate.
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+table = pa.table({
+    "id": pa.array([1, 2, None], pa.int64()),
+    "s": pa.array(["a", None, "a"], pa.string()),
+    "b": pa.array([True, None, False]),
+    "m": pa.array([{"x": 1.5}, None, {"x": -2.0}], pa.struct([("x", pa.float64())])),
+    "v": pa.array([[1.0, 2.0], None, [3.0, None]], pa.list_(pa.float32())),
+    "w": pa.array([[1.0], [2.0], [3.0]], pa.large_list(pa.float64())),
+    "_cluster_.v.k": pa.array(["c1", "c0", None]),
+})
+for codec in ["none", "snappy", "gzip", "zstd"]:
+    for version in ["1.0", "2.0"]:
+        for dictionary in [True, False]:
+            buf = io.BytesIO()
+            pq.write_table(table, buf, compression=codec, data_page_version=version, use_dictionary=dictionary,
+                           row_group_size=2)
+            write("FuzzParquet", f"{codec}_v{version[0]}{'_dict' if dictionary else ''}.parquet", buf.getvalue())
+for p in sorted((data / "parquet").glob("bad_*.parquet")) + [data / "iris.parquet"]:
+    write("FuzzParquet", p.name, p.read_bytes())

@@ -13,9 +13,11 @@ public enum DataFormat: String, Sendable, CaseIterable {
     case csv
     /// A NumPy `.npy` array of shape (documents, dimension).
     case npy
+    /// Apache Parquet: one file, or several named by a pattern (`dir/*.parquet`).
+    case parquet
 
     /// The format a file name implies (a `.gz` ending aside): `.jsonl`/`.ndjson`
-    /// → jsonl, `.json` → json, `.csv` → csv, `.npy` → npy.
+    /// → jsonl, `.json` → json, `.csv` → csv, `.npy` → npy, `.parquet` → parquet.
     public init?(path: String) {
         var path = path
         if DatasetLoader.pathExtension(path).lowercased() == "gz" { path.removeLast(3) }
@@ -24,6 +26,7 @@ public enum DataFormat: String, Sendable, CaseIterable {
         case "json": self = .json
         case "csv": self = .csv
         case "npy": self = .npy
+        case "parquet", "parq": self = .parquet
         default: return nil
         }
     }
@@ -96,6 +99,7 @@ public enum DatasetLoader {
     /// - Complexity: O(1) (a `stat` and a 4-byte read).
     public static func memoryEstimate(path: String) -> Int? {
         if let mapped = NPYReader.mappedMemoryEstimate(path: path) { return mapped }   // a mapped .npy
+        if DataFormat(path: path) == .parquet { return ParquetReader.memoryEstimate(path: path) }
         guard let sizes = FileBytes.sizes(path) else { return nil }
         if DataFormat(path: path) == .jsonl && !path.lowercased().hasSuffix(".gz") {
             return saturatingSum(sizes.text, min(sizes.text + 1, JSONLinesReader.windowBytes(.allCores)))   // the window, as the reader sizes it
@@ -207,6 +211,9 @@ public enum DatasetLoader {
         if options.labelsPath != nil && format != .npy {
             throw DataError(path: path, message: "labels= goes with a .npy file; other formats carry their fields")
         }
+        if format == .parquet {
+            return try ParquetReader.load(path: path, options: options, cancellation: cancellation, progress: progress)
+        }
         // a float32 C-order .npy is mapped, not read
         if format == .npy, let dataset = try NPYReader.loadMapped(path: path, options: options) { return dataset }
         if format == .jsonl, let dataset = try streamLines(path: path, options: options, cancellation: cancellation, progress: progress) {
@@ -230,6 +237,12 @@ public enum DatasetLoader {
     ) throws -> Dataset {
         if format == .npy {
             return try NPYReader.load(bytes, path: path, options: options)
+        }
+        if format == .parquet {
+            return try bytes.withUnsafeBytes { raw in
+                try ParquetReader.read([(path, raw)], name: options.name ?? baseName(path), shownPath: path, options: options,
+                                       limits: .standard, cancellation: cancellation, progress: progress)
+            }
         }
         return try bytes.withUnsafeBufferPointer { text in
             var reader = DocumentReader()

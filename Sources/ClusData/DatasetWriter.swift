@@ -7,10 +7,17 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     /// A header row, one row per document; vectors as JSON-array cells,
     /// labels in `_cluster_.{field}.{alias}` columns.
     case csv
+    /// Apache Parquet: `_id` (or the scalar fields `fields=` names) and one
+    /// column of cluster names per alias.
+    case parquet
 
-    /// The format a file name implies: `.csv` → csv, anything else jsonl.
+    /// The format a file name implies: `.csv` → csv, `.parquet` → parquet, anything else jsonl.
     public init(path: String) {
-        self = DatasetLoader.pathExtension(path).lowercased() == "csv" ? .csv : .jsonl
+        switch DatasetLoader.pathExtension(path).lowercased() {
+        case "csv": self = .csv
+        case "parquet", "parq": self = .parquet
+        default: self = .jsonl
+        }
     }
 }
 
@@ -62,6 +69,12 @@ public enum DatasetWriter {
         switch options.format ?? ExportFormat(path: file.path) {
         case .jsonl: try writeLines(dataset, selection, into: &file, cancellation: cancellation)
         case .csv: try writeCSV(dataset, selection, into: &file, cancellation: cancellation)
+        case .parquet:
+            if let v = selection.vectors.first, options.fields != nil {
+                throw DataError(path: file.path, message: "'\(dataset.vectors[v].name)' is a vector field; a Parquet export writes labels and scalar fields")
+            }
+            try ParquetWriter.write(dataset, fields: selection.fields, clusterings: selection.clusterings,
+                                    explicitFields: options.fields != nil, into: &file, cancellation: cancellation)
         }
     }
 

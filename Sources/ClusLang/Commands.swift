@@ -7,7 +7,7 @@ public enum Commands {
 
     public static let all: [CommandSpec] = [
         CommandSpec("load", run: { i, a in a.source == nil ? try i.load(a) : try i.loadQuery(a) },
-            summary: "load documents from JSON Lines, JSON, CSV, NumPy .npy (.gz too), or a SQLite or PostgreSQL query",
+            summary: "load documents from JSON Lines, JSON, CSV, NumPy .npy (.gz too), Parquet, or a SQLite or PostgreSQL query",
             sources: DatabaseKind.allCases.map(\.rawValue),
             positionals: [
                 P("path", .path, "the file to read; \"-\" for standard input (with format=); after sqlite the database file, after postgres a connection string or URI (\"\" or none: the PG* variables)", required: true),
@@ -35,7 +35,9 @@ public enum Commands {
             pandas writes it (df.to_csv()), columns 0..N-1 are the vector, an empty
             vector cell a document without one, the unnamed index left out (kept
             as _index unless it is 0..n-1). NumPy: a 2-D float32/float64 array,
-            with labels="labels.csv". A .gz file is decompressed. "-" reads
+            with labels="labels.csv". Parquet: lists of float or double are
+            vectors, struct fields dotted names; "dir/*.parquet" loads several
+            files as one dataset. A .gz file is decompressed. "-" reads
             standard input, when the script is a file or -c; pipes, FIFOs and
             /dev/stdin are read to their end. A failed load adds nothing.
             SQLite and PostgreSQL: the rows of query= are the documents, its
@@ -51,6 +53,7 @@ public enum Commands {
               load "digits.csv" vector="pixel_*"
               load "frame.csv" vector=0..383
               load "emb.npy" labels="truth.csv"
+              load "shards/*.parquet" as docs vector=embedding
               load "-" format=jsonl          (jq -c … | clus -c '…')
               load sqlite "app.db" query="SELECT id AS _id, embedding, category FROM docs"
               load postgres "postgresql://me@db:5432/shop" query="SELECT id AS _id, emb FROM items"
@@ -106,7 +109,7 @@ public enum Commands {
             sources: DatabaseKind.allCases.map(\.rawValue),
             positionals: [P("path", .path, "the file to write; after sqlite the database file, after postgres a connection string or URI", required: true)],
             options: [
-                P("format", .choice(ExportFormat.allCases.map(\.rawValue)), "file format (default: from the extension; csv for .csv, else jsonl)"),
+                P("format", .choice(ExportFormat.allCases.map(\.rawValue)), "file format (default: from the extension; csv for .csv, parquet for .parquet, else jsonl)"),
                 P("aliases", .text, "the aliases to write, as [a, b] or \"a,b\"", default: "all"),
                 P("fields", .text, "the fields to write, as [a, b] or \"a,b\"; a name picks its nested fields too", default: "all"),
                 P("table", .text, "with sqlite or postgres: the table to write the labels to (created if missing)"),
@@ -116,7 +119,10 @@ public enum Commands {
             under _cluster_.FIELD.ALIAS (Relevance AI's layout); nested fields are
             rebuilt from dotted names. Atomic: an existing file is replaced only by
             a complete new one. Loading the file gives back the same documents.
+            Parquet: _id (or the scalar fields fields= names) and one column of
+            cluster names per alias, for pandas, DuckDB or Spark.
               export "labelled.jsonl"
+              export "labels.parquet" aliases=[kmeans_10]
               export "labels.csv" aliases=[kmeans_10] fields=[_id, query]
             With sqlite or postgres: one row per document and alias (_id,
             vector_field, alias, label; a document without a label has a NULL
@@ -126,11 +132,11 @@ public enum Commands {
             Any command's result can be kept with into=: metrics truth=query into="m.json"
             """),
         CommandSpec("join", run: { try $0.join($1) }, summary: "attach the fields and labels of a file to the documents, matched by a key",
-            positionals: [P("path", .path, "the JSON Lines, JSON or CSV file", required: true)],
+            positionals: [P("path", .path, "the JSON Lines, JSON, CSV or Parquet file", required: true)],
             options: [
                 P("on", .field, "the key field, in the dataset and in the file", default: "_id"),
                 P("fields", .text, "the file's fields and aliases to attach, as [a, b] or \"a,b\"", default: "all but the key"),
-                P("format", .choice(["jsonl", "json", "csv"]), "file format (default: from the extension)"),
+                P("format", .choice(["jsonl", "json", "csv", "parquet"]), "file format (default: from the extension)"),
             ],
             details: """
             Each document gets the values of the file's row with the same key
@@ -141,6 +147,7 @@ public enum Commands {
             failed join changes nothing.
               join "labels.jsonl"
               join "truth.csv" on=doc_id fields=[query]
+              join "labels.parquet"          (an export "labels.parquet" of another session)
             """),
         CommandSpec("cluster", run: { try $0.cluster($1) }, summary: "cluster the documents and store the labels under an alias",
             options: [

@@ -12,7 +12,7 @@ import Testing
     }
 
     /// The same iris documents as JSON Lines, a JSON array, CSV, NumPy + labels
-    /// (big-endian float64, Fortran order) and gzip give the same vectors,
+    /// (big-endian float64, Fortran order), gzip and Parquet give the same vectors,
     /// truth and aliases, so the same metrics.
     @Test func everyFormatGivesIdenticalMetrics() throws {
         let gz = try temporaryDirectory().appendingPathComponent("iris.jsonl.gz").path
@@ -27,6 +27,7 @@ import Testing
             try FormatTests.fixture("iris.csv"),
             try FormatTests.fixture("iris.npy", LoadOptions(vectorField: "features", labelsPath: FormatTests.data.path + "/iris_labels.csv")),
             try DatasetLoader.load(path: gz, options: LoadOptions()),
+            try FormatTests.fixture("iris.parquet"),
         ]
         var results: [[Double]] = []
         for d in sets {

@@ -5,7 +5,7 @@ import Testing
 @testable import ClusLang
 
 /// `load sqlite` and `load postgres` against the JSON Lines they were written
-/// from (Scripts/make_sql_fixtures.py), `export sqlite|postgres`, and their
+/// from (Scripts/make_sql_fixtures.py; the Parquet twin from make_parquet_fixtures.py), `export sqlite|postgres`, and their
 /// bad input, run through the interpreter as a user would.
 @Suite struct SQLSourceTests {
     static let data = String(#filePath.split(separator: "/").dropLast(3).joined(separator: "/")).withLeadingSlash + "/Tests/Golden/data"
@@ -24,6 +24,7 @@ import Testing
     static func sources(postgres conninfo: String?) -> [Source] {
         var sources = [
             Source(description: "JSON Lines", load: "load \"\(data)/iris.jsonl\" as iris"),
+            Source(description: "Parquet", load: "load \"\(data)/iris.parquet\" as iris"),
             Source(description: "SQLite BLOB (sqlite-vec)",
                    load: "load sqlite \"\(database)\" query='SELECT \(irisColumns) FROM iris_blob ORDER BY n' as iris"),
             Source(description: "SQLite JSON text",
@@ -74,9 +75,9 @@ import Testing
         )
     }
 
-    /// The same documents from JSON Lines, SQLite (BLOB and JSON text) and
-    /// PostgreSQL (real[], double precision[], pgvector's text form) give the
-    /// same vectors, fields, labels and metrics.
+    /// The same documents from JSON Lines, Parquet, SQLite (BLOB and JSON text)
+    /// and PostgreSQL (real[], double precision[], pgvector's text form) give
+    /// the same vectors, fields, labels and metrics: the four sources agree.
     @Test func everySourceGivesTheSameDatasetAndMetrics() throws {
         let server = PostgresServer.start()
         defer { server?.stop() }

@@ -272,17 +272,25 @@ public enum Commands {
                 P("path", .path, "the .svg file to write", keyword: "into", required: true),
             ],
             options: [
-                P("alias", .alias, "the clustering (silhouette, distribution): an alias, or a scalar field whose values are the labels", default: "the current one"),
+                P("alias", .alias, "the clustering (silhouette, distribution, map, distances): an alias, or a scalar field whose values are the labels", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("truth", .field, "distribution: split each bar by this field"),
                 P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "the silhouette's distance", default: "the one the clustering was made with"),
                 P("noise", .text, "cluster label of outliers left out of the scores; none scores every cluster", default: "HDBSCAN's -1"),
+                P("points", .integer, "map: most documents drawn; past that a sample stratified by cluster", default: "20000"),
             ],
             details: """
             silhouette and distribution draw the alias; sweep and compare draw the
-            last sweep or compare result. The file is written whole or not at all.
+            last sweep or compare result. map draws the documents on their first two
+            principal components (exact PCA), coloured by cluster, with the cluster
+            means; past 20,000 documents it draws a sample stratified by cluster and
+            says so. distances places the cluster means by classical MDS on their
+            euclidean distances, each a circle of area proportional to its size.
+            The file is written whole or not at all.
               plot silhouette into "silhouette.svg"
               plot distribution truth=query into "sizes.svg"
+              plot map into "map.svg"
+              plot distances alias=kmeans_20 into "distances.svg"
             """),
         CommandSpec("report", run: { try $0.report($1) }, summary: "write one self-contained HTML page with the tables, metrics and charts",
             positionals: [P("path", .path, "the .html file to write", keyword: "into", required: true)],

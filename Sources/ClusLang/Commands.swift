@@ -361,6 +361,14 @@ public enum Commands {
             """),
         CommandSpec("echo", run: { $0.echo($1) }, summary: "print text",
             positionals: [P("text", .text, "what to print")]),
+        CommandSpec("pause", run: { try $0.pause($1) }, summary: "wait for Enter between the steps of a lesson (on a terminal only)",
+            positionals: [P("text", .text, "what to show while waiting", default: "press Enter to go on")],
+            details: """
+            On a terminal, shows the text and waits for Enter; Ctrl-C stops the
+            script there. Without a terminal (a pipe, CI) it does nothing, so the
+            same script runs through unattended.
+              pause "Next: how pure are the clusters?"
+            """),
         CommandSpec("help", run: { try $0.help($1) }, summary: "list the commands, or explain one",
             positionals: [P("command", .text, "a command name")]),
         CommandSpec("quit", summary: "leave clus (Ctrl-D does too)"),

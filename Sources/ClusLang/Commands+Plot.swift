@@ -3,7 +3,7 @@ import ClusData
 
 /// The charts `plot` draws.
 enum ChartKind: String, CaseIterable, Sendable {
-    case silhouette, distribution, sweep, compare
+    case silhouette, distribution, sweep, compare, map, distances
 }
 
 extension Interpreter {
@@ -12,11 +12,21 @@ extension Interpreter {
         guard let kind = arguments.text(at: 0).flatMap(ChartKind.init(rawValue:)), let path = arguments.text(at: 1) else {
             throw Diagnostic("plot needs a kind and a file")
         }
-        let svg = try chart(kind, arguments)
-        try writeFile(svg + "\n", to: path, at: arguments.positionals[1].range)
+        let drawing = try chartDrawing(kind, arguments)
+        try writeFile(drawing.svg + "\n", to: path, at: arguments.positionals[1].range)
         return StatusOutput(command: "plot", jsonMembers: [JSONMember("kind", .string(kind.rawValue)), JSONMember("path", .string(path)),
-                                                           JSONMember("bytes", .int(svg.utf8.count + 1))],
-                            lines: ["wrote the \(kind.rawValue) chart to \(path)"])
+                                                           JSONMember("bytes", .int(drawing.svg.utf8.count + 1))]
+                                + drawing.jsonMembers + [JSONMember("notes", .array(drawing.notes.map { .string($0) }))],
+                            lines: ["wrote the \(kind.rawValue) chart to \(path)"] + drawing.notes)
+    }
+
+    /// A chart and the notes on how it was drawn.
+    func chartDrawing(_ kind: ChartKind, _ arguments: BoundArguments) throws -> ChartDrawing {
+        switch kind {
+        case .map: try mapChart(arguments)
+        case .distances: try distancesChart(arguments)
+        default: ChartDrawing(svg: try chart(kind, arguments))
+        }
     }
 
     /// The SVG of one chart kind, from the current dataset or the last result.
@@ -42,6 +52,10 @@ extension Interpreter {
             }
             return Charts.compare(rows: compare.rows, columns: compare.columns, counts: compare.counts, rowTitle: compare.a,
                                   columnTitle: compare.b, title: "\(compare.a) against \(compare.b), matched clusters on the diagonal")
+        case .map:
+            return try mapChart(arguments).svg
+        case .distances:
+            return try distancesChart(arguments).svg
         }
     }
 

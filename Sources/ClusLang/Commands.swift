@@ -301,17 +301,25 @@ public enum Commands {
                 P("path", .path, "the .svg file to write", keyword: "into", required: true),
             ],
             options: [
-                P("alias", .alias, "the clustering (silhouette, distribution): an alias, or a scalar field whose values are the labels", default: "the current one"),
+                P("alias", .alias, "the clustering (silhouette, distribution, map, distances): an alias, or a scalar field whose values are the labels", default: "the current one"),
                 P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
                 P("truth", .field, "distribution: split each bar by this field"),
                 P("metric", .choice(DistanceMetric.allCases.map(\.rawValue)), "the silhouette's distance", default: "the one the clustering was made with"),
                 P("noise", .text, "cluster label of outliers left out of the scores; none scores every cluster", default: "HDBSCAN's -1"),
+                P("points", .integer, "map: most documents drawn; past that a sample stratified by cluster", default: "20000"),
             ],
             details: """
             silhouette and distribution draw the alias; sweep and compare draw the
-            last sweep or compare result. The file is written whole or not at all.
+            last sweep or compare result. map draws the documents on their first two
+            principal components (exact PCA), coloured by cluster, with the cluster
+            means; past 20,000 documents it draws a sample stratified by cluster and
+            says so. distances places the cluster means by classical MDS on their
+            euclidean distances, each a circle of area proportional to its size.
+            The file is written whole or not at all.
               plot silhouette into "silhouette.svg"
               plot distribution truth=query into "sizes.svg"
+              plot map into "map.svg"
+              plot distances alias=kmeans_20 into "distances.svg"
             """),
         CommandSpec("report", run: { try $0.report($1) }, summary: "write one self-contained HTML page with the tables, metrics and charts",
             positionals: [P("path", .path, "the .html file to write", keyword: "into", required: true)],
@@ -382,6 +390,14 @@ public enum Commands {
             """),
         CommandSpec("echo", run: { $0.echo($1) }, summary: "print text",
             positionals: [P("text", .text, "what to print")]),
+        CommandSpec("pause", run: { try $0.pause($1) }, summary: "wait for Enter between the steps of a lesson (on a terminal only)",
+            positionals: [P("text", .text, "what to show while waiting", default: "press Enter to go on")],
+            details: """
+            On a terminal, shows the text and waits for Enter; Ctrl-C stops the
+            script there. Without a terminal (a pipe, CI) it does nothing, so the
+            same script runs through unattended.
+              pause "Next: how pure are the clusters?"
+            """),
         CommandSpec("help", run: { try $0.help($1) }, summary: "list the commands, or explain one",
             positionals: [P("command", .text, "a command name")]),
         CommandSpec("quit", summary: "leave clus (Ctrl-D does too)"),

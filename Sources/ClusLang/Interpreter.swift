@@ -205,6 +205,16 @@ public struct Interpreter {
         return StatusOutput(command: "echo", jsonMembers: [JSONMember("text", .string(text))], lines: [text], isStatus: false)
     }
 
+    /// `pause [TEXT]`: waits for Enter on a terminal; a no-op elsewhere.
+    func pause(_ arguments: BoundArguments) throws -> any CommandOutput {
+        let waited = session.waitForEnter != nil
+        if let wait = session.waitForEnter {
+            wait(arguments.text(at: 0) ?? "press Enter to go on")
+            try session.cancellation.check()  // Ctrl-C while waiting stops the lesson
+        }
+        return StatusOutput(command: "pause", jsonMembers: [JSONMember("waited", .bool(waited))], lines: [])
+    }
+
     private func assert(path: String, pathRange: SourceRange, comparison: String, expected: ValueNode, range: SourceRange) throws(Diagnostic) {
         let parts = path.split(separator: ".").map(String.init)
         guard parts.count >= 2, let result = session.lastResults[parts[0]]?.json else {

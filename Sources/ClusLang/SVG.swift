@@ -43,6 +43,29 @@ struct SVG {
         body.append("<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(r))\" fill=\"\(fill)\" stroke=\"\(stroke)\"/>")
     }
 
+    /// Many small dots of one colour as one group: a map's 20,000 points stay a small file.
+    mutating func dots(_ points: [(Double, Double)], radius: Double, fill: String, opacity: Double, title: String) {
+        body.append("<g fill=\"\(fill)\" fill-opacity=\"\(opacity)\"><title>\(escape(title))</title>")
+        body.append(contentsOf: points.map { "<circle cx=\"\(n($0.0))\" cy=\"\(n($0.1))\" r=\"\(n(radius))\"/>" })
+        body.append("</g>")
+    }
+
+    /// A circle with a fill opacity and a tooltip.
+    mutating func disc(_ x: Double, _ y: Double, _ r: Double, fill: String, opacity: Double, stroke: String, title: String) {
+        body.append("<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(r))\" fill=\"\(fill)\" fill-opacity=\"\(opacity)\" " +
+                    "stroke=\"\(stroke)\" stroke-width=\"1.5\"><title>\(escape(title))</title></circle>")
+    }
+
+    /// A colour for cluster `i` of `k`: the colour-blind-safe palette while
+    /// it suffices, else 20 distinct hues (past 20 they repeat).
+    static func clusterColor(_ i: Int, of k: Int) -> String {
+        k <= palette.count ? color(i) : manyColors[i % manyColors.count]
+    }
+
+    /// Okabe & Ito's colours, then further hues and shades for up to 20 clusters.
+    static let manyColors = palette.dropLast() + ["#000000", "#882255", "#44AA99", "#999933", "#AA4499", "#332288",
+                                                 "#117733", "#88CCEE", "#DDCC77", "#CC6677", "#661100", "#6699CC", "#AA4466"]
+
     enum Anchor: String { case start, middle, end }
 
     mutating func text(_ x: Double, _ y: Double, _ content: String, size: Double = 12, anchor: Anchor = .start,

@@ -49,6 +49,9 @@ public final class Session {
     var includeDepth = 0
     /// Draws progress of long commands; nil when not on a terminal.
     public var progress: ProgressReporter?
+    /// Shows a line and waits for Enter (`pause`); nil without a terminal,
+    /// where `pause` does nothing so that scripts run through.
+    public var waitForEnter: ((String) -> Void)?
     /// Set by Ctrl-C; long computations check it.
     public let cancellation: Cancellation
 

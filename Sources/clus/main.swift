@@ -36,6 +36,8 @@ func run(_ options: Options) -> Shell.ExitStatus {
     session.settings.width = terminalWidth()
     // bars only where a person watches: stderr on a terminal, table output
     if isatty(STDERR_FILENO) == 1, options.format == .table, !options.quiet { session.progress = TerminalProgress() }
+    // pause waits only where a person reads and can press Enter
+    if isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1, options.format == .table { session.waitForEnter = TerminalPause.wait }
     let output = TerminalOutput(settings: { session.settings })
     let shell = Shell(session: session, output: output)
     switch options.input {

@@ -98,4 +98,76 @@ import Testing
         #expect(out.stderr.contains("unknown kind 'pie'"))
         #expect(!FileManager.default.fileExists(atPath: ClusProcess.root.appendingPathComponent("x.svg").path))
     }
+
+    /// `plot map` draws every labelled document and the centres; with
+    /// `points=` below the count it draws a stratified sample and says so.
+    @Test func mapDrawsDocumentsAndCentres() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clus-charts-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = try ClusProcess.run(["-c", """
+            load "Tests/Golden/data/iris.jsonl"
+            plot map alias=kmeans_3 into "\(dir)/m.svg"
+            plot map alias=kmeans_3 points=60 into "\(dir)/s.svg"
+            plot distances alias=kmeans_3 into "\(dir)/d.svg"
+            """])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        // iris-10 and iris-60 carry no label: left out, and counted
+        #expect(lines.contains("left out 2 documents without a cluster or a usable vector"), "\(lines)")
+        let full = try parse("\(dir)/m.svg")
+        #expect(full.elements["circle"] == 148 + 3, "every labelled document and 3 centres")
+        #expect(full.elements["g"] == 3, "one group of dots per cluster")
+        #expect(full.text.contains("148 documents; ⊕ cluster means"))
+        #expect(full.text.contains("PC1 (") && full.text.contains("of the variance)"))
+        #expect(!out.stdout.contains("drew 148"))
+        let sampled = try parse("\(dir)/s.svg")
+        let note = try #require(lines.first { $0.hasPrefix("drew ") })
+        #expect(note.hasPrefix("drew 60 of 148 documents, sampled by cluster"), "\(note)")
+        #expect(sampled.elements["circle"] == 60 + 3)
+        #expect(sampled.text.contains("60 of 148 documents, sampled by cluster"))
+        let distances = try parse("\(dir)/d.svg")
+        #expect(distances.elements["circle"] == 3, "one circle per cluster")
+        #expect(distances.text.contains("classical MDS"))
+        #expect(distances.text.contains("the plane keeps 100.0%"), "3 points always fit in a plane")
+    }
+
+    /// The map's json result tells how many documents were drawn of how many.
+    @Test func mapJSONTellsTheSample() throws {
+        let out = try ClusProcess.run(["--format", "json", "-c", """
+            load "Tests/Golden/data/iris.jsonl"
+            plot map alias=kmeans_3 points=30 into "/dev/null/x.svg"
+            """])
+        #expect(out.status == 1, "the folder /dev/null cannot hold a file")
+        #expect(out.stdout.contains("\"error\""))
+        let ok = try ClusProcess.run(["--format", "json", "-c", """
+            load "Tests/Golden/data/iris.jsonl"
+            plot map alias=kmeans_3 points=30 into "\(FileManager.default.temporaryDirectory.path)/clus-map-\(UUID().uuidString).svg"
+            """])
+        let last = try #require(ok.stdout.split(separator: "\n").last)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        #expect(json["documents"] as? Int == 148)
+        #expect(json["drawn"] as? Int == 30)
+        #expect(json["sampled"] as? Bool == true)
+        #expect((json["variance_shares"] as? [Double])?.count == 2)
+        if let path = json["path"] as? String { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// Bad input is one clear line and changes nothing.
+    @Test func mapAndDistancesRefuseBadInput() throws {
+        let out = try ClusProcess.run(["--keep-going", "-c", """
+            load "Scripts/data/digits.jsonl"
+            plot map into "x.svg"
+            filter digit == 3 as threes
+            plot distances alias=digit into "x.svg"
+            load "Tests/Golden/data/iris.jsonl"
+            plot map alias=kmeans_3 into "/no/such/folder/map.svg"
+            datasets
+            """])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("plot distances needs at least 2 clusters; digit has 1 with documents"), "\(out.stderr)")
+        #expect(out.stderr.contains("/no/such/folder/map.svg"))
+        #expect(out.stdout.contains("iris"), "the session goes on after the errors")
+        #expect(!FileManager.default.fileExists(atPath: ClusProcess.root.appendingPathComponent("x.svg").path))
+    }
 }

@@ -136,3 +136,37 @@ enum MutualInformationAverageName: String, CaseIterable, Sendable, CustomTestStr
     case arithmetic, geometric, min, max
     var testDescription: String { rawValue }
 }
+
+extension ReferenceValueTests {
+    /// The demo's real embeddings (Scripts/data/debian.jsonl.gz): clus's
+    /// silhouette (euclidean, cosine), ARI, NMI and AMI of scikit-learn's
+    /// k-means labels against `section` are scikit-learn's
+    /// (Scripts/make_debian_data.py).
+    @Test func realEmbeddingsMatchScikitLearn() throws {
+        let expectedData = try Data(contentsOf: ClusProcess.root.appendingPathComponent("Tests/Golden/data/debian.expected.json"))
+        let expected = try #require(try JSONSerialization.jsonObject(with: expectedData) as? [String: Any])
+        let out = try ClusProcess.run(["--format", "json", "-c", """
+            load "Scripts/data/debian.npy.gz" labels="Scripts/data/debian.csv.gz"
+            join "Tests/Golden/data/debian_sklearn.csv"
+            metrics alias=sklearn_kmeans truth=section
+            metrics alias=sklearn_kmeans metric=cosine
+            """])
+        #expect(out.status == 0, "\(out.stderr)")
+        let results = try out.stdout.split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let metrics = results.filter { $0["command"] as? String == "metrics" }
+        try #require(metrics.count == 2)
+        #expect(metrics[0]["n"] as? Int == expected["n"] as? Int)
+        #expect(metrics[0]["k"] as? Int == 20)
+        let pairs: [(String, [String: Any], String)] = [
+            ("silhouette", metrics[0], "silhouette_euclidean"), ("silhouette", metrics[1], "silhouette_cosine"),
+            ("adjusted_rand_index", metrics[0], "adjusted_rand_index"),
+            ("normalized_mutual_info", metrics[0], "normalized_mutual_info"),
+            ("adjusted_mutual_info", metrics[0], "adjusted_mutual_info"),
+        ]
+        for (key, result, referenceKey) in pairs {
+            let value = try #require(result[key] as? Double, "\(key) missing")
+            let reference = try #require(expected[referenceKey] as? Double, "\(referenceKey) not in the fixture")
+            #expect(abs(value - reference) <= 1e-6, "\(referenceKey): \(value) vs scikit-learn \(reference)")
+        }
+    }
+}

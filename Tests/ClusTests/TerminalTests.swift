@@ -235,4 +235,23 @@ import Testing
         _ = rename(temporary, path)
         return path
     }
+
+    /// `pause` in a script run on a terminal waits for Enter, then goes on;
+    /// Ctrl-C while it waits stops the script (exit 130).
+    @Test func pauseWaitsForEnterOnATerminal() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("clus-pause-\(UUID().uuidString).clus").path
+        try "echo before\npause \"Next: the metrics\"\necho after-enter\npause\necho never\n".write(toFile: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let t = try TerminalSession(arguments: [script], environment: ["CLUS_HISTORY": ""])
+        #expect(t.waitFor("Next: the metrics ⏎"), "\(t.screen)")
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(!t.screen.contains("after-enter"), "it waits")
+        t.type("\r")
+        #expect(t.waitFor("after-enter"), "\(t.screen)")
+        #expect(t.waitFor("press Enter to go on ⏎"))
+        t.type("\u{3}")
+        #expect(t.waitForExit() == 130)
+        #expect(!t.screen.contains("never"))
+    }
+
 }

@@ -33,6 +33,17 @@ clus_blas_status clus_blas_load(int correct_core);
 /// values per row (lda = ldb = k); one thread. Requires a loaded library.
 void clus_blas_dot_products(int m, int n, int k, const float *a, const float *b, float *c, int ldc);
 
+/// c += aᵀa (upper triangle of the n×n row-major c) for a row-major
+/// k×n a, in double precision by dsyrk; one thread. Returns 0 when the
+/// library has no cblas_dsyrk (nothing computed).
+int clus_blas_gram_double(int n, int k, const double *a, double *c);
+
+/// Eigenvalues (ascending, into w) and eigenvectors (row i of a, for w[i])
+/// of the symmetric n×n matrix a, by LAPACK's dsyevd, which OpenBLAS ships.
+/// Returns LAPACK's info (0 on success), or -1000 when the library has no
+/// dsyevd_ (the caller then uses its own routine).
+int clus_lapack_symmetric_eigen(int n, double *a, double *w);
+
 /// The OPENBLAS_CORETYPE that suits this CPU, or "" for none.
 const char *clus_blas_core_for_cpu(void);
 

@@ -223,6 +223,32 @@ public enum Commands {
               silhouette by=sample n=20
               silhouette metric=cosine sample=2000 seed=7
             """),
+        CommandSpec("describe", run: { try $0.describe($1) }, summary: "each cluster's most typical and most doubtful documents, and its distinctive terms",
+            options: [
+                P("alias", .alias, "the clustering: an alias, or a scalar field whose values are the labels", default: "the current one"),
+                P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
+                P("fields", .text, "the fields shown beside _id, as [a, b] or \"a,b\"", default: "the text= field"),
+                P("n", .integer, "typical and doubtful documents per cluster", default: "5"),
+                P("cluster", .text, "describe only this cluster"),
+                P("text", .field, "a text field: adds each cluster's distinctive terms (class-based TF-IDF)"),
+                P("terms", .integer, "with text=: terms per cluster", default: "10"),
+                P("sample", .integer, "take the silhouettes from a stratified sample of about N documents", default: "exact up to 20,000 documents (euclidean, manhattan), else 10,000"),
+                P("seed", .integer, "random seed of the sample", default: "the session's seed (0)"),
+            ],
+            details: """
+            Per cluster: its size; its n most typical documents, those nearest
+            the centroid (the mean of its vectors; cosine distance for a clustering
+            made with metric=cosine); its n most doubtful, those with the lowest
+            silhouette (exact, or from a stratified sample beyond 20,000 documents,
+            and the footer says which). With text=FIELD: its distinctive terms by
+            class-based TF-IDF (BERTopic's c-TF-IDF): the cluster's texts read as
+            one document, tf in it × log(1 + mean words per cluster / the term's
+            count over all clusters); words are runs of letters and digits,
+            lower-cased, English stop words left out.
+              describe
+              describe text=title n=3
+              describe fields=[_id, query] cluster=cluster_3
+            """),
         CommandSpec("sweep", run: { try $0.sweep($1) }, summary: "cluster for each k and tabulate the indices, marking the best k",
             options: [
                 P("k", .range, "the values of k: a range A..B or a list [a, b, ...]", default: "2..10"),

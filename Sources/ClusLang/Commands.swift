@@ -249,30 +249,39 @@ public enum Commands {
               describe text=title n=3
               describe fields=[_id, query] cluster=cluster_3
             """),
-        CommandSpec("sweep", run: { try $0.sweep($1) }, summary: "cluster for each k and tabulate the indices, marking the best k",
+        CommandSpec("sweep", run: { try $0.sweep($1) }, summary: "cluster for each value of k (or another option) and tabulate the indices, marking the best",
             options: [
-                P("k", .range, "the values of k: a range A..B or a list [a, b, ...]", default: "2..10"),
-                P("step", .integer, "with a range: every N-th k from A", default: "1"),
-                P("method", .choice(ClusteringMethod.allCases.filter { $0 != .hdbscan }.map(\.rawValue)), "clustering method", default: "kmeans"),
+                P("k", .range, "the values of k: a range A..B or a list [a, b, ...]; one value when another option is swept", default: "2..10"),
+                P("step", .integer, "with a range: every N-th value from A", default: "1"),
+                P("method", .choice(ClusteringMethod.allCases.map(\.rawValue)), "clustering method", default: "kmeans"),
                 P("metric", .choice(AgglomerativeMetric.allCases.map(\.rawValue)), "distance (cosine: spherical k-means), also for the silhouette", default: "euclidean"),
                 P("linkage", .choice(Linkage.allCases.map(\.rawValue)), "with method=agglomerative", default: "ward"),
+                P("min_cluster_size", .range, "hdbscan: smallest cluster, or a range or list of them to sweep", default: "5"),
+                P("min_samples", .range, "hdbscan: neighbours of a core document, or a range or list to sweep", default: "min_cluster_size"),
+                P("n_init", .range, "k-means runs per clustering, or a range or list to sweep", default: "1"),
+                P("max_iter", .range, "most iterations (minibatch: passes), or a range or list to sweep", default: "300 (minibatch: 100)"),
+                P("batch", .range, "minibatch: documents per step, or a range or list to sweep", default: "1024"),
                 P("field", .vectorField, "vector field to cluster", default: "the current one"),
                 P("truth", .field, "ground-truth field: adds ARI and NMI"),
                 P("sample", .integer, "estimate each silhouette from a stratified sample of about N documents, with a 95% CI"),
                 P("seed", .integer, "random seed of k-means and of the sample", default: "the session's seed"),
-                P("n_init", .integer, "k-means runs per k", default: "1"),
-                P("keep", .flag, "store each k's labels under cluster's default alias (kmeans_5, ...)", default: "on"),
+                P("keep", .flag, "store each clustering's labels under cluster's default alias (kmeans_5, hdbscan_mcs10, ...)", default: "on"),
             ],
             details: """
-            One clustering per k (k-means unless method=), then inertia (with
+            One clustering per value of the swept option: k (the default, 2..10),
+            or the one option given a range or a list (min_cluster_size=5..50
+            step=5 with method=hdbscan, n_init=[1, 5, 10]). Each row has the
+            value, the clusters found (and HDBSCAN's outliers), the inertia (with
             metric=cosine the cosine objective), the silhouette (exact, or from a
-            sample with sample=), Calinski-Harabasz, Davies-Bouldin and, with truth,
-            ARI and NMI. A '*' marks the best k by each index; '← elbow' the knee
-            of the inertia curve. One bar shows how many values of k are done;
-            Ctrl-C stops the sweep and keeps the rows done.
+            sample with sample=), Calinski-Harabasz, Davies-Bouldin, with truth ARI
+            and NMI, and the fit time. A '*' marks the best value by each index;
+            '← elbow (kneedle)' the knee of the inertia curve over k (Satopää et
+            al. 2011). One bar shows how many values are done; Ctrl-C stops the
+            sweep and keeps the rows done.
               sweep k=2..15 truth=query
               sweep k=[10, 20, 25] sample=2000
               sweep k=2..40 step=2 metric=cosine
+              sweep method=hdbscan min_cluster_size=5..50 step=5
             """),
         CommandSpec("compare", run: { try $0.compare($1) }, summary: "how far two clusterings agree: ARI, NMI, AMI and more, with their matched contingency table",
             positionals: [

@@ -276,7 +276,7 @@ private struct UsableDocuments {
 /// sweep runs it stands in for the terminal's reporter, so each clustering's
 /// and silhouette's own bar never replaces the sweep's: their reports only
 /// redraw it (elapsed time, time left), which keeps it shown during a long k.
-private final class SweepProgress: ProgressReporter {
+final class SweepProgress: ProgressReporter {
     private let terminal: ProgressReporter
     private let done = Atomic<Int>(0)
 

@@ -283,6 +283,33 @@ public enum Commands {
               sweep k=2..40 step=2 metric=cosine
               sweep method=hdbscan min_cluster_size=5..50 step=5
             """),
+        CommandSpec("stability", run: { try $0.stability($1) }, summary: "how well a clustering's clusters come back on resampled data (Jaccard, ARI)",
+            options: [
+                P("k", .integer, "number of clusters", default: "8"),
+                P("method", .choice(ClusteringMethod.allCases.map(\.rawValue)), "clustering method", default: "kmeans"),
+                P("metric", .choice(AgglomerativeMetric.allCases.map(\.rawValue)), "distance; cosine clusters spherically", default: "euclidean"),
+                P("linkage", .choice(Linkage.allCases.map(\.rawValue)), "agglomerative: cluster distance", default: "ward"),
+                P("min_cluster_size", .integer, "hdbscan: smallest cluster", default: "5"),
+                P("n_init", .integer, "kmeans: runs from different starts per clustering", default: "1"),
+                P("field", .vectorField, "vector field to cluster", default: "the current one"),
+                P("runs", .integer, "resamples clustered, at least 2", default: "20"),
+                P("fraction", .number, "each subset's share of the documents, drawn without replacement, in (0, 1]", default: "0.8"),
+                P("bootstrap", .flag, "draw n documents with replacement instead of subsets", default: "off"),
+                P("seed", .integer, "random seed of the resamples and the clusterings", default: "the session's seed (0)"),
+            ],
+            details: """
+            fpc's clusterboot: the recipe clusters all documents (the reference),
+            then each of runs= resamples (subsets of fraction= of the documents,
+            or bootstrap=on draws); each reference cluster, restricted to the
+            documents drawn, is matched to the resample cluster with the highest
+            Jaccard similarity |A ∩ B| / |A ∪ B|. Per cluster: the mean of those
+            similarities (Hennig: ≥ 0.75 stable, 0.6–0.75 a pattern, ≤ 0.5
+            dissolved); overall: their mean, and the mean ARI between every two
+            runs on the documents both drew. Nothing is stored. Ctrl-C stops it.
+              stability k=10
+              stability k=10 runs=50 fraction=0.5 seed=7
+              stability method=hdbscan min_cluster_size=10 bootstrap=on
+            """),
         CommandSpec("compare", run: { try $0.compare($1) }, summary: "how far two clusterings agree: ARI, NMI, AMI and more, with their matched contingency table",
             positionals: [
                 P("a", .alias, "the first clustering (the reference: homogeneity asks whether B's clusters lie within A's)", required: true),

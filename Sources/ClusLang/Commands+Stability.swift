@@ -8,6 +8,8 @@ struct ClusteringRecipe {
     let minClusterSize: Int
     let metric: String
     let seed: UInt64
+    /// A sweep's value for another option (n_init, min_samples, ...).
+    var swept: SweptValue? = nil
 }
 
 extension Interpreter {
@@ -67,11 +69,12 @@ extension Interpreter {
     /// the recipe's, and clusterboot's Jaccard and ARI readings. One bar counts
     /// the runs; Ctrl-C stops it with `Cancelled`.
     func measureStability(_ recipe: ClusteringRecipe, _ embeddings: Embeddings, runs: Int, size: Int, bootstrap: Bool,
-                          _ arguments: BoundArguments, label: String) throws -> StabilityOutcome {
+                          _ arguments: BoundArguments, label: String?) throws -> StabilityOutcome {
+        // inside a sweep (label nil) the sweep's bar stays
         let terminal = session.progress
-        let bar = session.settings.format == .table ? terminal.map(SweepProgress.init) : nil
+        let bar = label != nil && session.settings.format == .table ? terminal.map(SweepProgress.init) : nil
         if let bar {
-            bar.begin(label, values: runs + 1)
+            bar.begin(label ?? "", values: runs + 1)
             session.progress = bar
         }
         defer {
@@ -107,10 +110,12 @@ extension Interpreter {
         let outcome: ClusterOutcome
         switch recipe.method {
         case .agglomerative: outcome = try runAgglomerative(k: recipe.k, metric: recipe.metric, embeddings: x, arguments)
-        case .hdbscan: outcome = try runHDBSCAN(minClusterSize: recipe.minClusterSize, metric: recipe.metric, embeddings: x, arguments)
+        case .hdbscan:
+            outcome = try runHDBSCAN(minClusterSize: recipe.minClusterSize, metric: recipe.metric, embeddings: x, arguments,
+                                     swept: recipe.swept)
         case .kmeans, .minibatch:
             outcome = try runKMeansFamily(method: recipe.method.rawValue, k: recipe.k, seed: seed, spherical: recipe.metric == "cosine",
-                                          embeddings: x, arguments)
+                                          embeddings: x, arguments, swept: recipe.swept)
         }
         let noiseCode = (outcome.noise ?? 0) > 0 ? outcome.clusterNames.count - 1 : nil
         return (outcome.labels.map { $0 == noiseCode ? -1 : $0 }, Array(outcome.clusterNames.prefix(outcome.clusterCount)))

@@ -30,6 +30,8 @@ private struct SweepPlan {
     /// The silhouette's sample size when below the documents' count; nil: exact.
     let sample: Int?
     let keep: Bool
+    /// `stability=on`: clusterboot's resamples per value; nil: off.
+    let stabilityRuns: Int?
 
     func k(_ value: Int) -> Int { parameter == "k" ? value : fixedK }
     func minClusterSize(_ value: Int) -> Int { parameter == "min_cluster_size" ? value : fixedMinClusterSize }
@@ -79,7 +81,15 @@ extension Interpreter {
                              fixedK: fixedK, fixedMinClusterSize: fixedMinClusterSize,
                              seed: try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed,
                              sample: sample.flatMap { $0 < embeddings.count ? $0 : nil },
-                             keep: arguments.flag("keep") ?? true)
+                             keep: arguments.flag("keep") ?? true,
+                             stabilityRuns: arguments.flag("stability") == true ? try arguments.integer("runs", atLeast: 2) ?? 10 : nil)
+        if arguments.has("runs"), plan.stabilityRuns == nil {
+            throw Diagnostic("runs= counts the resamples of stability=on; give stability=on too", at: arguments.range(of: "runs"))
+        }
+        if method != .hdbscan, plan.stabilityRuns != nil, values.map(plan.k).max() ?? 0 >= embeddings.count * 4 / 5 {
+            throw Diagnostic("stability=on clusters subsets of 80% of the documents: every k must be below \(Format.count(embeddings.count * 4 / 5))",
+                             at: arguments.range(of: "stability"))
+        }
         let truthField = try truthColumn(in: dataset, arguments)
         let truth = truthField?.interned().codes
         let usable = UsableDocuments(name: vectors.name, embeddings: embeddings, rows: usableRows,
@@ -211,7 +221,14 @@ extension Interpreter {
                                                  spherical: plan.metric == .cosine, embeddings: usable.embeddings, arguments, swept: swept)
                 }
                 let fitSeconds = (clock.now - start).inSeconds
-                rows.append(try sweepRow(value: value, fitSeconds: fitSeconds, result, plan, usable))
+                var row = try sweepRow(value: value, fitSeconds: fitSeconds, result, plan, usable)
+                if let runs = plan.stabilityRuns {
+                    let recipe = ClusteringRecipe(method: plan.method, k: plan.k(value), minClusterSize: plan.minClusterSize(value),
+                                                  metric: plan.metricName, seed: plan.seed, swept: swept)
+                    row.stability = try measureStability(recipe, usable.embeddings, runs: runs, size: usable.embeddings.count * 4 / 5,
+                                                         bootstrap: false, arguments, label: nil).stability.meanJaccard
+                }
+                rows.append(row)
                 // labels read from a file are never replaced by a sweep
                 let alias = plan.alias(value)
                 if plan.keep, dataset.clustering(alias: alias, vectorField: usable.name).map({ $0.details != nil }) ?? true {

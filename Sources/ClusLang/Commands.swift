@@ -266,6 +266,8 @@ public enum Commands {
                 P("sample", .integer, "estimate each silhouette from a stratified sample of about N documents, with a 95% CI"),
                 P("seed", .integer, "random seed of k-means and of the sample", default: "the session's seed"),
                 P("keep", .flag, "store each clustering's labels under cluster's default alias (kmeans_5, hdbscan_mcs10, ...)", default: "on"),
+                P("stability", .flag, "add clusterboot's mean Jaccard over subsets of 80% of the documents (see 'stability')", default: "off"),
+                P("runs", .integer, "with stability=on: resamples per value", default: "10"),
             ],
             details: """
             One clustering per value of the swept option: k (the default, 2..10),
@@ -282,6 +284,7 @@ public enum Commands {
               sweep k=[10, 20, 25] sample=2000
               sweep k=2..40 step=2 metric=cosine
               sweep method=hdbscan min_cluster_size=5..50 step=5
+              sweep k=2..12 stability=on runs=10
             """),
         CommandSpec("stability", run: { try $0.stability($1) }, summary: "how well a clustering's clusters come back on resampled data (Jaccard, ARI)",
             options: [

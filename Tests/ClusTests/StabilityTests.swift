@@ -59,4 +59,17 @@ import Testing
         let other = try StabilityTests.stability(path, "k=8 runs=6 seed=5")
         #expect(other["mean_jaccard"] as? Double != mean)
     }
+
+    /// `sweep stability=on` gives each row the mean Jaccard `stability` gives for that k.
+    @Test func sweepsStabilityColumnIsStabilitysMeanJaccard() throws {
+        let out = try ClusProcess.run(["--format", "json", "-c",
+                                       "load \"Tests/Golden/data/iris.jsonl\"; sweep k=[3, 4] stability=on runs=4 seed=3 keep=off; stability k=4 runs=4 seed=3"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n")
+        let sweep = try #require(try JSONSerialization.jsonObject(with: Data(lines[lines.count - 2].utf8)) as? [String: Any])
+        let stability = try #require(try JSONSerialization.jsonObject(with: Data(lines[lines.count - 1].utf8)) as? [String: Any])
+        let rows = try #require(sweep["rows"] as? [[String: Any]])
+        let value = try #require(rows.last?["stability"] as? Double)
+        #expect(value == stability["mean_jaccard"] as? Double)
+    }
 }

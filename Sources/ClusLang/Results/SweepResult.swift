@@ -26,6 +26,8 @@ struct SweepResult: CommandOutput {
         /// nil without `truth=`.
         let adjustedRandIndex: Double?
         let normalizedMutualInfo: Double?
+        /// `stability=on`: the mean Jaccard of clusterboot's resamples; nil: off.
+        var stability: Double? = nil
 
         func value(of index: ClusteringIndex) -> Double? {
             switch index {
@@ -90,6 +92,9 @@ struct SweepResult: CommandOutput {
         return parameter == "k" && inertia.count == rows.count ? elbowIndex(rows.map { Double($0.k) }, inertia) : nil
     }
 
+    /// `stability=on`: the rows have clusterboot's mean Jaccard.
+    private var hasStability: Bool { rows.contains { $0.stability != nil } }
+
     /// HDBSCAN: the rows count its outliers.
     private var hasNoise: Bool { rows.contains { $0.noise != nil } }
 
@@ -119,7 +124,8 @@ struct SweepResult: CommandOutput {
                          JSONMember("inertia", .number(row.inertia))]
                         + SweepResult.indices.map { JSONMember($0.key, .number(row.value(of: $0))) }
                         + [JSONMember("silhouette_ci_low", .number(row.silhouetteEstimate?.low)),
-                           JSONMember("silhouette_ci_high", .number(row.silhouetteEstimate?.high))])
+                           JSONMember("silhouette_ci_high", .number(row.silhouetteEstimate?.high)),
+                           JSONMember("stability", .number(row.stability))])
             })),
             JSONMember("best", .object(SweepResult.indices.map { JSONMember($0.key, value(best($0))) } + [JSONMember("elbow", value(elbow))])),
             JSONMember("elbow_method", hasObjective && parameter == "k" ? .string("kneedle") : .null),
@@ -135,7 +141,7 @@ struct SweepResult: CommandOutput {
                 + (parameter == "k" ? [Table.Column("", key: "elbow")] : []) : []
         let swept: [Table.Column] = [.number(parameter)] + (parameter == "k" ? [] : [.number("k")]) + (hasNoise ? [.number("noise")] : [])
         var table = Table(columns: swept + objective + shown.map { .number(SweepResult.header($0), key: $0.key) }
-                          + [Table.Column("fit", key: "", .right)])  // wall time: in json (fit_s), not in CSV, which tests compare whole
+                          + (hasStability ? [.number("stability")] : []) + [Table.Column("fit", key: "", .right)])  // wall time: in json (fit_s), not in CSV, which tests compare whole
         let bests = shown.map(best)
         let elbow = elbow
         for (i, row) in rows.enumerated() {
@@ -146,7 +152,7 @@ struct SweepResult: CommandOutput {
                 + (hasNoise ? [row.noise.map(Cell.count) ?? .empty] : [])
             table.append(sweptCells + objectiveCells
                          + zip(shown, bests).map { index, best in .marked(SweepResult.cell(index, of: row), i == best) }
-                         + [.seconds(row.fitSeconds)])
+                         + (hasStability ? [.score(row.stability)] : []) + [.seconds(row.fitSeconds)])
         }
         table.footer = footer
         return [.table(table)]
@@ -186,6 +192,9 @@ struct SweepResult: CommandOutput {
             lines.append("← elbow: the knee of the \(spherical ? "cosine objective" : "inertia") curve by kneedle (Satopää et al. 2011)")
         }
         if hasNoise { lines.append("noise: HDBSCAN's outliers, left out of the indices; k: the clusters found") }
+        if hasStability {
+            lines.append("stability: mean Jaccard of each cluster with its best match in subsets of 80% (clusterboot; ≥ 0.75 stable, ≤ 0.5 dissolved)")
+        }
         lines.append("fit: seconds each clustering took")
         if interrupted { lines.append("interrupted: \(rows.count) of \(values.count) values of \(parameter) done") }
         return lines + notes

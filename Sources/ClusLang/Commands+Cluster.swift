@@ -114,13 +114,14 @@ extension Interpreter {
     }
 
     /// k-means (spherical with cosine) or mini-batch k-means.
+    /// `swept`: the value a sweep gives one of the options instead.
     func runKMeansFamily(method: String, k: Int, seed: UInt64, spherical: Bool, embeddings: Embeddings,
-                         _ arguments: BoundArguments) throws -> ClusterOutcome {
-        let maxIterations = try arguments.integer("max_iter", atLeast: 1)
+                         _ arguments: BoundArguments, swept: SweptValue? = nil) throws -> ClusterOutcome {
+        let maxIterations = try integer("max_iter", atLeast: 1, arguments, swept)
         let result: KMeansResult
         let parameters: [(String, String)]
         if method == "minibatch" {
-            let batch = try arguments.integer("batch", atLeast: 1) ?? 1024
+            let batch = try integer("batch", atLeast: 1, arguments, swept) ?? 1024
             let options = MiniBatchKMeansOptions(clusterCount: k, batchSize: batch, maxIterations: maxIterations ?? 100,
                                                  seed: seed, spherical: spherical)
             result = try session.withProgress("mini-batch k-means k=\(k)", unit: .iterations) { progress in
@@ -131,7 +132,7 @@ extension Interpreter {
             }
             parameters = [("batch", String(batch)), ("max_iter", String(options.maxIterations))]
         } else {
-            let runs = try arguments.integer("n_init", atLeast: 1) ?? 1
+            let runs = try integer("n_init", atLeast: 1, arguments, swept) ?? 1
             let tolerance = arguments.number("tol") ?? 1e-4
             if tolerance < 0 { throw Diagnostic("tol must not be negative", at: arguments.range(of: "tol")) }
             let options = KMeansOptions(clusterCount: k, runs: runs, maxIterations: maxIterations ?? 300,
@@ -187,9 +188,9 @@ extension Interpreter {
     }
 
     /// HDBSCAN; its outliers go to the cluster named "-1".
-    private func runHDBSCAN(minClusterSize: Int, metric: String, embeddings: Embeddings,
-                            _ arguments: BoundArguments) throws -> ClusterOutcome {
-        let minSamples = try arguments.integer("min_samples", atLeast: 1) ?? minClusterSize
+    func runHDBSCAN(minClusterSize: Int, metric: String, embeddings: Embeddings,
+                    _ arguments: BoundArguments, swept: SweptValue? = nil) throws -> ClusterOutcome {
+        let minSamples = try integer("min_samples", atLeast: 1, arguments, swept) ?? minClusterSize
         if minSamples > embeddings.count {
             throw Diagnostic("min_samples=\(minSamples) exceeds the \(Format.count(embeddings.count)) documents",
                              at: arguments.range(of: "min_samples"))
@@ -211,6 +212,13 @@ extension Interpreter {
         outcome.parameters = [("min_cluster_size", String(minClusterSize)), ("min_samples", String(minSamples))]
         outcome.variant = metric == "cosine" ? "cosine" : nil
         return outcome
+    }
+
+    /// An integer option, or the value a sweep gives it.
+    private func integer(_ name: String, atLeast minimum: Int, _ arguments: BoundArguments,
+                         _ swept: SweptValue?) throws(Diagnostic) -> Int? {
+        if let swept, swept.name == name { return swept.value }
+        return try arguments.integer(name, atLeast: minimum)
     }
 
     /// Refuses options that belong to another method.

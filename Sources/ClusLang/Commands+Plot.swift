@@ -75,7 +75,7 @@ extension Interpreter {
         let series = SweepResult.indices.filter { withTruth || !ClusteringIndex.external.contains($0) }.map { index in
             (name: names[index] ?? index.label, values: sweep.rows.map { $0.value(of: index) }, best: sweep.best(index))
         }
-        return Charts.sweep(ks: sweep.rows.map(\.k), inertia: sweep.rows.map(\.inertia),
+        return Charts.sweep(ks: sweep.rows.map(\.value), inertia: sweep.rows.map(\.inertia),
                             objective: sweep.spherical ? "cosine objective" : "inertia", series: series, elbow: sweep.elbow,
                             title: "\(sweep.method) sweep on \(sweep.vectorField), \(sweep.metric)")
     }

@@ -5,7 +5,9 @@ extension Interpreter {
     /// The silhouettes of the alias the arguments name: every labelled
     /// document's, or with `sample=N` those of a stratified sample (each
     /// scored exactly against all documents) with the estimate of the mean.
-    func documentSilhouettes(_ arguments: BoundArguments) throws -> DocumentSilhouettes {
+    /// `largeSample`: the sample drawn when none is asked for and the exact
+    /// silhouette would grow as n² over more than 20,000 documents.
+    func documentSilhouettes(_ arguments: BoundArguments, largeSample: Int? = nil) throws -> DocumentSilhouettes {
         let d = try session.currentDataset()
         let c = try clustering(in: d, arguments)
         let vectors = try vectorColumn(in: d, named: c.vectorField, range: arguments.range(of: "field"))
@@ -21,8 +23,11 @@ extension Interpreter {
         }
         let metric = scoringMetric(arguments, for: c)
         let left = NoiseLeftOut(choice: noise, count: noiseCode.map { code in c.labels.count { $0 == code } })
-        let sampleSize = try arguments.integer("sample", atLeast: 2) ?? session.settings.sample
-        if arguments.has("seed"), sampleSize == nil {
+        var sampleSize = try arguments.integer("sample", atLeast: 2) ?? session.settings.sample
+        if sampleSize == nil, let largeSample, allLabels.count > 20_000, metric == .euclidean || metric == .manhattan {
+            sampleSize = largeSample
+        }
+        if arguments.has("seed"), sampleSize == nil, largeSample == nil {
             throw Diagnostic("seed= draws the sample of sample=N; give sample=N too", at: arguments.range(of: "seed"))
         }
         var sizes = [Int](repeating: 0, count: c.k)

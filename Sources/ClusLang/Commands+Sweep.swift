@@ -2,127 +2,201 @@ import ClusCore
 import ClusData
 import Synchronization
 
+/// A value a sweep gives one option of the clustering (`k`, `min_cluster_size`, ...).
+struct SweptValue {
+    let name: String
+    let value: Int
+}
+
 /// How `sweep` clusters and scores, from its options.
 private struct SweepPlan {
-    /// The values of k, increasing, each once.
-    let ks: [Int]
-    /// `k=` as written (`k=2..40 step=2`, `k=[10, 20, 25]`), for the progress bar.
-    let kText: String
-    let method: String
+    /// The option swept: `k`, `min_cluster_size`, `min_samples`, `n_init`, `max_iter` or `batch`.
+    let parameter: String
+    /// Its values, increasing, each once.
+    let values: [Int]
+    /// The swept option as written (`k=2..40 step=2`, `k=[10, 20, 25]`), for the progress bar.
+    let valuesText: String
+    let method: ClusteringMethod
     /// The metric as given; `cosine` makes k-means spherical.
     let metricName: String
     let metric: DistanceMetric
     let linkage: Linkage
+    /// k when another option is swept (`k=` or cluster's 8).
+    let fixedK: Int
+    /// min_cluster_size when another option is swept (`min_cluster_size=` or 5).
+    let fixedMinClusterSize: Int
     /// Seeds k-means and draws the silhouette's sample.
     let seed: UInt64
     /// The silhouette's sample size when below the documents' count; nil: exact.
     let sample: Int?
     let keep: Bool
+    /// `stability=on`: clusterboot's resamples per value; nil: off.
+    let stabilityRuns: Int?
 
-    func alias(_ k: Int) -> String {
-        (ClusteringMethod(rawValue: method) ?? .kmeans).defaultAlias(k: k, metric: metricName, linkage: linkage)
+    func k(_ value: Int) -> Int { parameter == "k" ? value : fixedK }
+    func minClusterSize(_ value: Int) -> Int { parameter == "min_cluster_size" ? value : fixedMinClusterSize }
+
+    /// cluster's default alias; another option than k or min_cluster_size adds its value (`kmeans_8_n_init3`).
+    func alias(_ value: Int) -> String {
+        method.defaultAlias(k: k(value), metric: metricName, linkage: linkage, minClusterSize: minClusterSize(value))
+            + (parameter == "k" || parameter == "min_cluster_size" ? "" : "_\(parameter)\(value)")
     }
 }
 
+/// The options a sweep can vary, with their least values and the methods they belong to.
+private let sweepable: [(name: String, least: Int, methods: [ClusteringMethod])] = [
+    ("k", 2, [.kmeans, .minibatch, .agglomerative]), ("min_cluster_size", 2, [.hdbscan]), ("min_samples", 1, [.hdbscan]),
+    ("n_init", 1, [.kmeans]), ("max_iter", 1, [.kmeans, .minibatch]), ("batch", 1, [.minibatch]),
+]
+
 extension Interpreter {
-    /// `sweep k=A..B`: one clustering per k, scored by each index.
+    /// `sweep k=A..B`, or any other option of the method: one clustering per value, scored by each index.
     func sweep(_ arguments: BoundArguments) throws -> SweepResult {
         var dataset = try session.currentDataset()
         let vectors = try vectorColumn(in: dataset, named: arguments.text("field"), range: arguments.range(of: "field"))
         // documents without a usable vector are left out, and get no label
         let (embeddings, usableRows) = try usableVectors(vectors, of: dataset)
-        let (ks, kText) = try sweepValues(arguments)
-        let high = ks[ks.count - 1]
-        guard high < embeddings.count else {
+        let method = ClusteringMethod(rawValue: arguments.text("method") ?? "kmeans") ?? .kmeans
+        for option in sweepable where !option.methods.contains(method) {
+            try refuseOptions([option.name], unless: false, arguments)
+        }
+        try refuseOptions(["linkage"], unless: method == .agglomerative, arguments)
+        let (parameter, values, valuesText) = try sweepValues(arguments, method: method)
+        let high = values[values.count - 1]
+        if parameter == "k", high >= embeddings.count {
             throw Diagnostic("k=\(high) needs more than the \(Format.count(embeddings.count)) documents of \(dataset.name)"
                              + (usableRows != nil ? " with a usable \(vectors.name)" : ""), at: arguments.range(of: "k"))
         }
-        let method = arguments.text("method") ?? "kmeans"
         let metricName = arguments.text("metric") ?? "euclidean"
-        if arguments.has("linkage"), method != "agglomerative" {
-            throw Diagnostic("linkage= is for method=agglomerative", at: arguments.range(of: "linkage"))
-        }
         let sample = try arguments.integer("sample", atLeast: 2) ?? session.settings.sample
-        let plan = SweepPlan(ks: ks, kText: kText, method: method, metricName: metricName,
+        let fixedK = parameter == "k" ? 8 : try arguments.integer("k", atLeast: 2) ?? 8
+        let fixedMinClusterSize = parameter == "min_cluster_size" ? 5 : try arguments.integer("min_cluster_size", atLeast: 2) ?? 5
+        if method != .hdbscan, parameter != "k", fixedK >= embeddings.count {
+            throw Diagnostic("k=\(fixedK) needs more than the \(Format.count(embeddings.count)) documents of \(dataset.name)",
+                             at: arguments.range(of: "k") ?? arguments.range(of: parameter))
+        }
+        let plan = SweepPlan(parameter: parameter, values: values, valuesText: valuesText, method: method, metricName: metricName,
                              metric: DistanceMetric(rawValue: metricName) ?? .euclidean,
                              linkage: Linkage(rawValue: arguments.text("linkage") ?? "ward") ?? .ward,
+                             fixedK: fixedK, fixedMinClusterSize: fixedMinClusterSize,
                              seed: try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed,
                              sample: sample.flatMap { $0 < embeddings.count ? $0 : nil },
-                             keep: arguments.flag("keep") ?? true)
+                             keep: arguments.flag("keep") ?? true,
+                             stabilityRuns: arguments.flag("stability") == true ? try arguments.integer("runs", atLeast: 2) ?? 10 : nil)
+        if arguments.has("runs"), plan.stabilityRuns == nil {
+            throw Diagnostic("runs= counts the resamples of stability=on; give stability=on too", at: arguments.range(of: "runs"))
+        }
+        if method != .hdbscan, plan.stabilityRuns != nil, values.map(plan.k).max() ?? 0 >= embeddings.count * 4 / 5 {
+            throw Diagnostic("stability=on clusters subsets of 80% of the documents: every k must be below \(Format.count(embeddings.count * 4 / 5))",
+                             at: arguments.range(of: "stability"))
+        }
         let truthField = try truthColumn(in: dataset, arguments)
         let truth = truthField?.interned().codes
         let usable = UsableDocuments(name: vectors.name, embeddings: embeddings, rows: usableRows,
                                      truth: truth.map { codes in usableRows.map { $0.map { codes[$0] } } ?? codes })
 
         if plan.sample == nil {
-            try session.requireSilhouetteMemory(documents: embeddings.count, dimension: vectors.dimension, clusters: high, metric: plan.metric,
-                                                at: arguments.range(of: "k"))
+            // HDBSCAN finds at most n / min_cluster_size clusters
+            let clusters = method == .hdbscan ? max(2, embeddings.count / max(2, values.map(plan.minClusterSize).min() ?? 2))
+                                              : values.map(plan.k).max() ?? 2
+            try session.requireSilhouetteMemory(documents: embeddings.count, dimension: vectors.dimension, clusters: clusters,
+                                                metric: plan.metric, at: arguments.range(of: parameter))
         }
         let (rows, interrupted) = try sweepRows(plan, usable, into: &dataset, arguments)
         if plan.keep, let last = rows.last {
             session.update(dataset)
-            session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: plan.alias(last.k))
+            session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: plan.alias(last.value))
         }
         // labels read from a file stay, and the footer says so
-        let notReplaced = plan.keep ? rows.map { plan.alias($0.k) }.filter {
+        let notReplaced = plan.keep ? rows.map { plan.alias($0.value) }.filter {
             dataset.clustering(alias: $0, vectorField: vectors.name)?.details == nil
         } : []
-        return SweepResult(dataset: dataset.name, vectorField: vectors.name, documents: dataset.count, method: method, metric: metricName,
-                           spherical: plan.metric == .cosine && method != "agglomerative", truth: truthField?.name, rows: rows,
-                           kValues: plan.ks, sample: plan.sample, seed: plan.seed,
+        return SweepResult(dataset: dataset.name, vectorField: vectors.name, documents: dataset.count, method: method.rawValue,
+                           metric: metricName, spherical: plan.metric == .cosine && method != .agglomerative, truth: truthField?.name,
+                           parameter: parameter, rows: rows, values: plan.values, sample: plan.sample, seed: plan.seed,
                            sampleCoveringAll: plan.sample == nil ? sample : nil,
-                           keptAliases: plan.keep ? rows.map { plan.alias($0.k) } : [], notReplaced: notReplaced, interrupted: interrupted,
-                           withoutVector: WithoutVector(vectors))
+                           keptAliases: plan.keep ? rows.map { plan.alias($0.value) } : [], notReplaced: notReplaced,
+                           interrupted: interrupted, withoutVector: WithoutVector(vectors))
     }
 
-    /// The values of k from `k=` and `step=`, increasing and each once, and
-    /// `k=` as written: every `step=`-th value of a range A..B from A up to B
-    /// (default 2..10), the values of a list, or one value.
-    private func sweepValues(_ arguments: BoundArguments) throws(Diagnostic) -> (ks: [Int], text: String) {
-        let at = arguments.range(of: "k")
+    /// The option swept, its values (increasing, each once) and the option
+    /// as written: the one sweepable option given a range or a list (every
+    /// `step=`-th value of a range A..B from A up to B, or the values of a
+    /// list); else k (one value, or 2..10), or HDBSCAN's min_cluster_size
+    /// given one value.
+    private func sweepValues(_ arguments: BoundArguments, method: ClusteringMethod) throws(Diagnostic)
+        -> (parameter: String, values: [Int], text: String) {
+        let candidates = sweepable.filter { option in
+            switch arguments.value(option.name) {
+            case .range?, .list?: true
+            default: false
+            }
+        }
+        if candidates.count > 1 {
+            throw Diagnostic("a sweep varies one option; \(candidates[0].name)= and \(candidates[1].name)= both give several values",
+                             at: arguments.range(of: candidates[1].name))
+        }
+        let parameter: (name: String, least: Int, methods: [ClusteringMethod])
+        if let swept = candidates.first {
+            parameter = swept
+        } else if method == .hdbscan {
+            guard arguments.has("min_cluster_size") else {
+                throw Diagnostic("sweep method=hdbscan needs the option to vary", at: arguments.range(of: "method"),
+                                 hint: "like min_cluster_size=5..50 step=5 or min_samples=[1, 5, 10]")
+            }
+            parameter = sweepable[1]
+        } else {
+            parameter = sweepable[0]
+        }
+        let name = parameter.name, least = parameter.least
+        let at = arguments.range(of: name)
+        let example = name == "k" ? "k=2..20" : "\(name)=\(max(least, 5))..\(max(least, 5) * 4)"
         let step = try arguments.integer("step", atLeast: 1)
-        if step != nil, let value = arguments.value("k") {
+        if step != nil, let value = arguments.value(name) {
             guard case .range = value else {
-                throw Diagnostic("step= takes every N-th k of a range, like k=2..40 step=2", at: arguments.range(of: "step"))
+                throw Diagnostic("step= takes every N-th value of a range, like \(name == "k" ? "k=2..40" : example) step=2",
+                                 at: arguments.range(of: "step"))
             }
         }
-        var ks: [Int]
-        switch arguments.value("k") {
+        var values: [Int]
+        switch arguments.value(name) {
         case .list(let items)?:
-            guard !items.isEmpty else { throw Diagnostic("k=[] lists no values of k", at: at, hint: "list some, like k=[10, 20, 25]") }
-            ks = try items.map { item throws(Diagnostic) in
-                guard case .integer(let k) = item else {
-                    throw Diagnostic("k= lists whole numbers, like k=[10, 20, 25]; got '\(item)'", at: at)
-                }
-                guard k >= 2 else { throw Diagnostic("every k must be at least 2; the list has k=\(k)", at: at) }
-                return k
+            guard !items.isEmpty else {
+                throw Diagnostic("\(name)=[] lists no values", at: at, hint: "list some, like \(name)=[10, 20, 25]")
             }
-            ks = Array(Set(ks)).sorted()
+            values = try items.map { item throws(Diagnostic) in
+                guard case .integer(let v) = item else {
+                    throw Diagnostic("\(name)= lists whole numbers, like \(name)=[10, 20, 25]; got '\(item)'", at: at)
+                }
+                guard v >= least else { throw Diagnostic("every \(name) must be at least \(least); the list has \(name)=\(v)", at: at) }
+                return v
+            }
+            values = Array(Set(values)).sorted()
         case .range(let a, let b)?:
-            guard a >= 2, b >= a else { throw Diagnostic("sweep needs k from 2 up, like k=2..20", at: at) }
-            ks = Array(stride(from: a, through: b, by: step ?? 1))
+            guard a >= least, b >= a else { throw Diagnostic("sweep needs \(name) from \(least) up, like \(example)", at: at) }
+            values = Array(stride(from: a, through: b, by: step ?? 1))
         case .integer(let a)?:
-            guard a >= 2 else { throw Diagnostic("sweep needs k from 2 up, like k=2..20", at: at) }
-            ks = [a]
+            guard a >= least else { throw Diagnostic("sweep needs \(name) from \(least) up, like \(example)", at: at) }
+            values = [a]
         default:
-            ks = Array(stride(from: 2, through: 10, by: step ?? 1))
+            values = Array(stride(from: 2, through: 10, by: step ?? 1))
         }
-        let written = arguments.value("k").map { "k=\($0)" } ?? "k=2..10"
-        return (ks, written + (step.map { " step=\($0)" } ?? ""))
+        let written = arguments.value(name).map { "\(name)=\($0)" } ?? "k=2..10"
+        return (name, values, written + (step.map { " step=\($0)" } ?? ""))
     }
 
-    /// Clusters and scores for each k of the plan, keeping the labels in
+    /// Clusters and scores for each value of the plan, keeping the labels in
     /// `dataset` when asked; Ctrl-C stops the sweep with the rows done.
     ///
-    /// One bar counts the values of k done; the clusterings' and
-    /// silhouettes' own progress only keeps it drawn, so no bar replaces it.
+    /// One bar counts the values done; the clusterings' and silhouettes' own
+    /// progress only keeps it drawn, so no bar replaces it.
     private func sweepRows(_ plan: SweepPlan, _ usable: UsableDocuments, into dataset: inout Dataset,
                            _ arguments: BoundArguments) throws -> (rows: [SweepResult.Row], interrupted: Bool) {
         var rows: [SweepResult.Row] = []
         let terminal = session.progress
         let bar = session.settings.format == .table ? terminal.map(SweepProgress.init) : nil
         if let bar {
-            bar.begin("sweep \(plan.kText)", values: plan.ks.count)
+            bar.begin("sweep \(plan.valuesText)", values: plan.values.count)
             session.progress = bar
         }
         // the bar is gone before the table or the note of Ctrl-C is printed
@@ -130,19 +204,41 @@ extension Interpreter {
             bar?.end()
             session.progress = terminal
         }
-        for k in plan.ks {
+        let clock = ContinuousClock()
+        for value in plan.values {
             do {
-                let result = plan.method == "agglomerative"
-                    ? try runAgglomerative(k: k, metric: plan.metricName, embeddings: usable.embeddings, arguments)
-                    : try runKMeansFamily(method: plan.method, k: k, seed: plan.seed, spherical: plan.metric == .cosine,
-                                          embeddings: usable.embeddings, arguments)
-                rows.append(try sweepRow(k: k, result, plan, usable))
+                let swept = SweptValue(name: plan.parameter, value: value)
+                let start = clock.now
+                let result: ClusterOutcome
+                switch plan.method {
+                case .agglomerative:
+                    result = try runAgglomerative(k: plan.k(value), metric: plan.metricName, embeddings: usable.embeddings, arguments)
+                case .hdbscan:
+                    result = try runHDBSCAN(minClusterSize: plan.minClusterSize(value), metric: plan.metricName,
+                                            embeddings: usable.embeddings, arguments, swept: swept)
+                case .kmeans, .minibatch:
+                    result = try runKMeansFamily(method: plan.method.rawValue, k: plan.k(value), seed: plan.seed,
+                                                 spherical: plan.metric == .cosine, embeddings: usable.embeddings, arguments, swept: swept)
+                }
+                let fitSeconds = (clock.now - start).inSeconds
+                var row = try sweepRow(value: value, fitSeconds: fitSeconds, result, plan, usable)
+                if let runs = plan.stabilityRuns {
+                    let recipe = ClusteringRecipe(method: plan.method, k: plan.k(value), minClusterSize: plan.minClusterSize(value),
+                                                  metric: plan.metricName, seed: plan.seed, swept: swept)
+                    row.stability = try measureStability(recipe, usable.embeddings, runs: runs, size: usable.embeddings.count * 4 / 5,
+                                                         bootstrap: false, arguments, label: nil).stability.meanJaccard
+                }
+                rows.append(row)
                 // labels read from a file are never replaced by a sweep
-                if plan.keep, dataset.clustering(alias: plan.alias(k), vectorField: usable.name).map({ $0.details != nil }) ?? true {
-                    let details = ClusteringDetails(method: plan.method, parameters: [("k", String(k)), ("metric", plan.metricName)] + result.parameters,
-                                                    iterations: result.iterations, inertia: result.inertia, seconds: nil)
+                let alias = plan.alias(value)
+                if plan.keep, dataset.clustering(alias: alias, vectorField: usable.name).map({ $0.details != nil }) ?? true {
+                    let details = ClusteringDetails(method: plan.method.rawValue,
+                                                    parameters: [("k", String(result.clusterCount)), ("metric", plan.metricName)]
+                                                        + (plan.method.isSeeded ? [("seed", String(plan.seed))] : []) + result.parameters,
+                                                    iterations: result.iterations, inertia: result.inertia, seconds: fitSeconds)
                     let labels = spread(result.labels, over: usable.rows, count: dataset.count)
-                    dataset.store(Clustering(vectorField: usable.name, alias: plan.alias(k), clusterIndices: labels, details: details))
+                    dataset.store(Clustering(vectorField: usable.name, alias: alias, labels: labels, clusterNames: result.clusterNames,
+                                             details: details))
                 }
                 bar?.completed(rows.count)
             } catch is Cancelled {
@@ -153,20 +249,31 @@ extension Interpreter {
     }
 
     /// The indices of one clustering of the sweep: the silhouette exact, or
-    /// estimated as `metrics sample= seed=` would for the kept alias.
-    private func sweepRow(k: Int, _ result: ClusterOutcome, _ plan: SweepPlan, _ usable: UsableDocuments) throws -> SweepResult.Row {
-        let (scores, estimate) = try internalIndices(usable.embeddings, labels: result.labels, metric: plan.metric,
-                                                     sample: plan.sample, seed: plan.seed)
+    /// estimated as `metrics sample= seed=` would for the kept alias. HDBSCAN's
+    /// outliers are left out, as `metrics` leaves them out; fewer than two
+    /// clusters have no internal indices.
+    private func sweepRow(value: Int, fitSeconds: Double, _ result: ClusterOutcome, _ plan: SweepPlan,
+                          _ usable: UsableDocuments) throws -> SweepResult.Row {
+        let noiseCode = (result.noise ?? 0) > 0 ? result.clusterNames.count - 1 : nil
+        let kept = result.labels.indices.filter { result.labels[$0] != noiseCode }
+        let labels = kept.map { result.labels[$0] }
+        let k = result.clusterCount
+        var scores: [ClusteringIndex: Double] = [:]
+        var estimate: SilhouetteEstimate? = nil
+        if k >= 2, k < labels.count {
+            let x = kept.count == result.labels.count ? usable.embeddings : usable.embeddings.rows(kept)
+            (scores, estimate) = try internalIndices(x, labels: labels, metric: plan.metric, sample: plan.sample, seed: plan.seed)
+        }
         var ari: Double? = nil, nmi: Double? = nil
         if let truth = usable.truth {
-            let kept = truth.indices.filter { truth[$0] >= 0 }
-            let table = ContingencyTable(truth: kept.map { truth[$0] }, predicted: kept.map { result.labels[$0] })
+            let scored = kept.filter { truth[$0] >= 0 }
+            let table = ContingencyTable(truth: scored.map { truth[$0] }, predicted: scored.map { result.labels[$0] })
             ari = adjustedRandIndex(table)
             nmi = normalizedMutualInformation(table)
         }
-        return SweepResult.Row(k: k, iterations: result.iterations, inertia: result.inertia, silhouette: scores[.silhouette] ?? .nan,
-                               silhouetteEstimate: estimate,
-                               calinskiHarabasz: scores[.calinskiHarabasz] ?? .nan, daviesBouldin: scores[.daviesBouldin] ?? .nan,
+        return SweepResult.Row(value: value, k: k, noise: result.noise, fitSeconds: fitSeconds, iterations: result.iterations,
+                               inertia: result.inertia, silhouette: scores[.silhouette], silhouetteEstimate: estimate,
+                               calinskiHarabasz: scores[.calinskiHarabasz], daviesBouldin: scores[.daviesBouldin],
                                adjustedRandIndex: ari, normalizedMutualInfo: nmi)
     }
 }
@@ -186,7 +293,7 @@ private struct UsableDocuments {
 /// sweep runs it stands in for the terminal's reporter, so each clustering's
 /// and silhouette's own bar never replaces the sweep's: their reports only
 /// redraw it (elapsed time, time left), which keeps it shown during a long k.
-private final class SweepProgress: ProgressReporter {
+final class SweepProgress: ProgressReporter {
     private let terminal: ProgressReporter
     private let done = Atomic<Int>(0)
 
@@ -209,8 +316,9 @@ private final class SweepProgress: ProgressReporter {
     func finish() {}
 }
 
-/// The knee of a decreasing curve: the point farthest below the straight line
-/// from its first to its last point, both axes scaled to 0…1.
+/// The knee of a decreasing curve by kneedle (Satopää et al. 2011): both axes
+/// scaled to 0…1, the point farthest below the straight line from the first
+/// point to the last (the maximum of kneedle's difference curve).
 func elbowIndex(_ xs: [Double], _ ys: [Double]) -> Int? {
     guard xs.count >= 3, let x0 = xs.first, let x1 = xs.last, let y0 = ys.first, let y1 = ys.last, x1 > x0, y0 != y1 else { return nil }
     var bestIndex: Int? = nil

@@ -252,30 +252,95 @@ public enum Commands {
               silhouette by=sample n=20
               silhouette metric=cosine sample=2000 seed=7
             """),
-        CommandSpec("sweep", run: { try $0.sweep($1) }, summary: "cluster for each k and tabulate the indices, marking the best k",
+        CommandSpec("describe", run: { try $0.describe($1) }, summary: "each cluster's most typical and most doubtful documents, and its distinctive terms",
             options: [
-                P("k", .range, "the values of k: a range A..B or a list [a, b, ...]", default: "2..10"),
-                P("step", .integer, "with a range: every N-th k from A", default: "1"),
-                P("method", .choice(ClusteringMethod.allCases.filter { $0 != .hdbscan }.map(\.rawValue)), "clustering method", default: "kmeans"),
+                P("alias", .alias, "the clustering: an alias, or a scalar field whose values are the labels", default: "the current one"),
+                P("field", .vectorField, "the vector field the alias belongs to", default: "the alias's field"),
+                P("fields", .text, "the fields shown beside _id, as [a, b] or \"a,b\"", default: "the text= field"),
+                P("n", .integer, "typical and doubtful documents per cluster", default: "5"),
+                P("cluster", .text, "describe only this cluster"),
+                P("text", .field, "a text field: adds each cluster's distinctive terms (class-based TF-IDF)"),
+                P("terms", .integer, "with text=: terms per cluster", default: "10"),
+                P("sample", .integer, "take the silhouettes from a stratified sample of about N documents", default: "exact up to 20,000 documents (euclidean, manhattan), else 10,000"),
+                P("seed", .integer, "random seed of the sample", default: "the session's seed (0)"),
+            ],
+            details: """
+            Per cluster: its size; its n most typical documents, those nearest
+            the centroid (the mean of its vectors; cosine distance for a clustering
+            made with metric=cosine); its n most doubtful, those with the lowest
+            silhouette (exact, or from a stratified sample beyond 20,000 documents,
+            and the footer says which). With text=FIELD: its distinctive terms by
+            class-based TF-IDF (BERTopic's c-TF-IDF): the cluster's texts read as
+            one document, tf in it × log(1 + mean words per cluster / the term's
+            count over all clusters); words are runs of letters and digits,
+            lower-cased, English stop words left out.
+              describe
+              describe text=title n=3
+              describe fields=[_id, query] cluster=cluster_3
+            """),
+        CommandSpec("sweep", run: { try $0.sweep($1) }, summary: "cluster for each value of k (or another option) and tabulate the indices, marking the best",
+            options: [
+                P("k", .range, "the values of k: a range A..B or a list [a, b, ...]; one value when another option is swept", default: "2..10"),
+                P("step", .integer, "with a range: every N-th value from A", default: "1"),
+                P("method", .choice(ClusteringMethod.allCases.map(\.rawValue)), "clustering method", default: "kmeans"),
                 P("metric", .choice(AgglomerativeMetric.allCases.map(\.rawValue)), "distance (cosine: spherical k-means), also for the silhouette", default: "euclidean"),
                 P("linkage", .choice(Linkage.allCases.map(\.rawValue)), "with method=agglomerative", default: "ward"),
+                P("min_cluster_size", .range, "hdbscan: smallest cluster, or a range or list of them to sweep", default: "5"),
+                P("min_samples", .range, "hdbscan: neighbours of a core document, or a range or list to sweep", default: "min_cluster_size"),
+                P("n_init", .range, "k-means runs per clustering, or a range or list to sweep", default: "1"),
+                P("max_iter", .range, "most iterations (minibatch: passes), or a range or list to sweep", default: "300 (minibatch: 100)"),
+                P("batch", .range, "minibatch: documents per step, or a range or list to sweep", default: "1024"),
                 P("field", .vectorField, "vector field to cluster", default: "the current one"),
                 P("truth", .field, "ground-truth field: adds ARI and NMI"),
                 P("sample", .integer, "estimate each silhouette from a stratified sample of about N documents, with a 95% CI"),
                 P("seed", .integer, "random seed of k-means and of the sample", default: "the session's seed"),
-                P("n_init", .integer, "k-means runs per k", default: "1"),
-                P("keep", .flag, "store each k's labels under cluster's default alias (kmeans_5, ...)", default: "on"),
+                P("keep", .flag, "store each clustering's labels under cluster's default alias (kmeans_5, hdbscan_mcs10, ...)", default: "on"),
+                P("stability", .flag, "add clusterboot's mean Jaccard over subsets of 80% of the documents (see 'stability')", default: "off"),
+                P("runs", .integer, "with stability=on: resamples per value", default: "10"),
             ],
             details: """
-            One clustering per k (k-means unless method=), then inertia (with
+            One clustering per value of the swept option: k (the default, 2..10),
+            or the one option given a range or a list (min_cluster_size=5..50
+            step=5 with method=hdbscan, n_init=[1, 5, 10]). Each row has the
+            value, the clusters found (and HDBSCAN's outliers), the inertia (with
             metric=cosine the cosine objective), the silhouette (exact, or from a
-            sample with sample=), Calinski-Harabasz, Davies-Bouldin and, with truth,
-            ARI and NMI. A '*' marks the best k by each index; '← elbow' the knee
-            of the inertia curve. One bar shows how many values of k are done;
-            Ctrl-C stops the sweep and keeps the rows done.
+            sample with sample=), Calinski-Harabasz, Davies-Bouldin, with truth ARI
+            and NMI, and the fit time. A '*' marks the best value by each index;
+            '← elbow (kneedle)' the knee of the inertia curve over k (Satopää et
+            al. 2011). One bar shows how many values are done; Ctrl-C stops the
+            sweep and keeps the rows done.
               sweep k=2..15 truth=query
               sweep k=[10, 20, 25] sample=2000
               sweep k=2..40 step=2 metric=cosine
+              sweep method=hdbscan min_cluster_size=5..50 step=5
+              sweep k=2..12 stability=on runs=10
+            """),
+        CommandSpec("stability", run: { try $0.stability($1) }, summary: "how well a clustering's clusters come back on resampled data (Jaccard, ARI)",
+            options: [
+                P("k", .integer, "number of clusters", default: "8"),
+                P("method", .choice(ClusteringMethod.allCases.map(\.rawValue)), "clustering method", default: "kmeans"),
+                P("metric", .choice(AgglomerativeMetric.allCases.map(\.rawValue)), "distance; cosine clusters spherically", default: "euclidean"),
+                P("linkage", .choice(Linkage.allCases.map(\.rawValue)), "agglomerative: cluster distance", default: "ward"),
+                P("min_cluster_size", .integer, "hdbscan: smallest cluster", default: "5"),
+                P("n_init", .integer, "kmeans: runs from different starts per clustering", default: "1"),
+                P("field", .vectorField, "vector field to cluster", default: "the current one"),
+                P("runs", .integer, "resamples clustered, at least 2", default: "20"),
+                P("fraction", .number, "each subset's share of the documents, drawn without replacement, in (0, 1]", default: "0.8"),
+                P("bootstrap", .flag, "draw n documents with replacement instead of subsets", default: "off"),
+                P("seed", .integer, "random seed of the resamples and the clusterings", default: "the session's seed (0)"),
+            ],
+            details: """
+            fpc's clusterboot: the recipe clusters all documents (the reference),
+            then each of runs= resamples (subsets of fraction= of the documents,
+            or bootstrap=on draws); each reference cluster, restricted to the
+            documents drawn, is matched to the resample cluster with the highest
+            Jaccard similarity |A ∩ B| / |A ∪ B|. Per cluster: the mean of those
+            similarities (Hennig: ≥ 0.75 stable, 0.6–0.75 a pattern, ≤ 0.5
+            dissolved); overall: their mean, and the mean ARI between every two
+            runs on the documents both drew. Nothing is stored. Ctrl-C stops it.
+              stability k=10
+              stability k=10 runs=50 fraction=0.5 seed=7
+              stability method=hdbscan min_cluster_size=10 bootstrap=on
             """),
         CommandSpec("compare", run: { try $0.compare($1) }, summary: "how far two clusterings agree: ARI, NMI, AMI and more, with their matched contingency table",
             positionals: [

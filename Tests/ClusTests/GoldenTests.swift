@@ -55,6 +55,7 @@ import Testing
         var out = text
         for (pattern, replacement) in [(#""elapsed_s": [0-9.e-]+"#, #""elapsed_s": <t>"#),
                                        (#""seconds": [0-9.e-]+"#, #""seconds": <t>"#),
+                                       (#""fit_s": [0-9.e-]+"#, #""fit_s": <t>"#),
                                        (#"\b[0-9]+\.[0-9]+ (ms|s)\b"#, "<time>"),
                                        // a right-aligned time column is as wide as its widest time
                                        (#" {2,}<time>"#, "  <time>"), (#" {2,}time  parameters"#, "  time  parameters")] {

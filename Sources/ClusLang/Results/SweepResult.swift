@@ -1,11 +1,19 @@
 import ClusCore
 
-/// What `sweep` computed: for each k the clustering's inertia and indices,
-/// the best k by each index and the elbow of the inertia curve.
+/// What `sweep` computed: for each value of the swept option (k,
+/// min_cluster_size, ...) the clustering's inertia, indices and fit time, the
+/// best value by each index and the elbow of the inertia curve.
 struct SweepResult: CommandOutput {
-    /// One value of k.
+    /// One value of the swept option.
     struct Row: Sendable {
+        /// The swept option's value.
+        let value: Int
+        /// Clusters found, the noise not counted.
         let k: Int
+        /// HDBSCAN's outliers; nil for the other methods.
+        let noise: Int?
+        /// Seconds the clustering took (not the scoring).
+        let fitSeconds: Double
         /// nil for methods without iterations (agglomerative).
         let iterations: Int?
         /// nil for methods without an objective (agglomerative).
@@ -18,6 +26,8 @@ struct SweepResult: CommandOutput {
         /// nil without `truth=`.
         let adjustedRandIndex: Double?
         let normalizedMutualInfo: Double?
+        /// `stability=on`: the mean Jaccard of clusterboot's resamples; nil: off.
+        var stability: Double? = nil
 
         func value(of index: ClusteringIndex) -> Double? {
             switch index {
@@ -42,9 +52,11 @@ struct SweepResult: CommandOutput {
     /// k-means on cosine: spherical k-means.
     let spherical: Bool
     let truth: String?
+    /// The option swept: `k`, `min_cluster_size`, `min_samples`, `n_init`, `max_iter` or `batch`.
+    let parameter: String
     let rows: [Row]
-    /// The values of k asked for, increasing.
-    let kValues: [Int]
+    /// The values asked for, increasing.
+    let values: [Int]
     /// The silhouette's sample size (`sample=`); nil: exact.
     let sample: Int?
     /// The seed that drew the samples.
@@ -73,11 +85,18 @@ struct SweepResult: CommandOutput {
         return (index == .daviesBouldin ? present.min { $0.1 < $1.1 } : present.max { $0.1 < $1.1 })?.0
     }
 
-    /// The row at the knee of the inertia curve; nil without inertia or with fewer than 3 rows.
+    /// The row at the knee of the inertia curve over k (kneedle); nil when
+    /// another option is swept, without inertia or with fewer than 3 rows.
     var elbow: Int? {
         let inertia = rows.compactMap(\.inertia)
-        return inertia.count == rows.count ? elbowIndex(rows.map { Double($0.k) }, inertia) : nil
+        return parameter == "k" && inertia.count == rows.count ? elbowIndex(rows.map { Double($0.k) }, inertia) : nil
     }
+
+    /// `stability=on`: the rows have clusterboot's mean Jaccard.
+    private var hasStability: Bool { rows.contains { $0.stability != nil } }
+
+    /// HDBSCAN: the rows count its outliers.
+    private var hasNoise: Bool { rows.contains { $0.noise != nil } }
 
     /// The indices computed: the external ones only with `truth=`.
     var computed: [ClusteringIndex] { truth == nil ? Array(SweepResult.indices.prefix(3)) : SweepResult.indices }
@@ -86,24 +105,30 @@ struct SweepResult: CommandOutput {
     private var hasObjective: Bool { rows.contains { $0.inertia != nil } }
 
     var jsonMembers: [JSONMember] {
-        func k(_ row: Int?) -> JSONValue { row.map { .int(rows[$0].k) } ?? .null }
+        func value(_ row: Int?) -> JSONValue { row.map { .int(rows[$0].value) } ?? .null }
         return [
             JSONMember("dataset", .string(dataset)),
             JSONMember("vector_field", .string(vectorField)),
             JSONMember("method", .string(method)),
             JSONMember("metric", .string(metric)),
             JSONMember("truth", .text(truth)),
+            JSONMember("parameter", .string(parameter)),
             JSONMember("objective", hasObjective ? .string(spherical ? "sum_cosine_distance" : "sum_squared_distance") : .null),
             JSONMember("sample", sample.map(JSONValue.int) ?? .null),
             withoutVector.jsonMember,
             JSONMember("rows", .array(rows.map { row in
-                .object([JSONMember("k", .int(row.k)), JSONMember("iterations", row.iterations.map(JSONValue.int) ?? .null),
+                .object((parameter == "k" ? [] : [JSONMember(parameter, .int(row.value))])
+                        + [JSONMember("k", .int(row.k))] + (hasNoise ? [JSONMember("noise", row.noise.map(JSONValue.int) ?? .null)] : [])
+                        + [JSONMember("fit_s", .double(rounded(row.fitSeconds, digits: 6))),
+                           JSONMember("iterations", row.iterations.map(JSONValue.int) ?? .null),
                          JSONMember("inertia", .number(row.inertia))]
                         + SweepResult.indices.map { JSONMember($0.key, .number(row.value(of: $0))) }
                         + [JSONMember("silhouette_ci_low", .number(row.silhouetteEstimate?.low)),
-                           JSONMember("silhouette_ci_high", .number(row.silhouetteEstimate?.high))])
+                           JSONMember("silhouette_ci_high", .number(row.silhouetteEstimate?.high)),
+                           JSONMember("stability", .number(row.stability))])
             })),
-            JSONMember("best", .object(SweepResult.indices.map { JSONMember($0.key, k(best($0))) } + [JSONMember("elbow", k(elbow))])),
+            JSONMember("best", .object(SweepResult.indices.map { JSONMember($0.key, value(best($0))) } + [JSONMember("elbow", value(elbow))])),
+            JSONMember("elbow_method", hasObjective && parameter == "k" ? .string("kneedle") : .null),
             JSONMember("interrupted", .bool(interrupted)),
         ]
     }
@@ -112,15 +137,22 @@ struct SweepResult: CommandOutput {
         let shown = computed
         // people read the elbow as an arrow in a column without a header; CSV as a true/false column
         let objective: [Table.Column] = hasObjective
-            ? [.number(spherical ? "cosine objective" : "inertia", key: "inertia"), Table.Column("", key: "elbow")] : []
-        var table = Table(columns: [.number("k")] + objective + shown.map { .number(SweepResult.header($0), key: $0.key) })
+            ? [.number(spherical ? "cosine objective" : "inertia", key: "inertia")]
+                + (parameter == "k" ? [Table.Column("", key: "elbow")] : []) : []
+        let swept: [Table.Column] = [.number(parameter)] + (parameter == "k" ? [] : [.number("k")]) + (hasNoise ? [.number("noise")] : [])
+        var table = Table(columns: swept + objective + shown.map { .number(SweepResult.header($0), key: $0.key) }
+                          + (hasStability ? [.number("stability")] : []) + [Table.Column("fit", key: "", .right)])  // wall time: in json (fit_s), not in CSV, which tests compare whole
         let bests = shown.map(best)
         let elbow = elbow
         for (i, row) in rows.enumerated() {
             // k is a count of clusters, written as given (never grouped)
-            let objectiveCells: [Cell] = hasObjective ? [row.inertia.map(Cell.grouped) ?? .score(nil), .tag("← elbow", i == elbow)] : []
-            table.append([.text(String(row.k))] + objectiveCells
-                         + zip(shown, bests).map { index, best in .marked(SweepResult.cell(index, of: row), i == best) })
+            let objectiveCells: [Cell] = hasObjective ? [row.inertia.map(Cell.grouped) ?? .score(nil)]
+                + (parameter == "k" ? [.tag("← elbow (kneedle)", i == elbow)] : []) : []
+            let sweptCells: [Cell] = [.text(String(row.value))] + (parameter == "k" ? [] : [.text(String(row.k))])
+                + (hasNoise ? [row.noise.map(Cell.count) ?? .empty] : [])
+            table.append(sweptCells + objectiveCells
+                         + zip(shown, bests).map { index, best in .marked(SweepResult.cell(index, of: row), i == best) }
+                         + (hasStability ? [.score(row.stability)] : []) + [.seconds(row.fitSeconds)])
         }
         table.footer = footer
         return [.table(table)]
@@ -148,7 +180,7 @@ struct SweepResult: CommandOutput {
             lines.append("cosine objective: the sum over the documents of 1 − cos to their cluster's unit-length centroid")
         }
         let highest = computed.filter { $0 != .daviesBouldin }.map(SweepResult.header)
-        lines.append("* best k by each index (\(highest.joined(separator: ", ")): highest; Davies-Bouldin: lowest)")
+        lines.append("* best \(parameter) by each index (\(highest.joined(separator: ", ")): highest; Davies-Bouldin: lowest)")
         if let first = keptAliases.first, let last = keptAliases.last {
             lines.append("labels kept as \(first == last ? first : first + "…" + last); keep=off keeps none")
         }
@@ -156,7 +188,15 @@ struct SweepResult: CommandOutput {
         if let all = sampleCoveringAll {
             lines.append("sample=\(all) covers all \(Format.count(documents - withoutVector.count)) documents: the silhouette is exact")
         }
-        if interrupted { lines.append("interrupted: \(rows.count) of \(kValues.count) values of k done") }
+        if elbow != nil {
+            lines.append("← elbow: the knee of the \(spherical ? "cosine objective" : "inertia") curve by kneedle (Satopää et al. 2011)")
+        }
+        if hasNoise { lines.append("noise: HDBSCAN's outliers, left out of the indices; k: the clusters found") }
+        if hasStability {
+            lines.append("stability: mean Jaccard of each cluster with its best match in subsets of 80% (clusterboot; ≥ 0.75 stable, ≤ 0.5 dissolved)")
+        }
+        lines.append("fit: seconds each clustering took")
+        if interrupted { lines.append("interrupted: \(rows.count) of \(values.count) values of \(parameter) done") }
         return lines + notes
     }
 

@@ -96,10 +96,11 @@ enum Charts {
     }
 
     /// A sweep: inertia with its elbow on the left, the indices on the right,
-    /// best k of each marked with a ring.
+    /// best value of each marked with a ring; the x axis is the swept option
+    /// (`swept`: k, min_cluster_size, n_init, ...), `ks` its values.
     /// `inertia` nil where the method has none (agglomerative); `objective` names it.
     static func sweep(ks: [Int], inertia: [Double?], objective: String, series: [(name: String, values: [Double?], best: Int?)],
-                      elbow: Int?, title: String) -> String {
+                      elbow: Int?, swept: String = "k", title: String) -> String {
         var svg = SVG(width: 900, height: 420 + 18 * Double(series.count))
         svg.text(450, 26, title, size: 16, anchor: .middle, bold: true)
         let lowK = Double(ks.first ?? 0), highK = Double(max(ks.last ?? 1, (ks.first ?? 0) + 1))
@@ -119,7 +120,7 @@ enum Charts {
                 svg.line(left - 5, y(t), left, y(t))
                 svg.text(left - 8, y(t) + 4, abs(t) >= 1000 ? Format.count(Int(t)) : Format.fixed(t, t == t.rounded() ? 0 : 2), size: 11, anchor: .end)
             }
-            svg.text(left + width / 2, top + height + 40, "k", size: 12, anchor: .middle)
+            svg.text(left + width / 2, top + height + 40, swept, size: 12, anchor: .middle)
             svg.text(left + width / 2, top - 12, label, size: 13, anchor: .middle, bold: true)
             for (i, line) in lines.enumerated() {
                 let points = zip(ks, line.values).compactMap { k, v in v.map { (x(Double(k)), y($0)) } }

@@ -77,7 +77,7 @@ extension Interpreter {
         }
         return Charts.sweep(ks: sweep.rows.map(\.value), inertia: sweep.rows.map(\.inertia),
                             objective: sweep.spherical ? "cosine objective" : "inertia", series: series, elbow: sweep.elbow,
-                            title: "\(sweep.method) sweep on \(sweep.vectorField), \(sweep.metric)")
+                            swept: sweep.parameter, title: "\(sweep.method) sweep on \(sweep.vectorField), \(sweep.metric)")
     }
 
     /// `report into "report.html"`: one self-contained page with the dataset,

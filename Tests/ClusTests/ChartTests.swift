@@ -62,8 +62,8 @@ import Testing
         #expect(addresses.allSatisfy { $0.hasPrefix("://www.w3.org/") }, "\(addresses)")
     }
 
-    /// A sweep's chart names its method and metric; one without an objective
-    /// (agglomerative) draws no inertia line of zeros.
+    /// A sweep's chart names its method and metric and, on its x axis, the
+    /// option swept; one without an objective (agglomerative) draws no inertia line of zeros.
     @Test func sweepChartsNameTheirMethod() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clus-charts-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -74,6 +74,8 @@ import Testing
             plot sweep into "\(dir)/a.svg"
             sweep k=2..4 metric=cosine keep=off
             plot sweep into "\(dir)/c.svg"
+            sweep method=hdbscan min_cluster_size=5..15 step=5 keep=off
+            plot sweep into "\(dir)/h.svg"
             """])
         #expect(out.status == 0, "\(out.stderr)")
         let agglomerative = try parse("\(dir)/a.svg")
@@ -83,6 +85,9 @@ import Testing
         let cosine = try parse("\(dir)/c.svg")
         #expect(cosine.text.contains("kmeans sweep on features, cosine"))
         #expect(cosine.text.contains("cosine objective"))
+        // the x axis names the option swept
+        let hdbscan = try parse("\(dir)/h.svg")
+        #expect(hdbscan.text.contains("min_cluster_size"), "\(hdbscan.text)")
     }
 
     @Test func plotsNeedTheirInputAndAFolderThatExists() throws {

@@ -5,10 +5,11 @@ import CGramKernel
 
 extension Lloyd {
     /// Assigns as `assignChunk` would, through Yinyang's bounds (see
-    /// KMeans+Yinyang.swift). Documents whose bounds fail in more than half
-    /// the groups, and every document on the first pass, are scored against
-    /// all centres by the blocked kernel; the others against the centres of
-    /// their candidate groups only.
+    /// KMeans+Yinyang.swift). Documents whose candidate groups hold more than
+    /// the timed share of the centres (`FullScanTimes.share`), and every
+    /// document on the first pass, are scored against all centres by the
+    /// faster of the Gram and blocked kernels (timed on the first pass); the
+    /// others against the centres of their candidate groups only.
     ///
     /// With `sums`, the documents that change cluster are moved in them
     /// during the pass, while their rows are in cache (per-worker integer

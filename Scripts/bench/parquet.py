@@ -22,11 +22,9 @@ the machine skews the numbers: the load average is printed.
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 
@@ -34,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from machine import cpu_model
+from machine import clus_load, clus_peak_rss, cpu_model
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -49,30 +47,6 @@ def write_parquet(path, n, d, codec, row_group):
         "vector": vectors,
     })
     pq.write_table(table, path, compression=codec, row_group_size=row_group)
-
-
-def clus_load(binary, path, n):
-    """The `elapsed_s` clus reports for the load."""
-    proc = subprocess.run([binary, "--format", "json", "-c", f'load "{path}"'], capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.exit(f"clus failed: {proc.stderr}")
-    result = json.loads(proc.stdout.splitlines()[-1])
-    assert result["documents"] == n, result
-    return result["elapsed_s"]
-
-
-def clus_peak_rss(binary, path):
-    """Peak resident memory (bytes) of one clus load, measured in a small
-    Python child (Linux carries a process's peak over exec)."""
-    probe = ("import os, sys\n"
-             "pid = os.posix_spawn(sys.argv[1], [sys.argv[1], '-c', sys.argv[2]], os.environ,\n"
-             "    file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])\n"
-             "_, status, usage = os.wait4(pid, 0)\n"
-             "assert status == 0\n"
-             "print(usage.ru_maxrss * 1024)\n")
-    out = subprocess.run([sys.executable, "-c", probe, binary, f'load "{path}"'],
-                         capture_output=True, text=True, check=True)
-    return int(out.stdout)
 
 
 def pyarrow_load(path, n, d):

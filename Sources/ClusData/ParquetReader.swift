@@ -69,7 +69,7 @@ enum ParquetReader {
         let buffer: UnsafeMutableRawBufferPointer
         init(_ bytes: [UInt8]) {
             buffer = .allocate(byteCount: bytes.count, alignment: 16)
-            buffer.copyMemory(from: UnsafeRawBufferPointer(start: bytes, count: bytes.count))
+            bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
         }
         deinit { buffer.deallocate() }
     }

@@ -45,7 +45,7 @@ extension Interpreter {
         if data.leftOut > 0 {
             notes.append("left out \(Format.count(data.leftOut)) documents without a cluster or a usable vector")
         }
-        let projection = try session.withProgress("principal components of \(Format.count(n)) documents", unit: .iterations) { _ in
+        let projection = session.withProgress("principal components of \(Format.count(n)) documents", unit: .iterations) { _ in
             projectOnPrincipalComponents(data.vectors, rows: drawn, count: 2, parallelism: session.parallelism)
         }
         let centres = data.clusters.map { projection.coordinates(of: $0.mean) }

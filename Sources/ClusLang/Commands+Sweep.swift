@@ -1,6 +1,9 @@
 import ClusCore
 import ClusData
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A value a sweep gives one option of the clustering (`k`, `min_cluster_size`, ...).
 struct SweptValue {
@@ -32,6 +35,8 @@ private struct SweepPlan {
     let keep: Bool
     /// `stability=on`: clusterboot's resamples per value; nil: off.
     let stabilityRuns: Int?
+    /// `gap=on`: the reference sets per value and where they are drawn; nil: off.
+    let gap: (sets: Int, space: GapReferenceSpace)?
 
     func k(_ value: Int) -> Int { parameter == "k" ? value : fixedK }
     func minClusterSize(_ value: Int) -> Int { parameter == "min_cluster_size" ? value : fixedMinClusterSize }
@@ -61,7 +66,7 @@ extension Interpreter {
             try refuseOptions([option.name], unless: false, arguments)
         }
         try refuseOptions(["linkage"], unless: method == .agglomerative, arguments)
-        let (parameter, values, valuesText) = try sweepValues(arguments, method: method)
+        let (parameter, values, valuesText) = try sweepValues(arguments, method: method, gap: arguments.flag("gap") == true)
         let high = values[values.count - 1]
         if parameter == "k", high >= embeddings.count {
             throw Diagnostic("k=\(high) needs more than the \(Format.count(embeddings.count)) documents of \(dataset.name)"
@@ -82,10 +87,14 @@ extension Interpreter {
                              seed: try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed,
                              sample: sample.flatMap { $0 < embeddings.count ? $0 : nil },
                              keep: arguments.flag("keep") ?? true,
-                             stabilityRuns: arguments.flag("stability") == true ? try arguments.integer("runs", atLeast: 2) ?? 10 : nil)
+                             stabilityRuns: arguments.flag("stability") == true ? try arguments.integer("runs", atLeast: 2) ?? 10 : nil,
+                             gap: arguments.flag("gap") == true
+                                 ? (try arguments.integer("B", atLeast: 2) ?? 50,
+                                    GapReferenceSpace(rawValue: arguments.text("reference") ?? "pca") ?? .scaledPCA) : nil)
         if arguments.has("runs"), plan.stabilityRuns == nil {
             throw Diagnostic("runs= counts the resamples of stability=on; give stability=on too", at: arguments.range(of: "runs"))
         }
+        try checkGap(plan, arguments)
         if method != .hdbscan, plan.stabilityRuns != nil, values.map(plan.k).max() ?? 0 >= embeddings.count * 4 / 5 {
             throw Diagnostic("stability=on clusters subsets of 80% of the documents: every k must be below \(Format.count(embeddings.count * 4 / 5))",
                              at: arguments.range(of: "stability"))
@@ -103,6 +112,8 @@ extension Interpreter {
                                                 metric: plan.metric, at: arguments.range(of: parameter))
         }
         let (rows, interrupted) = try sweepRows(plan, usable, into: &dataset, arguments)
+        let gaps = rows.compactMap(\.gap)
+        let bestGap = gaps.count == rows.count ? gapBest(gaps) : nil
         if plan.keep, let last = rows.last {
             session.update(dataset)
             session.currentAliases[dataset.name] = AliasReference(vectorField: vectors.name, alias: plan.alias(last.value))
@@ -114,17 +125,44 @@ extension Interpreter {
         return SweepResult(dataset: dataset.name, vectorField: vectors.name, documents: dataset.count, method: method.rawValue,
                            metric: metricName, spherical: plan.metric == .cosine && method != .agglomerative, truth: truthField?.name,
                            parameter: parameter, rows: rows, values: plan.values, sample: plan.sample, seed: plan.seed,
+                           gap: plan.gap.map { SweepResult.GapSettings(sets: $0.sets, space: $0.space, best: bestGap) },
                            sampleCoveringAll: plan.sample == nil ? sample : nil,
                            keptAliases: plan.keep ? rows.map { plan.alias($0.value) } : [], notReplaced: notReplaced,
                            interrupted: interrupted, withoutVector: WithoutVector(vectors))
+    }
+
+    /// `gap=on` compares within-cluster sums of squares over k: refused with
+    /// another option swept, HDBSCAN (no k to give), or a metric other than
+    /// euclidean; `B=` and `reference=` only with it.
+    private func checkGap(_ plan: SweepPlan, _ arguments: BoundArguments) throws(Diagnostic) {
+        guard plan.gap != nil else {
+            for option in ["B", "reference"] where arguments.has(option) {
+                throw Diagnostic("\(option)= sets the gap statistic's reference sets; give gap=on too", at: arguments.range(of: option))
+            }
+            return
+        }
+        let at = arguments.range(of: "gap")
+        if plan.method == .hdbscan {
+            throw Diagnostic("the gap statistic compares clusterings with k clusters; HDBSCAN chooses its own", at: at,
+                             hint: "use method=kmeans, minibatch or agglomerative")
+        }
+        if plan.parameter != "k" {
+            throw Diagnostic("the gap statistic is a curve over k; this sweep varies \(plan.parameter)", at: at,
+                             hint: "sweep k with gap=on, like sweep k=2..10 gap=on")
+        }
+        if plan.metric != .euclidean {
+            throw Diagnostic("the gap statistic compares within-cluster sums of squared euclidean distances: it needs metric=euclidean",
+                             at: arguments.range(of: "metric") ?? at)
+        }
     }
 
     /// The option swept, its values (increasing, each once) and the option
     /// as written: the one sweepable option given a range or a list (every
     /// `step=`-th value of a range A..B from A up to B, or the values of a
     /// list); else k (one value, or 2..10), or HDBSCAN's min_cluster_size
-    /// given one value.
-    private func sweepValues(_ arguments: BoundArguments, method: ClusteringMethod) throws(Diagnostic)
+    /// given one value. With `gap` k may start at 1, as clusGap's does: gap(1)
+    /// is how Tibshirani's rule says the data has no clusters.
+    private func sweepValues(_ arguments: BoundArguments, method: ClusteringMethod, gap: Bool) throws(Diagnostic)
         -> (parameter: String, values: [Int], text: String) {
         let candidates = sweepable.filter { option in
             switch arguments.value(option.name) {
@@ -148,7 +186,7 @@ extension Interpreter {
         } else {
             parameter = sweepable[0]
         }
-        let name = parameter.name, least = parameter.least
+        let name = parameter.name, least = name == "k" && gap ? 1 : parameter.least
         let at = arguments.range(of: name)
         let example = name == "k" ? "k=2..20" : "\(name)=\(max(least, 5))..\(max(least, 5) * 4)"
         let step = try arguments.integer("step", atLeast: 1)
@@ -173,7 +211,10 @@ extension Interpreter {
             }
             values = Array(Set(values)).sorted()
         case .range(let a, let b)?:
-            guard a >= least, b >= a else { throw Diagnostic("sweep needs \(name) from \(least) up, like \(example)", at: at) }
+            guard a >= least, b >= a else {
+                throw Diagnostic("sweep needs \(name) from \(least) up, like \(example)", at: at,
+                                 hint: name == "k" && !gap && a == 1 ? "k=1 is swept only with gap=on" : nil)
+            }
             values = Array(stride(from: a, through: b, by: step ?? 1))
         case .integer(let a)?:
             guard a >= least else { throw Diagnostic("sweep needs \(name) from \(least) up, like \(example)", at: at) }
@@ -205,6 +246,8 @@ extension Interpreter {
             session.progress = terminal
         }
         let clock = ContinuousClock()
+        // one box for every k: the same reference sets (seed + b) serve each value, as in clusGap
+        let box = plan.gap.map { GapReferenceBox(usable.embeddings, space: $0.space, parallelism: session.parallelism) }
         for value in plan.values {
             do {
                 let swept = SweptValue(name: plan.parameter, value: value)
@@ -228,6 +271,9 @@ extension Interpreter {
                     row.stability = try measureStability(recipe, usable.embeddings, runs: runs, size: usable.embeddings.count * 4 / 5,
                                                          bootstrap: false, arguments, label: nil).stability.meanJaccard
                 }
+                if let box, let sets = plan.gap?.sets {
+                    row.gap = try gapValue(box, sets: sets, labels: result.labels, plan, swept, usable.embeddings, arguments)
+                }
                 rows.append(row)
                 // labels read from a file are never replaced by a sweep
                 let alias = plan.alias(value)
@@ -246,6 +292,28 @@ extension Interpreter {
             }
         }
         return (rows, false)
+    }
+
+    /// gap(k) of one clustering: log W_k of the documents against the mean
+    /// log W*_k of `sets` reference sets from `box` (set b drawn with seed + b),
+    /// each clustered by the sweep's method with the same k and options. nil
+    /// when some W is 0 (as many distinct points as clusters): its log has no value.
+    private func gapValue(_ box: GapReferenceBox, sets: Int, labels: [Int], _ plan: SweepPlan, _ swept: SweptValue,
+                          _ x: Embeddings, _ arguments: BoundArguments) throws -> GapValue? {
+        let w = withinClusterDispersion(x, labels: labels)
+        var referenceLogW: [Double] = []
+        for b in 0 ..< sets {
+            try session.cancellation.check()
+            var rng = SeededGenerator(seed: plan.seed &+ UInt64(b))
+            let reference = box.referenceSet(count: x.count, using: &rng)
+            let outcome = plan.method == .agglomerative
+                ? try runAgglomerative(k: swept.value, metric: plan.metricName, embeddings: reference, arguments)
+                : try runKMeansFamily(method: plan.method.rawValue, k: swept.value, seed: plan.seed, spherical: false,
+                                      embeddings: reference, arguments, swept: swept)
+            referenceLogW.append(log(withinClusterDispersion(reference, labels: outcome.labels)))
+        }
+        guard w > 0, referenceLogW.allSatisfy(\.isFinite) else { return nil }
+        return GapValue(logW: log(w), referenceLogW: referenceLogW)
     }
 
     /// The indices of one clustering of the sweep: the silhouette exact, or

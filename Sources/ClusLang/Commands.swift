@@ -297,6 +297,9 @@ public enum Commands {
                 P("keep", .flag, "store each clustering's labels under cluster's default alias (kmeans_5, hdbscan_mcs10, ...)", default: "on"),
                 P("stability", .flag, "add clusterboot's mean Jaccard over subsets of 80% of the documents (see 'stability')", default: "off"),
                 P("runs", .integer, "with stability=on: resamples per value", default: "10"),
+                P("gap", .flag, "add the gap statistic and its SE, and the best k by it (k-means, minibatch, agglomerative; euclidean)", default: "off"),
+                P("B", .integer, "with gap=on: uniform reference sets per k, at least 2", default: "50"),
+                P("reference", .choice(GapReferenceSpace.allCases.map(\.rawValue)), "with gap=on: draw the reference sets in the box of the principal components (clusGap's scaledPCA) or of the original coordinates", default: "pca"),
             ],
             details: """
             One clustering per value of the swept option: k (the default, 2..10),
@@ -307,13 +310,18 @@ public enum Commands {
             sample with sample=), Calinski-Harabasz, Davies-Bouldin, with truth ARI
             and NMI, and the fit time. A '*' marks the best value by each index;
             '← elbow (kneedle)' the knee of the inertia curve over k (Satopää et
-            al. 2011). One bar shows how many values are done; Ctrl-C stops the
-            sweep and keeps the rows done.
+            al. 2011). With gap=on, the gap statistic (Tibshirani, Walther &
+            Hastie 2001, as R's clusGap): B reference sets uniform in the data's
+            box, each clustered with the same k; gap = mean log W* − log W, W the
+            within-cluster sum of squares; '*' marks the first k with gap(k) ≥
+            gap(k+1) − SE(k+1). One bar shows how many values are done; Ctrl-C
+            stops the sweep and keeps the rows done.
               sweep k=2..15 truth=query
               sweep k=[10, 20, 25] sample=2000
               sweep k=2..40 step=2 metric=cosine
               sweep method=hdbscan min_cluster_size=5..50 step=5
               sweep k=2..12 stability=on runs=10
+              sweep k=2..10 gap=on B=20
             """),
         CommandSpec("stability", run: { try $0.stability($1) }, summary: "how well a clustering's clusters come back on resampled data (Jaccard, ARI)",
             options: [

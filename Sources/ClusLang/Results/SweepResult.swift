@@ -28,6 +28,8 @@ struct SweepResult: CommandOutput {
         let normalizedMutualInfo: Double?
         /// `stability=on`: the mean Jaccard of clusterboot's resamples; nil: off.
         var stability: Double? = nil
+        /// `gap=on`: gap(k) and its standard error; nil: off, or no value (a W of 0).
+        var gap: GapValue? = nil
 
         func value(of index: ClusteringIndex) -> Double? {
             switch index {
@@ -39,6 +41,16 @@ struct SweepResult: CommandOutput {
             default: nil
             }
         }
+    }
+
+    /// How `gap=on` drew its reference sets, and the best k it gives.
+    struct GapSettings {
+        /// B, the reference sets per value of k.
+        let sets: Int
+        let space: GapReferenceSpace
+        /// Row indices of the best k by Tibshirani's rule and by firstSEmax;
+        /// nil when a row has no gap.
+        let best: (tibshirani: Int, firstSEmax: Int)?
     }
 
     let command = "sweep"
@@ -61,6 +73,8 @@ struct SweepResult: CommandOutput {
     let sample: Int?
     /// The seed that drew the samples.
     let seed: UInt64
+    /// `gap=on`; nil: off.
+    let gap: GapSettings?
     /// `sample=N` that covered every document, so the silhouette is exact.
     let sampleCoveringAll: Int?
     /// The aliases the labels were kept under, one per row (empty with `keep=off`).
@@ -115,6 +129,8 @@ struct SweepResult: CommandOutput {
             JSONMember("parameter", .string(parameter)),
             JSONMember("objective", hasObjective ? .string(spherical ? "sum_cosine_distance" : "sum_squared_distance") : .null),
             JSONMember("sample", sample.map(JSONValue.int) ?? .null),
+            JSONMember("gap_reference", gap.map { .string($0.space.rawValue) } ?? .null),
+            JSONMember("gap_B", gap.map { .int($0.sets) } ?? .null),
             withoutVector.jsonMember,
             JSONMember("rows", .array(rows.map { row in
                 .object((parameter == "k" ? [] : [JSONMember(parameter, .int(row.value))])
@@ -125,9 +141,12 @@ struct SweepResult: CommandOutput {
                         + SweepResult.indices.map { JSONMember($0.key, .number(row.value(of: $0))) }
                         + [JSONMember("silhouette_ci_low", .number(row.silhouetteEstimate?.low)),
                            JSONMember("silhouette_ci_high", .number(row.silhouetteEstimate?.high)),
-                           JSONMember("stability", .number(row.stability))])
+                           JSONMember("stability", .number(row.stability)),
+                           JSONMember("gap", .number(row.gap?.gap)), JSONMember("gap_se", .number(row.gap?.standardError))])
             })),
-            JSONMember("best", .object(SweepResult.indices.map { JSONMember($0.key, value(best($0))) } + [JSONMember("elbow", value(elbow))])),
+            JSONMember("best", .object(SweepResult.indices.map { JSONMember($0.key, value(best($0))) }
+                                       + [JSONMember("elbow", value(elbow)), JSONMember("gap", value(gap?.best?.tibshirani)),
+                                          JSONMember("gap_first_se_max", value(gap?.best?.firstSEmax))])),
             JSONMember("elbow_method", hasObjective && parameter == "k" ? .string("kneedle") : .null),
             JSONMember("interrupted", .bool(interrupted)),
         ]
@@ -141,7 +160,9 @@ struct SweepResult: CommandOutput {
                 + (parameter == "k" ? [Table.Column("", key: "elbow")] : []) : []
         let swept: [Table.Column] = [.number(parameter)] + (parameter == "k" ? [] : [.number("k")]) + (hasNoise ? [.number("noise")] : [])
         var table = Table(columns: swept + objective + shown.map { .number(SweepResult.header($0), key: $0.key) }
-                          + (hasStability ? [.number("stability")] : []) + [Table.Column("fit", key: "", .right)])  // wall time: in json (fit_s), not in CSV, which tests compare whole
+                          + (hasStability ? [.number("stability")] : [])
+                          + (gap != nil ? [.number("gap"), .number("gap SE", key: "gap_se")] : [])
+                          + [Table.Column("fit", key: "", .right)])  // wall time: in json (fit_s), not in CSV, which tests compare whole
         let bests = shown.map(best)
         let elbow = elbow
         for (i, row) in rows.enumerated() {
@@ -150,9 +171,15 @@ struct SweepResult: CommandOutput {
                 + (parameter == "k" ? [.tag("← elbow (kneedle)", i == elbow)] : []) : []
             let sweptCells: [Cell] = [.text(String(row.value))] + (parameter == "k" ? [] : [.text(String(row.k))])
                 + (hasNoise ? [row.noise.map(Cell.count) ?? .empty] : [])
-            table.append(sweptCells + objectiveCells
-                         + zip(shown, bests).map { index, best in .marked(SweepResult.cell(index, of: row), i == best) }
-                         + (hasStability ? [.score(row.stability)] : []) + [.seconds(row.fitSeconds)])
+            let indexCells: [Cell] = zip(shown, bests).map { index, best in .marked(SweepResult.cell(index, of: row), i == best) }
+            var gapCells: [Cell] = []
+            if gap != nil {
+                let value: Cell = row.gap.map { .fixed($0.gap, digits: 4) } ?? .score(nil)
+                let error: Cell = row.gap.map { .fixed($0.standardError, digits: 4) } ?? .score(nil)
+                gapCells = [.marked(value, i == gap?.best?.tibshirani), error]
+            }
+            let stabilityCells: [Cell] = hasStability ? [.score(row.stability)] : []
+            table.append(sweptCells + objectiveCells + indexCells + stabilityCells + gapCells + [.seconds(row.fitSeconds)])
         }
         table.footer = footer
         return [.table(table)]
@@ -194,6 +221,15 @@ struct SweepResult: CommandOutput {
         if hasNoise { lines.append("noise: HDBSCAN's outliers, left out of the indices; k: the clusters found") }
         if hasStability {
             lines.append("stability: mean Jaccard of each cluster with its best match in subsets of 80% (clusterboot; ≥ 0.75 stable, ≤ 0.5 dissolved)")
+        }
+        if let gap {
+            let box = gap.space == .scaledPCA ? "the box of the data's principal-component coordinates" : "the data's bounding box"
+            lines.append("gap: mean log W of \(gap.sets) reference sets uniform in \(box), minus log W (W: within-cluster sum of squares; Tibshirani et al. 2001)")
+            if let best = gap.best {
+                lines.append("gap *: the first \(parameter) with gap ≥ the next gap − its SE (Tibshirani's rule); by firstSEmax: \(parameter)=\(rows[best.firstSEmax].value)")
+            } else {
+                lines.append("gap: no best \(parameter): some clustering has a within-cluster sum of squares of 0")
+            }
         }
         lines.append("fit: seconds each clustering took")
         if interrupted { lines.append("interrupted: \(rows.count) of \(values.count) values of \(parameter) done") }

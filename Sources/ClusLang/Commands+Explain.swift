@@ -3,8 +3,9 @@ import ClusCore
 /// `explain TOPIC`: what an index, method or result means, how to read it,
 /// and a worked example on a few points. The topic may be named as any
 /// result prints it (`ARI`, `davies-bouldin`, `adjusted_rand_index`). Every
-/// number comes from ClusCore's functions, the ones `metrics` and `cluster`
-/// call; hand steps end with the code's value for the same thing.
+/// number comes from the functions `metrics`, `cluster`, `describe`,
+/// `stability` and `sweep` call; hand steps end with the code's value for the
+/// same thing.
 extension Interpreter {
     func explain(_ arguments: BoundArguments) throws -> ExplainResult {
         let name = arguments.text(at: 0) ?? ""
@@ -54,6 +55,10 @@ extension Interpreter {
         case .agglomerative: return try agglomerativeSteps()
         case .hdbscan: return try hdbscanSteps()
         case .noise: return try noiseSteps()
+        case .describe: return try describeSteps(example)
+        case .ctfidf: return termSteps()
+        case .stability: return stabilitySteps(example)
+        case .gap: return try gapSteps()
         }
     }
 

@@ -417,14 +417,19 @@ public enum Commands {
             shows (ARI, adjusted_rand_index, Davies-Bouldin), in any case; sample
             (the sampled silhouette's 95% interval), inertia and elbow; the methods
             kmeans, spherical, minibatch, agglomerative (or a linkage: ward,
-            average, complete, single) and hdbscan; and noise. The examples work on
-            eight points (with an outlier I for agglomerative, hdbscan and noise;
-            forty grid points for sample); every number comes from the same code
-            as 'metrics' and 'cluster'.
+            average, complete, single) and hdbscan; noise; and the analyses
+            describe (typical and doubtful documents), ctfidf (describe's
+            distinctive terms), stability (clusterboot's Jaccard) and gap (the gap
+            statistic). The examples work on eight points (with an outlier I for
+            agglomerative, hdbscan and noise; forty grid points for sample; seven
+            short texts for ctfidf; twelve values for gap); every number comes
+            from the same code as 'metrics', 'cluster', 'describe', 'stability'
+            and 'sweep'.
               explain silhouette
               explain ARI
               explain davies-bouldin
               explain ward
+              explain gap
             """),
         CommandSpec("set", run: { try $0.set($1) }, summary: "change session settings",
             options: [

@@ -194,6 +194,48 @@ import Testing
         #expect(t.waitForExit() == 0)
     }
 
+    /// Ctrl-C in `stability`'s resamples: its one bar is erased, one line says
+    /// the command was interrupted, no half result is printed, and the session
+    /// goes on with its dataset and aliases as they were.
+    @Test func stabilityErasesItsBarOnCtrlCAndTheSessionGoesOn() throws {
+        let (documents, shown) = Self.releaseBinary ? (50_000, "50,000") : (3_000, "3,000")
+        let data = try Self.dataset(documents: documents)
+        let label = "stability kmeans 500 runs"
+        let t = try TerminalSession(environment: ["CLUS_HISTORY": ""])
+        #expect(t.waitFor("clus> "))
+        t.type("load \"\(data)\" as blobs\r")
+        #expect(t.waitFor("loaded blobs", timeout: 60))
+        t.type("stability k=8 runs=500\r")
+        // past the clustering of all documents, into the resamples
+        #expect(t.waitForProgress(label, atLeast: 2, timeout: 120), "\(t.screen.suffix(300))")
+        let at = t.progressShown(label) ?? 0
+        let waited = try #require(t.interrupt(), "no prompt after Ctrl-C: \(t.screen.suffix(300))")
+        print("\(label) (bar at \(at)): Ctrl-C to the prompt \(Int(waited * 1000)) ms (\(ClusProcess.binary.path))")
+        #expect(waited < TerminalTests.methodCancelLimit)
+        // the bar's line erased before the note, which is a line of its own
+        let raw = t.raw
+        let note = try #require(raw.range(of: "interrupted", options: .backwards))
+        let beforeNote = raw[..<note.lowerBound]
+        let lastBar = try #require(beforeNote.range(of: label + " ", options: .backwards))
+        let afterBar = beforeNote[lastBar.upperBound...]
+        let erase = try #require(afterBar.range(of: "\r\u{1B}[K"), "the bar was not erased before the note")
+        #expect(!afterBar[..<erase.lowerBound].contains("\n"), "the note was printed on the bar's line")
+        let noteLine = TerminalSession.plain(String(raw[erase.upperBound...].prefix { !$0.isNewline }))
+        #expect(noteLine == "error: interrupted", "\(noteLine.debugDescription)")
+        #expect(raw.components(separatedBy: "interrupted").count == 2, "more than one note")
+        #expect(!t.screen.contains("mean Jaccard"), "a result after Ctrl-C: \(t.screen.suffix(300))")
+        // the session goes on: the dataset whole, no clustering left behind, the command runs again
+        t.type("datasets\r")
+        #expect(t.waitFor(shown + "  v (64-d)", timeout: 10), "\(t.screen.suffix(300))")
+        t.type("aliases\r")
+        #expect(t.waitFor("c8 "), "\(t.screen.suffix(300))")
+        #expect(!t.screen.contains("kmeans_8"), "\(t.screen.suffix(300))")
+        t.type("stability k=8 runs=2\r")
+        #expect(t.waitFor("mean Jaccard", timeout: 120), "\(t.screen.suffix(300))")
+        t.type("\u{4}")
+        #expect(t.waitForExit() == 0)
+    }
+
     @Test func colourOnATerminalUnlessNoColor() throws {
         let coloured = try TerminalSession(environment: ["CLUS_HISTORY": ""])
         #expect(coloured.waitFor("clus> "))

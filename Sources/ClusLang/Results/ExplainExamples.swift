@@ -83,3 +83,33 @@ struct GridPoints {
         self.labels = labels
     }
 }
+
+/// Seven short texts in three clusters (pets, cars, cooking): for the terms
+/// `describe text=` finds.
+struct SevenTexts {
+    let texts = ["The cat sleeps", "A cat and a dog", "Dog food",
+                 "Engine oil for the car", "Car tyres",
+                 "Food recipes with oil", "Bread recipes"]
+    let labels = [0, 0, 0, 1, 1, 2, 2]
+    var clusterCount: Int { (labels.max() ?? -1) + 1 }
+
+    func texts(of cluster: Int) -> [String] { labels.indices.filter { labels[$0] == cluster }.map { texts[$0] } }
+}
+
+/// Three resamples of the eight points as `stability` might cluster them with
+/// k = 3: the first finds the clusters again; the second and third join G and H
+/// to the documents of cluster_0 drawn and split cluster_1.
+struct EightPointResamples {
+    let resamples = [
+        ResampleClustering(documents: [0, 1, 2, 3, 4, 6], labels: [0, 0, 0, 1, 1, 2]),     // F and H not drawn
+        ResampleClustering(documents: [0, 1, 3, 4, 5, 6, 7], labels: [0, 0, 1, 1, 2, 0, 0]),  // C not drawn
+        ResampleClustering(documents: [1, 2, 3, 4, 5, 6, 7], labels: [0, 0, 1, 2, 2, 0, 0]),  // A not drawn
+    ]
+}
+
+/// Twelve values on a line in three groups of four, two of them near each
+/// other: for the gap statistic, which clusters its reference sets for every k.
+struct TwelveValues {
+    let values: [Float] = [1.0, 1.2, 1.5, 1.8, 3.0, 3.3, 3.5, 3.9, 9.0, 9.4, 9.6, 10.0]
+    var x: Embeddings { Embeddings(rows: values.map { [$0] }) }
+}

@@ -27,6 +27,10 @@ struct ExplainResult: CommandOutput {
         case agglomerative(AgglomerativeSteps)
         case hdbscan(HDBSCANSteps)
         case noise(NoiseSteps)
+        case describe(DescribeSteps)
+        case terms(TermSteps)
+        case stability(StabilitySteps)
+        case gap(GapSteps)
     }
 
     /// Document A's silhouette by hand, and the metrics code's.
@@ -83,6 +87,10 @@ struct ExplainResult: CommandOutput {
         case .agglomerative(let s): members += s.jsonMembers
         case .hdbscan(let s): members += s.jsonMembers
         case .noise(let s): members += s.jsonMembers
+        case .describe(let s): members += s.jsonMembers
+        case .terms(let s): members += s.jsonMembers
+        case .stability(let s): members += s.jsonMembers
+        case .gap(let s): members += s.jsonMembers
         }
         return members
     }
@@ -118,6 +126,10 @@ struct ExplainResult: CommandOutput {
         case .agglomerative(let s): blocks += s.blocks
         case .hdbscan(let s): blocks += s.blocks
         case .noise(let s): blocks += s.blocks
+        case .describe(let s): blocks += s.blocks
+        case .terms(let s): blocks += s.blocks
+        case .stability(let s): blocks += s.blocks
+        case .gap(let s): blocks += s.blocks
         }
         return blocks
     }

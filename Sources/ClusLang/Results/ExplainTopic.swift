@@ -2,12 +2,14 @@ import ClusCore
 
 /// What `explain` explains, in the order `help` lists them: the indices
 /// `metrics` reports, the sampled silhouette's interval, inertia and its
-/// elbow, the clustering methods and HDBSCAN's noise.
+/// elbow, the clustering methods, HDBSCAN's noise, and the analyses
+/// `describe`, `stability` and the gap statistic.
 enum ExplainTopic: String, CaseIterable, Sendable {
     case silhouette, ari, rand, nmi, ami, homogeneity, completeness
     case vMeasure = "v_measure"
     case fmi, purity, ch, db, sample, inertia, elbow
     case kmeans, spherical, minibatch, agglomerative, hdbscan, noise
+    case describe, ctfidf, stability, gap
 
     /// The index the worked example ends with; its key names the value in json.
     var index: ClusteringIndex? {
@@ -40,6 +42,10 @@ enum ExplainTopic: String, CaseIterable, Sendable {
         case .minibatch: ["minibatch_kmeans"]
         case .agglomerative: ["hierarchical", "linkage"] + Linkage.allCases.map(\.rawValue)
         case .noise: ["outliers", "outlier"]
+        case .describe: ["typical", "doubtful", "centroid_documents"]
+        case .ctfidf: ["c_tf_idf", "terms", "distinctive_terms"]
+        case .stability: ["clusterboot", "jaccard"]
+        case .gap: ["gap_statistic", "clusgap", "gap_se"]
         default: []
         }
     }
@@ -105,6 +111,10 @@ enum ExplainTopic: String, CaseIterable, Sendable {
         case .agglomerative: "Agglomerative clustering: start with every document alone and merge the two closest clusters until k remain."
         case .hdbscan: "HDBSCAN: clusters as dense regions; documents in sparse regions are noise (label -1)."
         case .noise: "Noise: the documents HDBSCAN puts in no cluster (label -1): outliers, not a group, never to be scored as a cluster."
+        case .describe: "describe: each cluster's typical documents (nearest its centroid) and doubtful ones (lowest silhouette)."
+        case .ctfidf: "Class-based TF-IDF (c-TF-IDF): the terms that set a cluster's texts apart from the other clusters'."
+        case .stability: "Stability (clusterboot): does each cluster come back when the documents are resampled?"
+        case .gap: "Gap statistic: how much tighter k clusters are than those of data without clusters."
         }
     }
 }

@@ -22,7 +22,9 @@ extension Interpreter {
         let method = ClusteringMethod(rawValue: arguments.text("method") ?? "kmeans") ?? .kmeans
         try refuseOptions(["n_init"], unless: method == .kmeans, arguments)
         try refuseOptions(["linkage"], unless: method == .agglomerative, arguments)
-        try refuseOptions(["min_cluster_size"], unless: method == .hdbscan, arguments)
+        try refuseOptions(["min_cluster_size", "min_samples"], unless: method == .hdbscan, arguments)
+        try refuseOptions(["max_iter"], unless: method.isSeeded, arguments)
+        try refuseOptions(["batch"], unless: method == .minibatch, arguments)
         try refuseOptions(["k"], unless: method != .hdbscan, arguments)
         let recipe = ClusteringRecipe(method: method, k: try arguments.integer("k", atLeast: 2) ?? 8,
                                       minClusterSize: try arguments.integer("min_cluster_size", atLeast: 2) ?? 5,
@@ -45,7 +47,7 @@ extension Interpreter {
         }
         let outcome = try measureStability(recipe, embeddings, runs: runs, size: size, bootstrap: bootstrap, arguments,
                                            label: "stability \(method.rawValue) \(runs) runs")
-        return StabilityResult(dataset: dataset.name, vectorField: vectors.name, method: method.rawValue,
+        var result = StabilityResult(dataset: dataset.name, vectorField: vectors.name, method: method.rawValue,
                                k: outcome.clusterNames.count, minClusterSize: method == .hdbscan ? recipe.minClusterSize : nil,
                                metric: recipe.metric, runs: runs, fraction: bootstrap ? nil : fraction, seed: recipe.seed,
                                clusters: outcome.clusterNames.indices.map { c in
@@ -54,6 +56,10 @@ extension Interpreter {
                                },
                                meanJaccard: outcome.stability.meanJaccard, meanARI: outcome.stability.meanARI,
                                withoutVector: WithoutVector(vectors))
+        result.options = ["linkage", "min_samples", "n_init", "max_iter", "batch"].compactMap { option in
+            arguments.value(option).map { "\(option)=\($0)" }
+        }
+        return result
     }
 
     /// What `measureStability` found.

@@ -19,6 +19,8 @@ struct StabilityResult: CommandOutput {
     /// HDBSCAN's min_cluster_size; nil for the other methods.
     let minClusterSize: Int?
     let metric: String
+    /// The method's other options as given (`linkage=average`, `n_init=10`), for the footer.
+    var options: [String] = []
     let runs: Int
     /// The subsets' share of the documents; nil for bootstrap resamples.
     let fraction: Double?
@@ -58,7 +60,7 @@ struct StabilityResult: CommandOutput {
                           .text(cluster.jaccard.map(StabilityResult.clusterReading) ?? "never drawn")])
         }
         let resamples = fraction.map { "\(runs) subsets of \(Format.percent($0)) of the documents" } ?? "\(runs) bootstrap resamples"
-        let recipe = minClusterSize.map { "\(method) min_cluster_size=\($0)" } ?? "\(method) k=\(k)"
+        let recipe = ([minClusterSize.map { "\(method) min_cluster_size=\($0)" } ?? "\(method) k=\(k)"] + options).joined(separator: " ")
         table.footer = [
             "\(recipe) on \(vectorField), \(metric): \(resamples) (seed=\(seed)), each cluster matched to its best resample cluster",
             "mean Jaccard \(Format.fixed(meanJaccard, 4)), mean ARI between runs \(Format.fixed(meanARI, 4)): \(StabilityResult.reading(meanJaccard))",

@@ -144,19 +144,34 @@ extension Lloyd {
     /// is skipped only when its bounds prove that the kernel's Float scores
     /// put its labelled centre strictly first, i.e. when the squared gap to
     /// every other centre exceeds twice the rounding margin. The others are
-    /// scored by the blocked kernel, per chunk, from a list of their indices.
+    /// scored by the blocked kernel from a list of their indices, 64
+    /// documents at a time, so the rows the bounds test just read (to
+    /// tighten u) are still in cache when they are scored.
     ///
-    /// - Returns: how many documents the kernel scored.
+    /// With `sums`, the documents that change cluster are moved in them
+    /// during the pass, while their rows are in cache (per-worker integer
+    /// deltas, added after: the same sums in any order).
+    ///
+    /// - Returns: how many documents the kernel scored, and how many changed cluster.
     /// - Complexity: O(n + k² · d + (scored documents) · k · d).
     @discardableResult
-    func assignBounded(_ panel: CentrePanel, labels: inout [Int], bounds: HamerlyBounds) -> Int {
+    func assignBounded(_ panel: CentrePanel, labels: inout [Int], bounds: HamerlyBounds,
+                       moving sums: UnsafeMutablePointer<CentreSums>? = nil) -> (scored: Int, moved: Int) {
         let d = rows.dimension, k = clusterCount
         let eta = roundingMargin
         let geometry = CentreGeometry(panel: panel, dimension: d, eta: eta, parallelism: parallelism)
         let moves = bounds.last.map { CentreMoves(from: $0, to: geometry, clusterCount: k, dimension: d, eta: eta) }
         let tightening = bounds.tightening
-        // Per chunk: documents scored, tightened, tightened and then skipped.
-        var counts = [Int](repeating: 0, count: 3 * plan.chunks)
+        // Per chunk: documents scored, tightened, tightened and then skipped, moved.
+        var counts = [Int](repeating: 0, count: 4 * plan.chunks)
+        // Per worker: k × d sum deltas and k count changes.
+        let workers = sums == nil ? 0 : parallelism.threads
+        let deltas = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(1, workers * k * d))
+        let countChanges = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, workers * k))
+        deltas.initialize(repeating: 0)
+        countChanges.initialize(repeating: 0)
+        defer { deltas.deallocate(); countChanges.deallocate() }
+        let scale = sums?.pointee.paddedScale ?? []
         counts.withUnsafeMutableBufferPointer { countBuffer in
         labels.withUnsafeMutableBufferPointer { labelBuffer in
         bounds.upper.withUnsafeMutableBufferPointer { upperBuffer in
@@ -164,61 +179,83 @@ extension Lloyd {
         bounds.norms.withUnsafeBufferPointer { normBuffer in
         panel.values.withUnsafeBufferPointer { centreBuffer in
         geometry.separation.withUnsafeBufferPointer { separation in
+        scale.withUnsafeBufferPointer { scale in
             guard let l = labelBuffer.baseAddress, let upper = upperBuffer.baseAddress,
                   let lower = lowerBuffer.baseAddress, let norms = normBuffer.baseAddress,
                   let centres = centreBuffer.baseAddress else { return }
             let radius = geometry.radius
-            parallelism.forEach(chunks: plan.chunks) { chunk in
+            let block = 64
+            parallelism.forEach(chunks: plan.chunks) { chunk, worker in
                 if cancellation?.isCancelled == true { return }
                 let range = plan.range(chunk)
-                let list = UnsafeMutablePointer<Int>.allocate(capacity: range.count)
-                defer { list.deallocate() }
-                var listed = 0, tightened = 0, rescued = 0
-                for i in range {
-                    let a = l[i]
-                    guard a >= 0, let moves else {
-                        list[listed] = i
-                        listed += 1
-                        continue
-                    }
-                    let scale = norms[i] + radius
-                    let margin = 2 * eta * scale * scale
-                    var u = upper[i] + moves.distance[a]
-                    let low = lower[i] - (a == moves.largest ? moves.second : moves.first)
-                    // Every other centre is at least max(l, s(a) − u) away (triangle
-                    // inequality); the squared gap must beat both scores' rounding.
-                    @inline(__always)
-                    func separated(_ u: Double) -> Bool {
-                        let z = max(low, separation[a] - u)
-                        return z > 0 && z * z > u * u + margin
-                    }
-                    if !separated(u) {
-                        if tightening {
-                            u = distanceBounds(rows.row(i), centres + a * panel.stride, d, eta: eta).upper
-                            tightened += 1
-                        }
-                        if tightening && separated(u) {
-                            rescued += 1
-                        } else {
+                let list = UnsafeMutablePointer<Int>.allocate(capacity: block)
+                let before = UnsafeMutablePointer<Int>.allocate(capacity: block)
+                defer { list.deallocate(); before.deallocate() }
+                var scored = 0, tightened = 0, rescued = 0, moved = 0
+                var lo = range.lowerBound
+                while lo < range.upperBound {
+                    let hi = min(range.upperBound, lo + block)
+                    var listed = 0
+                    for i in lo ..< hi {
+                        let a = l[i]
+                        before[i - lo] = a
+                        guard a >= 0, let moves else {
                             list[listed] = i
                             listed += 1
+                            continue
                         }
+                        let scale = norms[i] + radius
+                        let margin = 2 * eta * scale * scale
+                        var u = upper[i] + moves.distance[a]
+                        let low = lower[i] - (a == moves.largest ? moves.second : moves.first)
+                        // Every other centre is at least max(l, s(a) − u) away (triangle
+                        // inequality); the squared gap must beat both scores' rounding.
+                        @inline(__always)
+                        func separated(_ u: Double) -> Bool {
+                            let z = max(low, separation[a] - u)
+                            return z > 0 && z * z > u * u + margin
+                        }
+                        if !separated(u) {
+                            if tightening {
+                                u = distanceBounds(rows.row(i), centres + a * panel.stride, d, eta: eta).upper
+                                tightened += 1
+                            }
+                            if tightening && separated(u) {
+                                rescued += 1
+                            } else {
+                                list[listed] = i
+                                listed += 1
+                            }
+                        }
+                        upper[i] = u
+                        lower[i] = low
                     }
-                    upper[i] = u
-                    lower[i] = low
+                    scanCentres(rows, panel, documents: listed, document: { list[$0] }) { (i: Int, best: NearestTwo) in
+                        l[i] = best.index
+                        // Scores are |x − c|² − |x|² up to the margin.
+                        let square = norms[i] * norms[i]
+                        let scale = norms[i] + radius
+                        let margin = eta * scale * scale
+                        upper[i] = max(0, Double(best.score) + square + margin).squareRoot()
+                        lower[i] = max(0, Double(best.second) + square - margin).squareRoot()
+                    }
+                    scored += listed
+                    for m in 0 ..< listed {
+                        let i = list[m], from = before[i - lo], to = l[i]
+                        guard to != from else { continue }
+                        moved += 1
+                        guard workers > 0, let scale = scale.baseAddress else { continue }
+                        CentreSums.accumulate(rows.row(i), d, from: from, to: to, into: deltas.baseAddress! + worker * k * d,
+                                              scale: scale)
+                        if from >= 0 { countChanges[worker * k + from] -= 1 }
+                        countChanges[worker * k + to] += 1
+                    }
+                    lo = hi
                 }
-                countBuffer[3 * chunk] = listed
-                countBuffer[3 * chunk + 1] = tightened
-                countBuffer[3 * chunk + 2] = rescued
-                scanCentres(rows, panel, documents: listed, document: { list[$0] }) { (i: Int, best: NearestTwo) in
-                    l[i] = best.index
-                    // Scores are |x − c|² − |x|² up to the margin.
-                    let square = norms[i] * norms[i]
-                    let scale = norms[i] + radius
-                    let margin = eta * scale * scale
-                    upper[i] = max(0, Double(best.score) + square + margin).squareRoot()
-                    lower[i] = max(0, Double(best.second) + square - margin).squareRoot()
-                }
+                countBuffer[4 * chunk] = scored
+                countBuffer[4 * chunk + 1] = tightened
+                countBuffer[4 * chunk + 2] = rescued
+                countBuffer[4 * chunk + 3] = moved
             }
         }
         }
@@ -227,15 +264,21 @@ extension Lloyd {
         }
         }
         }
+        }
         bounds.last = geometry
-        var scored = 0, tightened = 0, rescued = 0
+        var scored = 0, tightened = 0, rescued = 0, moved = 0
         for chunk in 0 ..< plan.chunks {
-            scored += counts[3 * chunk]
-            tightened += counts[3 * chunk + 1]
-            rescued += counts[3 * chunk + 2]
+            scored += counts[4 * chunk]
+            tightened += counts[4 * chunk + 1]
+            rescued += counts[4 * chunk + 2]
+            moved += counts[4 * chunk + 3]
+        }
+        if workers > 0 {
+            sums?.pointee.apply((0 ..< workers).map { deltas.baseAddress! + $0 * k * d },
+                                counts: (0 ..< workers).map { countChanges.baseAddress! + $0 * k }, parallelism: parallelism)
         }
         bounds.passes += 1
         bounds.tightening = (tightening && rescued * k >= tightened) || bounds.passes % 4 == 0
-        return scored
+        return (scored, moved)
     }
 }

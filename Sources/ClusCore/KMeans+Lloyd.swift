@@ -52,7 +52,7 @@ struct Lloyd {
         return groups >= 2 ? .yinyang(groups: groups) : .hamerly
     }
 
-    /// Whether Yinyang's pass moves documents in the centre sums itself:
+    /// Whether the bounded passes (Yinyang's, Hamerly's) move documents in the centre sums themselves:
     /// when a k × d Int64 delta per thread fits in 256 MiB.
     var fusesSums: Bool {
         parallelism.threads * clusterCount * rows.dimension * MemoryLayout<Int64>.size <= 256 << 20
@@ -90,6 +90,9 @@ struct Lloyd {
             var moved = 0
             if let yinyang, fusesSums {
                 moved = withUnsafeMutablePointer(to: &sums) { assignYinyang(panel, labels: &labels, bounds: yinyang, moving: $0) }
+                try cancellation?.check()
+            } else if let bounds, yinyang == nil, fusesSums {
+                moved = withUnsafeMutablePointer(to: &sums) { assignBounded(panel, labels: &labels, bounds: bounds, moving: $0).moved }
                 try cancellation?.check()
             } else {
                 let before = labels

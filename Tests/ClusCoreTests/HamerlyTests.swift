@@ -119,9 +119,9 @@ struct HamerlyTests {
             let panel = CentrePanel(centres: result.centroids.values.map(Double.init), clusterCount: 8, dimension: 32)
             let bounds = HamerlyBounds(rows: rows, plan: plan, parallelism: .serial)
             var labels = [Int](repeating: -1, count: x.count)
-            #expect(lloyd.assignBounded(panel, labels: &labels, bounds: bounds) == x.count)
+            #expect(lloyd.assignBounded(panel, labels: &labels, bounds: bounds).scored == x.count)
             #expect(labels == result.labels)
-            let again = lloyd.assignBounded(panel, labels: &labels, bounds: bounds)
+            let again = lloyd.assignBounded(panel, labels: &labels, bounds: bounds).scored
             #expect(again < x.count / 10, "\(again) of \(x.count) documents rescored with unmoved centres")
             #expect(labels == result.labels)
         }

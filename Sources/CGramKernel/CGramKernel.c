@@ -191,6 +191,81 @@ void clus_gram_rows_tile(const float *const *rows, int row_count, const float *b
     }
 }
 
+// Dot products along d for the last few columns: DR rows × 4 centres of
+// accumulators, each lane a useful product, summed across lanes at the end.
+#if defined(__AVX512F__)
+#define DR 4
+#define TAIL_KERNEL 1
+#elif defined(__AVX2__) && defined(__FMA__)
+#define DR 2
+#define TAIL_KERNEL 1
+#else
+#define DR 1
+#define TAIL_KERNEL 0
+#endif
+
+int clus_gram_tail_columns(int count) {
+    int tail = count % NR;
+    return TAIL_KERNEL && count > NR && tail > 0 && tail <= VL ? tail : 0;
+}
+
+static inline float lanes_sum(vec v) {
+    float s = 0;
+    for (int i = 0; i < VL; i++) s += v[i];
+    return s;
+}
+
+// One row against one centre, for the edges of the blocks.
+static inline float row_dot(const float *x, const float *y, int d) {
+    vec acc = (vec)0;
+    int t = 0;
+    for (; t + VL <= d; t += VL) acc += *(const vecu *)(x + t) * *(const vecu *)(y + t);
+    float s = lanes_sum(acc);
+    for (; t < d; t++) s += x[t] * y[t];
+    return s;
+}
+
+// DR rows × 4 centres, accumulators in named registers (an array of them
+// was kept in memory by clang, a store per multiply-add).
+static inline void dots_block(const float *const *rows, const float *centres, int d, float *c, int ldc) {
+    const float *x0 = rows[0], *x1 = rows[DR > 1 ? 1 : 0], *x2 = rows[DR > 2 ? 2 : 0], *x3 = rows[DR > 3 ? 3 : 0];
+    const float *y0 = centres, *y1 = centres + d, *y2 = centres + 2L * d, *y3 = centres + 3L * d;
+    vec a00 = 0, a01 = 0, a02 = 0, a03 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0;
+    vec a20 = 0, a21 = 0, a22 = 0, a23 = 0, a30 = 0, a31 = 0, a32 = 0, a33 = 0;
+    int t = 0;
+    for (; t + VL <= d; t += VL) {
+        vec b0 = *(const vecu *)(y0 + t), b1 = *(const vecu *)(y1 + t), b2 = *(const vecu *)(y2 + t), b3 = *(const vecu *)(y3 + t);
+        vec x = *(const vecu *)(x0 + t);
+        a00 += x * b0; a01 += x * b1; a02 += x * b2; a03 += x * b3;
+        if (DR > 1) { x = *(const vecu *)(x1 + t); a10 += x * b0; a11 += x * b1; a12 += x * b2; a13 += x * b3; }
+        if (DR > 2) { x = *(const vecu *)(x2 + t); a20 += x * b0; a21 += x * b1; a22 += x * b2; a23 += x * b3; }
+        if (DR > 3) { x = *(const vecu *)(x3 + t); a30 += x * b0; a31 += x * b1; a32 += x * b2; a33 += x * b3; }
+    }
+    vec acc[4][4] = {{a00, a01, a02, a03}, {a10, a11, a12, a13}, {a20, a21, a22, a23}, {a30, a31, a32, a33}};
+    const float *xs[4] = {x0, x1, x2, x3}, *ys[4] = {y0, y1, y2, y3};
+    for (int r = 0; r < DR; r++) {
+        for (int q = 0; q < 4; q++) {
+            float sum = lanes_sum(acc[r][q]);
+            for (int e = t; e < d; e++) sum += xs[r][e] * ys[q][e];
+            c[(long)r * ldc + q] = sum;
+        }
+    }
+}
+
+void clus_rows_dots(const float *const *rows, int row_count, const float *centres, int count, int d, float *c, int ldc) {
+    int i = 0;
+    for (; i + DR <= row_count; i += DR) {
+        int j = 0;
+        for (; j + 4 <= count; j += 4) dots_block(rows + i, centres + (long)j * d, d, c + (long)i * ldc + j, ldc);
+        for (; j < count; j++) {
+            for (int r = 0; r < DR; r++) c[(long)(i + r) * ldc + j] = row_dot(rows[i + r], centres + (long)j * d, d);
+        }
+    }
+    for (; i < row_count; i++) {
+        for (int j = 0; j < count; j++) c[(long)i * ldc + j] = row_dot(rows[i], centres + (long)j * d, d);
+    }
+}
+
 // The epilogue of k-means' full scan, per document: written here beside the
 // kernel because Swift's SIMD types spilled to the stack in this loop (a
 // quarter of the pass); clang's vectors stay in registers.

@@ -38,6 +38,11 @@ final class YinyangBounds {
     /// The share of the centres above which a document is scanned in full
     /// rather than group by group (`FullScanTimes.share`; nil until the first pass).
     var fullScanShare: Double?
+    /// Whether documents failing the global filter get their upper bound
+    /// recomputed before the group filter: while 1 in k of them is spared
+    /// the full scan; re-tried every 4th pass when not. Speed only.
+    var tightening = true
+    var passes = 0
     /// Documents scored against every centre, and centre scores computed, in the last pass.
     var fullScans = 0
     var scores = 0

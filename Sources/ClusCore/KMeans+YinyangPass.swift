@@ -56,10 +56,11 @@ extension Lloyd {
         packed.withUnsafeMutableBufferPointer { out in
             clus_gram_pack(compact, (0 ..< k).map { CLong($0) }, k, Int32(d), Int32(width), out.baseAddress!)
         }
-        compact = []
+        // the last panel's few centres, when the kernel would run them at a fraction of its width, go row-major to clus_rows_dots
+        let tailColumns = Int(clus_gram_tail_columns(Int32(k)))
         let groupedBias = bounds.members.map { panel.bias[$0] }
         let groupStart = bounds.start.map { CLong($0) }
-        var tallies = [Int](repeating: 0, count: 3 * plan.chunks)
+        var tallies = [Int](repeating: 0, count: 5 * plan.chunks)
         // Per worker: k × d sum deltas and k count changes.
         let workers = sums == nil ? 0 : parallelism.threads
         let deltas = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(1, workers * k * d))
@@ -69,6 +70,7 @@ extension Lloyd {
         defer { deltas.deallocate(); countChanges.deallocate() }
         let scale = sums?.pointee.paddedScale ?? []
         packed.withUnsafeBufferPointer { packed in
+        compact.withUnsafeBufferPointer { compact in
         groupedBias.withUnsafeBufferPointer { groupedBias in
         groupStart.withUnsafeBufferPointer { groupStart in
         scale.withUnsafeBufferPointer { scale in
@@ -84,14 +86,14 @@ extension Lloyd {
             guard let l = labelBuffer.baseAddress, let centres = centreBuffer.baseAddress,
                   let bias = biasBuffer.baseAddress, let groupOf = groupOf.baseAddress,
                   let members = members.baseAddress, let start = start.baseAddress,
-                  let packed = packed.baseAddress, let groupedBias = groupedBias.baseAddress,
+                  let packed = packed.baseAddress, let groupedBias = groupedBias.baseAddress, let compact = compact.baseAddress,
                   let groupStart = groupStart.baseAddress else { return }
             var pass = YinyangPass(rows: rows, panel: panel, clusterCount: k, groupCount: t,
                                    centres: centres, stride: panel.stride, bias: bias, eta: eta, radius: radius,
                                    drift: drift.baseAddress, groupDrift: groupDrift.baseAddress,
                                    groupOf: groupOf, members: members, start: start, labels: l,
                                    upper: bounds.upper, lower: bounds.lower, norms: bounds.norms,
-                                   packedCentres: packed, groupedBias: groupedBias,
+                                   packedCentres: packed, groupedCentres: compact, tailColumns: tailColumns, groupedBias: groupedBias,
                                    groupStart: groupStart, gemm: false, fullScanShare: 0.5,
                                    scale: scale.baseAddress,
                                    deltas: workers > 0 ? deltas.baseAddress : nil,
@@ -103,13 +105,17 @@ extension Lloyd {
             }
             pass.gemm = bounds.gemm ?? false
             pass.fullScanShare = bounds.fullScanShare ?? 0.5
+            pass.tightening = bounds.tightening
             parallelism.forEach(chunks: plan.chunks) { chunk, worker in
                 if cancellation?.isCancelled == true { return }
-                let (full, scores, moved) = pass.assign(plan.range(chunk), worker: worker)
-                tally[3 * chunk] = full
-                tally[3 * chunk + 1] = scores
-                tally[3 * chunk + 2] = moved
+                let counts = pass.assign(plan.range(chunk), worker: worker)
+                tally[5 * chunk] = counts.fullScans
+                tally[5 * chunk + 1] = counts.scores
+                tally[5 * chunk + 2] = counts.moved
+                tally[5 * chunk + 3] = counts.tightened
+                tally[5 * chunk + 4] = counts.rescued
             }
+        }
         }
         }
         }
@@ -126,12 +132,17 @@ extension Lloyd {
         bounds.last = panel
         bounds.fullScans = 0
         bounds.scores = 0
-        var moved = 0
+        var moved = 0, tightened = 0, rescued = 0
         for chunk in 0 ..< plan.chunks {
-            bounds.fullScans += tallies[3 * chunk]
-            bounds.scores += tallies[3 * chunk + 1]
-            moved += tallies[3 * chunk + 2]
+            bounds.fullScans += tallies[5 * chunk]
+            bounds.scores += tallies[5 * chunk + 1]
+            moved += tallies[5 * chunk + 2]
+            tightened += tallies[5 * chunk + 3]
+            rescued += tallies[5 * chunk + 4]
         }
+        // As Hamerly's: tightening u pays while 1 in k of the documents it is tried on is spared the full scan.
+        bounds.passes += 1
+        bounds.tightening = (bounds.tightening && rescued * k >= tightened) || bounds.passes % 4 == 0
         if workers > 0 {
             sums?.pointee.apply((0 ..< workers).map { deltas.baseAddress! + $0 * k * d },
                         counts: (0 ..< workers).map { countChanges.baseAddress! + $0 * k }, parallelism: parallelism)
@@ -214,10 +225,17 @@ private struct YinyangPass {
     /// The centres packed for the Gram kernel in group order (`members`),
     /// their biases in that order, and whether the full scan uses it.
     let packedCentres: UnsafePointer<Float>
+    /// The centres row-major in group order, and how many of the last
+    /// (`clus_gram_tail_columns`) are scored from them by `clus_rows_dots`.
+    let groupedCentres: UnsafePointer<Float>
+    let tailColumns: Int
     let groupedBias: UnsafePointer<Float>
     /// `start` as the C epilogue reads it.
     let groupStart: UnsafePointer<CLong>
     var gemm: Bool
+    /// Whether a document failing the global filter has its upper bound
+    /// recomputed (one score) before the group filter, or goes to the full scan.
+    var tightening = true
     /// The share of the centres above which scoring a document's candidate
     /// groups one by one costs more than a full scan (timed on the first pass).
     var fullScanShare: Double
@@ -228,12 +246,14 @@ private struct YinyangPass {
     let deltas: UnsafeMutablePointer<Int64>?
     let countChanges: UnsafeMutablePointer<Int>?
 
-    /// Assigns the documents of `range`; returns (documents fully scanned,
-    /// centre scores, documents that changed cluster).
-    func assign(_ range: Range<Int>, worker: Int) -> (Int, Int, Int) {
+    /// Assigns the documents of `range`; returns the documents fully
+    /// scanned, the centre scores, the documents that changed cluster, those
+    /// whose upper bound was recomputed and those of them spared the full scan.
+    func assign(_ range: Range<Int>, worker: Int)
+        -> (fullScans: Int, scores: Int, moved: Int, tightened: Int, rescued: Int) {
         let scratch = YinyangScratch(clusterCount: clusterCount, paddedCount: panel.paddedCount, groupCount: groupCount)
         defer { scratch.free() }
-        var fullScans = 0, scores = 0, moved = 0
+        var fullScans = 0, scores = 0, moved = 0, tightened = 0, rescued = 0
         let k = clusterCount, d = rows.dimension
         var lo = range.lowerBound
         while lo < range.upperBound {
@@ -241,7 +261,7 @@ private struct YinyangPass {
             for i in lo ..< hi { scratch.before[i - lo] = labels[i] }
             var full = 0
             for i in lo ..< hi {
-                if let scored = filter(i, scratch) {
+                if let scored = filter(i, scratch, tightened: &tightened, rescued: &rescued) {
                     scores += scored
                 } else {
                     scratch.full[full] = i
@@ -270,7 +290,7 @@ private struct YinyangPass {
             }
             lo = hi
         }
-        return (fullScans, scores + fullScans * clusterCount, moved)
+        return (fullScans, scores + fullScans * clusterCount, moved, tightened, rescued)
     }
 
     /// The bounds' rounding allowance for document i: η (|x| + max |c|)².
@@ -283,7 +303,7 @@ private struct YinyangPass {
     /// The global and group filters for document i; scores the candidate
     /// groups when they are at most half. Returns the scores computed, or nil
     /// when the document needs the full scan (its bounds and label untouched).
-    private func filter(_ i: Int, _ scratch: YinyangScratch) -> Int? {
+    private func filter(_ i: Int, _ scratch: YinyangScratch, tightened: inout Int, rescued: inout Int) -> Int? {
         let a = labels[i]
         guard a >= 0, let drift, let groupDrift else { return nil }
         let t = groupCount, e = allowance(i), square = norms[i] * norms[i]
@@ -300,8 +320,10 @@ private struct YinyangPass {
         func beats(_ z: Double, _ u: Double) -> Bool { z > 0 && z * z > u * u + 2 * e }
         var scored = 0
         if !beats(global, u) {
+            guard tightening else { return nil }
             let sa = Double(kernelScore(rows.row(i), rows.dimension, centres + a * stride, bias: bias[a]))
             guard sa.isFinite else { return nil }
+            tightened += 1
             scored = 1
             u = max(0, sa + square + e).squareRoot()
             if !beats(global, u) {
@@ -312,8 +334,10 @@ private struct YinyangPass {
                     if c { candidates += start[g + 1] - start[g] }
                 }
                 if Double(candidates) > fullScanShare * Double(clusterCount) { return nil }
+                rescued += 1
                 return scanGroups(i, label: a, score: sa, scratch).map { $0 + 1 }
             }
+            rescued += 1
         }
         upper[i] = u
         for g in 0 ..< t { old[g] = floatBelow(scratch.low[g]) }
@@ -417,8 +441,7 @@ private struct YinyangPass {
         for m in 0 ..< count { scratch.rowAddresses[m] = rows.row(list[m]) }
         let rounded = (count + YinyangScratch.rowsPerBlock - 1) / YinyangScratch.rowsPerBlock * YinyangScratch.rowsPerBlock
         for m in count ..< rounded { scratch.rowAddresses[m] = scratch.rowAddresses[count - 1] }
-        clus_gram_rows_tile(scratch.rowAddresses, Int32(count), packedCentres, Int32(k), Int32(d),
-                            scratch.products, Int32(kw), prefetch, bytes)
+        gramProducts(count: count, scratch, prefetch: prefetch, bytes: bytes)
         for m in 0 ..< count {
             let i = list[m], s = scratch.products + m * kw
             let e = gemmMargin / eta * allowance(i), square = norms[i] * norms[i]
@@ -458,6 +481,19 @@ private struct YinyangPass {
         }
     }
 
+    /// The products of the first `count` rows of `scratch.rowAddresses` with
+    /// every centre in group order: the Gram kernel, and the last panel's few
+    /// centres (`tailColumns`) by `clus_rows_dots`.
+    private func gramProducts(count: Int, _ scratch: YinyangScratch, prefetch: UnsafeRawPointer?, bytes: Int) {
+        let k = clusterCount, d = rows.dimension, kw = YinyangScratch.paddedCentres(k)
+        clus_gram_rows_tile(scratch.rowAddresses, Int32(count), packedCentres, Int32(k - tailColumns), Int32(d),
+                            scratch.products, Int32(kw), prefetch, bytes)
+        if tailColumns > 0 {
+            clus_rows_dots(scratch.rowAddresses, Int32(count), groupedCentres + (k - tailColumns) * d, Int32(tailColumns), Int32(d),
+                           scratch.products + (k - tailColumns), Int32(kw))
+        }
+    }
+
     /// Times, on the first documents (twice each, alternating, the faster
     /// time kept), the full scan both ways and the scoring of listed centres
     /// one document at a time (`scanGroups`' way): speed only, the labels are
@@ -465,7 +501,7 @@ private struct YinyangPass {
     func timeFullScans() -> FullScanTimes {
         let count = min(rows.count, 2 * YinyangScratch.blockRows)
         guard count > 0 else { return FullScanTimes(kernel: 1, gram: 2, listed: 2) }
-        let k = clusterCount, d = rows.dimension, kw = YinyangScratch.paddedCentres(k)
+        let k = clusterCount, d = rows.dimension
         let scratch = YinyangScratch(clusterCount: k, paddedCount: panel.paddedCount, groupCount: groupCount)
         defer { scratch.free() }
         for j in 0 ..< k { scratch.pending[j] = j }
@@ -490,8 +526,7 @@ private struct YinyangPass {
                 while m < count {
                     let c = min(YinyangScratch.blockRows, count - m)
                     for r in 0 ..< YinyangScratch.paddedRows { scratch.rowAddresses[r] = rows.row(m + min(r, c - 1)) }
-                    clus_gram_rows_tile(scratch.rowAddresses, Int32(c), packedCentres, Int32(k), Int32(d),
-                                        scratch.products, Int32(kw), nil, 0)
+                    gramProducts(count: c, scratch, prefetch: nil, bytes: 0)
                     m += c
                 }
             })

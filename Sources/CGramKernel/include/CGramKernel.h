@@ -52,6 +52,18 @@ void clus_gram_tile(const float *a, int row_count, const float *b, int column_co
 void clus_gram_rows_tile(const float *const *rows, int row_count, const float *b, int column_count, int d,
                          float *c, int ldc, const void *prefetch, long prefetch_bytes);
 
+/// How many of `count` columns `clus_rows_dots` should take from
+/// `clus_gram_rows_tile`: the last panel's when they fill at most one
+/// vector (the register block would then run at a fraction of its width
+/// for a full block's cost), with AVX-512 and AVX2; 0 otherwise.
+int clus_gram_tail_columns(int count);
+
+/// c[i * ldc + j] = rows[i] · centres[j] for i < row_count, j < count, the
+/// centres row-major (`d` floats each): dot products along d, a few rows
+/// by a few centres at a time, each vector lane a useful product. For the
+/// few columns of the last panel (see `clus_gram_tail_columns`).
+void clus_rows_dots(const float *const *rows, int row_count, const float *centres, int count, int d, float *c, int ldc);
+
 /// One document's full scan, from its products with k centres (`s`, in the
 /// centres' group order): turns them into scores bias[q] − 2 s[q] in place
 /// and returns the position of the lowest (the first on ties; 0 when none is

@@ -8,6 +8,7 @@ Scripts/bench/hierarchy.py.
     python3 Scripts/bench/methods.py            # the issue's grid (about half an hour)
     python3 Scripts/bench/methods.py --quick    # n = 10^4 and 10^5 only (a few minutes)
     python3 Scripts/bench/methods.py --cases 100000:100:512,100000:1000:512 --minibatch-n 0
+    python3 Scripts/bench/methods.py --cases debian:20,debian:100 --minibatch-n 0   # real embeddings (n=8000 d=384)
 
 The grid (n:k:d): d = 512 for every n in {10^4, 10^5, 10^6} and k in
 {10, 100, 1000}, plus d = 128 and d = 1536 at n = 10^5, k = 100.
@@ -27,6 +28,8 @@ the centres settle, so a small m understates its speed. scikit-learn's Elkan is
 skipped when its n x k bounds would not fit (n * k > 2 * 10^8).
 """
 import argparse
+import gzip
+import io
 import os
 import subprocess
 from pathlib import Path
@@ -63,6 +66,17 @@ def data(n, d):
         x.tofile(path)
         return x, path
     return np.fromfile(path, dtype=np.float32).reshape(n, d), path
+
+
+def debian():
+    """The demo's real embeddings (Scripts/data/debian.npy.gz), written raw for the clus side."""
+    path = DATA / "debian_8000_384.f32"
+    with gzip.open(ROOT / "Scripts" / "data" / "debian.npy.gz") as f:
+        x = np.ascontiguousarray(np.load(io.BytesIO(f.read())), dtype=np.float32)
+    if not path.exists() or path.stat().st_size != x.nbytes:
+        DATA.mkdir(exist_ok=True)
+        x.tofile(path)
+    return x, path
 
 
 def iterations_for(n, k, d):
@@ -117,8 +131,13 @@ def main():
     plan, rows = [], []  # plan lines for Swift; rows: (case, {reference: seconds})
 
     for spec in cases.split(","):
-        n, k, d = (int(v) for v in spec.split(":"))
-        x, path = data(n, d)
+        if spec.startswith("debian:"):
+            # real sentence embeddings with cluster structure (the demo's 8,000 × 384)
+            x, path = debian()
+            (n, d), k = x.shape, int(spec.split(":")[1])
+        else:
+            n, k, d = (int(v) for v in spec.split(":"))
+            x, path = data(n, d)
         lloyd_case(x, path, n, k, d, r, rows, plan)
         print(f"  timed the references for n={n} k={k} d={d}", flush=True)
 

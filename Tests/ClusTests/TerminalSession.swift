@@ -112,6 +112,19 @@ final class TerminalSession: @unchecked Sendable {
         return nil
     }
 
+    /// Waits for the prompt after the last command's output, types Ctrl-D
+    /// (end of input at an empty prompt) and waits for clus to exit: its
+    /// status, nil on timeout. Typed before the prompt is back, on a loaded
+    /// machine the Ctrl-D reached clus before its line editor read again.
+    func quit(timeout: Double = 30) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline, !screen.trimmingCharacters(in: .whitespaces).hasSuffix("clus>") {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        send("\u{4}")
+        return waitForExit(timeout: max(1, deadline.timeIntervalSinceNow))
+    }
+
     /// Waits for clus to exit and returns its status.
     func waitForExit(timeout: Double = 10) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)

@@ -107,8 +107,7 @@ import Testing
         #expect(t.waitFor("Purity"), "\(t.screen)")
         t.type("datasets\r")
         #expect(t.waitFor("big ", timeout: 5))
-        t.type("\u{4}")
-        #expect(t.waitForExit() == 0)
+        #expect(t.quit() == 0, "\(t.screen.suffix(300))")
     }
 
     /// The bound; measured 45 ms with a debug build, 10 ms release.
@@ -149,8 +148,7 @@ import Testing
         #expect(!t.screen.contains(madeAlias), "\(t.screen.suffix(300))")
         t.type("cluster k=3\r")
         #expect(t.waitFor("kmeans_3 on v", timeout: 30), "\(t.screen.suffix(300))")
-        t.type("\u{4}")
-        #expect(t.waitForExit() == 0)
+        #expect(t.quit() == 0, "\(t.screen.suffix(300))")
     }
 
     @Test func ctrlCStopsAgglomerativeWhileItFillsDistancesAndWhileItMerges() throws {
@@ -190,8 +188,7 @@ import Testing
         let afterBar = beforeFooter[lastBar.upperBound...]
         let erase = try #require(afterBar.range(of: "\r\u{1B}[K"), "the bar was not erased before the table")
         #expect(!afterBar[..<erase.lowerBound].contains("\n"), "the table was printed on the bar's line")
-        t.type("\u{4}")
-        #expect(t.waitForExit() == 0)
+        #expect(t.quit() == 0, "\(t.screen.suffix(300))")
     }
 
     /// Ctrl-C in `stability`'s resamples: its one bar is erased, one line says
@@ -232,8 +229,7 @@ import Testing
         #expect(!t.screen.contains("kmeans_8"), "\(t.screen.suffix(300))")
         t.type("stability k=8 runs=2\r")
         #expect(t.waitFor("mean Jaccard", timeout: 120), "\(t.screen.suffix(300))")
-        t.type("\u{4}")
-        #expect(t.waitForExit() == 0)
+        #expect(t.quit() == 0, "\(t.screen.suffix(300))")
     }
 
     @Test func colourOnATerminalUnlessNoColor() throws {

@@ -22,7 +22,7 @@ file, so both sides time the same arrays in-process.
 
 Per-iteration time is (t(1 + m iterations) - t(1 iteration)) / m with tol = 0,
 so fixed costs cancel; m = 20 for small cases, fewer when n * k * d is large.
-clus picks its bounds itself (Yinyang's group bounds for k >= 20, Hamerly's
+clus picks its bounds itself (Yinyang's group bounds for k >= 30, Hamerly's
 below; the plan output names the one used); its later iterations get cheaper as
 the centres settle, so a small m understates its speed. scikit-learn's Elkan is
 skipped when its n x k bounds would not fit (n * k > 2 * 10^8).

@@ -49,7 +49,9 @@ struct Lloyd {
     var resolvedAcceleration: LloydAcceleration {
         guard acceleration == .automatic else { return acceleration }
         let groups = YinyangBounds.groupCount(clusterCount: clusterCount, dimension: rows.dimension)
-        return groups >= 2 ? .yinyang(groups: groups) : .hamerly
+        // two groups filter little more than Hamerly's one bound, for the groups' bookkeeping
+        // (8,000 real 384-d embeddings, k = 20: 1.33–1.48 against 0.98–1.08 ms per iteration)
+        return groups >= 3 ? .yinyang(groups: groups) : .hamerly
     }
 
     /// Whether the bounded passes (Yinyang's, Hamerly's) move documents in the centre sums themselves:

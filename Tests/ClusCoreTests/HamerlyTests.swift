@@ -6,7 +6,7 @@ func expectBoundedMatchesPlain(_ x: Embeddings, k: Int, seeds: [Int], spherical:
                                maxIterations: Int = 300, tolerance: Double = 0,
                                parallelism: Parallelism = .allCores,
                                sourceLocation: SourceLocation = #_sourceLocation) throws {
-    // `bounded = true` is `.automatic`: Hamerly below k = 20, Yinyang from there
+    // `bounded = true` is `.automatic`: Hamerly below k = 30, Yinyang from there
     try expectAccelerationMatchesPlain(x, k: k, seeds: seeds, acceleration: .automatic, spherical: spherical,
                                        maxIterations: maxIterations, tolerance: tolerance, parallelism: parallelism,
                                        sourceLocation: sourceLocation)

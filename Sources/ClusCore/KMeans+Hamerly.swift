@@ -164,14 +164,8 @@ extension Lloyd {
         let tightening = bounds.tightening
         // Per chunk: documents scored, tightened, tightened and then skipped, moved.
         var counts = [Int](repeating: 0, count: 4 * plan.chunks)
-        // Per worker: k × d sum deltas and k count changes.
-        let workers = sums == nil ? 0 : parallelism.threads
-        let deltas = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(1, workers * k * d))
-        let countChanges = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, workers * k))
-        deltas.initialize(repeating: 0)
-        countChanges.initialize(repeating: 0)
-        defer { deltas.deallocate(); countChanges.deallocate() }
-        let scale = sums?.pointee.paddedScale ?? []
+        let passMoves = sums.map { PassMoves($0.pointee, workers: parallelism.threads) }
+        defer { passMoves?.deallocate() }
         counts.withUnsafeMutableBufferPointer { countBuffer in
         labels.withUnsafeMutableBufferPointer { labelBuffer in
         bounds.upper.withUnsafeMutableBufferPointer { upperBuffer in
@@ -179,7 +173,6 @@ extension Lloyd {
         bounds.norms.withUnsafeBufferPointer { normBuffer in
         panel.values.withUnsafeBufferPointer { centreBuffer in
         geometry.separation.withUnsafeBufferPointer { separation in
-        scale.withUnsafeBufferPointer { scale in
             guard let l = labelBuffer.baseAddress, let upper = upperBuffer.baseAddress,
                   let lower = lowerBuffer.baseAddress, let norms = normBuffer.baseAddress,
                   let centres = centreBuffer.baseAddress else { return }
@@ -244,11 +237,7 @@ extension Lloyd {
                         let i = list[m], from = before[i - lo], to = l[i]
                         guard to != from else { continue }
                         moved += 1
-                        guard workers > 0, let scale = scale.baseAddress else { continue }
-                        CentreSums.accumulate(rows.row(i), d, from: from, to: to, into: deltas.baseAddress! + worker * k * d,
-                                              scale: scale)
-                        if from >= 0 { countChanges[worker * k + from] -= 1 }
-                        countChanges[worker * k + to] += 1
+                        passMoves?.move(rows.row(i), from: from, to: to, worker: worker)
                     }
                     lo = hi
                 }
@@ -264,7 +253,6 @@ extension Lloyd {
         }
         }
         }
-        }
         bounds.last = geometry
         var scored = 0, tightened = 0, rescued = 0, moved = 0
         for chunk in 0 ..< plan.chunks {
@@ -273,10 +261,7 @@ extension Lloyd {
             rescued += counts[4 * chunk + 2]
             moved += counts[4 * chunk + 3]
         }
-        if workers > 0 {
-            sums?.pointee.apply((0 ..< workers).map { deltas.baseAddress! + $0 * k * d },
-                                counts: (0 ..< workers).map { countChanges.baseAddress! + $0 * k }, parallelism: parallelism)
-        }
+        if let passMoves, let sums { passMoves.apply(to: &sums.pointee, parallelism: parallelism) }
         bounds.passes += 1
         bounds.tightening = (tightening && rescued * k >= tightened) || bounds.passes % 4 == 0
         return (scored, moved)

@@ -174,3 +174,53 @@ struct CentreSums {
         return out
     }
 }
+
+/// The documents an assignment pass moves between clusters, summed while
+/// their rows are in cache: per worker k × d quantised deltas (`accumulate`)
+/// and k count changes, added to the sums after the pass. Integer sums are
+/// the same in any order, so which worker moved which document does not matter.
+struct PassMoves {
+    private let clusterCount: Int
+    private let dimension: Int
+    private let workers: Int
+    private let deltas: UnsafeMutableBufferPointer<Int64>
+    private let countChanges: UnsafeMutableBufferPointer<Int>
+    private let scale: UnsafeMutableBufferPointer<Double>
+
+    /// Zeroed room for `workers` threads; `deallocate` frees it.
+    init(_ sums: CentreSums, workers: Int) {
+        clusterCount = sums.clusterCount
+        dimension = sums.dimension
+        self.workers = workers
+        deltas = .allocate(capacity: workers * sums.clusterCount * sums.dimension)
+        deltas.initialize(repeating: 0)
+        countChanges = .allocate(capacity: workers * sums.clusterCount)
+        countChanges.initialize(repeating: 0)
+        let lanes = sums.paddedScale
+        scale = .allocate(capacity: lanes.count)
+        _ = scale.initialize(from: lanes)
+    }
+
+    /// Moves the row `p` from cluster `from` (−1: none yet) to `to`, in `worker`'s deltas.
+    @inline(__always)
+    func move(_ p: UnsafePointer<Float>, from: Int, to: Int, worker: Int) {
+        let k = clusterCount
+        CentreSums.accumulate(p, dimension, from: from, to: to, into: deltas.baseAddress! + worker * k * dimension,
+                              scale: UnsafePointer(scale.baseAddress!))
+        if from >= 0 { countChanges[worker * k + from] -= 1 }
+        countChanges[worker * k + to] += 1
+    }
+
+    /// Adds every worker's moves to `sums`.
+    func apply(to sums: inout CentreSums, parallelism: Parallelism) {
+        let k = clusterCount, d = dimension
+        sums.apply((0 ..< workers).map { deltas.baseAddress! + $0 * k * d },
+                   counts: (0 ..< workers).map { countChanges.baseAddress! + $0 * k }, parallelism: parallelism)
+    }
+
+    func deallocate() {
+        deltas.deallocate()
+        countChanges.deallocate()
+        scale.deallocate()
+    }
+}

@@ -61,19 +61,12 @@ extension Lloyd {
         let groupedBias = bounds.members.map { panel.bias[$0] }
         let groupStart = bounds.start.map { CLong($0) }
         var tallies = [Int](repeating: 0, count: 5 * plan.chunks)
-        // Per worker: k × d sum deltas and k count changes.
-        let workers = sums == nil ? 0 : parallelism.threads
-        let deltas = UnsafeMutableBufferPointer<Int64>.allocate(capacity: max(1, workers * k * d))
-        let countChanges = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, workers * k))
-        deltas.initialize(repeating: 0)
-        countChanges.initialize(repeating: 0)
-        defer { deltas.deallocate(); countChanges.deallocate() }
-        let scale = sums?.pointee.paddedScale ?? []
+        let passMoves = sums.map { PassMoves($0.pointee, workers: parallelism.threads) }
+        defer { passMoves?.deallocate() }
         packed.withUnsafeBufferPointer { packed in
         compact.withUnsafeBufferPointer { compact in
         groupedBias.withUnsafeBufferPointer { groupedBias in
         groupStart.withUnsafeBufferPointer { groupStart in
-        scale.withUnsafeBufferPointer { scale in
         labels.withUnsafeMutableBufferPointer { labelBuffer in
         tallies.withUnsafeMutableBufferPointer { tally in
         panel.values.withUnsafeBufferPointer { centreBuffer in
@@ -95,9 +88,7 @@ extension Lloyd {
                                    upper: bounds.upper, lower: bounds.lower, norms: bounds.norms,
                                    packedCentres: packed, groupedCentres: compact, tailColumns: tailColumns, groupedBias: groupedBias,
                                    groupStart: groupStart, gemm: false, fullScanShare: 0.5,
-                                   scale: scale.baseAddress,
-                                   deltas: workers > 0 ? deltas.baseAddress : nil,
-                                   countChanges: workers > 0 ? countChanges.baseAddress : nil)
+                                   moves: passMoves)
             if bounds.gemm == nil || bounds.fullScanShare == nil {
                 let timed = pass.timeFullScans()
                 if bounds.gemm == nil { bounds.gemm = timed.gemmIsFaster }
@@ -128,7 +119,6 @@ extension Lloyd {
         }
         }
         }
-        }
         bounds.last = panel
         bounds.fullScans = 0
         bounds.scores = 0
@@ -143,10 +133,7 @@ extension Lloyd {
         // As Hamerly's: tightening u pays while 1 in k of the documents it is tried on is spared the full scan.
         bounds.passes += 1
         bounds.tightening = (bounds.tightening && rescued * k >= tightened) || bounds.passes % 4 == 0
-        if workers > 0 {
-            sums?.pointee.apply((0 ..< workers).map { deltas.baseAddress! + $0 * k * d },
-                        counts: (0 ..< workers).map { countChanges.baseAddress! + $0 * k }, parallelism: parallelism)
-        }
+        if let passMoves, let sums { passMoves.apply(to: &sums.pointee, parallelism: parallelism) }
         return moved
     }
 }
@@ -239,12 +226,9 @@ private struct YinyangPass {
     /// The share of the centres above which scoring a document's candidate
     /// groups one by one costs more than a full scan (timed on the first pass).
     var fullScanShare: Double
-    /// For moving documents in the centre sums during the pass (nil: not
-    /// here): the sums' quantisation, its scales, and per worker k × d
-    /// deltas and k count changes.
-    let scale: UnsafePointer<Double>?
-    let deltas: UnsafeMutablePointer<Int64>?
-    let countChanges: UnsafeMutablePointer<Int>?
+    /// Where the documents that change cluster are moved in the centre sums
+    /// during the pass; nil: not here.
+    let moves: PassMoves?
 
     /// Assigns the documents of `range`; returns the documents fully
     /// scanned, the centre scores, the documents that changed cluster, those
@@ -254,7 +238,6 @@ private struct YinyangPass {
         let scratch = YinyangScratch(clusterCount: clusterCount, paddedCount: panel.paddedCount, groupCount: groupCount)
         defer { scratch.free() }
         var fullScans = 0, scores = 0, moved = 0, tightened = 0, rescued = 0
-        let k = clusterCount, d = rows.dimension
         var lo = range.lowerBound
         while lo < range.upperBound {
             let hi = min(range.upperBound, lo + YinyangScratch.blockRows)
@@ -282,11 +265,7 @@ private struct YinyangPass {
             fullScans += full
             for i in lo ..< hi where labels[i] != scratch.before[i - lo] {
                 moved += 1
-                guard let scale, let deltas, let countChanges else { continue }
-                let from = scratch.before[i - lo], to = labels[i]
-                CentreSums.accumulate(rows.row(i), d, from: from, to: to, into: deltas + worker * k * d, scale: scale)
-                if from >= 0 { countChanges[worker * k + from] -= 1 }
-                countChanges[worker * k + to] += 1
+                moves?.move(rows.row(i), from: scratch.before[i - lo], to: labels[i], worker: worker)
             }
             lo = hi
         }

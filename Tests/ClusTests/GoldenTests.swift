@@ -58,7 +58,8 @@ import Testing
                                        (#""fit_s": [0-9.e-]+"#, #""fit_s": <t>"#),
                                        (#"\b[0-9]+\.[0-9]+ (ms|s)\b"#, "<time>"),
                                        // a right-aligned time column is as wide as its widest time
-                                       (#" {2,}<time>"#, "  <time>"), (#" {2,}time  parameters"#, "  time  parameters")] {
+                                       (#" {2,}<time>"#, "  <time>"), (#" {2,}time  parameters"#, "  time  parameters"),
+                                       (#"(?m) {2,}fit$"#, "  fit")] {
             out = out.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
         }
         return out

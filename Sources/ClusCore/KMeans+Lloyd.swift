@@ -35,6 +35,11 @@ struct Lloyd {
     /// kernel on the first pass. Speed only (tests force each way).
     var gemmFullScan: Bool? = nil
 
+    /// Whether Yinyang's full scans start from bfloat16 products (on CPUs
+    /// with AVX512_BF16); nil times it on the first pass, true uses it
+    /// wherever the CPU allows. Speed only (tests force each way).
+    var bfloat16FullScan: Bool? = nil
+
     /// Skip documents by bounds (the same labels, fewer distances); false is
     /// `acceleration = .none`.
     var bounded: Bool {
@@ -82,6 +87,10 @@ struct Lloyd {
             yinyang = YinyangBounds(rows: rows, centres: centres, clusterCount: k, groupCount: groups,
                                     plan: plan, parallelism: parallelism)
             yinyang?.gemm = gemmFullScan
+            if bfloat16FullScan != false {
+                yinyang?.bfloat16Rows = Bfloat16Rows(rows: rows, plan: plan, parallelism: parallelism)
+                yinyang?.bfloat16 = bfloat16FullScan
+            }
         case .none: break
         }
         var sums = CentreSums(rows: rows, clusterCount: k, plan: plan, parallelism: parallelism)

@@ -23,6 +23,8 @@ final class YinyangBounds {
     /// `members[start[g] ..< start[g + 1]]`.
     let members: [Int]
     let start: [Int]
+    /// Each centre's position in `members`.
+    let positions: UnsafeMutableBufferPointer<Int>
     /// u: at least the distance from each document to its labelled centre.
     let upper: UnsafeMutableBufferPointer<Double>
     /// Per document and group (n × t), at most the distance to every centre
@@ -38,6 +40,11 @@ final class YinyangBounds {
     /// The share of the centres above which a document is scanned in full
     /// rather than group by group (`FullScanTimes.share`; nil until the first pass).
     var fullScanShare: Double?
+    /// The documents rounded to bfloat16 (nil when the CPU lacks its dot
+    /// products, or once the first pass timed that scan slower), and whether
+    /// the full scan starts from their products (nil until timed).
+    var bfloat16Rows: Bfloat16Rows?
+    var bfloat16: Bool?
     /// Whether documents failing the global filter get their upper bound
     /// recomputed before the group filter: while 1 in k of them is spared
     /// the full scan; re-tried every 4th pass when not. Speed only.
@@ -66,6 +73,8 @@ final class YinyangBounds {
         self.groupOf = groupOf
         self.members = members
         self.start = start
+        positions = .allocate(capacity: k)
+        for (q, j) in members.enumerated() { positions[j] = q }
         upper = .allocate(capacity: n)
         upper.initialize(repeating: .infinity)
         lower = .allocate(capacity: n * t)
@@ -78,6 +87,7 @@ final class YinyangBounds {
         upper.deallocate()
         lower.deallocate()
         norms.deallocate()
+        positions.deallocate()
     }
 
     /// t for k centres as Ding et al. choose it (k / 10), capped so the

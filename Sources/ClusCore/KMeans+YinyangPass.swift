@@ -60,6 +60,11 @@ extension Lloyd {
         let tailColumns = Int(clus_gram_tail_columns(Int32(k)))
         let groupedBias = bounds.members.map { panel.bias[$0] }
         let groupStart = bounds.start.map { CLong($0) }
+        // The centres rounded to bfloat16 for the full scan, unless it was timed slower (or is unavailable).
+        let halfRows = bounds.bfloat16Rows
+        let halfCentres = bounds.bfloat16 == false ? nil : halfRows.flatMap { half in
+            compact.withUnsafeBufferPointer { Bfloat16Centres(centres: $0.baseAddress!, count: k, dimension: d, rows: half) }
+        }
         var tallies = [Int](repeating: 0, count: 5 * plan.chunks)
         let passMoves = sums.map { PassMoves($0.pointee, workers: parallelism.threads) }
         defer { passMoves?.deallocate() }
@@ -84,17 +89,22 @@ extension Lloyd {
             var pass = YinyangPass(rows: rows, panel: panel, clusterCount: k, groupCount: t,
                                    centres: centres, stride: panel.stride, bias: bias, eta: eta, radius: radius,
                                    drift: drift.baseAddress, groupDrift: groupDrift.baseAddress,
-                                   groupOf: groupOf, members: members, start: start, labels: l,
+                                   groupOf: groupOf, members: members, start: start, positions: bounds.positions, labels: l,
                                    upper: bounds.upper, lower: bounds.lower, norms: bounds.norms,
                                    packedCentres: packed, groupedCentres: compact, tailColumns: tailColumns, groupedBias: groupedBias,
                                    groupStart: groupStart, gemm: false, fullScanShare: 0.5,
+                                   bfloat16Rows: halfRows?.view, bfloat16Centres: halfCentres?.view, bfloat16: false,
                                    moves: passMoves)
             if bounds.gemm == nil || bounds.fullScanShare == nil {
                 let timed = pass.timeFullScans()
                 if bounds.gemm == nil { bounds.gemm = timed.gemmIsFaster }
-                bounds.fullScanShare = timed.share(gemm: bounds.gemm ?? false)
+                if bounds.bfloat16 == nil { bounds.bfloat16 = halfCentres != nil && timed.bfloat16IsFaster }
+                // Not kept when slower: its copy of the documents is freed.
+                if bounds.bfloat16 == false { bounds.bfloat16Rows = nil }
+                bounds.fullScanShare = timed.share(gemm: bounds.gemm ?? false, bfloat16: bounds.bfloat16 ?? false)
             }
             pass.gemm = bounds.gemm ?? false
+            pass.bfloat16 = bounds.bfloat16 == true && halfCentres != nil
             pass.fullScanShare = bounds.fullScanShare ?? 0.5
             pass.tightening = bounds.tightening
             parallelism.forEach(chunks: plan.chunks) { chunk, worker in
@@ -119,6 +129,9 @@ extension Lloyd {
         }
         }
         }
+        // The pass read both through views.
+        withExtendedLifetime(halfRows) {}
+        withExtendedLifetime(halfCentres) {}
         bounds.last = panel
         bounds.fullScans = 0
         bounds.scores = 0
@@ -158,12 +171,21 @@ private struct YinyangScratch {
     let block: UnsafeMutablePointer<Float>
     let rowAddresses: UnsafeMutablePointer<UnsafePointer<Float>?>
     let products: UnsafeMutablePointer<Float>
+    /// For the bfloat16 scan: the rounded rows' addresses, a document's
+    /// candidates (positions in group order), and the documents left to the Float scan.
+    let halfRows: UnsafeMutablePointer<UnsafePointer<UInt16>?>
+    let candidates: UnsafeMutablePointer<Int32>
+    let fallback: UnsafeMutablePointer<Int>
+    /// Documents of the block with several candidates: position, count and σ.
+    let rescore: UnsafeMutablePointer<(Int, Int, Double)>
     /// Documents filtered, then scanned, together: their rows are still in cache for the scan.
     static let blockRows = 64
     /// Rows rounded up to whole register blocks, centres to whole panels, as the Gram kernel writes them.
     static var paddedRows: Int { (blockRows + rowsPerBlock - 1) / rowsPerBlock * rowsPerBlock }
     static let rowsPerBlock = Int(clus_gram_rows_per_panel())
     static func paddedCentres(_ k: Int) -> Int { (k + GramRows.panelWidth - 1) / GramRows.panelWidth * GramRows.panelWidth }
+    /// The bfloat16 kernel's row of products: k rounded up to its panels of 32.
+    static func bfloat16Width(_ k: Int) -> Int { (k + 31) / 32 * 32 }
 
     init(clusterCount k: Int, paddedCount kp: Int, groupCount t: Int) {
         low = .allocate(capacity: t)
@@ -176,13 +198,18 @@ private struct YinyangScratch {
         before = .allocate(capacity: Self.blockRows)
         block = .allocate(capacity: Self.blockRows * kp)
         rowAddresses = .allocate(capacity: Self.paddedRows)
-        products = .allocate(capacity: Self.paddedRows * Self.paddedCentres(k))
+        products = .allocate(capacity: (Self.blockRows + 8) * max(Self.paddedCentres(k), Self.bfloat16Width(k)))
+        halfRows = .allocate(capacity: Self.blockRows + 8)
+        candidates = .allocate(capacity: Self.blockRows * (k + 16))
+        fallback = .allocate(capacity: Self.blockRows)
+        rescore = .allocate(capacity: Self.blockRows)
     }
 
     func free() {
         low.deallocate(); low32.deallocate(); candidate.deallocate(); centreLow.deallocate()
         pending.deallocate(); pendingScores.deallocate(); full.deallocate(); before.deallocate(); block.deallocate()
-        rowAddresses.deallocate(); products.deallocate()
+        rowAddresses.deallocate(); products.deallocate(); halfRows.deallocate(); candidates.deallocate()
+        fallback.deallocate(); rescore.deallocate()
     }
 }
 
@@ -205,6 +232,8 @@ private struct YinyangPass {
     let groupOf: UnsafePointer<Int>
     let members: UnsafePointer<Int>
     let start: UnsafePointer<Int>
+    /// Each centre's position in `members` (and in the packed centres).
+    let positions: UnsafeMutableBufferPointer<Int>
     let labels: UnsafeMutablePointer<Int>
     let upper: UnsafeMutableBufferPointer<Double>
     let lower: UnsafeMutableBufferPointer<Float>
@@ -226,6 +255,12 @@ private struct YinyangPass {
     /// The share of the centres above which scoring a document's candidate
     /// groups one by one costs more than a full scan (timed on the first pass).
     var fullScanShare: Double
+    /// The documents and centres rounded to bfloat16, and whether the full
+    /// scan starts from their products (KMeans+Bfloat16.swift).
+    /// Views (pointers) of what the caller holds for the pass: references counted per document cost 10% of it.
+    let bfloat16Rows: Bfloat16RowsView?
+    let bfloat16Centres: Bfloat16CentresView?
+    var bfloat16: Bool
     /// Where the documents that change cluster are moved in the centre sums
     /// during the pass; nil: not here.
     let moves: PassMoves?
@@ -252,9 +287,13 @@ private struct YinyangPass {
                 }
             }
             if full > 0 {
-                if gemm {
+                let ahead = min(range.upperBound, hi + YinyangScratch.blockRows) - hi
+                if bfloat16, let half = bfloat16Rows {
+                    scanAllByBfloat16(scratch.full, count: full, scratch,
+                                      prefetch: ahead > 0 ? UnsafeRawPointer(half.row(hi)) : nil,
+                                      bytes: ahead * half.length * MemoryLayout<UInt16>.size)
+                } else if gemm {
                     // The next documents' rows come in from memory while these are scored.
-                    let ahead = min(range.upperBound, hi + YinyangScratch.blockRows) - hi
                     scanAllByGemm(scratch.full, count: full, scratch,
                                   prefetch: ahead > 0 ? UnsafeRawPointer(rows.row(hi)) : nil,
                                   bytes: ahead * rows.dimension * MemoryLayout<Float>.size)
@@ -300,11 +339,20 @@ private struct YinyangPass {
         var scored = 0
         if !beats(global, u) {
             guard tightening else { return nil }
-            let sa = Double(kernelScore(rows.row(i), rows.dimension, centres + a * stride, bias: bias[a]))
-            guard sa.isFinite else { return nil }
+            var exact: Double? = nil
+            if bfloat16, let half = bfloat16Rows, let c = bfloat16Centres {
+                // From the bfloat16 row, which the full scan reads next, rather than the Float row.
+                let s = c.upperScore(positions[a], document: i, half) + half.square[i] * (1 + 0x1p-40)
+                guard s.isFinite else { return nil }
+                u = max(0, s).squareRoot()
+            } else {
+                let sa = Double(kernelScore(rows.row(i), rows.dimension, centres + a * stride, bias: bias[a]))
+                guard sa.isFinite else { return nil }
+                exact = sa
+                u = max(0, sa + square + e).squareRoot()
+            }
             tightened += 1
             scored = 1
-            u = max(0, sa + square + e).squareRoot()
             if !beats(global, u) {
                 var candidates = 0
                 for g in 0 ..< t {
@@ -314,6 +362,8 @@ private struct YinyangPass {
                 }
                 if Double(candidates) > fullScanShare * Double(clusterCount) { return nil }
                 rescued += 1
+                let sa = exact ?? Double(kernelScore(rows.row(i), rows.dimension, centres + a * stride, bias: bias[a]))
+                guard sa.isFinite else { return nil }
                 return scanGroups(i, label: a, score: sa, scratch).map { $0 + 1 }
             }
             rescued += 1
@@ -460,6 +510,107 @@ private struct YinyangPass {
         }
     }
 
+    /// As `scanAllByGemm`, from the documents' and centres' bfloat16 products
+    /// (KMeans+Bfloat16.swift): every centre whose lower bound comes within
+    /// twice the blocked kernel's rounding (and the epilogue's own) of the
+    /// lowest upper bound is scored in the blocked kernel's arithmetic, so the
+    /// labels are the blocked kernel's, ties included; the group bounds come
+    /// from the products' lower bounds. A document with a non-finite score goes
+    /// to the Float scan.
+    private func scanAllByBfloat16(_ list: UnsafePointer<Int>, count: Int, _ scratch: YinyangScratch,
+                                   prefetch: UnsafeRawPointer?, bytes: Int) {
+        guard let half = bfloat16Rows, let c = bfloat16Centres else { return }
+        let k = clusterCount, t = groupCount, d = rows.dimension, width = YinyangScratch.bfloat16Width(k)
+        bfloat16Products(half, c, list, count: count, scratch, prefetch: prefetch, bytes: bytes)
+        var fallback = 0, rescore = 0
+        // Lower bounds for every group from the products' lower bounds s − e (σ: the epilogue's rounding).
+        @inline(__always)
+        func renewGroups(_ i: Int, _ p: UnsafeMutablePointer<Float>, excluding q: Int, sigma: Double) {
+            let old = lower.baseAddress! + i * t, centred = half.square[i] * (1 - 0x1p-40)
+            clus_bf16_group_minima(p, groupStart, Int32(t), Int32(q), scratch.low32)
+            for g in 0 ..< t {
+                let low = scratch.low32[g]
+                old[g] = low == .infinity ? .infinity : floatBelow(max(0, Double(low) - sigma + centred).squareRoot())
+            }
+        }
+        for m in 0 ..< count {
+            let i = list[m], p = scratch.products + m * width
+            let found = bfloat16Candidates(half, c, document: i, products: p, candidates: scratch.candidates + m * (k + 16))
+            if found.count <= 0 {
+                scratch.fallback[fallback] = i
+                fallback += 1
+            } else if found.count == 1 {
+                // The only centre the Float kernel can put first: its Float row (memory traffic)
+                // is not read; u comes from the product's upper bound.
+                let q = Int(scratch.candidates[m * (k + 16)])
+                labels[i] = members[q]
+                let e = Double(found.alpha) * Double(c.residual[q]) + Double(found.beta) * Double(c.rounded[q]) + Double(c.slack[q])
+                upper[i] = max(0, Double(p[q]) + 2 * e + 2 * found.sigma + half.square[i] * (1 + 0x1p-40)).squareRoot()
+                renewGroups(i, p, excluding: q, sigma: found.sigma)
+            } else {
+                // Scored again in Float below, the row fetched meanwhile.
+                scratch.rescore[rescore] = (m, found.count, found.sigma)
+                rescore += 1
+                clus_prefetch(rows.row(i), d * MemoryLayout<Float>.size)
+            }
+        }
+        for r in 0 ..< rescore {
+            let (m, n, sigma) = scratch.rescore[r]
+            let i = list[m], p = scratch.products + m * width, listed = scratch.candidates + m * (k + 16)
+            for q in 0 ..< n { scratch.pending[q] = members[Int(listed[q])] }
+            kernelScores(rows.row(i), d, centres, stride: stride, bias: bias, list: scratch.pending, count: n,
+                         into: scratch.pendingScores)
+            var winnerAt = Int(listed[0]), winner = scratch.pending[0], winnerScore = scratch.pendingScores[0]
+            for q in 1 ..< n {
+                let j = scratch.pending[q], s = scratch.pendingScores[q]
+                if s < winnerScore || (s == winnerScore && j < winner) {
+                    winnerAt = Int(listed[q]); winner = j; winnerScore = s
+                }
+            }
+            guard winnerScore.isFinite else {
+                scratch.fallback[fallback] = i
+                fallback += 1
+                continue
+            }
+            labels[i] = winner
+            upper[i] = max(0, Double(winnerScore) + norms[i] * norms[i] + allowance(i)).squareRoot()
+            renewGroups(i, p, excluding: winnerAt, sigma: sigma)
+        }
+        if fallback > 0 {
+            if gemm { scanAllByGemm(scratch.fallback, count: fallback, scratch) } else { scanAll(scratch.fallback, count: fallback, scratch) }
+        }
+    }
+
+    /// The bfloat16 products of the listed documents with every centre (in
+    /// group order), `YinyangScratch.bfloat16Width(k)` to a row of `scratch.products`.
+    private func bfloat16Products(_ half: Bfloat16RowsView, _ c: Bfloat16CentresView, _ list: UnsafePointer<Int>, count: Int,
+                                  _ scratch: YinyangScratch, prefetch: UnsafeRawPointer?, bytes: Int) {
+        for m in 0 ..< count { scratch.halfRows[m] = half.row(list[m]) }
+        for m in count ..< (count + 7) / 8 * 8 { scratch.halfRows[m] = scratch.halfRows[count - 1] }
+        clus_bf16_rows_tile(scratch.halfRows, Int32(count), c.packed, Int32(clusterCount), Int32(half.length),
+                            scratch.products, Int32(YinyangScratch.bfloat16Width(clusterCount)), prefetch, bytes)
+    }
+
+    /// Document i's candidates into `scratch.candidates` from its products
+    /// `p` (which become the centres' lower bounds on s = |c − m|² − 2(x − m)·(c − m));
+    /// returns how many (at most 0 when a score is not finite) and the
+    /// epilogue's Float rounding σ, to take off those lower bounds.
+    @inline(__always)
+    private func bfloat16Candidates(_ half: Bfloat16RowsView, _ c: Bfloat16CentresView, document i: Int,
+                                    products p: UnsafeMutablePointer<Float>, candidates: UnsafeMutablePointer<Int32>)
+        -> (count: Int, sigma: Double, alpha: Float, beta: Float) {
+        let gamma = half.summation, a = half.rounded[i], r = half.residual[i]
+        // |x̃·c̃ − (x − m)·(c − m)| ≤ |x̃| |c−m−c̃| + |x−m−x̃| |c̃| + |x−m−x̃| |c−m−c̃| + γ |x̃| |c̃|; doubled in s.
+        let alpha = floatAbove(2 * (a + r)), beta = floatAbove(2 * (r + gamma * a))
+        // A few Float roundings of terms no larger than these, in the epilogue.
+        let sigma = 0x1p-20 * (c.largestBias + 2 * a * c.largestRounded * (1 + gamma) + Double(alpha) * c.largestResidual
+                                + Double(beta) * c.largestRounded + c.largestSlack)
+        let window = floatAbove(2 * allowance(i) + 2 * sigma)
+        let n = clus_bf16_candidates(p, c.bias, c.residual, c.rounded, c.slack, alpha, beta, window,
+                                     Int32(clusterCount), candidates)
+        return (Int(n), sigma, alpha, beta)
+    }
+
     /// The products of the first `count` rows of `scratch.rowAddresses` with
     /// every centre in group order: the Gram kernel, and the last panel's few
     /// centres (`tailColumns`) by `clus_rows_dots`.
@@ -479,7 +630,7 @@ private struct YinyangPass {
     /// the same whichever runs.
     func timeFullScans() -> FullScanTimes {
         let count = min(rows.count, 2 * YinyangScratch.blockRows)
-        guard count > 0 else { return FullScanTimes(kernel: 1, gram: 2, listed: 2) }
+        guard count > 0 else { return FullScanTimes(kernel: 1, gram: 2, listed: 2, bfloat16: .infinity) }
         let k = clusterCount, d = rows.dimension
         let scratch = YinyangScratch(clusterCount: k, paddedCount: panel.paddedCount, groupCount: groupCount)
         defer { scratch.free() }
@@ -489,7 +640,8 @@ private struct YinyangPass {
             let elapsed = clock.measure(body)
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         }
-        var own = Double.infinity, gram = Double.infinity, listed = Double.infinity
+        var own = Double.infinity, gram = Double.infinity, listed = Double.infinity, half = Double.infinity
+        var candidates = 0
         for _ in 0 ..< 2 {
             own = min(own, seconds {
                 var m = 0
@@ -509,6 +661,22 @@ private struct YinyangPass {
                     m += c
                 }
             })
+            if let rows = bfloat16Rows, let c = bfloat16Centres {
+                candidates = 0
+                half = min(half, seconds {
+                    var m = 0
+                    while m < count {
+                        let n = min(YinyangScratch.blockRows, count - m)
+                        for r in 0 ..< n { scratch.full[r] = m + r }
+                        bfloat16Products(rows, c, scratch.full, count: n, scratch, prefetch: nil, bytes: 0)
+                        for r in 0 ..< n {
+                            let p = scratch.products + r * YinyangScratch.bfloat16Width(k)
+                            candidates += max(1, bfloat16Candidates(rows, c, document: m + r, products: p, candidates: scratch.candidates).count)
+                        }
+                        m += n
+                    }
+                })
+            }
             listed = min(listed, seconds {
                 for i in 0 ..< count {
                     kernelScores(rows.row(i), d, centres, stride: stride, bias: bias, list: scratch.pending,
@@ -516,24 +684,30 @@ private struct YinyangPass {
                 }
             })
         }
-        return FullScanTimes(kernel: own, gram: gram, listed: listed)
+        // The candidates are scored again one document at a time, as listed centres.
+        let rescoring = listed * Double(candidates) / Double(count * k)
+        return FullScanTimes(kernel: own, gram: gram, listed: listed, bfloat16: half + rescoring)
     }
 }
 
 /// Seconds for the same documents against every centre: by the blocked
-/// kernel, by the Gram kernel, and one document at a time through a list of centres.
+/// kernel, by the Gram kernel, one document at a time through a list of
+/// centres, and from bfloat16 products with the candidates' rescoring
+/// (infinity when not timed).
 struct FullScanTimes {
     let kernel: Double
     let gram: Double
     let listed: Double
+    let bfloat16: Double
 
     var gemmIsFaster: Bool { gram < kernel }
+    var bfloat16IsFaster: Bool { bfloat16 < min(gram, kernel) }
 
     /// The share of the centres above which a full scan is cheaper than
     /// scoring that many listed centres (kept within [1/20, 1/2]: the timing is
     /// of a few documents, and at 1/2 a group scan was the cheaper in earlier tests).
-    func share(gemm: Bool) -> Double {
-        let full = gemm ? gram : kernel
+    func share(gemm: Bool, bfloat16 useBfloat16: Bool) -> Double {
+        let full = useBfloat16 ? bfloat16 : gemm ? gram : kernel
         guard listed > 0, full.isFinite else { return 0.5 }
         return min(0.5, max(0.05, full / listed))
     }

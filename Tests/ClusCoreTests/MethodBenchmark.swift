@@ -47,6 +47,8 @@ struct MethodBenchmark {
                         var lloyd = Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: .allCores,
                                           cancellation: nil, maxIterations: iterations, tolerance: 0)
                         lloyd.bounded = bounded
+                        // CLUS_BENCH_BFLOAT16=0 or 1: the full scan's bfloat16 products off or forced, for before/after.
+                        lloyd.bfloat16FullScan = environment["CLUS_BENCH_BFLOAT16"].map { $0 == "1" }
                         return lloyd
                     }
                     func perIteration(bounded: Bool) throws -> Double {

@@ -16,6 +16,7 @@
 #define CGRAMKERNEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// Rows per row panel (the register block's height).
 int clus_gram_rows_per_panel(void);
@@ -75,5 +76,51 @@ int clus_scores_lowest(float *s, const float *bias, int k, double window, int *n
 /// lowest score but the one at `excluded` (+infinity when none); with
 /// `finite` false a non-finite score counts as −infinity.
 void clus_group_minima(float *s, const long *start, int groups, int excluded, int finite, float *out);
+
+
+// ---- k-means' full scan in bfloat16 (Bfloat16Kernel.c) ----
+
+/// Whether the CPU that runs has the bfloat16 dot products (AVX512_BF16); 0 on other architectures.
+int clus_bf16_available(void);
+
+/// Asks for `bytes` from `start` to be brought into cache (a hint).
+void clus_prefetch(const void *start, long bytes);
+
+/// Values per stored row of `d` dimensions: d rounded up to 32 (zero padded).
+int clus_bf16_row_length(int d);
+
+/// Each of `count` rows of `d` Floats less `origin`, rounded to bfloat16
+/// (nearest even; denormals to zero) into `length` values at `out + i * length`;
+/// per row, in real arithmetic: the length of the stored row (`rounded`), of
+/// what rounding left out (`residual`), both rounded up slightly, and |x − origin|² (`square`).
+void clus_bf16_rows(const float *rows, long count, int d, const float *origin, int length, uint16_t *out,
+                    double *rounded, double *residual, double *square);
+
+/// As `clus_bf16_rows` for k centres (row-major, `d` each) into `rows`
+/// (k × length), and again in panels of 32 columns as `clus_bf16_rows_tile`
+/// reads them: panel j / 32 at out + (j / 32) * 32 * length, pair p of centre
+/// j at [p * 64 + (j % 32) * 2].
+void clus_bf16_pack(const float *centres, int k, int d, const float *origin, int length, uint16_t *out,
+                    uint16_t *rows, double *rounded, double *residual, double *square);
+
+/// As `clus_group_minima` with every score finite, for the bfloat16 scan's lower bounds.
+void clus_bf16_group_minima(float *s, const long *start, int groups, int excluded, float *out);
+
+/// x · y of two stored rows of `length` (a multiple of 32) bfloat16 values, with Float sums.
+float clus_bf16_dot(const uint16_t *x, const uint16_t *y, int length);
+
+/// c[i * ldc + j] = rows[i] · centre j in bfloat16 with Float sums, for
+/// i < row_count (rounded up to 8: `rows` repeats a real row to fill) and j
+/// < column_count rounded up to 16 (`c` has room). Prefetches as `clus_gram_rows_tile`.
+void clus_bf16_rows_tile(const uint16_t *const *rows, int row_count, const uint16_t *packed, int column_count,
+                         int length, float *c, int ldc, const void *prefetch, long prefetch_bytes);
+
+/// One document's candidates from its bfloat16 products `p` with k centres:
+/// score s = bias − 2p, error bound e = alpha·residual + beta·rounded + slack
+/// (per centre); writes s − e into `p`, lists in `list` every centre with
+/// s − e ≤ min(s + e) + window and returns how many; −1 when a score or the
+/// window is not finite. `list` has room for k + 16 (whole vectors are stored).
+int clus_bf16_candidates(float *p, const float *bias, const float *residual, const float *rounded, const float *slack,
+                         float alpha, float beta, float window, int k, int *list);
 
 #endif

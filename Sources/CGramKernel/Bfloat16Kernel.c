@@ -1,0 +1,287 @@
+// k-means' full scan in bfloat16: products of documents and centres rounded
+// to 8 significant bits, twice the multiply-adds per instruction of Float
+// (AVX512_BF16's vdpbf16ps, Float accumulators) and half the bytes read.
+// The products only pick candidates: each carries a bound on its error
+// (from the lengths of what rounding left out), and every centre that may
+// be the nearest is scored again in Float by the caller, so the labels are
+// the Float kernel's. Written by hand: no BLAS offers a bfloat16 product
+// with rows read in place, and the pass needs its own epilogue.
+#include "CGramKernel.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
+#define BF16_BUILT 1
+#else
+#define BF16_BUILT 0
+#endif
+
+int clus_bf16_available(void) {
+#if BF16_BUILT
+    // Checked on the CPU that runs, not the one that compiled; once (a benign race: every thread finds the same).
+    static int known = -1;
+    if (known < 0) {
+        __builtin_cpu_init();
+        known = __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512bw") ? 1 : 0;
+    }
+    return known;
+#else
+    return 0;
+#endif
+}
+
+int clus_bf16_row_length(int d) { return (d + 31) / 32 * 32; }
+
+void clus_prefetch(const void *start, long bytes) {
+    for (long o = 0; o < bytes; o += 64) __builtin_prefetch((const char *)start + o, 0, 3);
+}
+
+#if BF16_BUILT
+// 16 Floats to bfloat16, rounded to nearest even; denormals become zero
+// (as vdpbf16ps would read them), so the residual is measured from what is stored.
+BF16_TARGET static inline __m256i to_bf16(__m512 v) { return (__m256i)_mm512_cvtneps_pbh(v); }
+
+BF16_TARGET static inline __m512 from_bf16(__m256i h) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
+// One row (or centre) less `origin`, rounded and stored; its rounded length,
+// residual length (real arithmetic: in Double, from the Float inputs) and |x − origin|².
+BF16_TARGET static void convert_row(const float *x, int d, const float *origin, int length, uint16_t *out,
+                                    double *rounded, double *residual, double *square) {
+    __m512d r2a = _mm512_setzero_pd(), r2b = r2a, e2a = r2a, e2b = r2a, s2a = r2a, s2b = r2a;
+    int t = 0;
+    for (; t < length; t += 16) {
+        __mmask16 m = t + 16 <= d ? (__mmask16)0xFFFF : (t < d ? (__mmask16)((1u << (d - t)) - 1) : 0);
+        __m512 xv = _mm512_maskz_loadu_ps(m, x + t), ov = _mm512_maskz_loadu_ps(m, origin + t);
+        __m256i h = to_bf16(_mm512_sub_ps(xv, ov));
+        _mm256_storeu_si256((__m256i *)(out + t), h);
+        __m512 hv = from_bf16(h);
+        // Exact in Double: x − origin of two Floats, less the stored value.
+        __m512d xl = _mm512_cvtps_pd(_mm512_castps512_ps256(xv));
+        __m512d xh = _mm512_cvtps_pd(_mm512_extractf32x8_ps(xv, 1));
+        __m512d ol = _mm512_cvtps_pd(_mm512_castps512_ps256(ov));
+        __m512d oh = _mm512_cvtps_pd(_mm512_extractf32x8_ps(ov, 1));
+        __m512d hl = _mm512_cvtps_pd(_mm512_castps512_ps256(hv));
+        __m512d hh = _mm512_cvtps_pd(_mm512_extractf32x8_ps(hv, 1));
+        __m512d yl = _mm512_sub_pd(xl, ol), yh = _mm512_sub_pd(xh, oh);
+        __m512d el = _mm512_sub_pd(yl, hl), eh = _mm512_sub_pd(yh, hh);
+        r2a = _mm512_fmadd_pd(hl, hl, r2a); r2b = _mm512_fmadd_pd(hh, hh, r2b);
+        e2a = _mm512_fmadd_pd(el, el, e2a); e2b = _mm512_fmadd_pd(eh, eh, e2b);
+        s2a = _mm512_fmadd_pd(yl, yl, s2a); s2b = _mm512_fmadd_pd(yh, yh, s2b);
+    }
+    // Double rounding of these sums is far below the bounds' margins; the lengths are rounded up a little.
+    *rounded = sqrt(_mm512_reduce_add_pd(_mm512_add_pd(r2a, r2b))) * (1 + 0x1p-40);
+    *residual = sqrt(_mm512_reduce_add_pd(_mm512_add_pd(e2a, e2b))) * (1 + 0x1p-40);
+    *square = _mm512_reduce_add_pd(_mm512_add_pd(s2a, s2b));
+}
+#endif
+
+void clus_bf16_rows(const float *rows, long count, int d, const float *origin, int length, uint16_t *out,
+                    double *rounded, double *residual, double *square) {
+#if BF16_BUILT
+    for (long i = 0; i < count; i++)
+        convert_row(rows + i * (long)d, d, origin, length, out + i * (long)length, rounded + i, residual + i, square + i);
+#else
+    (void)rows; (void)count; (void)d; (void)origin; (void)length; (void)out; (void)rounded; (void)residual; (void)square;
+#endif
+}
+
+void clus_bf16_pack(const float *centres, int k, int d, const float *origin, int length, uint16_t *out,
+                    uint16_t *rows, double *rounded, double *residual, double *square) {
+#if BF16_BUILT
+    int panels = (k + 31) / 32, pairs = length / 2;
+    memset(out, 0, (size_t)panels * 32 * length * sizeof(uint16_t));
+    for (int j = 0; j < k; j++) {
+        uint16_t *row = rows + (long)j * length;
+        convert_row(centres + (long)j * d, d, origin, length, row, rounded + j, residual + j, square + j);
+        // Panel q, pair p: 32 columns of (value 2p, value 2p + 1), as vdpbf16ps reads them.
+        uint16_t *panel = out + (long)(j / 32) * 32 * length;
+        for (int p = 0; p < pairs; p++) {
+            panel[(long)p * 64 + (j % 32) * 2] = row[2 * p];
+            panel[(long)p * 64 + (j % 32) * 2 + 1] = row[2 * p + 1];
+        }
+    }
+#else
+    (void)centres; (void)k; (void)d; (void)origin; (void)length; (void)out; (void)rows; (void)rounded; (void)residual;
+    (void)square;
+#endif
+}
+
+#if BF16_BUILT
+BF16_TARGET static float bf16_dot(const uint16_t *x, const uint16_t *y, int length) {
+    __m512 a = _mm512_setzero_ps(), b = a;
+    int t = 0;
+    for (; t + 64 <= length; t += 64) {
+        a = _mm512_dpbf16_ps(a, (__m512bh)_mm512_loadu_si512(x + t), (__m512bh)_mm512_loadu_si512(y + t));
+        b = _mm512_dpbf16_ps(b, (__m512bh)_mm512_loadu_si512(x + t + 32), (__m512bh)_mm512_loadu_si512(y + t + 32));
+    }
+    if (t < length) a = _mm512_dpbf16_ps(a, (__m512bh)_mm512_loadu_si512(x + t), (__m512bh)_mm512_loadu_si512(y + t));
+    return _mm512_reduce_add_ps(_mm512_add_ps(a, b));
+}
+#endif
+
+float clus_bf16_dot(const uint16_t *x, const uint16_t *y, int length) {
+#if BF16_BUILT
+    return bf16_dot(x, y, length);
+#else
+    (void)x; (void)y; (void)length;
+    return 0;
+#endif
+}
+
+#if BF16_BUILT
+// 8 rows read in place × `nv` (1 or 2) vectors of 16 columns; per pair of
+// dimensions one 32-bit broadcast per row and one load per vector.
+BF16_TARGET static inline __attribute__((always_inline))
+void bf16_block(const uint16_t *const *r, const uint16_t *b, int pairs, float *c, int ldc, const int nv) {
+    __m512 a00 = _mm512_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+    __m512 a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
+    const uint32_t *p0 = (const uint32_t *)r[0], *p1 = (const uint32_t *)r[1], *p2 = (const uint32_t *)r[2],
+                   *p3 = (const uint32_t *)r[3], *p4 = (const uint32_t *)r[4], *p5 = (const uint32_t *)r[5],
+                   *p6 = (const uint32_t *)r[6], *p7 = (const uint32_t *)r[7];
+    for (int t = 0; t < pairs; t++) {
+        __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + (long)t * 64);
+        __m512bh b1 = nv > 1 ? (__m512bh)_mm512_loadu_si512(b + (long)t * 64 + 32) : b0;
+        __m512bh x;
+#define BF16_ROW(i)                                                  \
+        x = (__m512bh)_mm512_set1_epi32((int)p##i[t]);               \
+        a##i##0 = _mm512_dpbf16_ps(a##i##0, x, b0);                  \
+        if (nv > 1) a##i##1 = _mm512_dpbf16_ps(a##i##1, x, b1);
+        BF16_ROW(0) BF16_ROW(1) BF16_ROW(2) BF16_ROW(3) BF16_ROW(4) BF16_ROW(5) BF16_ROW(6) BF16_ROW(7)
+#undef BF16_ROW
+    }
+#define BF16_STORE(i)                                                \
+    _mm512_storeu_ps(c + (long)i * ldc, a##i##0);                    \
+    if (nv > 1) _mm512_storeu_ps(c + (long)i * ldc + 16, a##i##1);
+    BF16_STORE(0) BF16_STORE(1) BF16_STORE(2) BF16_STORE(3) BF16_STORE(4) BF16_STORE(5) BF16_STORE(6) BF16_STORE(7)
+#undef BF16_STORE
+}
+
+BF16_TARGET static void bf16_tile(const uint16_t *const *rows, int row_count, const uint16_t *packed, int column_count,
+                                  int length, float *c, int ldc, const void *prefetch, long prefetch_bytes) {
+    int row_blocks = (row_count + 7) / 8, panels = (column_count + 31) / 32, pairs = length / 2;
+    const char *ahead = prefetch;
+    long slice = prefetch ? (prefetch_bytes / ((long)row_blocks * panels) + 63) / 64 * 64 : 0;
+    const char *ahead_end = ahead + (prefetch ? prefetch_bytes : 0);
+    for (int q = 0; q < panels; q++) {
+        const uint16_t *bq = packed + (long)q * 32 * length;
+        // The last panel computes one vector when its columns fit in one.
+        int two = column_count - q * 32 > 16;
+        for (int p = 0; p < row_blocks; p++) {
+            for (long o = 0; o < slice && ahead < ahead_end; o += 64, ahead += 64) __builtin_prefetch(ahead, 0, 2);
+            if (two) bf16_block(rows + p * 8, bq, pairs, c + (long)p * 8 * ldc + q * 32, ldc, 2);
+            else bf16_block(rows + p * 8, bq, pairs, c + (long)p * 8 * ldc + q * 32, ldc, 1);
+        }
+    }
+}
+#endif
+
+void clus_bf16_rows_tile(const uint16_t *const *rows, int row_count, const uint16_t *packed, int column_count,
+                         int length, float *c, int ldc, const void *prefetch, long prefetch_bytes) {
+#if BF16_BUILT
+    bf16_tile(rows, row_count, packed, column_count, length, c, ldc, prefetch, prefetch_bytes);
+#else
+    (void)rows; (void)row_count; (void)packed; (void)column_count; (void)length; (void)c; (void)ldc;
+    (void)prefetch; (void)prefetch_bytes;
+#endif
+}
+
+#if BF16_BUILT
+// The epilogue with AVX-512's masks: the last partial vector by a mask, the
+// candidates packed by a compress (no branch per centre).
+BF16_TARGET static int candidates(float *p, const float *bias, const float *residual, const float *rounded,
+                                  const float *slack, float alpha, float beta, float window, int k, int *list) {
+    __m512 top = _mm512_set1_ps(INFINITY), zero = _mm512_setzero_ps(), spread = zero;
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    for (int q = 0; q < k; q += 16) {
+        __mmask16 m = k - q >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - q)) - 1);
+        __m512 v = _mm512_maskz_loadu_ps(m, p + q);
+        __m512 sc = _mm512_sub_ps(_mm512_maskz_loadu_ps(m, bias + q), _mm512_add_ps(v, v));
+        __m512 e = _mm512_fmadd_ps(va, _mm512_maskz_loadu_ps(m, residual + q),
+                                   _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m, rounded + q), _mm512_maskz_loadu_ps(m, slack + q)));
+        _mm512_mask_storeu_ps(p + q, m, _mm512_sub_ps(sc, e));
+        top = _mm512_mask_min_ps(top, m, top, _mm512_add_ps(sc, e));
+        spread = _mm512_add_ps(spread, _mm512_sub_ps(sc, sc));   // stays 0 while every score is finite
+    }
+    float best = _mm512_reduce_min_ps(top);
+    if (_mm512_cmp_ps_mask(spread, zero, _CMP_NEQ_UQ) || !isfinite(best) || !isfinite(window)) return -1;
+    __m512 limit = _mm512_set1_ps(best + window);
+    __m512i index = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), step = _mm512_set1_epi32(16);
+    int n = 0;
+    for (int q = 0; q < k; q += 16) {
+        __mmask16 m = k - q >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (k - q)) - 1);
+        __mmask16 in = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, p + q), limit, _CMP_LE_OQ);
+        // Compressed in a register and stored whole: the compressing store to memory is slow on Zen 4.
+        _mm512_storeu_si512(list + n, _mm512_maskz_compress_epi32(in, index));
+        n += __builtin_popcount(in);
+        index = _mm512_add_epi32(index, step);
+    }
+    return n;
+}
+
+BF16_TARGET static void group_minima(float *s, const long *start, int groups, int excluded, float *out) {
+    float kept = s[excluded];
+    s[excluded] = INFINITY;
+    __m512 infinity = _mm512_set1_ps(INFINITY);
+    for (int g = 0; g < groups; g++) {
+        __m512 low = infinity;
+        for (long q = start[g]; q < start[g + 1]; q += 16) {
+            long left = start[g + 1] - q;
+            __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+            low = _mm512_min_ps(low, _mm512_mask_loadu_ps(infinity, m, s + q));
+        }
+        out[g] = _mm512_reduce_min_ps(low);
+    }
+    s[excluded] = kept;
+}
+#endif
+
+void clus_bf16_group_minima(float *s, const long *start, int groups, int excluded, float *out) {
+#if BF16_BUILT
+    group_minima(s, start, groups, excluded, out);
+#else
+    clus_group_minima(s, start, groups, excluded, 1, out);
+#endif
+}
+
+int clus_bf16_candidates(float *p, const float *bias, const float *residual, const float *rounded, const float *slack,
+                         float alpha, float beta, float window, int k, int *list) {
+#if BF16_BUILT
+    if (clus_bf16_available()) return candidates(p, bias, residual, rounded, slack, alpha, beta, window, k, list);
+#endif
+    typedef float v16 __attribute__((ext_vector_type(16)));
+    typedef float v16u __attribute__((ext_vector_type(16), aligned(4)));
+    v16 top = (v16)INFINITY, spread = (v16)0;
+    int q = 0;
+    // Scores s = bias − 2p, their error bound e; p becomes s − e (a lower
+    // bound), and the lowest s + e (an upper bound on the nearest) is kept.
+    for (; q + 16 <= k; q += 16) {
+        v16 v = *(const v16u *)(p + q);
+        v16 s = *(const v16u *)(bias + q) - (v + v);
+        v16 e = alpha * *(const v16u *)(residual + q) + beta * *(const v16u *)(rounded + q) + *(const v16u *)(slack + q);
+        *(v16u *)(p + q) = s - e;
+        top = __builtin_elementwise_min(top, s + e);
+        spread += s - s;   // stays 0 while every score is finite
+    }
+    float best = __builtin_reduce_min(top), bad = 0;
+    for (int i = 0; i < 16; i++) bad += spread[i];
+    for (; q < k; q++) {
+        float s = bias[q] - (p[q] + p[q]);
+        float e = alpha * residual[q] + beta * rounded[q] + slack[q];
+        p[q] = s - e;
+        bad += s - s;
+        if (s + e < best) best = s + e;
+    }
+    if (!(bad == 0) || !isfinite(best) || !isfinite(window)) return -1;
+    float limit = best + window;
+    int n = 0;
+    for (q = 0; q < k; q++) {
+        if (p[q] <= limit) list[n++] = q;
+    }
+    return n;
+}

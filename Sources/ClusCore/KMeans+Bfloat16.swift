@@ -1,0 +1,224 @@
+import CGramKernel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// Yinyang's full scan in bfloat16 (Bfloat16Kernel.c): the documents and the
+// centres, less the documents' mean (distances do not change, and the
+// lengths that bound the rounding error shrink), rounded to 8 significant
+// bits. A product x̃·c̃ of the rounded vectors differs from (x − m)·(c − m) by
+// at most |x̃||c − m − c̃| + |x − m − x̃||c̃| + |x − m − x̃||c − m − c̃| plus its
+// Float summation's γ |x̃||c̃|: the lengths of what rounding left out are
+// measured, per document once and per centre each pass. A centre is a
+// candidate when its lower bound comes within the Float kernel's rounding of
+// the lowest upper bound; the candidates are scored again in Float, so the
+// labels are exactly the Float kernel's.
+
+/// The documents less their mean, rounded to bfloat16 once per run, with the
+/// lengths that bound the rounding's effect.
+final class Bfloat16Rows {
+    /// Values per row (d rounded up to 32, zero padded).
+    let length: Int
+    let values: UnsafeMutablePointer<UInt16>
+    /// The documents' mean, in Float: subtracted from documents and centres alike.
+    let origin: [Float]
+    /// Per document: |x̃|, |x − m − x̃| (rounded up) and |x − m|².
+    let rounded: UnsafeMutableBufferPointer<Double>
+    let residual: UnsafeMutableBufferPointer<Double>
+    let square: UnsafeMutableBufferPointer<Double>
+
+    /// Nil when the CPU has no bfloat16 dot products, when the copy would
+    /// take more than an eighth of the machine's memory, or when a document's
+    /// lengths are not finite (the Float scan handles those).
+    ///
+    /// - Complexity: O(n · d), spread over the threads.
+    init?(rows: RowMatrix, plan: ChunkPlan, parallelism: Parallelism) {
+        let n = rows.count, d = rows.dimension
+        guard n > 0, d > 0, clus_bf16_available() != 0 else { return nil }
+        let length = Int(clus_bf16_row_length(Int32(d)))
+        let pages = Int(sysconf(Int32(_SC_PHYS_PAGES))), size = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let memory = pages > 0 && size > 0 ? saturatingProduct(pages, size) : 1 << 30
+        guard saturatingProduct(n, length, 2) <= memory / 8 else { return nil }
+        // The mean by chunk, reduced in chunk order (the same on any thread count).
+        var partial = [Double](repeating: 0, count: plan.chunks * d)
+        partial.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            parallelism.forEach(chunks: plan.chunks) { c in
+                let s = base + c * d
+                for i in plan.range(c) {
+                    let p = rows.row(i)
+                    for t in 0 ..< d { s[t] += Double(p[t]) }
+                }
+            }
+        }
+        var mean = [Double](repeating: 0, count: d)
+        for c in 0 ..< plan.chunks {
+            for t in 0 ..< d { mean[t] += partial[c * d + t] }
+        }
+        let origin = mean.map { Float($0 / Double(n)) }
+        let values = UnsafeMutablePointer<UInt16>.allocate(capacity: n * length)
+        let rounded = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        let residual = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        let square = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        var finite = [Bool](repeating: true, count: plan.chunks)
+        origin.withUnsafeBufferPointer { origin in
+        finite.withUnsafeMutableBufferPointer { finite in
+            guard let origin = origin.baseAddress else { return }
+            parallelism.forEach(chunks: plan.chunks) { c in
+                let range = plan.range(c)
+                guard !range.isEmpty else { return }
+                clus_bf16_rows(rows.row(range.lowerBound), range.count, Int32(d), origin, Int32(length),
+                               values + range.lowerBound * length, rounded.baseAddress! + range.lowerBound,
+                               residual.baseAddress! + range.lowerBound, square.baseAddress! + range.lowerBound)
+                for i in range where !(rounded[i].isFinite && residual[i].isFinite && square[i].isFinite) {
+                    finite[c] = false
+                }
+            }
+        }
+        }
+        guard finite.allSatisfy({ $0 }) else {
+            values.deallocate(); rounded.deallocate(); residual.deallocate(); square.deallocate()
+            return nil
+        }
+        self.origin = origin
+        self.length = length
+        self.values = values
+        self.rounded = rounded
+        self.residual = residual
+        self.square = square
+    }
+
+    deinit {
+        values.deallocate()
+        rounded.deallocate()
+        residual.deallocate()
+        square.deallocate()
+    }
+
+    @inline(__always)
+    func row(_ i: Int) -> UnsafePointer<UInt16> { UnsafePointer(values + i * length) }
+
+    /// The pointers the pass reads, without reference counting per document.
+    var view: Bfloat16RowsView {
+        Bfloat16RowsView(length: length, values: values, rounded: rounded, residual: residual, square: square)
+    }
+}
+
+/// `Bfloat16Rows` as the pass reads it.
+struct Bfloat16RowsView {
+    let length: Int
+    let values: UnsafeMutablePointer<UInt16>
+    let rounded: UnsafeMutableBufferPointer<Double>
+    let residual: UnsafeMutableBufferPointer<Double>
+    let square: UnsafeMutableBufferPointer<Double>
+
+    @inline(__always)
+    func row(_ i: Int) -> UnsafePointer<UInt16> { UnsafePointer(values + i * length) }
+
+    /// γ of the kernel's Float sums, relative to |x̃||c̃|: each column's sum
+    /// is `length / 2` steps of two products (exact in Float) and at most two roundings.
+    var summation: Double { Double(length + 8) * 0x1p-24 }
+}
+
+/// `Bfloat16Centres` as the pass reads it.
+struct Bfloat16CentresView {
+    let length: Int
+    let packed: UnsafeMutablePointer<UInt16>
+    let rows: UnsafeMutablePointer<UInt16>
+    let bias: UnsafeMutablePointer<Float>
+    let residual: UnsafeMutablePointer<Float>
+    let rounded: UnsafeMutablePointer<Float>
+    let slack: UnsafeMutablePointer<Float>
+    let largestBias: Double
+    let largestResidual: Double
+    let largestRounded: Double
+    let largestSlack: Double
+
+    /// An upper bound on |c − m|² − 2(x − m)·(c − m) for centre `q` and
+    /// document i of `documents`, from one bfloat16 product (no Float row read).
+    @inline(__always)
+    func upperScore(_ q: Int, document i: Int, _ documents: Bfloat16RowsView) -> Double {
+        let dot = Double(clus_bf16_dot(documents.row(i), rows + q * length, Int32(length)))
+        let a = documents.rounded[i], r = documents.residual[i], gamma = documents.summation
+        let e = 2 * (a + r) * Double(residual[q]) + 2 * (r + gamma * a) * Double(rounded[q]) + Double(slack[q])
+        let s = Double(bias[q]) - 2 * dot
+        return s + e * (1 + 0x1p-20) + 0x1p-20 * (abs(Double(bias[q])) + 2 * abs(dot))
+    }
+}
+
+/// One pass's centres (in the order given) for the bfloat16 scan, and the
+/// per-centre terms of its error bound.
+final class Bfloat16Centres {
+    let count: Int
+    /// Panels of 32 centres as `clus_bf16_rows_tile` reads them, and the same values row by row.
+    let packed: UnsafeMutablePointer<UInt16>
+    let rows: UnsafeMutablePointer<UInt16>
+    /// |c − m|² (Float), the score's constant part.
+    let bias: UnsafeMutablePointer<Float>
+    /// |c − m − c̃| and |c̃|, rounded up to Float.
+    let residual: UnsafeMutablePointer<Float>
+    let rounded: UnsafeMutablePointer<Float>
+    /// The error of `bias`'s rounding to Float, and of Float's flushing of
+    /// tiny products (at most 2⁻¹²⁶ each).
+    let slack: UnsafeMutablePointer<Float>
+    /// The largest of each, for the epilogue's own rounding.
+    let largestBias: Double
+    let largestResidual: Double
+    let largestRounded: Double
+    let largestSlack: Double
+
+    /// Nil when a centre's terms are not finite.
+    init?(centres: UnsafePointer<Float>, count k: Int, dimension d: Int, rows: Bfloat16Rows) {
+        let length = rows.length, size = (k + 31) / 32 * 32 * length
+        var roundedLength = [Double](repeating: 0, count: k), residualLength = roundedLength, square = roundedLength
+        let packed = UnsafeMutablePointer<UInt16>.allocate(capacity: max(1, size))
+        let byRow = UnsafeMutablePointer<UInt16>.allocate(capacity: max(1, k * length))
+        clus_bf16_pack(centres, Int32(k), Int32(d), rows.origin, Int32(length), packed, byRow,
+                       &roundedLength, &residualLength, &square)
+        guard roundedLength.allSatisfy(\.isFinite), residualLength.allSatisfy(\.isFinite),
+              square.allSatisfy({ $0.isFinite && Float($0).isFinite }) else {
+            packed.deallocate()
+            byRow.deallocate()
+            return nil
+        }
+        self.rows = byRow
+        let flush = Double(length) * 0x1p-125
+        count = k
+        self.packed = packed
+        bias = .allocate(capacity: max(1, k))
+        residual = .allocate(capacity: max(1, k))
+        rounded = .allocate(capacity: max(1, k))
+        slack = .allocate(capacity: max(1, k))
+        var largest = (bias: 0.0, residual: 0.0, rounded: 0.0, slack: 0.0)
+        for j in 0 ..< k {
+            bias[j] = Float(square[j])
+            residual[j] = floatAbove(residualLength[j])
+            rounded[j] = floatAbove(roundedLength[j])
+            slack[j] = floatAbove(abs(Double(bias[j]) - square[j]) + flush)
+            largest = (max(largest.bias, Double(bias[j])), max(largest.residual, Double(residual[j])),
+                       max(largest.rounded, Double(rounded[j])), max(largest.slack, Double(slack[j])))
+        }
+        (largestBias, largestResidual, largestRounded, largestSlack) = largest
+        self.length = length
+    }
+
+    let length: Int
+
+    /// The pointers and figures the pass reads, without reference counting per document.
+    var view: Bfloat16CentresView {
+        Bfloat16CentresView(length: length, packed: packed, rows: rows, bias: bias, residual: residual, rounded: rounded,
+                            slack: slack, largestBias: largestBias, largestResidual: largestResidual,
+                            largestRounded: largestRounded, largestSlack: largestSlack)
+    }
+
+    deinit {
+        packed.deallocate(); rows.deallocate(); bias.deallocate(); residual.deallocate(); rounded.deallocate(); slack.deallocate()
+    }
+}
+
+/// A Double rounded up to a Float, so an upper bound stays one.
+@inline(__always)
+func floatAbove(_ v: Double) -> Float {
+    let f = Float(v)
+    return Double(f) < v ? f.nextUp : f
+}

@@ -249,6 +249,38 @@ void clus_bf16_group_minima(float *s, const long *start, int groups, int exclude
 #endif
 }
 
+#if BF16_BUILT
+// Eight groups' bounds at once: the square root and the rounding down to
+// Float by the instructions' rounding mode, rather than a Double step per group.
+BF16_TARGET static void group_bounds(float *s, const long *start, int groups, int excluded, double shift, float *out) {
+    float low[groups + 8];
+    group_minima(s, start, groups, excluded, low);
+    __m512d zero = _mm512_setzero_pd(), add = _mm512_set1_pd(shift);
+    for (int g = 0; g < groups; g += 8) {
+        __mmask8 m = groups - g >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (groups - g)) - 1);
+        __m512d v = _mm512_cvtps_pd(_mm256_maskz_loadu_ps(m, low + g));
+        // +infinity stays so (no centre in the group but the excluded); max(0, ·) takes NaN nowhere: all finite or infinite.
+        __m512d d = _mm512_sqrt_round_pd(_mm512_max_pd(zero, _mm512_add_round_pd(v, add, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC)),
+                                         _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+        _mm256_mask_storeu_ps(out + g, m, _mm512_cvt_roundpd_ps(d, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC));
+    }
+}
+#endif
+
+void clus_bf16_group_bounds(float *s, const long *start, int groups, int excluded, double shift, float *out) {
+#if BF16_BUILT
+    if (clus_bf16_available()) { group_bounds(s, start, groups, excluded, shift, out); return; }
+#endif
+    float low[groups > 0 ? groups : 1];
+    clus_group_minima(s, start, groups, excluded, 1, low);
+    for (int g = 0; g < groups; g++) {
+        double v = (double)low[g] + shift;
+        double d = sqrt(v > 0 ? v : 0) * (1 - 0x1p-50);   // rounded down past sqrt's half ulp
+        float f = (float)d;
+        out[g] = (double)f > d ? nextafterf(f, -INFINITY) : f;
+    }
+}
+
 int clus_bf16_candidates(float *p, const float *bias, const float *residual, const float *rounded, const float *slack,
                          float alpha, float beta, float window, int k, int *list) {
 #if BF16_BUILT

@@ -278,7 +278,13 @@ private struct YinyangPass {
             let hi = min(range.upperBound, lo + YinyangScratch.blockRows)
             for i in lo ..< hi { scratch.before[i - lo] = labels[i] }
             var full = 0
+            // With the bfloat16 scan the Float rows are read only for the documents a group scan
+            // rescues: fetched a few documents ahead while tightening rescues some, not waited for.
+            let ahead = bfloat16 && tightening ? 4 : 0
             for i in lo ..< hi {
+                if ahead > 0 && i + ahead < range.upperBound {
+                    clus_prefetch(rows.row(i + ahead), rows.dimension * MemoryLayout<Float>.size)
+                }
                 if let scored = filter(i, scratch, tightened: &tightened, rescued: &rescued) {
                     scores += scored
                 } else {
@@ -526,12 +532,8 @@ private struct YinyangPass {
         // Lower bounds for every group from the products' lower bounds s − e (σ: the epilogue's rounding).
         @inline(__always)
         func renewGroups(_ i: Int, _ p: UnsafeMutablePointer<Float>, excluding q: Int, sigma: Double) {
-            let old = lower.baseAddress! + i * t, centred = half.square[i] * (1 - 0x1p-40)
-            clus_bf16_group_minima(p, groupStart, Int32(t), Int32(q), scratch.low32)
-            for g in 0 ..< t {
-                let low = scratch.low32[g]
-                old[g] = low == .infinity ? .infinity : floatBelow(max(0, Double(low) - sigma + centred).squareRoot())
-            }
+            clus_bf16_group_bounds(p, groupStart, Int32(t), Int32(q), half.square[i] * (1 - 0x1p-40) - sigma * (1 + 0x1p-40),
+                                   lower.baseAddress! + i * t)
         }
         for m in 0 ..< count {
             let i = list[m], p = scratch.products + m * width

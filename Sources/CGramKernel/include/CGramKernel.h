@@ -106,6 +106,12 @@ void clus_bf16_pack(const float *centres, int k, int d, const float *origin, int
 /// As `clus_group_minima` with every score finite, for the bfloat16 scan's lower bounds.
 void clus_bf16_group_minima(float *s, const long *start, int groups, int excluded, float *out);
 
+/// Per group g, the group's lowest score but the one at `excluded`, plus
+/// `shift`, as a distance: √max(0, low + shift) rounded down to Float (every
+/// step rounded down; +infinity for a group with no other centre). The
+/// bfloat16 scan's group lower bounds, written to `out`.
+void clus_bf16_group_bounds(float *s, const long *start, int groups, int excluded, double shift, float *out);
+
 /// x · y of two stored rows of `length` (a multiple of 32) bfloat16 values, with Float sums.
 float clus_bf16_dot(const uint16_t *x, const uint16_t *y, int length);
 

@@ -280,10 +280,12 @@ private struct YinyangPass {
             var full = 0
             // With the bfloat16 scan the Float rows are read only for the documents a group scan
             // rescues: fetched a few documents ahead while tightening rescues some, not waited for.
+            // The filter reads the bfloat16 row to tighten u: fetched ahead too.
             let ahead = bfloat16 && tightening ? 4 : 0
             for i in lo ..< hi {
                 if ahead > 0 && i + ahead < range.upperBound {
                     clus_prefetch(rows.row(i + ahead), rows.dimension * MemoryLayout<Float>.size)
+                    if let half = bfloat16Rows { clus_prefetch(half.row(i + ahead), half.length * MemoryLayout<UInt16>.size) }
                 }
                 if let scored = filter(i, scratch, tightened: &tightened, rescued: &rescued) {
                     scores += scored

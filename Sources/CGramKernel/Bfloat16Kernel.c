@@ -241,14 +241,6 @@ BF16_TARGET static void group_minima(float *s, const long *start, int groups, in
 }
 #endif
 
-void clus_bf16_group_minima(float *s, const long *start, int groups, int excluded, float *out) {
-#if BF16_BUILT
-    group_minima(s, start, groups, excluded, out);
-#else
-    clus_group_minima(s, start, groups, excluded, 1, out);
-#endif
-}
-
 #if BF16_BUILT
 // Eight groups' bounds at once: the square root and the rounding down to
 // Float by the instructions' rounding mode, rather than a Double step per group.

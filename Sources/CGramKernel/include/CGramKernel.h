@@ -103,9 +103,6 @@ void clus_bf16_rows(const float *rows, long count, int d, const float *origin, i
 void clus_bf16_pack(const float *centres, int k, int d, const float *origin, int length, uint16_t *out,
                     uint16_t *rows, double *rounded, double *residual, double *square);
 
-/// As `clus_group_minima` with every score finite, for the bfloat16 scan's lower bounds.
-void clus_bf16_group_minima(float *s, const long *start, int groups, int excluded, float *out);
-
 /// Per group g, the group's lowest score but the one at `excluded`, plus
 /// `shift`, as a distance: √max(0, low + shift) rounded down to Float (every
 /// step rounded down; +infinity for a group with no other centre). The

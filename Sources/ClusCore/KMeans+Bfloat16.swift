@@ -17,15 +17,10 @@ import Glibc
 /// The documents less their mean, rounded to bfloat16 once per run, with the
 /// lengths that bound the rounding's effect.
 final class Bfloat16Rows {
-    /// Values per row (d rounded up to 32, zero padded).
-    let length: Int
-    let values: UnsafeMutablePointer<UInt16>
     /// The documents' mean, in Float: subtracted from documents and centres alike.
     let origin: [Float]
-    /// Per document: |x̃|, |x − m − x̃| (rounded up) and |x − m|².
-    let rounded: UnsafeMutableBufferPointer<Double>
-    let residual: UnsafeMutableBufferPointer<Double>
-    let square: UnsafeMutableBufferPointer<Double>
+    /// The rounded rows and their lengths, owned here.
+    let view: Bfloat16RowsView
 
     /// Nil when the CPU has no bfloat16 dot products, when the copy would
     /// take more than an eighth of the machine's memory, or when a document's
@@ -81,33 +76,24 @@ final class Bfloat16Rows {
             return nil
         }
         self.origin = origin
-        self.length = length
-        self.values = values
-        self.rounded = rounded
-        self.residual = residual
-        self.square = square
+        view = Bfloat16RowsView(length: length, values: values, rounded: rounded, residual: residual, square: square)
     }
 
     deinit {
-        values.deallocate()
-        rounded.deallocate()
-        residual.deallocate()
-        square.deallocate()
-    }
-
-    @inline(__always)
-    func row(_ i: Int) -> UnsafePointer<UInt16> { UnsafePointer(values + i * length) }
-
-    /// The pointers the pass reads, without reference counting per document.
-    var view: Bfloat16RowsView {
-        Bfloat16RowsView(length: length, values: values, rounded: rounded, residual: residual, square: square)
+        view.values.deallocate()
+        view.rounded.deallocate()
+        view.residual.deallocate()
+        view.square.deallocate()
     }
 }
 
-/// `Bfloat16Rows` as the pass reads it.
+/// The rows of `Bfloat16Rows` as the pass reads them: pointers, without
+/// reference counting per document (which cost 10% of a pass).
 struct Bfloat16RowsView {
+    /// Values per row (d rounded up to 32, zero padded).
     let length: Int
     let values: UnsafeMutablePointer<UInt16>
+    /// Per document: |x̃|, |x − m − x̃| (rounded up) and |x − m|².
     let rounded: UnsafeMutableBufferPointer<Double>
     let residual: UnsafeMutableBufferPointer<Double>
     let square: UnsafeMutableBufferPointer<Double>
@@ -118,38 +104,21 @@ struct Bfloat16RowsView {
     /// γ of the kernel's Float sums, relative to |x̃||c̃|: each column's sum
     /// is `length / 2` steps of two products (exact in Float) and at most two roundings.
     var summation: Double { Double(length + 8) * 0x1p-24 }
-}
 
-/// `Bfloat16Centres` as the pass reads it.
-struct Bfloat16CentresView {
-    let length: Int
-    let packed: UnsafeMutablePointer<UInt16>
-    let rows: UnsafeMutablePointer<UInt16>
-    let bias: UnsafeMutablePointer<Float>
-    let residual: UnsafeMutablePointer<Float>
-    let rounded: UnsafeMutablePointer<Float>
-    let slack: UnsafeMutablePointer<Float>
-    let largestBias: Double
-    let largestResidual: Double
-    let largestRounded: Double
-    let largestSlack: Double
-
-    /// An upper bound on |c − m|² − 2(x − m)·(c − m) for centre `q` and
-    /// document i of `documents`, from one bfloat16 product (no Float row read).
+    /// Document i's factors of the error bound, rounded up to Float: with a
+    /// centre's |c − m − c̃| and |c̃|, the score's error is at most
+    /// alpha |c − m − c̃| + beta |c̃| + the centre's slack (the product's
+    /// bound, doubled as the score holds −2 x·c).
     @inline(__always)
-    func upperScore(_ q: Int, document i: Int, _ documents: Bfloat16RowsView) -> Double {
-        let dot = Double(clus_bf16_dot(documents.row(i), rows + q * length, Int32(length)))
-        let a = documents.rounded[i], r = documents.residual[i], gamma = documents.summation
-        let e = 2 * (a + r) * Double(residual[q]) + 2 * (r + gamma * a) * Double(rounded[q]) + Double(slack[q])
-        let s = Double(bias[q]) - 2 * dot
-        return s + e * (1 + 0x1p-20) + 0x1p-20 * (abs(Double(bias[q])) + 2 * abs(dot))
+    func errorFactors(_ i: Int) -> (alpha: Float, beta: Float) {
+        let a = rounded[i], r = residual[i]
+        return (floatAbove(2 * (a + r)), floatAbove(2 * (r + summation * a)))
     }
 }
 
-/// One pass's centres (in the order given) for the bfloat16 scan, and the
-/// per-centre terms of its error bound.
-final class Bfloat16Centres {
-    let count: Int
+/// The centres of `Bfloat16Centres` as the pass reads them (see `Bfloat16RowsView`).
+struct Bfloat16CentresView {
+    let length: Int
     /// Panels of 32 centres as `clus_bf16_rows_tile` reads them, and the same values row by row.
     let packed: UnsafeMutablePointer<UInt16>
     let rows: UnsafeMutablePointer<UInt16>
@@ -167,9 +136,39 @@ final class Bfloat16Centres {
     let largestRounded: Double
     let largestSlack: Double
 
+    /// The bound on centre q's score error for a document's `errorFactors`.
+    @inline(__always)
+    func error(_ q: Int, _ f: (alpha: Float, beta: Float)) -> Double {
+        Double(f.alpha) * Double(residual[q]) + Double(f.beta) * Double(rounded[q]) + Double(slack[q])
+    }
+
+    /// σ: a few Float roundings, in the epilogue, of terms no larger than
+    /// these for document i (its |x̃| and factors).
+    @inline(__always)
+    func epilogueRounding(document i: Int, _ documents: Bfloat16RowsView, _ f: (alpha: Float, beta: Float)) -> Double {
+        0x1p-20 * (largestBias + 2 * documents.rounded[i] * largestRounded * (1 + documents.summation)
+                   + Double(f.alpha) * largestResidual + Double(f.beta) * largestRounded + largestSlack)
+    }
+
+    /// An upper bound on |c − m|² − 2(x − m)·(c − m) for centre `q` and
+    /// document i of `documents`, from one bfloat16 product (no Float row read).
+    @inline(__always)
+    func upperScore(_ q: Int, document i: Int, _ documents: Bfloat16RowsView) -> Double {
+        let dot = Double(clus_bf16_dot(documents.row(i), rows + q * length, Int32(length)))
+        let s = Double(bias[q]) - 2 * dot
+        return s + error(q, documents.errorFactors(i)) * (1 + 0x1p-20) + 0x1p-20 * (abs(Double(bias[q])) + 2 * abs(dot))
+    }
+}
+
+/// One pass's centres (in the order given) for the bfloat16 scan, and the
+/// per-centre terms of its error bound.
+final class Bfloat16Centres {
+    /// The packed and row-major centres and their terms, owned here.
+    let view: Bfloat16CentresView
+
     /// Nil when a centre's terms are not finite.
     init?(centres: UnsafePointer<Float>, count k: Int, dimension d: Int, rows: Bfloat16Rows) {
-        let length = rows.length, size = (k + 31) / 32 * 32 * length
+        let length = rows.view.length, size = (k + 31) / 32 * 32 * length
         var roundedLength = [Double](repeating: 0, count: k), residualLength = roundedLength, square = roundedLength
         let packed = UnsafeMutablePointer<UInt16>.allocate(capacity: max(1, size))
         let byRow = UnsafeMutablePointer<UInt16>.allocate(capacity: max(1, k * length))
@@ -181,14 +180,11 @@ final class Bfloat16Centres {
             byRow.deallocate()
             return nil
         }
-        self.rows = byRow
         let flush = Double(length) * 0x1p-125
-        count = k
-        self.packed = packed
-        bias = .allocate(capacity: max(1, k))
-        residual = .allocate(capacity: max(1, k))
-        rounded = .allocate(capacity: max(1, k))
-        slack = .allocate(capacity: max(1, k))
+        let bias = UnsafeMutablePointer<Float>.allocate(capacity: max(1, k))
+        let residual = UnsafeMutablePointer<Float>.allocate(capacity: max(1, k))
+        let rounded = UnsafeMutablePointer<Float>.allocate(capacity: max(1, k))
+        let slack = UnsafeMutablePointer<Float>.allocate(capacity: max(1, k))
         var largest = (bias: 0.0, residual: 0.0, rounded: 0.0, slack: 0.0)
         for j in 0 ..< k {
             bias[j] = Float(square[j])
@@ -198,21 +194,15 @@ final class Bfloat16Centres {
             largest = (max(largest.bias, Double(bias[j])), max(largest.residual, Double(residual[j])),
                        max(largest.rounded, Double(rounded[j])), max(largest.slack, Double(slack[j])))
         }
-        (largestBias, largestResidual, largestRounded, largestSlack) = largest
-        self.length = length
-    }
-
-    let length: Int
-
-    /// The pointers and figures the pass reads, without reference counting per document.
-    var view: Bfloat16CentresView {
-        Bfloat16CentresView(length: length, packed: packed, rows: rows, bias: bias, residual: residual, rounded: rounded,
-                            slack: slack, largestBias: largestBias, largestResidual: largestResidual,
-                            largestRounded: largestRounded, largestSlack: largestSlack)
+        view = Bfloat16CentresView(length: length, packed: packed, rows: byRow, bias: bias, residual: residual,
+                                   rounded: rounded, slack: slack, largestBias: largest.bias,
+                                   largestResidual: largest.residual, largestRounded: largest.rounded,
+                                   largestSlack: largest.slack)
     }
 
     deinit {
-        packed.deallocate(); rows.deallocate(); bias.deallocate(); residual.deallocate(); rounded.deallocate(); slack.deallocate()
+        view.packed.deallocate(); view.rows.deallocate(); view.bias.deallocate()
+        view.residual.deallocate(); view.rounded.deallocate(); view.slack.deallocate()
     }
 }
 

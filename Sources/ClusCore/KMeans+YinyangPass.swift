@@ -548,7 +548,7 @@ private struct YinyangPass {
                 // is not read; u comes from the product's upper bound.
                 let q = Int(scratch.candidates[m * (k + 16)])
                 labels[i] = members[q]
-                let e = Double(found.alpha) * Double(c.residual[q]) + Double(found.beta) * Double(c.rounded[q]) + Double(c.slack[q])
+                let e = c.error(q, found.factors)
                 upper[i] = max(0, Double(p[q]) + 2 * e + 2 * found.sigma + half.square[i] * (1 + 0x1p-40)).squareRoot()
                 renewGroups(i, p, excluding: q, sigma: found.sigma)
             } else {
@@ -595,24 +595,20 @@ private struct YinyangPass {
                             scratch.products, Int32(YinyangScratch.bfloat16Width(clusterCount)), prefetch, bytes)
     }
 
-    /// Document i's candidates into `scratch.candidates` from its products
-    /// `p` (which become the centres' lower bounds on s = |c − m|² − 2(x − m)·(c − m));
-    /// returns how many (at most 0 when a score is not finite) and the
-    /// epilogue's Float rounding σ, to take off those lower bounds.
+    /// Document i's candidates into `candidates` from its products `p`
+    /// (which become the centres' lower bounds on s = |c − m|² − 2(x − m)·(c − m));
+    /// returns how many (at most 0 when a score is not finite), the
+    /// epilogue's Float rounding σ, to take off those lower bounds, and the
+    /// document's error factors.
     @inline(__always)
     private func bfloat16Candidates(_ half: Bfloat16RowsView, _ c: Bfloat16CentresView, document i: Int,
                                     products p: UnsafeMutablePointer<Float>, candidates: UnsafeMutablePointer<Int32>)
-        -> (count: Int, sigma: Double, alpha: Float, beta: Float) {
-        let gamma = half.summation, a = half.rounded[i], r = half.residual[i]
-        // |x̃·c̃ − (x − m)·(c − m)| ≤ |x̃| |c−m−c̃| + |x−m−x̃| |c̃| + |x−m−x̃| |c−m−c̃| + γ |x̃| |c̃|; doubled in s.
-        let alpha = floatAbove(2 * (a + r)), beta = floatAbove(2 * (r + gamma * a))
-        // A few Float roundings of terms no larger than these, in the epilogue.
-        let sigma = 0x1p-20 * (c.largestBias + 2 * a * c.largestRounded * (1 + gamma) + Double(alpha) * c.largestResidual
-                                + Double(beta) * c.largestRounded + c.largestSlack)
+        -> (count: Int, sigma: Double, factors: (alpha: Float, beta: Float)) {
+        let f = half.errorFactors(i), sigma = c.epilogueRounding(document: i, half, f)
         let window = floatAbove(2 * allowance(i) + 2 * sigma)
-        let n = clus_bf16_candidates(p, c.bias, c.residual, c.rounded, c.slack, alpha, beta, window,
+        let n = clus_bf16_candidates(p, c.bias, c.residual, c.rounded, c.slack, f.alpha, f.beta, window,
                                      Int32(clusterCount), candidates)
-        return (Int(n), sigma, alpha, beta)
+        return (Int(n), sigma, f)
     }
 
     /// The products of the first `count` rows of `scratch.rowAddresses` with

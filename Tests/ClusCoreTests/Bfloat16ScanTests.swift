@@ -40,15 +40,17 @@ struct Bfloat16ScanTests {
             try x.values.withUnsafeBufferPointer { buffer in
                 let rows = RowMatrix(base: try #require(buffer.baseAddress), count: x.count, dimension: d)
                 let plan = ChunkPlan(count: x.count, clusterCount: k, dimension: d)
-                let half = try #require(Bfloat16Rows(rows: rows, plan: plan, parallelism: .serial))
+                let rounding = try #require(Bfloat16Rows(rows: rows, plan: plan, parallelism: .serial))
+                let half = rounding.view
                 // Centres: documents moved a little (as after an iteration), in Float.
                 var centres = [Float](repeating: 0, count: k * d)
                 for j in 0 ..< k {
                     for t in 0 ..< d { centres[j * d + t] = x.values[(j * 7 % x.count) * d + t] * 0.9 + x.values[(j * 13 % x.count) * d + t] * 0.1 }
                 }
-                let c = try #require(centres.withUnsafeBufferPointer {
-                    Bfloat16Centres(centres: $0.baseAddress!, count: k, dimension: d, rows: half)
+                let owner = try #require(centres.withUnsafeBufferPointer {
+                    Bfloat16Centres(centres: $0.baseAddress!, count: k, dimension: d, rows: rounding)
                 })
+                let c = owner.view
                 let width = (k + 31) / 32 * 32
                 var products = [Float](repeating: 0, count: (x.count + 8) * width)
                 var addresses = (0 ..< x.count + 8).map { Optional(half.row(min($0, x.count - 1))) }
@@ -57,7 +59,6 @@ struct Bfloat16ScanTests {
                                         out.baseAddress!, Int32(width), nil, 0)
                 }
                 var list = [Int32](repeating: 0, count: k + 16)
-                let gamma = half.view.summation
                 var checked = 0
                 for i in 0 ..< x.count {
                     // Exact |x − c_j|² (Double, from the Floats) less |x − m|².
@@ -70,16 +71,13 @@ struct Bfloat16ScanTests {
                         }
                         exact[j] = s - half.square[i]
                     }
-                    let a = half.rounded[i], r = half.residual[i]
-                    let alpha = floatAbove(2 * (a + r)), beta = floatAbove(2 * (r + gamma * a))
-                    let sigma = 0x1p-20 * (c.largestBias + 2 * a * c.largestRounded * (1 + gamma)
-                                           + Double(alpha) * c.largestResidual + Double(beta) * c.largestRounded + c.largestSlack)
+                    let f = half.errorFactors(i), sigma = c.epilogueRounding(document: i, half, f)
                     // A window as wide as a relative 1e-6 of the scores: the test asks for every centre within it.
                     let lowest = exact.min()!
                     let window = 1e-6 * (abs(lowest) + half.square[i])
                     let n = products.withUnsafeMutableBufferPointer { p in
                         clus_bf16_candidates(p.baseAddress! + i * width, c.bias, c.residual, c.rounded, c.slack,
-                                             alpha, beta, floatAbove(window + 2 * sigma), Int32(k), &list)
+                                             f.alpha, f.beta, floatAbove(window + 2 * sigma), Int32(k), &list)
                     }
                     #expect(n > 0, "\(kind) d=\(d) document \(i)")
                     let listed = Set(list.prefix(Int(max(0, n))).map(Int.init))

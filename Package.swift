@@ -3,9 +3,12 @@ import PackageDescription
 
 // Release builds use the build machine's vector units: SIMD16<Float> arithmetic
 // was measured ~75x faster with AVX-512 (-target-cpu native) than with the
-// default x86-64 target.
+// default x86-64 target. CLUS_TARGET_CPU (an LLVM CPU name such as znver3 or
+// x86-64-v3) builds for another CPU instead: a binary for other machines, or
+// Scripts/bench/methods.py --target-cpu timing a CPU without AVX-512 here.
+let targetCPU = Context.environment["CLUS_TARGET_CPU"] ?? "native"
 let optimised: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-target-cpu", "native"], .when(configuration: .release)),
+    .unsafeFlags(["-Ounchecked", "-target-cpu", targetCPU], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -21,7 +24,7 @@ let package = Package(
         // OpenBLAS is opened at run time (dlopen), with the core that suits the CPU: see CBLASLoader.h.
         .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
         // clus's own GEMM micro-kernel, its register block chosen for the build machine's vector units.
-        .target(name: "CGramKernel", cSettings: [.unsafeFlags(["-O3", "-march=native", "-ffp-contract=fast"])]),
+        .target(name: "CGramKernel", cSettings: [.unsafeFlags(["-O3", "-march=\(targetCPU)", "-ffp-contract=fast"])]),
         .target(name: "ClusCore", dependencies: ["CVectorMath", "CBLASLoader", "CGramKernel"], swiftSettings: optimised),
         .target(name: "ClusData", dependencies: ["ClusCore", "CZlib", "CSnappy", "CZstd", "CSQLite", "CLibPQ"], swiftSettings: optimised),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),

@@ -9,6 +9,15 @@ Scripts/bench/hierarchy.py.
     python3 Scripts/bench/methods.py --quick    # n = 10^4 and 10^5 only (a few minutes)
     python3 Scripts/bench/methods.py --cases 100000:100:512,100000:1000:512 --minibatch-n 0
     python3 Scripts/bench/methods.py --cases debian:20,debian:100 --minibatch-n 0   # real embeddings (n=8000 d=384)
+    python3 Scripts/bench/methods.py --as-cpu znver3 --quick   # as on a CPU without AVX-512 (see below)
+
+--as-cpu znver3 (or haswell) times both sides as they run on an AVX2-only
+CPU such as AMD Zen 3, on this machine: clus built for that CPU
+(CLUS_TARGET_CPU, its own .build-bench-NAME) with the int16 scan in place of
+bfloat16 (still timed against the Float scans on the first pass), and
+OpenBLAS (clus's, NumPy's and faiss's) and faiss on their AVX2 kernels. Both
+sides lose AVX-512 alike; it is an estimate of such a CPU, not a measurement
+on one (cache sizes and clocks stay this machine's).
 
 The grid (n:k:d): d = 512 for every n in {10^4, 10^5, 10^6} and k in
 {10, 100, 1000}, plus d = 128 and d = 1536 at n = 10^5, k = 100.
@@ -32,7 +41,18 @@ import gzip
 import io
 import os
 import subprocess
+import sys
 from pathlib import Path
+
+# --as-cpu NAME: OpenBLAS reads OPENBLAS_CORETYPE and faiss FAISS_OPT_LEVEL
+# when they load, so they are set here, before NumPy is imported.
+AS_CPU = {"znver3": "Zen", "haswell": "Haswell"}   # LLVM CPU name: the OpenBLAS core it gets
+if "--as-cpu" in sys.argv[:-1]:
+    _cpu = sys.argv[sys.argv.index("--as-cpu") + 1]
+    if _cpu not in AS_CPU:
+        sys.exit(f"--as-cpu: one of {', '.join(AS_CPU)}")
+    os.environ.update(OPENBLAS_CORETYPE=AS_CPU[_cpu], FAISS_OPT_LEVEL="avx2",
+                      CLUS_TARGET_CPU=_cpu, CLUS_BENCH_ROUNDED="int16")
 
 import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
@@ -122,11 +142,13 @@ def main():
     p.add_argument("--minibatch-n", default="1000000", help="n for mini-batch k-means (k=10, d=512); 0 skips")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--quick", action="store_true", help="n = 10^4 and 10^5 only, mini-batch at 10^5")
+    p.add_argument("--as-cpu", choices=sorted(AS_CPU), help="time both sides as on this AVX2-only CPU (see above)")
     a = p.parse_args()
     cases = a.cases or (QUICK if a.quick else GRID)
     if a.quick and a.minibatch_n == "1000000":
         a.minibatch_n = "100000"
-    print(f"CPU: {cpu_model()}; {os.cpu_count()} cores; faiss {'installed' if faiss else 'not installed'}")
+    print(f"CPU: {cpu_model()}; {os.cpu_count()} cores; faiss {'installed' if faiss else 'not installed'}"
+          + (f"; as {a.as_cpu}" if a.as_cpu else ""))
     r = a.repeats
     plan, rows = [], []  # plan lines for Swift; rows: (case, {reference: seconds})
 
@@ -156,7 +178,8 @@ def main():
     plan_path.write_text("\n".join(plan) + "\n")
     env = dict(os.environ, CLUS_BENCH=str(plan_path), CLUS_BENCH_REPEATS=str(r))
     out = subprocess.run(["swift", "test", "-c", "release", "-Xswiftc", "-enable-testing",
-                          "--scratch-path", ".build-bench",   # its own flags, so .build/release stays as built
+                          # its own flags, so .build/release stays as built; one per target CPU
+                          "--scratch-path", ".build-bench" + (f"-{a.as_cpu}" if a.as_cpu else ""),
                           "--filter", "MethodBenchmark"], cwd=ROOT, env=env, capture_output=True, text=True)
     clus, notes = {}, {}
     for line in out.stdout.splitlines():
@@ -170,7 +193,8 @@ def main():
         raise SystemExit("the clus side printed no timings")
 
     load = os.getloadavg()
-    print(f"CPU: {cpu_model()}")
+    print(f"CPU: {cpu_model()}" + (f", as {a.as_cpu}: clus built for it, int16 scan, "
+                                   f"OPENBLAS_CORETYPE={AS_CPU[a.as_cpu]}, FAISS_OPT_LEVEL=avx2" if a.as_cpu else ""))
     print(f"median of up to {r} runs; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"ratio = reference / clus (above 1: clus faster)")
     names = ["sklearn lloyd", "sklearn elkan", "faiss", "sklearn"]

@@ -35,10 +35,14 @@ struct Lloyd {
     /// kernel on the first pass. Speed only (tests force each way).
     var gemmFullScan: Bool? = nil
 
-    /// Whether Yinyang's full scans start from bfloat16 products (on CPUs
-    /// with AVX512_BF16); nil times it on the first pass, true uses it
-    /// wherever the CPU allows. Speed only (tests force each way).
-    var bfloat16FullScan: Bool? = nil
+    /// Whether Yinyang's full scans start from rounded products (bfloat16 on
+    /// CPUs with AVX512_BF16, else int16 on AVX2): `.automatic` times them
+    /// on the first pass; a format uses it wherever the CPU allows. Speed
+    /// only (tests force each way).
+    var roundedScan: RoundedScan = .automatic
+    /// Whether the first pass times the rounded scan against the Float scans
+    /// (and keeps the faster); nil: only when `roundedScan` is automatic.
+    var roundedScanTimed: Bool? = nil
 
     /// Skip documents by bounds (the same labels, fewer distances); false is
     /// `acceleration = .none`.
@@ -87,10 +91,8 @@ struct Lloyd {
             yinyang = YinyangBounds(rows: rows, centres: centres, clusterCount: k, groupCount: groups,
                                     plan: plan, parallelism: parallelism)
             yinyang?.gemm = gemmFullScan
-            if bfloat16FullScan != false {
-                yinyang?.bfloat16Rows = Bfloat16Rows(rows: rows, plan: plan, parallelism: parallelism)
-                yinyang?.bfloat16 = bfloat16FullScan
-            }
+            yinyang?.roundedRows = RoundedRows(rows: rows, plan: plan, parallelism: parallelism, format: roundedScan.format)
+            yinyang?.rounded = roundedScanTimed ?? (roundedScan == .automatic) ? nil : true
         case .none: break
         }
         var sums = CentreSums(rows: rows, clusterCount: k, plan: plan, parallelism: parallelism)

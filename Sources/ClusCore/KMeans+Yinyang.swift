@@ -40,11 +40,11 @@ final class YinyangBounds {
     /// The share of the centres above which a document is scanned in full
     /// rather than group by group (`FullScanTimes.share`; nil until the first pass).
     var fullScanShare: Double?
-    /// The documents rounded to bfloat16 (nil when the CPU lacks its dot
-    /// products, or once the first pass timed that scan slower), and whether
-    /// the full scan starts from their products (nil until timed).
-    var bfloat16Rows: Bfloat16Rows?
-    var bfloat16: Bool?
+    /// The documents rounded (nil when the CPU has no rounded format, or
+    /// once the first pass timed that scan slower), and whether the full
+    /// scan starts from their products (nil until timed).
+    var roundedRows: RoundedRows?
+    var rounded: Bool?
     /// Whether documents failing the global filter get their upper bound
     /// recomputed before the group filter: while 1 in k of them is spared
     /// the full scan; re-tried every 4th pass when not. Speed only.

@@ -60,10 +60,10 @@ extension Lloyd {
         let tailColumns = Int(clus_gram_tail_columns(Int32(k)))
         let groupedBias = bounds.members.map { panel.bias[$0] }
         let groupStart = bounds.start.map { CLong($0) }
-        // The centres rounded to bfloat16 for the full scan, unless it was timed slower (or is unavailable).
-        let halfRows = bounds.bfloat16Rows
-        let halfCentres = bounds.bfloat16 == false ? nil : halfRows.flatMap { half in
-            compact.withUnsafeBufferPointer { Bfloat16Centres(centres: $0.baseAddress!, count: k, dimension: d, rows: half) }
+        // The centres rounded for the full scan, unless it was timed slower (or is unavailable).
+        let halfRows = bounds.roundedRows
+        let halfCentres = bounds.rounded == false ? nil : halfRows.flatMap { half in
+            compact.withUnsafeBufferPointer { RoundedCentres(centres: $0.baseAddress!, count: k, dimension: d, rows: half) }
         }
         var tallies = [Int](repeating: 0, count: 5 * plan.chunks)
         let passMoves = sums.map { PassMoves($0.pointee, workers: parallelism.threads) }
@@ -93,18 +93,18 @@ extension Lloyd {
                                    upper: bounds.upper, lower: bounds.lower, norms: bounds.norms,
                                    packedCentres: packed, groupedCentres: compact, tailColumns: tailColumns, groupedBias: groupedBias,
                                    groupStart: groupStart, gemm: false, fullScanShare: 0.5,
-                                   bfloat16Rows: halfRows?.view, bfloat16Centres: halfCentres?.view, bfloat16: false,
+                                   roundedRows: halfRows?.view, roundedCentres: halfCentres?.view, rounded: false,
                                    moves: passMoves)
             if bounds.gemm == nil || bounds.fullScanShare == nil {
                 let timed = pass.timeFullScans()
                 if bounds.gemm == nil { bounds.gemm = timed.gemmIsFaster }
-                if bounds.bfloat16 == nil { bounds.bfloat16 = halfCentres != nil && timed.bfloat16IsFaster }
+                if bounds.rounded == nil { bounds.rounded = halfCentres != nil && timed.roundedIsFaster }
                 // Not kept when slower: its copy of the documents is freed.
-                if bounds.bfloat16 == false { bounds.bfloat16Rows = nil }
-                bounds.fullScanShare = timed.share(gemm: bounds.gemm ?? false, bfloat16: bounds.bfloat16 ?? false)
+                if bounds.rounded == false { bounds.roundedRows = nil }
+                bounds.fullScanShare = timed.share(gemm: bounds.gemm ?? false, rounded: bounds.rounded ?? false)
             }
             pass.gemm = bounds.gemm ?? false
-            pass.bfloat16 = bounds.bfloat16 == true && halfCentres != nil
+            pass.rounded = bounds.rounded == true && halfCentres != nil
             pass.fullScanShare = bounds.fullScanShare ?? 0.5
             pass.tightening = bounds.tightening
             parallelism.forEach(chunks: plan.chunks) { chunk, worker in
@@ -171,9 +171,10 @@ private struct YinyangScratch {
     let block: UnsafeMutablePointer<Float>
     let rowAddresses: UnsafeMutablePointer<UnsafePointer<Float>?>
     let products: UnsafeMutablePointer<Float>
-    /// For the bfloat16 scan: the rounded rows' addresses, a document's
+    /// For the rounded scan: the rounded rows' addresses and scales, a document's
     /// candidates (positions in group order), and the documents left to the Float scan.
     let halfRows: UnsafeMutablePointer<UnsafePointer<UInt16>?>
+    let halfScales: UnsafeMutablePointer<Float>
     let candidates: UnsafeMutablePointer<Int32>
     let fallback: UnsafeMutablePointer<Int>
     /// Documents of the block with several candidates: position, count and σ.
@@ -184,8 +185,8 @@ private struct YinyangScratch {
     static var paddedRows: Int { (blockRows + rowsPerBlock - 1) / rowsPerBlock * rowsPerBlock }
     static let rowsPerBlock = Int(clus_gram_rows_per_panel())
     static func paddedCentres(_ k: Int) -> Int { (k + GramRows.panelWidth - 1) / GramRows.panelWidth * GramRows.panelWidth }
-    /// The bfloat16 kernel's row of products: k rounded up to its panels of 32.
-    static func bfloat16Width(_ k: Int) -> Int { (k + 31) / 32 * 32 }
+    /// The rounded kernel's row of products: k rounded up to panels of 32 (int16's 16 fit in it).
+    static func roundedWidth(_ k: Int) -> Int { (k + 31) / 32 * 32 }
 
     init(clusterCount k: Int, paddedCount kp: Int, groupCount t: Int) {
         low = .allocate(capacity: t)
@@ -198,8 +199,9 @@ private struct YinyangScratch {
         before = .allocate(capacity: Self.blockRows)
         block = .allocate(capacity: Self.blockRows * kp)
         rowAddresses = .allocate(capacity: Self.paddedRows)
-        products = .allocate(capacity: (Self.blockRows + 8) * max(Self.paddedCentres(k), Self.bfloat16Width(k)))
+        products = .allocate(capacity: (Self.blockRows + 8) * max(Self.paddedCentres(k), Self.roundedWidth(k)))
         halfRows = .allocate(capacity: Self.blockRows + 8)
+        halfScales = .allocate(capacity: Self.blockRows + 8)
         candidates = .allocate(capacity: Self.blockRows * (k + 16))
         fallback = .allocate(capacity: Self.blockRows)
         rescore = .allocate(capacity: Self.blockRows)
@@ -208,7 +210,7 @@ private struct YinyangScratch {
     func free() {
         low.deallocate(); low32.deallocate(); candidate.deallocate(); centreLow.deallocate()
         pending.deallocate(); pendingScores.deallocate(); full.deallocate(); before.deallocate(); block.deallocate()
-        rowAddresses.deallocate(); products.deallocate(); halfRows.deallocate(); candidates.deallocate()
+        rowAddresses.deallocate(); products.deallocate(); halfRows.deallocate(); halfScales.deallocate(); candidates.deallocate()
         fallback.deallocate(); rescore.deallocate()
     }
 }
@@ -255,12 +257,12 @@ private struct YinyangPass {
     /// The share of the centres above which scoring a document's candidate
     /// groups one by one costs more than a full scan (timed on the first pass).
     var fullScanShare: Double
-    /// The documents and centres rounded to bfloat16, and whether the full
-    /// scan starts from their products (KMeans+Bfloat16.swift).
-    /// Views (pointers) of what the caller holds for the pass: references counted per document cost 10% of it.
-    let bfloat16Rows: Bfloat16RowsView?
-    let bfloat16Centres: Bfloat16CentresView?
-    var bfloat16: Bool
+    /// The documents and centres rounded, and whether the full scan starts
+    /// from their products (KMeans+Rounded.swift). Views (pointers) of what
+    /// the caller holds for the pass: references counted per document cost 10% of it.
+    let roundedRows: RoundedRowsView?
+    let roundedCentres: RoundedCentresView?
+    var rounded: Bool
     /// Where the documents that change cluster are moved in the centre sums
     /// during the pass; nil: not here.
     let moves: PassMoves?
@@ -278,14 +280,14 @@ private struct YinyangPass {
             let hi = min(range.upperBound, lo + YinyangScratch.blockRows)
             for i in lo ..< hi { scratch.before[i - lo] = labels[i] }
             var full = 0
-            // With the bfloat16 scan the Float rows are read only for the documents a group scan
+            // With the rounded scan the Float rows are read only for the documents a group scan
             // rescues: fetched a few documents ahead while tightening rescues some, not waited for.
-            // The filter reads the bfloat16 row to tighten u: fetched ahead too.
-            let ahead = bfloat16 && tightening ? 4 : 0
+            // The filter reads the rounded row to tighten u: fetched ahead too.
+            let ahead = rounded && tightening ? 4 : 0
             for i in lo ..< hi {
                 if ahead > 0 && i + ahead < range.upperBound {
                     clus_prefetch(rows.row(i + ahead), rows.dimension * MemoryLayout<Float>.size)
-                    if let half = bfloat16Rows { clus_prefetch(half.row(i + ahead), half.length * MemoryLayout<UInt16>.size) }
+                    if let half = roundedRows { clus_prefetch(half.row(i + ahead), half.length * MemoryLayout<UInt16>.size) }
                 }
                 if let scored = filter(i, scratch, tightened: &tightened, rescued: &rescued) {
                     scores += scored
@@ -296,10 +298,10 @@ private struct YinyangPass {
             }
             if full > 0 {
                 let ahead = min(range.upperBound, hi + YinyangScratch.blockRows) - hi
-                if bfloat16, let half = bfloat16Rows {
-                    scanAllByBfloat16(scratch.full, count: full, scratch,
-                                      prefetch: ahead > 0 ? UnsafeRawPointer(half.row(hi)) : nil,
-                                      bytes: ahead * half.length * MemoryLayout<UInt16>.size)
+                if rounded, let half = roundedRows {
+                    scanAllByRounded(scratch.full, count: full, scratch,
+                                     prefetch: ahead > 0 ? UnsafeRawPointer(half.row(hi)) : nil,
+                                     bytes: ahead * half.length * MemoryLayout<UInt16>.size)
                 } else if gemm {
                     // The next documents' rows come in from memory while these are scored.
                     scanAllByGemm(scratch.full, count: full, scratch,
@@ -348,8 +350,8 @@ private struct YinyangPass {
         if !beats(global, u) {
             guard tightening else { return nil }
             var exact: Double? = nil
-            if bfloat16, let half = bfloat16Rows, let c = bfloat16Centres {
-                // From the bfloat16 row, which the full scan reads next, rather than the Float row.
+            if rounded, let half = roundedRows, let c = roundedCentres {
+                // From the rounded row, which the full scan reads next, rather than the Float row.
                 let s = c.upperScore(positions[a], document: i, half) + half.square[i] * (1 + 0x1p-40)
                 guard s.isFinite else { return nil }
                 u = max(0, s).squareRoot()
@@ -518,28 +520,28 @@ private struct YinyangPass {
         }
     }
 
-    /// As `scanAllByGemm`, from the documents' and centres' bfloat16 products
-    /// (KMeans+Bfloat16.swift): every centre whose lower bound comes within
+    /// As `scanAllByGemm`, from the documents' and centres' rounded products
+    /// (KMeans+Rounded.swift): every centre whose lower bound comes within
     /// twice the blocked kernel's rounding (and the epilogue's own) of the
     /// lowest upper bound is scored in the blocked kernel's arithmetic, so the
     /// labels are the blocked kernel's, ties included; the group bounds come
     /// from the products' lower bounds. A document with a non-finite score goes
     /// to the Float scan.
-    private func scanAllByBfloat16(_ list: UnsafePointer<Int>, count: Int, _ scratch: YinyangScratch,
-                                   prefetch: UnsafeRawPointer?, bytes: Int) {
-        guard let half = bfloat16Rows, let c = bfloat16Centres else { return }
-        let k = clusterCount, t = groupCount, d = rows.dimension, width = YinyangScratch.bfloat16Width(k)
-        bfloat16Products(half, c, list, count: count, scratch, prefetch: prefetch, bytes: bytes)
+    private func scanAllByRounded(_ list: UnsafePointer<Int>, count: Int, _ scratch: YinyangScratch,
+                                  prefetch: UnsafeRawPointer?, bytes: Int) {
+        guard let half = roundedRows, let c = roundedCentres else { return }
+        let k = clusterCount, t = groupCount, d = rows.dimension, width = YinyangScratch.roundedWidth(k)
+        roundedProducts(half, c, list, count: count, scratch, prefetch: prefetch, bytes: bytes)
         var fallback = 0, rescore = 0
         // Lower bounds for every group from the products' lower bounds s − e (σ: the epilogue's rounding).
         @inline(__always)
         func renewGroups(_ i: Int, _ p: UnsafeMutablePointer<Float>, excluding q: Int, sigma: Double) {
-            clus_bf16_group_bounds(p, groupStart, Int32(t), Int32(q), half.square[i] * (1 - 0x1p-40) - sigma * (1 + 0x1p-40),
-                                   lower.baseAddress! + i * t)
+            clus_rounded_group_bounds(p, groupStart, Int32(t), Int32(q), half.square[i] * (1 - 0x1p-40) - sigma * (1 + 0x1p-40),
+                                      lower.baseAddress! + i * t)
         }
         for m in 0 ..< count {
             let i = list[m], p = scratch.products + m * width
-            let found = bfloat16Candidates(half, c, document: i, products: p, candidates: scratch.candidates + m * (k + 16))
+            let found = roundedCandidates(half, c, document: i, products: p, candidates: scratch.candidates + m * (k + 16))
             if found.count <= 0 {
                 scratch.fallback[fallback] = i
                 fallback += 1
@@ -585,14 +587,21 @@ private struct YinyangPass {
         }
     }
 
-    /// The bfloat16 products of the listed documents with every centre (in
-    /// group order), `YinyangScratch.bfloat16Width(k)` to a row of `scratch.products`.
-    private func bfloat16Products(_ half: Bfloat16RowsView, _ c: Bfloat16CentresView, _ list: UnsafePointer<Int>, count: Int,
-                                  _ scratch: YinyangScratch, prefetch: UnsafeRawPointer?, bytes: Int) {
-        for m in 0 ..< count { scratch.halfRows[m] = half.row(list[m]) }
-        for m in count ..< (count + 7) / 8 * 8 { scratch.halfRows[m] = scratch.halfRows[count - 1] }
-        clus_bf16_rows_tile(scratch.halfRows, Int32(count), c.packed, Int32(clusterCount), Int32(half.length),
-                            scratch.products, Int32(YinyangScratch.bfloat16Width(clusterCount)), prefetch, bytes)
+    /// The rounded products of the listed documents with every centre (in
+    /// group order), `YinyangScratch.roundedWidth(k)` to a row of `scratch.products`.
+    private func roundedProducts(_ half: RoundedRowsView, _ c: RoundedCentresView, _ list: UnsafePointer<Int>, count: Int,
+                                 _ scratch: YinyangScratch, prefetch: UnsafeRawPointer?, bytes: Int) {
+        for m in 0 ..< count {
+            scratch.halfRows[m] = half.row(list[m])
+            scratch.halfScales[m] = half.scale[list[m]]
+        }
+        for m in count ..< (count + 7) / 8 * 8 {
+            scratch.halfRows[m] = scratch.halfRows[count - 1]
+            scratch.halfScales[m] = scratch.halfScales[count - 1]
+        }
+        clus_rounded_rows_tile(half.format, scratch.halfRows, Int32(count), c.packed, Int32(clusterCount), Int32(half.length),
+                               scratch.products, Int32(YinyangScratch.roundedWidth(clusterCount)), scratch.halfScales, c.scale,
+                               prefetch, bytes)
     }
 
     /// Document i's candidates into `candidates` from its products `p`
@@ -601,13 +610,13 @@ private struct YinyangPass {
     /// epilogue's Float rounding σ, to take off those lower bounds, and the
     /// document's error factors.
     @inline(__always)
-    private func bfloat16Candidates(_ half: Bfloat16RowsView, _ c: Bfloat16CentresView, document i: Int,
+    private func roundedCandidates(_ half: RoundedRowsView, _ c: RoundedCentresView, document i: Int,
                                     products p: UnsafeMutablePointer<Float>, candidates: UnsafeMutablePointer<Int32>)
         -> (count: Int, sigma: Double, factors: (alpha: Float, beta: Float)) {
         let f = half.errorFactors(i), sigma = c.epilogueRounding(document: i, half, f)
         let window = floatAbove(2 * allowance(i) + 2 * sigma)
-        let n = clus_bf16_candidates(p, c.bias, c.residual, c.rounded, c.slack, f.alpha, f.beta, window,
-                                     Int32(clusterCount), candidates)
+        let n = clus_rounded_candidates(p, c.bias, c.residual, c.rounded, c.slack, f.alpha, f.beta, window,
+                                        Int32(clusterCount), candidates)
         return (Int(n), sigma, f)
     }
 
@@ -630,7 +639,7 @@ private struct YinyangPass {
     /// the same whichever runs.
     func timeFullScans() -> FullScanTimes {
         let count = min(rows.count, 2 * YinyangScratch.blockRows)
-        guard count > 0 else { return FullScanTimes(kernel: 1, gram: 2, listed: 2, bfloat16: .infinity) }
+        guard count > 0 else { return FullScanTimes(kernel: 1, gram: 2, listed: 2, rounded: .infinity) }
         let k = clusterCount, d = rows.dimension
         let scratch = YinyangScratch(clusterCount: k, paddedCount: panel.paddedCount, groupCount: groupCount)
         defer { scratch.free() }
@@ -661,17 +670,17 @@ private struct YinyangPass {
                     m += c
                 }
             })
-            if let rows = bfloat16Rows, let c = bfloat16Centres {
+            if let rows = roundedRows, let c = roundedCentres {
                 candidates = 0
                 half = min(half, seconds {
                     var m = 0
                     while m < count {
                         let n = min(YinyangScratch.blockRows, count - m)
                         for r in 0 ..< n { scratch.full[r] = m + r }
-                        bfloat16Products(rows, c, scratch.full, count: n, scratch, prefetch: nil, bytes: 0)
+                        roundedProducts(rows, c, scratch.full, count: n, scratch, prefetch: nil, bytes: 0)
                         for r in 0 ..< n {
-                            let p = scratch.products + r * YinyangScratch.bfloat16Width(k)
-                            candidates += max(1, bfloat16Candidates(rows, c, document: m + r, products: p, candidates: scratch.candidates).count)
+                            let p = scratch.products + r * YinyangScratch.roundedWidth(k)
+                            candidates += max(1, roundedCandidates(rows, c, document: m + r, products: p, candidates: scratch.candidates).count)
                         }
                         m += n
                     }
@@ -686,28 +695,28 @@ private struct YinyangPass {
         }
         // The candidates are scored again one document at a time, as listed centres.
         let rescoring = listed * Double(candidates) / Double(count * k)
-        return FullScanTimes(kernel: own, gram: gram, listed: listed, bfloat16: half + rescoring)
+        return FullScanTimes(kernel: own, gram: gram, listed: listed, rounded: half + rescoring)
     }
 }
 
 /// Seconds for the same documents against every centre: by the blocked
 /// kernel, by the Gram kernel, one document at a time through a list of
-/// centres, and from bfloat16 products with the candidates' rescoring
+/// centres, and from rounded products with the candidates' rescoring
 /// (infinity when not timed).
 struct FullScanTimes {
     let kernel: Double
     let gram: Double
     let listed: Double
-    let bfloat16: Double
+    let rounded: Double
 
     var gemmIsFaster: Bool { gram < kernel }
-    var bfloat16IsFaster: Bool { bfloat16 < min(gram, kernel) }
+    var roundedIsFaster: Bool { rounded < min(gram, kernel) }
 
     /// The share of the centres above which a full scan is cheaper than
     /// scoring that many listed centres (kept within [1/20, 1/2]: the timing is
     /// of a few documents, and at 1/2 a group scan was the cheaper in earlier tests).
-    func share(gemm: Bool, bfloat16 useBfloat16: Bool) -> Double {
-        let full = useBfloat16 ? bfloat16 : gemm ? gram : kernel
+    func share(gemm: Bool, rounded useRounded: Bool) -> Double {
+        let full = useRounded ? rounded : gemm ? gram : kernel
         guard listed > 0, full.isFinite else { return 0.5 }
         return min(0.5, max(0.05, full / listed))
     }

@@ -47,8 +47,16 @@ struct MethodBenchmark {
                         var lloyd = Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: .allCores,
                                           cancellation: nil, maxIterations: iterations, tolerance: 0)
                         lloyd.bounded = bounded
-                        // CLUS_BENCH_BFLOAT16=0 or 1: the full scan's bfloat16 products off or forced, for before/after.
-                        lloyd.bfloat16FullScan = environment["CLUS_BENCH_BFLOAT16"].map { $0 == "1" }
+                        // CLUS_BENCH_ROUNDED=off, bfloat16 or int16: the full scan's rounded products off or
+                        // in that format, for before/after; unset: as clus chooses. The first pass times a
+                        // given format against the Float scans as clus would (methods.py --as-cpu).
+                        lloyd.roundedScan = switch environment["CLUS_BENCH_ROUNDED"] {
+                        case "off": .off
+                        case "bfloat16": .bfloat16
+                        case "int16": .int16
+                        default: .automatic
+                        }
+                        lloyd.roundedScanTimed = true
                         return lloyd
                     }
                     func perIteration(bounded: Bool) throws -> Double {

@@ -4,7 +4,7 @@ import Testing
 /// Lloyd from `seeds` with `acceleration` and with none; they must agree bit
 /// for bit (labels, iterations, inertia, centres).
 func expectAccelerationMatchesPlain(_ x: Embeddings, k: Int, seeds: [Int], acceleration: LloydAcceleration,
-                                    gemm: Bool? = nil, bfloat16: Bool? = nil,
+                                    gemm: Bool? = nil, rounded: RoundedScan = .automatic,
                                     spherical: Bool = false, maxIterations: Int = 300, tolerance: Double = 0,
                                     parallelism: Parallelism = .allCores,
                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -18,9 +18,9 @@ func expectAccelerationMatchesPlain(_ x: Embeddings, k: Int, seeds: [Int], accel
         let plain = try lloyd.run(seeds: seeds) { _ in }
         lloyd.acceleration = acceleration
         lloyd.gemmFullScan = gemm
-        lloyd.bfloat16FullScan = bfloat16
+        lloyd.roundedScan = rounded
         let fast = try lloyd.run(seeds: seeds) { _ in }
-        let what = "k=\(k) \(acceleration) gemm=\(String(describing: gemm)) bfloat16=\(String(describing: bfloat16)) maxIterations=\(maxIterations)"
+        let what = "k=\(k) \(acceleration) gemm=\(String(describing: gemm)) rounded=\(rounded) maxIterations=\(maxIterations)"
         #expect(fast.labels == plain.labels, "labels, \(what)", sourceLocation: sourceLocation)
         #expect(fast.iterations == plain.iterations, "iterations, \(what)", sourceLocation: sourceLocation)
         #expect(fast.inertia == plain.inertia, "inertia, \(what)", sourceLocation: sourceLocation)

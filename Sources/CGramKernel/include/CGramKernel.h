@@ -78,52 +78,70 @@ int clus_scores_lowest(float *s, const float *bias, int k, double window, int *n
 void clus_group_minima(float *s, const long *start, int groups, int excluded, int finite, float *out);
 
 
-// ---- k-means' full scan in bfloat16 (Bfloat16Kernel.c) ----
+// ---- k-means' full scan from rounded products (RoundedKernel.c, Int16Kernel.c) ----
+
+/// The formats: documents and centres less the data's mean, rounded to
+/// bfloat16 (AVX512_BF16's dot products) or scaled by a power of two and
+/// rounded to int16 (AVX2's vpmaddwd). Both are stored as 16-bit values.
+enum { CLUS_ROUNDED_NONE = 0, CLUS_ROUNDED_INT16 = 1, CLUS_ROUNDED_BFLOAT16 = 2 };
 
 /// Whether the CPU that runs has the bfloat16 dot products (AVX512_BF16); 0 on other architectures.
 int clus_bf16_available(void);
+
+/// Whether the CPU that runs can use `format`; and the faster format it can use (NONE when neither).
+int clus_rounded_supports(int format);
+int clus_rounded_best_format(void);
 
 /// Asks for `bytes` from `start` to be brought into cache (a hint).
 void clus_prefetch(const void *start, long bytes);
 
 /// Values per stored row of `d` dimensions: d rounded up to 32 (zero padded).
-int clus_bf16_row_length(int d);
+int clus_rounded_row_length(int d);
 
-/// Each of `count` rows of `d` Floats less `origin`, rounded to bfloat16
-/// (nearest even; denormals to zero) into `length` values at `out + i * length`;
-/// per row, in real arithmetic: the length of the stored row (`rounded`), of
-/// what rounding left out (`residual`), both rounded up slightly, and |x − origin|² (`square`).
-void clus_bf16_rows(const float *rows, long count, int d, const float *origin, int length, uint16_t *out,
-                    double *rounded, double *residual, double *square);
+/// Each of `count` rows of `d` Floats less `origin`, rounded in `format`
+/// into `length` values at `out + i * length` (bfloat16: nearest even,
+/// denormals to zero; int16: scaled by 2^e, nearest even, |row| ≤ 46340);
+/// per row, in real arithmetic: the length of the stored row as a real
+/// vector (times `scale`; `rounded`), of what rounding left out (`residual`),
+/// both rounded up slightly, |x − origin|² (`square`), and the factor that
+/// turns stored values into real ones (`scale`: 2^−e, or 1 for bfloat16).
+/// A row the format cannot hold gets infinite lengths.
+void clus_rounded_rows(int format, const float *rows, long count, int d, const float *origin, int length, uint16_t *out,
+                       double *rounded, double *residual, double *square, float *scale);
 
-/// As `clus_bf16_rows` for k centres (row-major, `d` each) into `rows`
-/// (k × length), and again in panels of 32 columns as `clus_bf16_rows_tile`
-/// reads them: panel j / 32 at out + (j / 32) * 32 * length, pair p of centre
-/// j at [p * 64 + (j % 32) * 2].
-void clus_bf16_pack(const float *centres, int k, int d, const float *origin, int length, uint16_t *out,
-                    uint16_t *rows, double *rounded, double *residual, double *square);
+/// As `clus_rounded_rows` for k centres (row-major, `d` each) into `rows`
+/// (k × length), and again in panels as `clus_rounded_rows_tile` reads them
+/// (bfloat16: 32 columns, pair p of centre j at panel j / 32, [p * 64 + (j % 32) * 2];
+/// int16: 16 columns, at panel j / 16, [p * 32 + (j % 16) * 2]); `out` has
+/// room for k rounded up to 32 centres.
+void clus_rounded_pack(int format, const float *centres, int k, int d, const float *origin, int length, uint16_t *out,
+                       uint16_t *rows, double *rounded, double *residual, double *square, float *scale);
 
-/// Per group g, the group's lowest score but the one at `excluded`, plus
-/// `shift`, as a distance: √max(0, low + shift) rounded down to Float (every
-/// step rounded down; +infinity for a group with no other centre). The
-/// bfloat16 scan's group lower bounds, written to `out`.
-void clus_bf16_group_bounds(float *s, const long *start, int groups, int excluded, double shift, float *out);
+/// Per group g (positions start[g] ..< start[g + 1] of the scores `s`), the
+/// group's lowest score but the one at `excluded`, plus `shift`, as a
+/// distance: √max(0, low + shift) rounded down to Float (every step rounded
+/// down; +infinity for a group with no other centre). The rounded scan's
+/// group lower bounds, written to `out`.
+void clus_rounded_group_bounds(float *s, const long *start, int groups, int excluded, double shift, float *out);
 
-/// x · y of two stored rows of `length` (a multiple of 32) bfloat16 values, with Float sums.
-float clus_bf16_dot(const uint16_t *x, const uint16_t *y, int length);
+/// x · y of two stored rows of `length` (a multiple of 32) values, before
+/// their scales: bfloat16 with Float sums; int16 exact, rounded once to Float.
+float clus_rounded_dot(int format, const uint16_t *x, const uint16_t *y, int length);
 
-/// c[i * ldc + j] = rows[i] · centre j in bfloat16 with Float sums, for
-/// i < row_count (rounded up to 8: `rows` repeats a real row to fill) and j
-/// < column_count rounded up to 16 (`c` has room). Prefetches as `clus_gram_rows_tile`.
-void clus_bf16_rows_tile(const uint16_t *const *rows, int row_count, const uint16_t *packed, int column_count,
-                         int length, float *c, int ldc, const void *prefetch, long prefetch_bytes);
+/// c[i * ldc + j] = rows[i] · centre j, scaled (int16: by row_scale[i] ·
+/// column_scale[j]; bfloat16 ignores both), for i < row_count (rounded up to
+/// 8: `rows` and `row_scale` repeat a real row to fill) and j < column_count
+/// rounded up to 16 (`c` and `column_scale` have room). Prefetches as `clus_gram_rows_tile`.
+void clus_rounded_rows_tile(int format, const uint16_t *const *rows, int row_count, const uint16_t *packed,
+                            int column_count, int length, float *c, int ldc, const float *row_scale,
+                            const float *column_scale, const void *prefetch, long prefetch_bytes);
 
-/// One document's candidates from its bfloat16 products `p` with k centres:
+/// One document's candidates from its products `p` with k centres:
 /// score s = bias − 2p, error bound e = alpha·residual + beta·rounded + slack
 /// (per centre); writes s − e into `p`, lists in `list` every centre with
 /// s − e ≤ min(s + e) + window and returns how many; −1 when a score or the
 /// window is not finite. `list` has room for k + 16 (whole vectors are stored).
-int clus_bf16_candidates(float *p, const float *bias, const float *residual, const float *rounded, const float *slack,
-                         float alpha, float beta, float window, int k, int *list);
+int clus_rounded_candidates(float *p, const float *bias, const float *residual, const float *rounded, const float *slack,
+                            float alpha, float beta, float window, int k, int *list);
 
 #endif

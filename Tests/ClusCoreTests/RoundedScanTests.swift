@@ -2,13 +2,14 @@ import CGramKernel
 import Testing
 @testable import ClusCore
 
-/// Yinyang's full scan from bfloat16 products (KMeans+Bfloat16.swift): the
-/// error bound must hold for every document and centre, and k-means must
-/// give plain Lloyd's results bit for bit. On a CPU without AVX512_BF16 the
-/// scan is never used and only the fallback is checked.
-@Suite("k-means' bfloat16 full scan")
-struct Bfloat16ScanTests {
-    static let available = clus_bf16_available() != 0
+/// Yinyang's full scan from rounded products (KMeans+Rounded.swift), in
+/// each format: the error bound must hold for every document and centre, and
+/// k-means must give plain Lloyd's results bit for bit. A format the CPU
+/// lacks is never used (bfloat16 needs AVX512_BF16, int16 AVX2), and only
+/// the fallback is checked.
+@Suite("k-means' rounded full scan")
+struct RoundedScanTests {
+    static let formats: [RoundedScan] = [.bfloat16, .int16]
 
     /// Rows whose scale, offset and spread stress the bound: clustered,
     /// far from the origin, tiny (near Float's denormals), huge, and unit-length embeddings.
@@ -32,15 +33,15 @@ struct Bfloat16ScanTests {
     }
 
     @Test("every centre that may be the Float kernel's nearest is a candidate; the lower bounds hold",
-          arguments: ["clustered", "far", "tiny", "unit", "huge"])
-    func boundHolds(kind: String) throws {
-        guard Self.available else { return }
+          arguments: formats, ["clustered", "far", "tiny", "unit", "huge"])
+    func boundHolds(format: RoundedScan, kind: String) throws {
+        guard format.format != Int32(CLUS_ROUNDED_NONE) else { return }
         for (d, k) in [(5, 40), (33, 70), (100, 33), (384, 100)] {
             let x = Self.stressRows(kind, count: 300, dimension: d, seed: UInt64(d))
             try x.values.withUnsafeBufferPointer { buffer in
                 let rows = RowMatrix(base: try #require(buffer.baseAddress), count: x.count, dimension: d)
                 let plan = ChunkPlan(count: x.count, clusterCount: k, dimension: d)
-                let rounding = try #require(Bfloat16Rows(rows: rows, plan: plan, parallelism: .serial))
+                let rounding = try #require(RoundedRows(rows: rows, plan: plan, parallelism: .serial, format: format.format))
                 let half = rounding.view
                 // Centres: documents moved a little (as after an iteration), in Float.
                 var centres = [Float](repeating: 0, count: k * d)
@@ -48,15 +49,16 @@ struct Bfloat16ScanTests {
                     for t in 0 ..< d { centres[j * d + t] = x.values[(j * 7 % x.count) * d + t] * 0.9 + x.values[(j * 13 % x.count) * d + t] * 0.1 }
                 }
                 let owner = try #require(centres.withUnsafeBufferPointer {
-                    Bfloat16Centres(centres: $0.baseAddress!, count: k, dimension: d, rows: rounding)
+                    RoundedCentres(centres: $0.baseAddress!, count: k, dimension: d, rows: rounding)
                 })
                 let c = owner.view
                 let width = (k + 31) / 32 * 32
                 var products = [Float](repeating: 0, count: (x.count + 8) * width)
                 var addresses = (0 ..< x.count + 8).map { Optional(half.row(min($0, x.count - 1))) }
+                var scales = (0 ..< x.count + 8).map { half.scale[min($0, x.count - 1)] }
                 products.withUnsafeMutableBufferPointer { out in
-                    clus_bf16_rows_tile(&addresses, Int32(x.count), c.packed, Int32(k), Int32(half.length),
-                                        out.baseAddress!, Int32(width), nil, 0)
+                    clus_rounded_rows_tile(half.format, &addresses, Int32(x.count), c.packed, Int32(k), Int32(half.length),
+                                           out.baseAddress!, Int32(width), &scales, c.scale, nil, 0)
                 }
                 var list = [Int32](repeating: 0, count: k + 16)
                 var checked = 0
@@ -76,8 +78,8 @@ struct Bfloat16ScanTests {
                     let lowest = exact.min()!
                     let window = 1e-6 * (abs(lowest) + half.square[i])
                     let n = products.withUnsafeMutableBufferPointer { p in
-                        clus_bf16_candidates(p.baseAddress! + i * width, c.bias, c.residual, c.rounded, c.slack,
-                                             f.alpha, f.beta, floatAbove(window + 2 * sigma), Int32(k), &list)
+                        clus_rounded_candidates(p.baseAddress! + i * width, c.bias, c.residual, c.rounded, c.slack,
+                                                f.alpha, f.beta, floatAbove(window + 2 * sigma), Int32(k), &list)
                     }
                     #expect(n > 0, "\(kind) d=\(d) document \(i)")
                     let listed = Set(list.prefix(Int(max(0, n))).map(Int.init))
@@ -87,6 +89,9 @@ struct Bfloat16ScanTests {
                         }
                         let low = Double(products[i * width + j]) - sigma
                         #expect(low <= exact[j] + 1e-9 * abs(exact[j]), "\(kind) d=\(d): lower bound of \(j) for \(i): \(low) > \(exact[j])")
+                        // The upper bound from one product (u's tightening) holds too.
+                        let upper = c.upperScore(j, document: i, half)
+                        #expect(upper >= exact[j] - 1e-9 * abs(exact[j]), "\(kind) d=\(d): upper bound of \(j) for \(i): \(upper) < \(exact[j])")
                         checked += 1
                     }
                 }
@@ -95,30 +100,30 @@ struct Bfloat16ScanTests {
         }
     }
 
-    @Test("k-means from bfloat16 products: plain Lloyd's labels, iterations, inertia and centres",
-          arguments: ["clustered", "far", "tiny", "unit", "huge"])
-    func matchesPlain(kind: String) throws {
+    @Test("k-means from rounded products: plain Lloyd's labels, iterations, inertia and centres",
+          arguments: formats, ["clustered", "far", "tiny", "unit", "huge"])
+    func matchesPlain(format: RoundedScan, kind: String) throws {
         for (k, d) in [(30, 5), (100, 40), (64, 130)] {
             let x = Self.stressRows(kind, count: 1200, dimension: d, seed: UInt64(k + d))
             let seeds = try plusPlusSeeds(x, k: k, seed: UInt64(k))
             try expectAccelerationMatchesPlain(x, k: k, seeds: seeds, acceleration: .yinyang(groups: k / 10),
-                                               bfloat16: true, maxIterations: 12)
+                                               rounded: format, maxIterations: 12)
         }
     }
 
-    @Test("ties on a grid and coinciding documents come out as the Float kernel's, lowest index first")
-    func ties() throws {
+    @Test("ties on a grid and coinciding documents come out as the Float kernel's, lowest index first", arguments: formats)
+    func ties(format: RoundedScan) throws {
         for d in [2, 8, 40] {
             let x = randomRows(count: 800, dimension: d, clusters: 3, seed: 40, grid: true)
             try expectAccelerationMatchesPlain(x, k: 60, seeds: randomSeeds(60, of: x.count, seed: 41),
-                                               acceleration: .yinyang(groups: 6), bfloat16: true)
+                                               acceleration: .yinyang(groups: 6), rounded: format)
             try expectAccelerationMatchesPlain(x, k: 40, seeds: [Int](repeating: 3, count: 40),
-                                               acceleration: .yinyang(groups: 4), bfloat16: true)
+                                               acceleration: .yinyang(groups: 4), rounded: format)
         }
     }
 
-    @Test("values whose rounding overflows: the copy is refused and k-means runs as without it")
-    func overflow() throws {
+    @Test("values whose rounding overflows: the copy is refused and k-means runs as without it", arguments: formats)
+    func overflow(format: RoundedScan) throws {
         var values = randomRows(count: 600, dimension: 16, clusters: 4, seed: 42).values
         values[5 * 16 + 3] = .greatestFiniteMagnitude
         values[9 * 16 + 1] = -.greatestFiniteMagnitude
@@ -126,28 +131,28 @@ struct Bfloat16ScanTests {
         try x.values.withUnsafeBufferPointer { buffer in
             let rows = RowMatrix(base: try #require(buffer.baseAddress), count: 600, dimension: 16)
             let plan = ChunkPlan(count: 600, clusterCount: 40, dimension: 16)
-            #expect(Bfloat16Rows(rows: rows, plan: plan, parallelism: .serial) == nil)
+            #expect(RoundedRows(rows: rows, plan: plan, parallelism: .serial, format: format.format) == nil)
             // Float's own scores overflow here too, so the comparison is with the Float scan, not plain Lloyd.
             var lloyd = Lloyd(rows: rows, clusterCount: 40, plan: plan, parallelism: .allCores, cancellation: nil,
                               maxIterations: 8, tolerance: 0)
             lloyd.acceleration = .yinyang(groups: 4)
             lloyd.gemmFullScan = true
             let seeds = randomSeeds(40, of: 600, seed: 43)
-            lloyd.bfloat16FullScan = false
+            lloyd.roundedScan = .off
             let float = try lloyd.run(seeds: seeds) { _ in }
-            lloyd.bfloat16FullScan = true
+            lloyd.roundedScan = format
             let half = try lloyd.run(seeds: seeds) { _ in }
             #expect(half.labels == float.labels && half.iterations == float.iterations)
             #expect(half.centroids.values.elementsEqual(float.centroids.values) { $0 == $1 || ($0.isNaN && $1.isNaN) })
         }
     }
 
-    @Test("the same result on 1, 2 and 8 threads")
-    func threads() throws {
+    @Test("the same result on 1, 2 and 8 threads", arguments: formats)
+    func threads(format: RoundedScan) throws {
         let x = Self.stressRows("unit", count: 2000, dimension: 48, seed: 44)
         let seeds = randomSeeds(100, of: x.count, seed: 44)
         for threads in [1, 2, 8] {
-            try expectAccelerationMatchesPlain(x, k: 100, seeds: seeds, acceleration: .yinyang(groups: 10), bfloat16: true,
+            try expectAccelerationMatchesPlain(x, k: 100, seeds: seeds, acceleration: .yinyang(groups: 10), rounded: format,
                                                maxIterations: 10, parallelism: Parallelism(threads: threads))
         }
     }

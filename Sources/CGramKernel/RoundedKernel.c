@@ -1,12 +1,15 @@
-// k-means' full scan in bfloat16: products of documents and centres rounded
-// to 8 significant bits, twice the multiply-adds per instruction of Float
-// (AVX512_BF16's vdpbf16ps, Float accumulators) and half the bytes read.
-// The products only pick candidates: each carries a bound on its error
-// (from the lengths of what rounding left out), and every centre that may
-// be the nearest is scored again in Float by the caller, so the labels are
-// the Float kernel's. Written by hand: no BLAS offers a bfloat16 product
-// with rows read in place, and the pass needs its own epilogue.
+// k-means' full scan from rounded products, in the best format the CPU
+// offers: bfloat16 (here) or int16 (Int16Kernel.c). bfloat16: products of
+// documents and centres rounded to 8 significant bits, twice the
+// multiply-adds per instruction of Float (AVX512_BF16's vdpbf16ps, Float
+// accumulators) and half the bytes read. The products only pick candidates:
+// each carries a bound on its error (from the lengths of what rounding left
+// out), and every centre that may be the nearest is scored again in Float by
+// the caller, so the labels are the Float kernel's. Written by hand: no BLAS
+// offers a bfloat16 product with rows read in place, and the pass needs its
+// own epilogue.
 #include "CGramKernel.h"
+#include "Int16Kernel.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -34,7 +37,17 @@ int clus_bf16_available(void) {
 #endif
 }
 
-int clus_bf16_row_length(int d) { return (d + 31) / 32 * 32; }
+int clus_rounded_supports(int format) {
+    return format == CLUS_ROUNDED_BFLOAT16 ? clus_bf16_available()
+         : format == CLUS_ROUNDED_INT16 ? clus_i16_available() : 0;
+}
+
+int clus_rounded_best_format(void) {
+    // bfloat16 first: the same multiply-adds per instruction as int16 with VNNI, and no integer adds.
+    return clus_bf16_available() ? CLUS_ROUNDED_BFLOAT16 : clus_i16_available() ? CLUS_ROUNDED_INT16 : CLUS_ROUNDED_NONE;
+}
+
+int clus_rounded_row_length(int d) { return (d + 31) / 32 * 32; }
 
 void clus_prefetch(const void *start, long bytes) {
     for (long o = 0; o < bytes; o += 64) __builtin_prefetch((const char *)start + o, 0, 3);
@@ -81,8 +94,13 @@ BF16_TARGET static void convert_row(const float *x, int d, const float *origin, 
 }
 #endif
 
-void clus_bf16_rows(const float *rows, long count, int d, const float *origin, int length, uint16_t *out,
-                    double *rounded, double *residual, double *square) {
+void clus_rounded_rows(int format, const float *rows, long count, int d, const float *origin, int length, uint16_t *out,
+                       double *rounded, double *residual, double *square, float *scale) {
+    if (format == CLUS_ROUNDED_INT16) {
+        clus_i16_rows(rows, count, d, origin, length, (int16_t *)out, rounded, residual, square, scale);
+        return;
+    }
+    for (long i = 0; i < count; i++) scale[i] = 1;
 #if BF16_BUILT
     for (long i = 0; i < count; i++)
         convert_row(rows + i * (long)d, d, origin, length, out + i * (long)length, rounded + i, residual + i, square + i);
@@ -91,8 +109,13 @@ void clus_bf16_rows(const float *rows, long count, int d, const float *origin, i
 #endif
 }
 
-void clus_bf16_pack(const float *centres, int k, int d, const float *origin, int length, uint16_t *out,
-                    uint16_t *rows, double *rounded, double *residual, double *square) {
+void clus_rounded_pack(int format, const float *centres, int k, int d, const float *origin, int length, uint16_t *out,
+                       uint16_t *rows, double *rounded, double *residual, double *square, float *scale) {
+    if (format == CLUS_ROUNDED_INT16) {
+        clus_i16_pack(centres, k, d, origin, length, (int16_t *)out, (int16_t *)rows, rounded, residual, square, scale);
+        return;
+    }
+    for (int j = 0; j < k; j++) scale[j] = 1;
 #if BF16_BUILT
     int panels = (k + 31) / 32, pairs = length / 2;
     memset(out, 0, (size_t)panels * 32 * length * sizeof(uint16_t));
@@ -125,7 +148,8 @@ BF16_TARGET static float bf16_dot(const uint16_t *x, const uint16_t *y, int leng
 }
 #endif
 
-float clus_bf16_dot(const uint16_t *x, const uint16_t *y, int length) {
+float clus_rounded_dot(int format, const uint16_t *x, const uint16_t *y, int length) {
+    if (format == CLUS_ROUNDED_INT16) return clus_i16_dot((const int16_t *)x, (const int16_t *)y, length);
 #if BF16_BUILT
     return bf16_dot(x, y, length);
 #else
@@ -181,8 +205,15 @@ BF16_TARGET static void bf16_tile(const uint16_t *const *rows, int row_count, co
 }
 #endif
 
-void clus_bf16_rows_tile(const uint16_t *const *rows, int row_count, const uint16_t *packed, int column_count,
-                         int length, float *c, int ldc, const void *prefetch, long prefetch_bytes) {
+void clus_rounded_rows_tile(int format, const uint16_t *const *rows, int row_count, const uint16_t *packed,
+                            int column_count, int length, float *c, int ldc, const float *row_scale,
+                            const float *column_scale, const void *prefetch, long prefetch_bytes) {
+    if (format == CLUS_ROUNDED_INT16) {
+        clus_i16_rows_tile((const int16_t *const *)rows, row_count, (const int16_t *)packed, column_count, length, c, ldc,
+                           row_scale, column_scale, prefetch, prefetch_bytes);
+        return;
+    }
+    (void)row_scale; (void)column_scale;   // bfloat16 rows are not scaled
 #if BF16_BUILT
     bf16_tile(rows, row_count, packed, column_count, length, c, ldc, prefetch, prefetch_bytes);
 #else
@@ -259,7 +290,7 @@ BF16_TARGET static void group_bounds(float *s, const long *start, int groups, in
 }
 #endif
 
-void clus_bf16_group_bounds(float *s, const long *start, int groups, int excluded, double shift, float *out) {
+void clus_rounded_group_bounds(float *s, const long *start, int groups, int excluded, double shift, float *out) {
 #if BF16_BUILT
     if (clus_bf16_available()) { group_bounds(s, start, groups, excluded, shift, out); return; }
 #endif
@@ -273,7 +304,7 @@ void clus_bf16_group_bounds(float *s, const long *start, int groups, int exclude
     }
 }
 
-int clus_bf16_candidates(float *p, const float *bias, const float *residual, const float *rounded, const float *slack,
+int clus_rounded_candidates(float *p, const float *bias, const float *residual, const float *rounded, const float *slack,
                          float alpha, float beta, float window, int k, int *list) {
 #if BF16_BUILT
     if (clus_bf16_available()) return candidates(p, bias, residual, rounded, slack, alpha, beta, window, k, list);

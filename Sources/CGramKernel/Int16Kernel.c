@@ -39,57 +39,100 @@ static const double norm_cap = 46340;
 // Scales stay within 2^±60, so a product's scale 2^-(e_x + e_c) is a normal Float.
 enum { scale_limit = 60 };
 
+#if I16_BUILT
+static inline double sum4(__m256d v) {
+    __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+
+// y = x − origin in Float for values t ..< t + 8 (zeros past d), and the same in Double.
+I16_TARGET static inline __m256 difference(const float *x, const float *origin, int t, int d) {
+    if (t + 8 <= d) return _mm256_sub_ps(_mm256_loadu_ps(x + t), _mm256_loadu_ps(origin + t));
+    float a[8] = {0}, b[8] = {0};
+    for (int i = 0; t + i < d; i++) { a[i] = x[t + i]; b[i] = origin[t + i]; }
+    return _mm256_sub_ps(_mm256_loadu_ps(a), _mm256_loadu_ps(b));
+}
+
+I16_TARGET static inline __m256d exact_half(const float *x, const float *origin, int t, int d, int high) {
+    float a[4] = {0}, b[4] = {0};
+    int base = t + 4 * high;
+    if (base + 4 <= d) return _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(x + base)), _mm256_cvtps_pd(_mm_loadu_ps(origin + base)));
+    for (int i = 0; base + i < d; i++) { a[i] = x[base + i]; b[i] = origin[base + i]; }
+    return _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(a)), _mm256_cvtps_pd(_mm_loadu_ps(b)));
+}
+
 // One row (or centre) less `origin`, scaled by 2^e and rounded to int16; its
 // rounded length |x̃ 2^-e|, residual length and |x − origin|² (real
 // arithmetic, in Double, from the Float inputs) and the scale 2^-e. A row
 // too large for 2^-60 gets an infinite length (the caller refuses the copy).
-static void convert_row(const float *x, int d, const float *origin, int length, int16_t *out,
-                        double *rounded, double *residual, double *square, float *scale) {
-    double s2 = 0, largest = 0;
-    for (int t = 0; t < d; t++) {
-        double y = (double)(x[t] - origin[t]);
-        s2 += y * y;
-        largest = fmax(largest, fabs(y));
+// By hand in AVX2: the compiler keeps Double sums in order, one value at a time.
+I16_TARGET static void convert_row(const float *x, int d, const float *origin, int length, int16_t *out,
+                                   double *rounded, double *residual, double *square, float *scale) {
+    __m256 sign = _mm256_set1_ps(-0.0f), top = _mm256_setzero_ps();
+    __m256d s2 = _mm256_setzero_pd();
+    for (int t = 0; t < d; t += 8) {
+        __m256 y = difference(x, origin, t, d);
+        top = _mm256_max_ps(top, _mm256_andnot_ps(sign, y));
+        __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(y)), hi = _mm256_cvtps_pd(_mm256_extractf128_ps(y, 1));
+        s2 = _mm256_fmadd_pd(lo, lo, _mm256_fmadd_pd(hi, hi, s2));
     }
+    float tops[8];
+    _mm256_storeu_ps(tops, top);
+    double largest = 0, norm2 = sum4(s2);
+    for (int i = 0; i < 8; i++) largest = fmax(largest, (double)tops[i]);
     int e = scale_limit;
     if (largest > 0) {
         // The rounding adds at most 1/2 per value: room is left for it.
-        double room = fmin(32766.0 / largest, (norm_cap - 0.5 * sqrt((double)d) - 1) / sqrt(s2));
+        double room = fmin(32766.0 / largest, (norm_cap - 0.5 * sqrt((double)d) - 1) / sqrt(norm2));
         int k;
         frexp(room, &k);   // room = f 2^k, f in [1/2, 1): 2^(k−1) ≤ room
         e = k - 1 < scale_limit ? k - 1 : scale_limit;
     }
     for (;;) {
-        if (e < -scale_limit || !isfinite(s2)) {
+        if (e < -scale_limit || !isfinite(norm2)) {
             *rounded = *residual = *square = INFINITY;
             *scale = 1;
             memset(out, 0, (size_t)length * sizeof(int16_t));
             return;
         }
-        float up = ldexpf(1, e), down = ldexpf(1, -e);
-        double r2 = 0, e2 = 0, q2 = 0;
-        long long stored2 = 0;
-        for (int t = 0; t < d; t++) {
-            float v = __builtin_rintf((x[t] - origin[t]) * up);   // exact scaling by a power of two; nearest even
-            v = fminf(32767, fmaxf(-32767, v));
-            int16_t q = (int16_t)v;
-            out[t] = q;
-            stored2 += (long long)q * q;
-            double h = (double)q * (double)down;
-            double y = (double)x[t] - (double)origin[t];
-            r2 += h * h;
-            e2 += (y - h) * (y - h);
-            q2 += y * y;
+        __m256 up = _mm256_set1_ps(ldexpf(1, e)), limit = _mm256_set1_ps(32767);
+        __m256d down = _mm256_set1_pd(ldexp(1, -e));
+        __m256d r2 = _mm256_setzero_pd(), e2 = r2, q2 = r2, stored2 = r2;
+        int t = 0;
+        for (; t < d; t += 8) {
+            // Exact scaling by a power of two, rounded to nearest even (the default mode).
+            __m256 v = _mm256_round_ps(_mm256_mul_ps(difference(x, origin, t, d), up), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            v = _mm256_max_ps(_mm256_sub_ps(_mm256_setzero_ps(), limit), _mm256_min_ps(limit, v));
+            __m256i q = _mm256_cvtps_epi32(v);
+            __m128i packed = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+            _mm_storeu_si128((__m128i *)(out + t), packed);   // t + 8 ≤ length: length is d rounded up to 32
+            for (int half = 0; half < 2; half++) {
+                __m256d qd = _mm256_cvtps_pd(half ? _mm256_extractf128_ps(v, 1) : _mm256_castps256_ps128(v));
+                __m256d h = _mm256_mul_pd(qd, down), y = exact_half(x, origin, t, d, half), r = _mm256_sub_pd(y, h);
+                stored2 = _mm256_fmadd_pd(qd, qd, stored2);
+                r2 = _mm256_fmadd_pd(h, h, r2);
+                e2 = _mm256_fmadd_pd(r, r, e2);
+                q2 = _mm256_fmadd_pd(y, y, q2);
+            }
         }
-        for (int t = d; t < length; t++) out[t] = 0;
-        if ((double)stored2 > norm_cap * norm_cap) { e -= 1; continue; }   // not expected: room was left
-        *rounded = sqrt(r2) * (1 + 0x1p-40);
-        *residual = sqrt(e2) * (1 + 0x1p-40);
-        *square = q2;
-        *scale = down;
+        for (; t < length; t++) out[t] = 0;
+        if (sum4(stored2) > norm_cap * norm_cap) { e -= 1; continue; }   // not expected: room was left
+        *rounded = sqrt(sum4(r2)) * (1 + 0x1p-40);
+        *residual = sqrt(sum4(e2)) * (1 + 0x1p-40);
+        *square = sum4(q2);
+        *scale = (float)ldexp(1, -e);
         return;
     }
 }
+#else
+static void convert_row(const float *x, int d, const float *origin, int length, int16_t *out,
+                        double *rounded, double *residual, double *square, float *scale) {
+    (void)x; (void)d; (void)origin;
+    memset(out, 0, (size_t)length * sizeof(int16_t));
+    *rounded = *residual = *square = INFINITY;   // never used: clus_i16_available() is 0
+    *scale = 1;
+}
+#endif
 
 void clus_i16_rows(const float *rows, long count, int d, const float *origin, int length, int16_t *out,
                    double *rounded, double *residual, double *square, float *scale) {

@@ -13,8 +13,8 @@ Scripts/bench/hierarchy.py.
 
 --as-cpu znver3 (or haswell) times both sides as they run on an AVX2-only
 CPU such as AMD Zen 3, on this machine: clus built for that CPU
-(CLUS_TARGET_CPU, its own .build-bench-NAME) with the int16 scan in place of
-bfloat16 (still timed against the Float scans on the first pass), and
+(CLUS_TARGET_CPU, its own .build-bench-NAME: no AVX-512 code, so its own
+choices are that CPU's: the int16 scan, the portable epilogue), and
 OpenBLAS (clus's, NumPy's and faiss's) and faiss on their AVX2 kernels. Both
 sides lose AVX-512 alike; it is an estimate of such a CPU, not a measurement
 on one (cache sizes and clocks stay this machine's).
@@ -52,7 +52,7 @@ if "--as-cpu" in sys.argv[:-1]:
     if _cpu not in AS_CPU:
         sys.exit(f"--as-cpu: one of {', '.join(AS_CPU)}")
     os.environ.update(OPENBLAS_CORETYPE=AS_CPU[_cpu], FAISS_OPT_LEVEL="avx2",
-                      CLUS_TARGET_CPU=_cpu, CLUS_BENCH_ROUNDED="int16")
+                      CLUS_TARGET_CPU=_cpu)
 
 import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
@@ -193,7 +193,7 @@ def main():
         raise SystemExit("the clus side printed no timings")
 
     load = os.getloadavg()
-    print(f"CPU: {cpu_model()}" + (f", as {a.as_cpu}: clus built for it, int16 scan, "
+    print(f"CPU: {cpu_model()}" + (f", as {a.as_cpu}: clus built for it, "
                                    f"OPENBLAS_CORETYPE={AS_CPU[a.as_cpu]}, FAISS_OPT_LEVEL=avx2" if a.as_cpu else ""))
     print(f"median of up to {r} runs; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"ratio = reference / clus (above 1: clus faster)")

@@ -13,7 +13,8 @@
 #include <math.h>
 #include <string.h>
 
-#if defined(__x86_64__)
+// Built when the build's target CPU has AVX2 and FMA (as RoundedKernel.c's bfloat16).
+#if defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #define I16_TARGET __attribute__((target("avx2,fma")))
 #define I16_BUILT 1
@@ -230,6 +231,82 @@ I16_TARGET static void tile(const int16_t *const *rows, int row_count, const int
 }
 #endif
 
+// With AVX512_VNNI (Intel since Ice Lake, AMD Zen 4): vpdpwssd does 32
+// multiply-adds and their add in one instruction, and 32 registers hold an
+// 8-row × 32-column block (two panels). Measured on a Sapphire Rapids-class
+// Xeon, the AVX2 block above leaves that core's second 512-bit port idle.
+#if I16_BUILT && defined(__AVX512BW__) && defined(__AVX512VNNI__)
+#define I16_VNNI_BUILT 1
+#define I16_VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma")))
+
+static int vnni_available(void) {
+    static int known = -1;   // a benign race, as above
+    if (known < 0) {
+        __builtin_cpu_init();
+        known = __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512bw") ? 1 : 0;
+    }
+    return known;
+}
+
+// 8 rows × `nv` (1 or 2) panels of 16 columns: per pair of dimensions one
+// 32-bit broadcast per row and one load per panel.
+I16_VNNI_TARGET static inline __attribute__((always_inline))
+void vnni_block(const int16_t *const *r, const int16_t *b, long panel, int pairs, float *c, int ldc, const float *rs,
+                const float *cs, const int nv) {
+    __m512i a00 = _mm512_setzero_si512(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+    __m512i a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
+    const int32_t *p0 = (const int32_t *)r[0], *p1 = (const int32_t *)r[1], *p2 = (const int32_t *)r[2],
+                  *p3 = (const int32_t *)r[3], *p4 = (const int32_t *)r[4], *p5 = (const int32_t *)r[5],
+                  *p6 = (const int32_t *)r[6], *p7 = (const int32_t *)r[7];
+    for (int t = 0; t < pairs; t++) {
+        __m512i b0 = _mm512_loadu_si512(b + (long)t * 32);
+        __m512i b1 = nv > 1 ? _mm512_loadu_si512(b + panel + (long)t * 32) : b0;
+        __m512i x;
+#define I16_VROW(i)                                                   \
+        x = _mm512_set1_epi32(p##i[t]);                               \
+        a##i##0 = _mm512_dpwssd_epi32(a##i##0, x, b0);                \
+        if (nv > 1) a##i##1 = _mm512_dpwssd_epi32(a##i##1, x, b1);
+        I16_VROW(0) I16_VROW(1) I16_VROW(2) I16_VROW(3) I16_VROW(4) I16_VROW(5) I16_VROW(6) I16_VROW(7)
+#undef I16_VROW
+    }
+    // Exact sums, one rounding to Float, then the two scales (powers of two: exact while normal).
+    __m512 s0 = _mm512_loadu_ps(cs), s1 = nv > 1 ? _mm512_loadu_ps(cs + 16) : s0;
+#define I16_VSTORE(i)                                                                                        \
+    {                                                                                                        \
+        __m512 ri = _mm512_set1_ps(rs[i]);                                                                   \
+        _mm512_storeu_ps(c + (long)i * ldc, _mm512_mul_ps(_mm512_cvtepi32_ps(a##i##0), _mm512_mul_ps(ri, s0))); \
+        if (nv > 1)                                                                                          \
+            _mm512_storeu_ps(c + (long)i * ldc + 16, _mm512_mul_ps(_mm512_cvtepi32_ps(a##i##1), _mm512_mul_ps(ri, s1))); \
+    }
+    I16_VSTORE(0) I16_VSTORE(1) I16_VSTORE(2) I16_VSTORE(3) I16_VSTORE(4) I16_VSTORE(5) I16_VSTORE(6) I16_VSTORE(7)
+#undef I16_VSTORE
+}
+
+// Rows come in multiples of 8 (the caller pads the list), columns in
+// panels of 16 taken two at a time.
+I16_VNNI_TARGET static void vnni_tile(const int16_t *const *rows, int row_count, const int16_t *packed, int column_count,
+                                      int length, float *c, int ldc, const float *row_scale, const float *column_scale,
+                                      const void *prefetch, long prefetch_bytes) {
+    int row_blocks = (row_count + 7) / 8, wide = (column_count + 31) / 32, pairs = length / 2;
+    long panel = 16L * length;
+    const char *ahead = prefetch;
+    long slice = prefetch ? (prefetch_bytes / ((long)row_blocks * wide) + 63) / 64 * 64 : 0;
+    const char *ahead_end = ahead + (prefetch ? prefetch_bytes : 0);
+    for (int q = 0; q < wide; q++) {
+        const int16_t *bq = packed + (long)q * 2 * panel;
+        int two = column_count - q * 32 > 16;   // the last pair of panels may be one
+        for (int p = 0; p < row_blocks; p++) {
+            for (long o = 0; o < slice && ahead < ahead_end; o += 64, ahead += 64) __builtin_prefetch(ahead, 0, 2);
+            float *cp = c + (long)p * 8 * ldc + q * 32;
+            if (two) vnni_block(rows + p * 8, bq, panel, pairs, cp, ldc, row_scale + p * 8, column_scale + q * 32, 2);
+            else vnni_block(rows + p * 8, bq, panel, pairs, cp, ldc, row_scale + p * 8, column_scale + q * 32, 1);
+        }
+    }
+}
+#else
+#define I16_VNNI_BUILT 0
+#endif
+
 float clus_i16_dot(const int16_t *x, const int16_t *y, int length) {
 #if I16_BUILT
     return dot(x, y, length);
@@ -242,6 +319,12 @@ float clus_i16_dot(const int16_t *x, const int16_t *y, int length) {
 void clus_i16_rows_tile(const int16_t *const *rows, int row_count, const int16_t *packed, int column_count, int length,
                         float *c, int ldc, const float *row_scale, const float *column_scale,
                         const void *prefetch, long prefetch_bytes) {
+#if I16_VNNI_BUILT
+    if (vnni_available()) {
+        vnni_tile(rows, row_count, packed, column_count, length, c, ldc, row_scale, column_scale, prefetch, prefetch_bytes);
+        return;
+    }
+#endif
 #if I16_BUILT
     tile(rows, row_count, packed, column_count, length, c, ldc, row_scale, column_scale, prefetch, prefetch_bytes);
 #else

@@ -13,10 +13,16 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
-
+#include <time.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
+#endif
+
+// Built when the build's target CPU has AVX512_BF16 (Package.swift: -march=native or
+// CLUS_TARGET_CPU), as the rest of clus is; cpuid is checked as well when it runs.
+#if defined(__x86_64__) && defined(__AVX512BF16__) && defined(__AVX512BW__) && defined(__AVX512VL__)
 #define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
 #define BF16_BUILT 1
 #else
@@ -42,9 +48,55 @@ int clus_rounded_supports(int format) {
          : format == CLUS_ROUNDED_INT16 ? clus_i16_available() : 0;
 }
 
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+// Seconds for the fastest of a few runs of the format's tile kernel on a
+// 64-document × 128-centre × 512-value block (about 4 million multiply-adds).
+static double time_tile(int format, const uint16_t *const *rows, const uint16_t *packed, float *c, const float *scale) {
+    double best = INFINITY;
+    for (int run = 0; run < 5; run++) {
+        double start = now();
+        for (int repeat = 0; repeat < 4; repeat++)
+            clus_rounded_rows_tile(format, rows, 64, packed, 128, 512, c, 128, scale, scale, NULL, 0);
+        best = fmin(best, now() - start);
+    }
+    return best;
+}
+
 int clus_rounded_best_format(void) {
-    // bfloat16 first: the same multiply-adds per instruction as int16 with VNNI, and no integer adds.
-    return clus_bf16_available() ? CLUS_ROUNDED_BFLOAT16 : clus_i16_available() ? CLUS_ROUNDED_INT16 : CLUS_ROUNDED_NONE;
+    static int known = -1;
+    int format = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (format >= 0) return format;
+    int bf16 = clus_bf16_available(), i16 = clus_i16_available();
+    format = bf16 ? CLUS_ROUNDED_BFLOAT16 : i16 ? CLUS_ROUNDED_INT16 : CLUS_ROUNDED_NONE;
+    if (bf16 && i16) {
+        // Both on this CPU: their kernels' speed differs by CPU (vdpbf16ps is the faster
+        // on one, vpdpwssd on another), so they are timed here, once per process.
+        // Ties go to int16: its tighter error bound leaves fewer candidates to score again.
+        uint16_t *values = calloc(64 * 512 + 128 * 512, sizeof(uint16_t));
+        float *c = calloc(64 * 128 + 128, sizeof(float)), *scale = c + 64 * 128;
+        const uint16_t *rows[64];
+        if (values && c) {
+            for (int i = 0; i < 64 * 512 + 128 * 512; i++) values[i] = (uint16_t)(0x3F80 + (i * 37 & 0x7F));
+            for (int i = 0; i < 128; i++) scale[i] = 1;
+            for (int i = 0; i < 64; i++) rows[i] = values + (long)i * 512;
+            const uint16_t *packed = values + 64 * 512;
+            double b = INFINITY, i = INFINITY;
+            for (int round = 0; round < 2; round++) {   // alternating, so a slow moment hits both
+                b = fmin(b, time_tile(CLUS_ROUNDED_BFLOAT16, rows, packed, c, scale));
+                i = fmin(i, time_tile(CLUS_ROUNDED_INT16, rows, packed, c, scale));
+            }
+            format = b < i ? CLUS_ROUNDED_BFLOAT16 : CLUS_ROUNDED_INT16;
+        }
+        free(values);
+        free(c);
+    }
+    __atomic_store_n(&known, format, __ATOMIC_RELAXED);
+    return format;
 }
 
 int clus_rounded_row_length(int d) { return (d + 31) / 32 * 32; }
@@ -304,10 +356,52 @@ void clus_rounded_group_bounds(float *s, const long *start, int groups, int excl
     }
 }
 
+#if !BF16_BUILT && defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__)
+#define AVX2_EPILOGUE 1
+// The epilogue on AVX2 (the int16 scan's CPUs): the last partial vector by a
+// mask, the candidates (one or two in most documents) read off the compare's bits.
+static inline __m256i lanes_below(int left) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+static int candidates_avx2(float *p, const float *bias, const float *residual, const float *rounded,
+                           const float *slack, float alpha, float beta, float window, int k, int *list) {
+    __m256 infinity = _mm256_set1_ps(INFINITY), zero = _mm256_setzero_ps(), top = infinity, spread = zero;
+    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    for (int q = 0; q < k; q += 8) {
+        __m256i m = lanes_below(k - q);   // all lanes but in the last partial vector
+        __m256 v = _mm256_maskload_ps(p + q, m);
+        __m256 sc = _mm256_sub_ps(_mm256_maskload_ps(bias + q, m), _mm256_add_ps(v, v));
+        __m256 e = _mm256_fmadd_ps(va, _mm256_maskload_ps(residual + q, m),
+                                   _mm256_fmadd_ps(vb, _mm256_maskload_ps(rounded + q, m), _mm256_maskload_ps(slack + q, m)));
+        _mm256_maskstore_ps(p + q, m, _mm256_sub_ps(sc, e));
+        top = _mm256_min_ps(top, _mm256_blendv_ps(infinity, _mm256_add_ps(sc, e), _mm256_castsi256_ps(m)));
+        spread = _mm256_add_ps(spread, _mm256_sub_ps(sc, sc));   // stays 0 while every score is finite
+    }
+    __m128 h = _mm_min_ps(_mm256_castps256_ps128(top), _mm256_extractf128_ps(top, 1));
+    h = _mm_min_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_min_ss(h, _mm_shuffle_ps(h, h, 1));
+    float best = _mm_cvtss_f32(h);
+    if (_mm256_movemask_ps(_mm256_cmp_ps(spread, zero, _CMP_NEQ_UQ)) || !isfinite(best) || !isfinite(window)) return -1;
+    __m256 limit = _mm256_set1_ps(best + window);
+    int n = 0;
+    for (int q = 0; q < k; q += 8) {
+        __m256i m = lanes_below(k - q);
+        unsigned bits = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_maskload_ps(p + q, m), limit, _CMP_LE_OQ))
+                      & (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m));
+        for (; bits; bits &= bits - 1) list[n++] = q + __builtin_ctz(bits);
+    }
+    return n;
+}
+#endif
+
 int clus_rounded_candidates(float *p, const float *bias, const float *residual, const float *rounded, const float *slack,
                          float alpha, float beta, float window, int k, int *list) {
 #if BF16_BUILT
     if (clus_bf16_available()) return candidates(p, bias, residual, rounded, slack, alpha, beta, window, k, list);
+#endif
+#if AVX2_EPILOGUE
+    return candidates_avx2(p, bias, residual, rounded, slack, alpha, beta, window, k, list);
 #endif
     typedef float v16 __attribute__((ext_vector_type(16)));
     typedef float v16u __attribute__((ext_vector_type(16), aligned(4)));

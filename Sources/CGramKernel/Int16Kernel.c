@@ -1,5 +1,7 @@
-// The rounded full scan's int16 format, for CPUs without AVX512_BF16 (AMD
-// Zen 3, Intel's AVX2-only cores): each row less the data's mean, scaled by
+// The rounded full scan's int16 format: for CPUs without AVX512_BF16 (AMD
+// Zen 3, Intel's AVX2-only cores), and for those with it where this kernel
+// times faster (RoundedKernel.c's clus_rounded_best_format; Sapphire Rapids-class
+// Xeons with VNNI below): each row less the data's mean, scaled by
 // a power of two and rounded to 16-bit integers. AVX2's vpmaddwd does sixteen
 // multiply-adds per instruction, twice vfmadd231ps's eight, at the same rate
 // on these cores (measured on Zen 4: 25 against 16 multiply-adds per cycle

@@ -7,7 +7,8 @@ import Glibc
 // the documents and the centres, less the documents' mean (distances do not
 // change, and the lengths that bound the rounding error shrink), rounded to
 // bfloat16 (8 significant bits; CPUs with AVX512_BF16) or scaled by a power
-// of two and rounded to int16 (AVX2). A product x̃·c̃ of the rounded vectors
+// of two and rounded to int16 (AVX2, or AVX512_VNNI), whichever kernel times
+// faster on the CPU. A product x̃·c̃ of the rounded vectors
 // (as real vectors) differs from (x − m)·(c − m) by at most
 // |x̃||c − m − c̃| + |x − m − x̃||c̃| + |x − m − x̃||c − m − c̃| plus its
 // arithmetic's γ |x̃||c̃|: the lengths of what rounding left out are measured,

@@ -1,4 +1,5 @@
 #include "CGramKernel.h"
+#include "PrefetchStream.h"
 
 #include <math.h>
 #include <string.h>
@@ -164,11 +165,7 @@ void rows_block(const float *const *r, const float *b, int d, float *c, int ldc,
 void clus_gram_rows_tile(const float *const *rows, int row_count, const float *b, int column_count, int d,
                          float *c, int ldc, const void *prefetch, long prefetch_bytes) {
     int row_blocks = (row_count + MR - 1) / MR, column_panels = (column_count + NR - 1) / NR;
-    // The caller's next rows are fetched from memory a slice per block, while
-    // the arithmetic keeps the cores busy (k-means streams its data once a pass).
-    const char *ahead = prefetch;
-    long slice = prefetch ? (prefetch_bytes / ((long)row_blocks * column_panels) + 63) / 64 * 64 : 0;
-    const char *ahead_end = ahead + (prefetch ? prefetch_bytes : 0);
+    clus_prefetch_stream ahead = clus_prefetch_stream_make(prefetch, prefetch_bytes, (long)row_blocks * column_panels);
     for (int q = 0; q < column_panels; q++) {
         const float *bq = b + (long)q * d * NR;
         // The last panel computes only the vectors that hold columns.
@@ -177,7 +174,7 @@ void clus_gram_rows_tile(const float *const *rows, int row_count, const float *b
         for (int p = 0; p < row_blocks; p++) {
             const float *const *r = rows + p * MR;
             float *cp = c + (long)p * MR * ldc + q * NR;
-            for (long o = 0; o < slice && ahead < ahead_end; o += 64, ahead += 64) __builtin_prefetch(ahead, 0, 2);
+            clus_prefetch_step(&ahead);
             switch (vectors) {
 #if NV >= 3
             case 3: rows_block(r, bq, d, cp, ldc, 3); break;

@@ -11,6 +11,7 @@
 // rescoring in Float are RoundedKernel.c's and the caller's, as for bfloat16.
 // Written by hand: no BLAS offers an int16 product with rows read in place.
 #include "Int16Kernel.h"
+#include "PrefetchStream.h"
 
 #include <math.h>
 #include <string.h>
@@ -217,14 +218,12 @@ I16_TARGET static void tile(const int16_t *const *rows, int row_count, const int
                             int length, float *c, int ldc, const float *row_scale, const float *column_scale,
                             const void *prefetch, long prefetch_bytes) {
     int row_blocks = (row_count + 3) / 4, panels = (column_count + 15) / 16, pairs = length / 2;
-    const char *ahead = prefetch;
-    long slice = prefetch ? (prefetch_bytes / ((long)row_blocks * panels) + 63) / 64 * 64 : 0;
-    const char *ahead_end = ahead + (prefetch ? prefetch_bytes : 0);
+    clus_prefetch_stream ahead = clus_prefetch_stream_make(prefetch, prefetch_bytes, (long)row_blocks * panels);
     for (int q = 0; q < panels; q++) {
         const int16_t *bq = packed + (long)q * 16 * length;
         int two = column_count - q * 16 > 8;   // the last panel computes one vector when its columns fit in one
         for (int p = 0; p < row_blocks; p++) {
-            for (long o = 0; o < slice && ahead < ahead_end; o += 64, ahead += 64) __builtin_prefetch(ahead, 0, 2);
+            clus_prefetch_step(&ahead);
             float *cp = c + (long)p * 4 * ldc + q * 16;
             if (two) block(rows + p * 4, bq, pairs, cp, ldc, row_scale + p * 4, column_scale + q * 16, 2);
             else block(rows + p * 4, bq, pairs, cp, ldc, row_scale + p * 4, column_scale + q * 16, 1);
@@ -291,14 +290,12 @@ I16_VNNI_TARGET static void vnni_tile(const int16_t *const *rows, int row_count,
                                       const void *prefetch, long prefetch_bytes) {
     int row_blocks = (row_count + 7) / 8, wide = (column_count + 31) / 32, pairs = length / 2;
     long panel = 16L * length;
-    const char *ahead = prefetch;
-    long slice = prefetch ? (prefetch_bytes / ((long)row_blocks * wide) + 63) / 64 * 64 : 0;
-    const char *ahead_end = ahead + (prefetch ? prefetch_bytes : 0);
+    clus_prefetch_stream ahead = clus_prefetch_stream_make(prefetch, prefetch_bytes, (long)row_blocks * wide);
     for (int q = 0; q < wide; q++) {
         const int16_t *bq = packed + (long)q * 2 * panel;
         int two = column_count - q * 32 > 16;   // the last pair of panels may be one
         for (int p = 0; p < row_blocks; p++) {
-            for (long o = 0; o < slice && ahead < ahead_end; o += 64, ahead += 64) __builtin_prefetch(ahead, 0, 2);
+            clus_prefetch_step(&ahead);
             float *cp = c + (long)p * 8 * ldc + q * 32;
             if (two) vnni_block(rows + p * 8, bq, panel, pairs, cp, ldc, row_scale + p * 8, column_scale + q * 32, 2);
             else vnni_block(rows + p * 8, bq, panel, pairs, cp, ldc, row_scale + p * 8, column_scale + q * 32, 1);

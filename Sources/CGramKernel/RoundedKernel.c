@@ -10,6 +10,7 @@
 // own epilogue.
 #include "CGramKernel.h"
 #include "Int16Kernel.h"
+#include "PrefetchStream.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -241,15 +242,13 @@ void bf16_block(const uint16_t *const *r, const uint16_t *b, int pairs, float *c
 BF16_TARGET static void bf16_tile(const uint16_t *const *rows, int row_count, const uint16_t *packed, int column_count,
                                   int length, float *c, int ldc, const void *prefetch, long prefetch_bytes) {
     int row_blocks = (row_count + 7) / 8, panels = (column_count + 31) / 32, pairs = length / 2;
-    const char *ahead = prefetch;
-    long slice = prefetch ? (prefetch_bytes / ((long)row_blocks * panels) + 63) / 64 * 64 : 0;
-    const char *ahead_end = ahead + (prefetch ? prefetch_bytes : 0);
+    clus_prefetch_stream ahead = clus_prefetch_stream_make(prefetch, prefetch_bytes, (long)row_blocks * panels);
     for (int q = 0; q < panels; q++) {
         const uint16_t *bq = packed + (long)q * 32 * length;
         // The last panel computes one vector when its columns fit in one.
         int two = column_count - q * 32 > 16;
         for (int p = 0; p < row_blocks; p++) {
-            for (long o = 0; o < slice && ahead < ahead_end; o += 64, ahead += 64) __builtin_prefetch(ahead, 0, 2);
+            clus_prefetch_step(&ahead);
             if (two) bf16_block(rows + p * 8, bq, pairs, c + (long)p * 8 * ldc + q * 32, ldc, 2);
             else bf16_block(rows + p * 8, bq, pairs, c + (long)p * 8 * ldc + q * 32, ldc, 1);
         }

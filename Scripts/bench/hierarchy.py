@@ -21,6 +21,7 @@ scikit-learn and clus alternate, each `--repeats` times (scikit-learn once at
 n > 10,000 unless --repeats-large says otherwise).
 """
 import argparse
+import csv
 import json
 import os
 import statistics
@@ -68,10 +69,10 @@ def run_clus(path: Path, command: str) -> tuple[float, np.ndarray]:
         result = json.loads(line)
         if result.get("command") == "cluster":
             seconds = result["elapsed_s"]
-    import pandas as pd
-    frame = pd.read_csv(labels_path)
-    column = [c for c in frame.columns if "run" in c][0]
-    labels = frame[column].astype(str).str.replace("cluster_", "").to_numpy()
+    with open(labels_path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    column = [c for c in rows[0] if "run" in c][0]
+    labels = np.array([row[column].replace("cluster_", "") for row in rows])
     return seconds, labels
 
 

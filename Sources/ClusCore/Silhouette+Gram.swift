@@ -1,16 +1,16 @@
 import CGramKernel
 import CVectorMath
+import Synchronization
 
 // The exact euclidean silhouette's distance tiles from dot products:
 // ‖x‖² + ‖y‖² − 2·x·y, the close-pair guard, one vector square root, and the
 // per-cluster sums of `foldTile`.
 //
 // The dot products come from clus's own GEMM micro-kernel (CGramKernel) on
-// the documents packed once for the whole pass; a BLAS's sgemm packs both
-// operands again on every call, and the BLAS found on a machine may not know
-// its CPU (Debian 12's OpenBLAS runs generic kernels on Intel Sapphire
-// Rapids). sgemm stays selectable (CLUS_DISTANCE_KERNEL=sgemm) to compare.
-// Either runs single-threaded inside our tasks, on fixed tiles, so the
+// the documents packed once for the whole pass, or from the BLAS's sgemm,
+// which packs both operands again on every call: a large pass takes the one
+// timed faster on this machine (`KernelTiming`), since neither wins on every
+// CPU. Either runs single-threaded inside our tasks, on fixed tiles, so the
 // result is the same on any thread count.
 
 /// Rows per side of a Gram tile: a whole number of the kernel's panels, at
@@ -196,13 +196,73 @@ func distancesFromGram(
     }
 }
 
-/// ‖x − y‖ from the differences, summed in Double.
+/// ‖x − y‖ from the differences in Double, as sklearn computes it (data
+/// whose clusters are tight beside their spread, such as make_blobs'
+/// default, recompute a tenth of all pairs here: vector code, not a scalar loop).
 @inline(never)
 private func exactDistance(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: Int) -> Float {
-    var s = 0.0
-    for t in 0 ..< d {
-        let e = x[t] - y[t]
-        s += Double(e * e)
+    Float(squaredDistanceInDouble(x, y, d).squareRoot())
+}
+
+/// clus's Gram kernel against the BLAS's sgemm on 512 × 512 tiles at one
+/// dimension, timed once a process. Which is faster depends on the CPU and
+/// on the BLAS's core: with OpenBLAS's SkylakeX core sgemm was 7–17% faster
+/// in the silhouette pass on an Intel Xeon (Sapphire Rapids class), the own
+/// kernel 9–21% faster on Zen 4. The two agree to about 1e-6, not bit for
+/// bit, so a process keeps one answer per dimension: the same data give the
+/// same digits throughout a session.
+struct KernelTiming: Sendable {
+    /// Seconds a tile, medians of three.
+    let gram: Double, sgemm: Double
+
+    /// sgemm only when clearly faster: the own kernel needs no BLAS and no packing per call.
+    var faster: EuclideanTiles { sgemm < 0.95 * gram ? .sgemm : .gram }
+
+    private static let measured = Mutex<[Int: KernelTiming]>([:])
+
+    static func at(dimension d: Int) -> KernelTiming {
+        if let known = measured.withLock({ $0[d] }) { return known }
+        let timing = measure(dimension: d)
+        return measured.withLock { table in
+            if let known = table[d] { return known }
+            table[d] = timing
+            return timing
+        }
     }
-    return Float(s.squareRoot())
+
+    /// Seeded data; one block of rows against another column block each
+    /// time, as in a pass; the kernels alternate, after one untimed tile each.
+    private static func measure(dimension d: Int) -> KernelTiming {
+        let side = 512, blocks = 7
+        var random = SeededGenerator(seed: 16)
+        let values = (0 ..< blocks * side * d).map { _ in Float(random.nextUnit() * 2 - 1) }
+        let x = Embeddings(count: blocks * side, dimension: d, values: values)
+        let order = Array(0 ..< blocks * side)
+        let own = GramRows(x, order: order, tiles: .gram), blas = GramRows(x, order: order, tiles: .sgemm)
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: side * side)
+        defer {
+            own.deallocate()
+            blas.deallocate()
+            out.deallocate()
+        }
+        let clock = ContinuousClock()
+        func seconds(_ rows: GramRows, columnBlock c: Int) -> Double {
+            let elapsed = clock.measure { rows.products(rows: 0, side, columns: rows, c * side, side, into: out, stride: side) }
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        }
+        _ = seconds(own, columnBlock: 0)
+        _ = seconds(blas, columnBlock: 0)
+        var gram: [Double] = [], sgemm: [Double] = []
+        for round in 0 ..< 3 {
+            let first = 1 + 2 * round, second = first + 1
+            if round % 2 == 0 {
+                gram.append(seconds(own, columnBlock: first))
+                sgemm.append(seconds(blas, columnBlock: second))
+            } else {
+                sgemm.append(seconds(blas, columnBlock: first))
+                gram.append(seconds(own, columnBlock: second))
+            }
+        }
+        return KernelTiming(gram: gram.sorted()[1], sgemm: sgemm.sorted()[1])
+    }
 }

@@ -68,7 +68,7 @@ public func silhouetteSamples(
 /// register-blocked SIMD kernels, else plain scalar loops (tests use both).
 func silhouetteSamples(
     _ x: Embeddings, labels: [Int], metric: DistanceMetric,
-    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, tiles: EuclideanTiles = .preferred,
+    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, tiles: EuclideanTiles? = nil,
     progress: ProgressCallback? = nil
 ) throws -> [Double] {
     try cancellation?.check()
@@ -80,7 +80,8 @@ func silhouetteSamples(
     switch metric {
     case .manhattan: return try silhouetteSamples(x, compact, ManhattanKernel.self, parallelism, cancellation, .differences, simd, progress)
     default:  // euclidean: cosine and sqeuclidean returned above
-        return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, simd ? tiles : .differences, simd, progress)
+        let tiles = simd ? tiles ?? .forPass(work: saturatingProduct(x.count, x.count, x.dimension), dimension: x.dimension) : .differences
+        return try silhouetteSamples(x, compact, EuclideanKernel.self, parallelism, cancellation, tiles, simd, progress)
     }
 }
 
@@ -311,26 +312,52 @@ enum EuclideanTiles: String, Sendable {
     /// twice the arithmetic, kept for manhattan and to compare.
     case differences
 
-    /// The own Gram kernel: as fast as OpenBLAS's sgemm inside its kernel on
-    /// the CPUs measured, without sgemm's packing on every call, and on any
-    /// CPU the compiler knows, whatever the BLAS. `CLUS_DISTANCE_KERNEL=sgemm`
-    /// or `=differences` picks another (to compare; sgemm needs a BLAS).
-    static let preferred: EuclideanTiles = {
+    /// What `CLUS_DISTANCE_KERNEL` asks for, to compare or to pin the last
+    /// digits; sgemm only when a BLAS loaded.
+    static let asked: EuclideanTiles? = {
         let asked = getenv("CLUS_DISTANCE_KERNEL").flatMap { EuclideanTiles(rawValue: String(cString: $0)) }
-        if asked == .sgemm && !BLASStatus.current.isLoaded { return .gram }
-        return asked ?? .gram
+        return asked == .sgemm && !BLASStatus.current.isLoaded ? .gram : asked
     }()
+
+    /// Multiply-adds (rows × columns × d) from which a pass takes the timed
+    /// choice: the timing (eight 512 × 512 tiles a kernel) costs a few
+    /// percent of a pass this size (n = 11,600 at d = 512), and smaller
+    /// passes take the own kernel, so their digits never depend on a timing.
+    static let timedWork = 1 << 36
+
+    /// The tiles for a pass of `work` multiply-adds at dimension `d`: the
+    /// asked ones, else the own Gram kernel for small passes or without a
+    /// BLAS, else whichever of it and sgemm times faster here
+    /// (`KernelTiming`).
+    static func forPass(work: Int, dimension d: Int) -> EuclideanTiles {
+        if let asked { return asked }
+        guard BLASStatus.current.isLoaded, work >= timedWork else { return .gram }
+        return KernelTiming.at(dimension: d).faster
+    }
 }
 
-/// What computes the exact euclidean distances here, for people:
-/// `clus's Gram kernel (AVX-512, 8 × 32 register block)`, or sgemm with the BLAS's core.
+private var gramKernelDescription: String {
+    "clus's Gram kernel (\(String(cString: clus_gram_instructions())), \(clus_gram_rows_per_panel())"
+        + " × \(GramRows.panelWidth) register block)"
+}
+
+/// What computes the exact euclidean distances here, for people; without a
+/// setting, the kernel timed faster at d = 512 and both times (which times
+/// the two kernels, about 30 ms).
 public var euclideanTilesDescription: String {
-    switch EuclideanTiles.preferred {
-    case .gram:
-        "clus's Gram kernel (\(String(cString: clus_gram_instructions())), \(clus_gram_rows_per_panel())"
-            + " × \(GramRows.panelWidth) register block)"
-    case .sgemm: "sgemm, \(BLASStatus.current.summary)"
-    case .differences: "clus's difference kernel (CLUS_DISTANCE_KERNEL=differences)"
+    switch EuclideanTiles.asked {
+    case .gram: return "\(gramKernelDescription) (CLUS_DISTANCE_KERNEL=gram)"
+    case .sgemm: return "sgemm, \(BLASStatus.current.summary) (CLUS_DISTANCE_KERNEL=sgemm)"
+    case .differences: return "clus's difference kernel (CLUS_DISTANCE_KERNEL=differences)"
+    case nil:
+        guard BLASStatus.current.isLoaded else { return "\(gramKernelDescription); no BLAS to time it against" }
+        let t = KernelTiming.at(dimension: 512)
+        func ms(_ s: Double) -> String { "\(Double(Int((s * 1e5).rounded())) / 100) ms" }
+        let sgemm = "sgemm, \(BLASStatus.current.summary)"
+        let (first, second) = t.faster == .sgemm ? ((sgemm, t.sgemm), (gramKernelDescription, t.gram))
+                                                 : ((gramKernelDescription, t.gram), (sgemm, t.sgemm))
+        return "\(first.0), timed faster here at d = 512 (\(ms(first.1)) a 512 × 512 tile against \(ms(second.1)) for"
+            + " \(second.0)); each dimension timed once a process, passes under 2^36 multiply-adds take the Gram kernel"
     }
 }
 
@@ -537,7 +564,7 @@ public func silhouetteSamples(
 /// `silhouetteSamples(of:)` with the distance kernel chosen (tests use both).
 func silhouetteSamples(
     _ x: Embeddings, labels: [Int], of points: [Int], metric: DistanceMetric,
-    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, tiles: EuclideanTiles = .preferred,
+    parallelism: Parallelism, cancellation: Cancellation?, simd: Bool, tiles: EuclideanTiles? = nil,
     progress: ProgressCallback? = nil
 ) throws -> [Double] {
     try cancellation?.check()
@@ -551,7 +578,9 @@ func silhouetteSamples(
     switch metric {
     case .manhattan: return try pointSilhouettes(x, compact, points, ManhattanKernel.self, parallelism, cancellation, .differences, simd, progress)
     default:  // euclidean: cosine and sqeuclidean returned above
-        return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, simd ? tiles : .differences, simd, progress)
+        let work = saturatingProduct(points.count, x.count, x.dimension)
+        let tiles = simd ? tiles ?? .forPass(work: work, dimension: x.dimension) : .differences
+        return try pointSilhouettes(x, compact, points, EuclideanKernel.self, parallelism, cancellation, tiles, simd, progress)
     }
 }
 

@@ -38,7 +38,6 @@ struct BLASTests {
         if let set = blas.coreSetByClus { #expect(blas.coreName.uppercased() == set, "asked for \(set), runs \(blas.coreName)") }
         // the variable was for OpenBLAS's start-up only
         #expect(getenv("OPENBLAS_CORETYPE") == nil)
-        #expect(EuclideanTiles.preferred == .gram)
     }
 
     @Test("dotProducts gives every row's dot product with every other row", arguments: [(1, 1, 1), (37, 53, 70), (130, 9, 512)])

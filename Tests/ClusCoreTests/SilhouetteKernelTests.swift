@@ -95,6 +95,26 @@ struct SilhouetteKernelTests {
         for (t, p) in points.enumerated() { #expect(abs(some[t] - scalar[p]) < 1e-6, "point \(p): \(some[t]) vs \(scalar[p])") }
     }
 
+    @Test("small passes take the own kernel; large ones the kernel timed faster, the same answer all process long")
+    func kernelChoiceFollowsTheTiming() throws {
+        try #require(EuclideanTiles.asked == nil, "CLUS_DISTANCE_KERNEL is set")
+        #expect(EuclideanTiles.forPass(work: EuclideanTiles.timedWork - 1, dimension: 512) == .gram)
+        let large = EuclideanTiles.forPass(work: EuclideanTiles.timedWork, dimension: 24)
+        guard BLASStatus.current.isLoaded else {
+            #expect(large == .gram)
+            return
+        }
+        let timing = KernelTiming.at(dimension: 24)
+        #expect(timing.gram > 0 && timing.gram < 1 && timing.sgemm > 0 && timing.sgemm < 1, "\(timing)")
+        #expect(large == timing.faster)
+        #expect(large == (timing.sgemm < 0.95 * timing.gram ? .sgemm : .gram))
+        // timed once: the second question gets the first answer
+        let again = KernelTiming.at(dimension: 24)
+        #expect(again.gram == timing.gram && again.sgemm == timing.sgemm)
+        #expect(EuclideanTiles.forPass(work: .max, dimension: 24) == large)
+        #expect(euclideanTilesDescription.contains("timed faster here at d = 512"))
+    }
+
     @Test("the own Gram kernel's dot products equal the definition at every block shape", arguments: [1, 7, 33, 65, 100])
     func gramKernelDotProducts(n: Int) throws {
         var rng = SeededGenerator(seed: UInt64(n))

@@ -196,9 +196,10 @@ func distancesFromGram(
     }
 }
 
-/// ‖x − y‖ from the differences in Double, as sklearn computes it (data
-/// whose clusters are tight beside their spread, such as make_blobs'
-/// default, recompute a tenth of all pairs here: vector code, not a scalar loop).
+/// ‖x − y‖ from the differences in Double (scikit-learn computes these
+/// distances in float64). Data whose clusters are tight beside their spread,
+/// such as make_blobs' default, recompute a tenth of all pairs here: vector
+/// code, not a scalar loop.
 @inline(never)
 private func exactDistance(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: Int) -> Float {
     Float(squaredDistanceInDouble(x, y, d).squareRoot())

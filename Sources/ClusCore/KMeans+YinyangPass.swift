@@ -645,10 +645,7 @@ private struct YinyangPass {
         defer { scratch.free() }
         for j in 0 ..< k { scratch.pending[j] = j }
         let clock = ContinuousClock()
-        func seconds(_ body: () -> Void) -> Double {
-            let elapsed = clock.measure(body)
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        }
+        func seconds(_ body: () -> Void) -> Double { clock.measure(body).inSeconds }
         var own = Double.infinity, gram = Double.infinity, listed = Double.infinity, half = Double.infinity
         var candidates = 0
         for _ in 0 ..< 2 {

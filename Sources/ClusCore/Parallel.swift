@@ -69,3 +69,8 @@ public struct UncheckedBox<Value>: @unchecked Sendable {
     public let value: Value
     public init(_ value: Value) { self.value = value }
 }
+
+extension Duration {
+    /// The duration as seconds: `elapsed_s`, status lines, and the kernels' timings.
+    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

@@ -232,7 +232,8 @@ struct KernelTiming: Sendable {
     }
 
     /// Seeded data; one block of rows against another column block each
-    /// time, as in a pass; the kernels alternate, after one untimed tile each.
+    /// time, as in a pass; the kernels alternate, after one untimed tile
+    /// each: four tiles a kernel, three timed.
     private static func measure(dimension d: Int) -> KernelTiming {
         let side = 512, blocks = 7
         var random = SeededGenerator(seed: 16)
@@ -248,8 +249,7 @@ struct KernelTiming: Sendable {
         }
         let clock = ContinuousClock()
         func seconds(_ rows: GramRows, columnBlock c: Int) -> Double {
-            let elapsed = clock.measure { rows.products(rows: 0, side, columns: rows, c * side, side, into: out, stride: side) }
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            clock.measure { rows.products(rows: 0, side, columns: rows, c * side, side, into: out, stride: side) }.inSeconds
         }
         _ = seconds(own, columnBlock: 0)
         _ = seconds(blas, columnBlock: 0)

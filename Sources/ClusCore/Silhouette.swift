@@ -320,7 +320,7 @@ enum EuclideanTiles: String, Sendable {
     }()
 
     /// Multiply-adds (rows × columns × d) from which a pass takes the timed
-    /// choice: the timing (eight 512 × 512 tiles a kernel) costs a few
+    /// choice: the timing (eight 512 × 512 tiles, four a kernel) costs a few
     /// percent of a pass this size (n = 11,600 at d = 512), and smaller
     /// passes take the own kernel, so their digits never depend on a timing.
     static let timedWork = 1 << 36

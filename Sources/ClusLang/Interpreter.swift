@@ -282,8 +282,3 @@ public struct Interpreter {
 
 /// A failure whose message was already printed (by a script that `run` ran).
 struct AlreadyReported: Error {}
-
-extension Duration {
-    /// The duration as seconds, for `elapsed_s` and status lines.
-    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

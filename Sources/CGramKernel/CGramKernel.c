@@ -66,76 +66,48 @@ void clus_gram_pack(const float *rows, const long *order, long count, int d, int
 #define LOAD16(p) (*(const v16u *)(p))
 #define STORE16(p, v) (*(v16u *)(p) = (v))
 
-// A block of MR rows × NR columns from panels of NR rows (one layout serves
-// both sides): `a` is the rows' first value in their panel, read at stride NR.
-#if NR == 32
-// 2·MR accumulators, two column loads and MR broadcasts per dimension.
-static void block(const float *a, const float *b, int d, float *c, int ldc) {
-    v16 acc[MR][2];
-    for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = (v16)0;
-    for (int t = 0; t < d; t++) {
-        v16 b0 = LOAD16(b + (long)t * NR), b1 = LOAD16(b + (long)t * NR + 16);
-        const float *at = a + (long)t * NR;
-#pragma unroll
-        for (int i = 0; i < MR; i++) {
-            v16 ai = (v16)at[i];
-            acc[i][0] += ai * b0;
-            acc[i][1] += ai * b1;
-        }
-    }
-    for (int i = 0; i < MR; i++) {
-        STORE16(c + (long)i * ldc, acc[i][0]);
-        STORE16(c + (long)i * ldc + 16, acc[i][1]);
-    }
-}
-#elif NR == 24
-// 3·MR accumulators (12 of AVX2's 16 registers), three column loads and MR broadcasts per dimension.
-static void block(const float *a, const float *b, int d, float *c, int ldc) {
-    v8 acc[MR][3];
-    for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = acc[i][2] = (v8)0;
-    for (int t = 0; t < d; t++) {
-        const float *bt = b + (long)t * NR;
-        v8 b0 = *(const v8u *)bt, b1 = *(const v8u *)(bt + 8), b2 = *(const v8u *)(bt + 16);
-        const float *at = a + (long)t * NR;
-#pragma unroll
-        for (int i = 0; i < MR; i++) {
-            v8 ai = (v8)at[i];
-            acc[i][0] += ai * b0;
-            acc[i][1] += ai * b1;
-            acc[i][2] += ai * b2;
-        }
-    }
-    for (int i = 0; i < MR; i++) {
-        float *ci = c + (long)i * ldc;
-        *(v8u *)ci = acc[i][0];
-        *(v8u *)(ci + 8) = acc[i][1];
-        *(v8u *)(ci + 16) = acc[i][2];
-    }
-}
+// The Gram tile's register block: GR rows from a row panel of GR rows (each
+// dimension's values contiguous, so the broadcasts read whole cache lines)
+// × NR columns from a column panel. With AVX-512, 14 rows: 28 accumulators,
+// two column vectors and a broadcast fill 31 of the 32 registers, 16 loads
+// per 28 multiply-adds (8 rows: 10 per 16). Measured in the silhouette's
+// tile order on an Intel Xeon (Sapphire Rapids class), both cores, 50,000
+// × 512: 208 GFLOP/s against 163 for 8 rows read from the 32-row column
+// panels and 183 for OpenBLAS's SkylakeX sgemm.
+#if defined(__AVX512F__)
+#define GR 14
 #else
-// MR accumulators, one column load and MR broadcasts per dimension.
-static void block(const float *a, const float *b, int d, float *c, int ldc) {
-    v16 acc[MR];
-    for (int i = 0; i < MR; i++) acc[i] = (v16)0;
-    for (int t = 0; t < d; t++) {
-        v16 b0 = LOAD16(b + (long)t * NR);
-        const float *at = a + (long)t * NR;
-#pragma unroll
-        for (int i = 0; i < MR; i++) acc[i] += (v16)at[i] * b0;
-    }
-    for (int i = 0; i < MR; i++) STORE16(c + (long)i * ldc, acc[i]);
-}
+#define GR MR
 #endif
 
+int clus_gram_tile_rows_per_panel(void) { return GR; }
+
+static inline __attribute__((always_inline))
+void tile_block(const float *a, const float *b, int d, float *c, int ldc) {
+    vec acc[GR][NV];
+    for (int i = 0; i < GR; i++)
+        for (int v = 0; v < NV; v++) acc[i][v] = (vec)0;
+    for (int t = 0; t < d; t++) {
+        vec bv[NV];
+        for (int v = 0; v < NV; v++) bv[v] = *(const vecu *)(b + (long)t * NR + v * VL);
+        const float *at = a + (long)t * GR;
+#pragma unroll
+        for (int i = 0; i < GR; i++) {
+            vec ai = (vec)at[i];
+            for (int v = 0; v < NV; v++) acc[i][v] += ai * bv[v];
+        }
+    }
+    for (int i = 0; i < GR; i++)
+        for (int v = 0; v < NV; v++) *(vecu *)(c + (long)i * ldc + v * VL) = acc[i][v];
+}
+
 void clus_gram_tile(const float *a, int row_count, const float *b, int column_count, int d, float *c, int ldc) {
-    int row_blocks = (row_count + MR - 1) / MR, column_panels = (column_count + NR - 1) / NR;
+    int row_blocks = (row_count + GR - 1) / GR, column_panels = (column_count + NR - 1) / NR;
     // A column panel (NR × d) stays in L1/L2 while the tile's rows stream past it.
     for (int q = 0; q < column_panels; q++) {
         const float *bq = b + (long)q * d * NR;
-        for (int p = 0; p < row_blocks; p++) {
-            int row = p * MR;
-            block(a + (long)(row / NR) * d * NR + row % NR, bq, d, c + (long)row * ldc + q * NR, ldc);
-        }
+        for (int p = 0; p < row_blocks; p++)
+            tile_block(a + (long)p * d * GR, bq, d, c + (long)p * GR * ldc + q * NR, ldc);
     }
 }
 

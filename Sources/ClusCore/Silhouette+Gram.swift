@@ -13,46 +13,63 @@ import Synchronization
 // CPU. Either runs single-threaded inside our tasks, on fixed tiles, so the
 // result is the same on any thread count.
 
-/// Rows per side of a Gram tile: a whole number of the kernel's panels, at
+/// Rows per side of a Gram tile: a whole number of both kinds of panel, at
 /// most 512 (the 1 MiB tile stays in L2/L3 for the epilogue); fewer
 /// documents, smaller tiles.
 func gramTileSide(documents n: Int) -> Int {
-    let panel = GramRows.panelWidth
-    return min(512 / panel * panel, (max(1, n) + panel - 1) / panel * panel)
+    let unit = GramRows.tileUnit
+    return min(max(unit, 512 / unit * unit), (max(1, n) + unit - 1) / unit * unit)
 }
 
 /// The documents at `order` laid out for one way of computing dot products,
 /// and their squared norms (summed in Double; eight spare slots for a vector
 /// load past the end).
 struct GramRows: @unchecked Sendable {
-    /// Rows per panel of the own kernel's layout (its register block's width).
+    /// Rows per column panel of the own kernel (its register block's width).
     static let panelWidth = Int(clus_gram_columns_per_panel())
+    /// Rows per row panel of the own kernel (its register block's height).
+    static let rowPanelHeight = Int(clus_gram_tile_rows_per_panel())
+    /// Tiles start at multiples of this: whole panels on both sides.
+    static let tileUnit = leastCommonMultiple(panelWidth, rowPanelHeight)
     /// The widest panel on any machine (AVX-512's), for estimates that must not depend on this one.
     static let widestPanel = 32
+
+    /// Which sides of a tile the rows serve: the own kernel packs each side
+    /// in its own layout; sgemm reads rows as they are for both.
+    enum Sides { case rows, columns, both }
 
     let tiles: EuclideanTiles
     let count: Int
     let d: Int
-    /// Panels of `panelWidth` rows, dimension-major inside (own kernel), or rows (sgemm).
-    private let values: UnsafeMutablePointer<Float>
+    /// Row panels of `rowPanelHeight` rows (own kernel), or rows (sgemm).
+    private let rowValues: UnsafeMutablePointer<Float>?
+    /// Column panels of `panelWidth` rows (own kernel), or the same rows as `rowValues` (sgemm).
+    private let columnValues: UnsafeMutablePointer<Float>?
     let norms: UnsafeMutablePointer<Float>
 
-    init(_ x: Embeddings, order: [Int], tiles: EuclideanTiles) {
+    init(_ x: Embeddings, order: [Int], tiles: EuclideanTiles, sides: Sides = .both) {
         let n = order.count, d = x.dimension
-        let padded = (n + Self.panelWidth - 1) / Self.panelWidth * Self.panelWidth
         self.tiles = tiles
         self.count = n
         self.d = d
-        values = .allocate(capacity: max(1, padded * d))
         norms = .allocate(capacity: n + 8)
         norms.initialize(repeating: 0, count: n + 8)
-        x.values.withUnsafeBufferPointer { v in
+        let indices = order.map { CLong($0) }
+        (rowValues, columnValues) = x.values.withUnsafeBufferPointer { v in
             let v = v.baseAddress!
             if tiles == .sgemm {
-                for (p, i) in order.enumerated() { (values + p * d).initialize(from: v + i * d, count: d) }
-            } else {
-                clus_gram_pack(v, order.map { CLong($0) }, n, Int32(d), Int32(Self.panelWidth), values)
+                let rows = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * d))
+                for (p, i) in order.enumerated() { (rows + p * d).initialize(from: v + i * d, count: d) }
+                return (rows, rows)
             }
+            func packed(_ height: Int) -> UnsafeMutablePointer<Float> {
+                let panels = UnsafeMutablePointer<Float>.allocate(capacity: max(1, (n + height - 1) / height * height * d))
+                clus_gram_pack(v, indices, n, Int32(d), Int32(height), panels)
+                return panels
+            }
+            return (sides == .columns ? nil : packed(Self.rowPanelHeight), sides == .rows ? nil : packed(Self.panelWidth))
+        }
+        x.values.withUnsafeBufferPointer { v in
             for (p, i) in order.enumerated() {
                 var ss = 0.0
                 for j in 0 ..< d { ss += Double(v[i * d + j]) * Double(v[i * d + j]) }
@@ -62,22 +79,30 @@ struct GramRows: @unchecked Sendable {
     }
 
     func deallocate() {
-        values.deallocate()
+        rowValues?.deallocate()
+        if tiles != .sgemm { columnValues?.deallocate() }
         norms.deallocate()
     }
 
     /// out[i * stride + j] = row (r0 + i) · column (c0 + j) of `columns`,
-    /// for i < rn, j < cn; r0 and c0 are multiples of `panelWidth`. The own
-    /// kernel writes whole blocks: `out` must hold rows and columns rounded
-    /// up to `panelWidth`.
+    /// for i < rn, j < cn; r0 is a multiple of `rowPanelHeight`, c0 of
+    /// `panelWidth`. The own kernel writes whole blocks: `out` must hold rows
+    /// rounded up to `rowPanelHeight` and columns to `panelWidth`.
     func products(rows r0: Int, _ rn: Int, columns: GramRows, _ c0: Int, _ cn: Int,
                   into out: UnsafeMutablePointer<Float>, stride: Int) {
+        let a = rowValues! + r0 * d, b = columns.columnValues! + c0 * d
         if tiles == .sgemm {
-            dotProducts(values + r0 * d, rows: rn, columns.values + c0 * d, columns: cn, depth: d, into: out, stride: stride)
+            dotProducts(a, rows: rn, b, columns: cn, depth: d, into: out, stride: stride)
         } else {
-            clus_gram_tile(values + r0 * d, Int32(rn), columns.values + c0 * d, Int32(cn), Int32(d), out, Int32(stride))
+            clus_gram_tile(a, Int32(rn), b, Int32(cn), Int32(d), out, Int32(stride))
         }
     }
+}
+
+private func leastCommonMultiple(_ a: Int, _ b: Int) -> Int {
+    var (x, y) = (a, b)
+    while y != 0 { (x, y) = (y, x % y) }
+    return a / x * b
 }
 
 /// Summed distances from each document (ordered by cluster) to each cluster,
@@ -127,9 +152,9 @@ func gramPointSums(
     progress: ProgressCallback?
 ) {
     let n = order.count, m = points.count, d = x.dimension
-    let rows = GramRows(x, order: points, tiles: tiles)
+    let rows = GramRows(x, order: points, tiles: tiles, sides: .rows)
     defer { rows.deallocate() }
-    let side = gramTileSide(documents: n), panel = GramRows.panelWidth
+    let side = gramTileSide(documents: n), panel = GramRows.rowPanelHeight
     // enough chunks for every thread, each a whole number of panels
     let chunk = min(side, max(panel, (m + 2 * parallelism.threads - 1) / (2 * parallelism.threads) + panel - 1) / panel * panel)
     let chunks = (m + chunk - 1) / chunk, blocks = (n + side - 1) / side
@@ -139,7 +164,8 @@ func gramPointSums(
         for cb in 0 ..< blocks {
             if cancellation?.isCancelled == true { return }
             let c0 = cb * side, cn = min(side, n - c0)
-            let columns = GramRows(x, order: Array(UnsafeBufferPointer(start: order + c0, count: cn)), tiles: tiles)
+            let columns = GramRows(x, order: Array(UnsafeBufferPointer(start: order + c0, count: cn)), tiles: tiles,
+                                   sides: .columns)
             defer { columns.deallocate() }
             parallelism.forEach(chunks: chunks) { ch in
                 let r0 = ch * chunk, rn = min(chunk, m - r0)
@@ -205,16 +231,21 @@ private func exactDistance(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
     Float(squaredDistanceInDouble(x, y, d).squareRoot())
 }
 
-/// clus's Gram kernel against the BLAS's sgemm on 512 × 512 tiles at one
-/// dimension, timed once a process. Which is faster depends on the CPU and
-/// on the BLAS's core: with OpenBLAS's SkylakeX core sgemm was 7–17% faster
-/// in the silhouette pass on an Intel Xeon (Sapphire Rapids class), the own
-/// kernel 9–21% faster on Zen 4. The two agree to about 1e-6, not bit for
+/// clus's Gram kernel against the BLAS's sgemm on a large pass's tiles
+/// (448 × 448 with AVX-512) at one dimension, timed once a process. Which is
+/// faster depends on the CPU and on the BLAS's core: with OpenBLAS's
+/// SkylakeX core sgemm was 7–17% faster than the 8 × 32 register block in
+/// the silhouette pass on an Intel Xeon (Sapphire Rapids class), the 14 × 32
+/// block is 4–18% faster than sgemm there; the 8 × 32 block was 9–21%
+/// faster than sgemm on Zen 4. The two agree to about 1e-6, not bit for
 /// bit, so a process keeps one answer per dimension: the same data give the
 /// same digits throughout a session.
 struct KernelTiming: Sendable {
     /// Seconds a tile, medians of three.
     let gram: Double, sgemm: Double
+
+    /// The tiles timed: a large pass's.
+    static let tileSide = gramTileSide(documents: 1 << 20)
 
     /// sgemm only when clearly faster: the own kernel needs no BLAS and no packing per call.
     var faster: EuclideanTiles { sgemm < 0.95 * gram ? .sgemm : .gram }
@@ -235,7 +266,7 @@ struct KernelTiming: Sendable {
     /// time, as in a pass; the kernels alternate, after one untimed tile
     /// each: four tiles a kernel, three timed.
     private static func measure(dimension d: Int) -> KernelTiming {
-        let side = 512, blocks = 7
+        let side = tileSide, blocks = 7
         var random = SeededGenerator(seed: 16)
         let values = (0 ..< blocks * side * d).map { _ in Float(random.nextUnit() * 2 - 1) }
         let x = Embeddings(count: blocks * side, dimension: d, values: values)

@@ -87,17 +87,18 @@ func silhouetteSamples(
 
 /// Bytes of working memory the exact silhouette of `n` documents of dimension
 /// `d` in `k` clusters needs: the n × k per-cluster distance sums (Double),
-/// the rows packed into SIMD chunks, a few arrays of n, and each thread's
+/// the rows packed twice into SIMD panels, a few arrays of n, and each thread's
 /// tile buffers. Large k is what hurts: one cluster per document is n² sums.
 /// Saturates at `Int.max`.
 /// - Complexity: O(1).
 public func silhouetteMemory(documents n: Int, dimension d: Int, clusters k: Int, threads: Int) -> Int {
     let sums = saturatingProduct(n, k, MemoryLayout<Double>.size)
     let lanes = Lanes.scalarCount
-    // the Gram kernel's panels or the difference kernel's, padded as on the
-    // widest vectors, so the estimate is the same on every machine
+    // the Gram kernel's row and column panels (or the difference kernel's
+    // panels), padded as on the widest vectors, so the estimate is the same
+    // on every machine
     let widest = GramRows.widestPanel
-    let packed = saturatingProduct(n + widest, (d + lanes - 1) / lanes * lanes, MemoryLayout<Float>.size)
+    let packed = saturatingProduct(2, n + widest, (d + lanes - 1) / lanes * lanes, MemoryLayout<Float>.size)
     // a Gram tile (euclidean) or a panel tile, and the column sums
     let side = max(blockRows, min(512, (n + widest - 1) / widest * widest))
     let perThread = side * side * MemoryLayout<Float>.size + side * MemoryLayout<Double>.size
@@ -320,7 +321,7 @@ enum EuclideanTiles: String, Sendable {
     }()
 
     /// Multiply-adds (rows × columns × d) from which a pass takes the timed
-    /// choice: the timing (eight 512 × 512 tiles, four a kernel) costs a few
+    /// choice: the timing (eight tiles of a large pass, four a kernel) costs a few
     /// percent of a pass this size (n = 11,600 at d = 512), and smaller
     /// passes take the own kernel, so their digits never depend on a timing.
     static let timedWork = 1 << 36
@@ -337,7 +338,7 @@ enum EuclideanTiles: String, Sendable {
 }
 
 private var gramKernelDescription: String {
-    "clus's Gram kernel (\(String(cString: clus_gram_instructions())), \(clus_gram_rows_per_panel())"
+    "clus's Gram kernel (\(String(cString: clus_gram_instructions())), \(GramRows.rowPanelHeight)"
         + " × \(GramRows.panelWidth) register block)"
 }
 
@@ -356,7 +357,7 @@ public var euclideanTilesDescription: String {
         let sgemm = "sgemm, \(BLASStatus.current.summary)"
         let (first, second) = t.faster == .sgemm ? ((sgemm, t.sgemm), (gramKernelDescription, t.gram))
                                                  : ((gramKernelDescription, t.gram), (sgemm, t.sgemm))
-        return "\(first.0), timed faster here at d = 512 (\(ms(first.1)) a 512 × 512 tile against \(ms(second.1)) for"
+        return "\(first.0), timed faster here at d = 512 (\(ms(first.1)) a \(KernelTiming.tileSide) × \(KernelTiming.tileSide) tile against \(ms(second.1)) for"
             + " \(second.0)); each dimension timed once a process, passes under 2^36 multiply-adds take the Gram kernel"
     }
 }

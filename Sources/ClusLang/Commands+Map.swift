@@ -75,8 +75,11 @@ extension Interpreter {
         let distances = euclideanDistances(between: data.clusters.map(\.mean))
         let k = data.clusters.count
         let scaling = classicalScaling(distances: distances, count: k, dimensions: 2)
-        let nearest = (0 ..< k).map { i in
-            (0 ..< k).filter { $0 != i }.min { distances[i * k + $0] < distances[i * k + $1] } ?? i
+        // Spelled out: the one-expression form defeated the type checker's time limit.
+        let nearest: [Int] = (0 ..< k).map { (i: Int) -> Int in
+            var best = i
+            for j in 0 ..< k where j != i && (best == i || distances[i * k + j] < distances[i * k + best]) { best = j }
+            return best
         }
         let circles = data.clusters.enumerated().map { i, cluster in
             (name: cluster.name, size: cluster.size, x: scaling.coordinates[i][0], y: scaling.coordinates[i][1],

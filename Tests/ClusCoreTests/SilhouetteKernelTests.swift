@@ -73,7 +73,7 @@ struct SilhouetteKernelTests {
           arguments: [EuclideanTiles.gram, .sgemm])
     func gramTilesMatchScalar(tiles: EuclideanTiles) throws {
         try #require(tiles != .sgemm || BLASStatus.current.isLoaded)
-        // 1,100 rows: blocks of 512 (or 504), two full and one partial, so off-diagonal
+        // 1,100 rows: blocks of 448 (AVX-512), 504 or 512, two full and one partial, so off-diagonal
         // tiles, a partial block and panel, and column sums across blocks; d = 19 is no
         // multiple of any vector width; some duplicates (the close-pair guard).
         var rng = SeededGenerator(seed: 9)

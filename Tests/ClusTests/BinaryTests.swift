@@ -69,7 +69,7 @@ import Testing
     @Test func versionNamesTheKernels() throws {
         let cases: [([String: String], [String])] = [
             // without a setting, both candidates and their times at d = 512
-            ([:], ["euclidean distances: ", ", timed faster here at d = 512 (", " ms a 512 × 512 tile against ",
+            ([:], ["euclidean distances: ", ", timed faster here at d = 512 (", " ms a ", " tile against ",
                    "clus's Gram kernel (", "sgemm, OpenBLAS (", "BLAS (k-means, HDBSCAN): OpenBLAS ("]),
             (["CLUS_BLAS": "none"], ["euclidean distances: clus's Gram kernel (", "; no BLAS to time it against",
                                      "BLAS (k-means, HDBSCAN): none (CLUS_BLAS=none)"]),

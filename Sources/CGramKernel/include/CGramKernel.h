@@ -2,24 +2,26 @@
 // silhouette: clus's own GEMM micro-kernel.
 //
 // Written by hand because a BLAS's sgemm packs both operands again on every
-// call (about 9% of the silhouette's time with OpenBLAS), and because the
-// BLAS found on a machine may not know its CPU. Here the rows are packed
-// once for the whole pass, and the register block is chosen when compiling
-// for the machine (-march=native): 8 rows × 32 columns with AVX-512 (16 of
-// its 32 registers accumulate), 4 × 24 with AVX2 (12 of 16), 4 × 16 with
-// NEON (16 of 32), which keeps the FMA units busy and the loads within what
-// the cores can issue. Measured on AMD Zen 4, one core, 512 × 512 × 512: 115
-// GFLOP/s with AVX-512, 108 with AVX2 (OpenBLAS's sgemm 105 with packing).
-// Both sides of a tile read one packed layout (panels of NR rows; MR divides
-// NR), so the pass holds one packed copy of the documents.
+// call (about 12% of the silhouette's time with OpenBLAS's SkylakeX core),
+// and because the BLAS found on a machine may not know its CPU. Here the
+// rows are packed once for the whole pass, twice over: in row panels for the
+// register block's broadcasts and in column panels for its vector loads. The
+// register block is chosen when compiling for the machine (-march=native):
+// 14 rows × 32 columns with AVX-512 (28 of its 32 registers accumulate), 4 ×
+// 24 with AVX2 (12 of 16), 4 × 16 with NEON (16 of 32), which keeps the FMA
+// units busy and the loads within what the cores can issue. Which of this
+// and the BLAS's sgemm a pass takes is timed at run time (KernelTiming).
 #ifndef CGRAMKERNEL_H
 #define CGRAMKERNEL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/// Rows per row panel (the register block's height).
+/// Rows per block of `clus_gram_rows_tile` (k-means' register block height).
 int clus_gram_rows_per_panel(void);
+
+/// Rows per row panel of `clus_gram_tile` (its register block's height).
+int clus_gram_tile_rows_per_panel(void);
 
 /// Columns per column panel (the register block's width).
 int clus_gram_columns_per_panel(void);
@@ -32,7 +34,7 @@ int clus_gram_columns_per_vector(void);
 const char *clus_gram_instructions(void);
 
 /// Packs `count` rows of `d` values (row `p` is `rows + order[p] * d`) into
-/// panels of `per_panel` rows (the column panel width, for the kernel), dimension-major inside a panel:
+/// panels of `per_panel` rows (a row or column panel of the kernel), dimension-major inside a panel:
 /// out[(p / per_panel) * d * per_panel + t * per_panel + p % per_panel].
 /// The last panel is padded with zeros; `out` holds
 /// ceil(count / per_panel) * per_panel * d floats.
@@ -40,8 +42,10 @@ void clus_gram_pack(const float *rows, const long *order, long count, int d, int
 
 /// c[i * ldc + j] = row i · column j for i < row_count, j < column_count,
 /// rounded up to whole blocks (the caller's buffer has room for them): `a`
-/// and `b` point at the panels holding the first row and the first column,
-/// both at the start of a panel.
+/// points at the row panel (of `clus_gram_tile_rows_per_panel()` rows)
+/// holding the first row, `b` at the column panel (of
+/// `clus_gram_columns_per_panel()` rows) holding the first column, both
+/// packed by `clus_gram_pack`.
 void clus_gram_tile(const float *a, int row_count, const float *b, int column_count, int d, float *c, int ldc);
 
 /// c[i * ldc + j] = rows[i] · column j, like `clus_gram_tile`, but the rows

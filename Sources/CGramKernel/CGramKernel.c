@@ -70,10 +70,11 @@ void clus_gram_pack(const float *rows, const long *order, long count, int d, int
 // dimension's values contiguous, so the broadcasts read whole cache lines)
 // × NR columns from a column panel. With AVX-512, 14 rows: 28 accumulators,
 // two column vectors and a broadcast fill 31 of the 32 registers, 16 loads
-// per 28 multiply-adds (8 rows: 10 per 16). Measured in the silhouette's
-// tile order on an Intel Xeon (Sapphire Rapids class), both cores, 50,000
-// × 512: 208 GFLOP/s against 163 for 8 rows read from the 32-row column
-// panels and 183 for OpenBLAS's SkylakeX sgemm.
+// per 28 multiply-adds (8 rows: 10 per 16). Measured on the silhouette's
+// tile walk on an Intel Xeon (Sapphire Rapids class), both cores, 50,000 ×
+// 512 (Scripts/bench/gram_tiles.c): 209 GFLOP/s against 178 for OpenBLAS's
+// SkylakeX sgemm; 8 rows read from the 32-row column panels, as before, ran
+// at 163 in the same walk.
 #if defined(__AVX512F__)
 #define GR 14
 #else

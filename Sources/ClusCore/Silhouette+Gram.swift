@@ -54,27 +54,25 @@ struct GramRows: @unchecked Sendable {
         self.d = d
         norms = .allocate(capacity: n + 8)
         norms.initialize(repeating: 0, count: n + 8)
-        let indices = order.map { CLong($0) }
-        (rowValues, columnValues) = x.values.withUnsafeBufferPointer { v in
+        (rowValues, columnValues) = x.values.withUnsafeBufferPointer { [norms] v in
             let v = v.baseAddress!
+            for (p, i) in order.enumerated() {
+                var ss = 0.0
+                for j in 0 ..< d { ss += Double(v[i * d + j]) * Double(v[i * d + j]) }
+                norms[p] = Float(ss)
+            }
             if tiles == .sgemm {
                 let rows = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * d))
                 for (p, i) in order.enumerated() { (rows + p * d).initialize(from: v + i * d, count: d) }
                 return (rows, rows)
             }
+            let indices = order.map { CLong($0) }
             func packed(_ height: Int) -> UnsafeMutablePointer<Float> {
                 let panels = UnsafeMutablePointer<Float>.allocate(capacity: max(1, (n + height - 1) / height * height * d))
                 clus_gram_pack(v, indices, n, Int32(d), Int32(height), panels)
                 return panels
             }
             return (sides == .columns ? nil : packed(Self.rowPanelHeight), sides == .rows ? nil : packed(Self.panelWidth))
-        }
-        x.values.withUnsafeBufferPointer { v in
-            for (p, i) in order.enumerated() {
-                var ss = 0.0
-                for j in 0 ..< d { ss += Double(v[i * d + j]) * Double(v[i * d + j]) }
-                norms[p] = Float(ss)
-            }
         }
     }
 

@@ -40,6 +40,7 @@ import argparse
 import gzip
 import io
 import os
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -104,7 +105,9 @@ def iterations_for(n, k, d):
     return 20 if work <= 1e10 else 5 if work <= 1e11 else 2
 
 
-def lloyd_case(x, path, n, k, d, repeats, rows, plan):
+def lloyd_case(x, path, n, k, d, repeats):
+    """The case's seeds (written for the clus side), its plan line, and a
+    function timing the references once (a dict: reference -> seconds)."""
     rng = np.random.default_rng(1)
     if n * k <= 10**7:
         _, seeds = kmeans_plusplus(x, k, random_state=0)
@@ -116,70 +119,37 @@ def lloyd_case(x, path, n, k, d, repeats, rows, plan):
     centres = np.ascontiguousarray(x[seeds])
     m = iterations_for(n, k, d)
     r = repeats   # a single run of a large case left the difference to noise (once negative)
-    case = f"Lloyd per iteration n={n} k={k} d={d}"
-    refs = {}
-    for algorithm in ("lloyd", "elkan"):
-        if algorithm == "elkan" and n * k > 2 * 10**8:
-            continue
-        fit = lambda it: KMeans(k, init=centres, n_init=1, max_iter=it, tol=0, algorithm=algorithm).fit(x)
-        t1, m1 = median_time(r, lambda: fit(1))
-        tm, mm = median_time(r, lambda: fit(1 + m))
-        refs[f"sklearn {algorithm}"] = (tm - t1) / max(1, mm.n_iter_ - m1.n_iter_)
-    if faiss is not None:
-        def faiss_fit(it):
-            km = faiss.Kmeans(d, k, niter=it, seed=0, max_points_per_centroid=1 << 30)
-            km.train(x, init_centroids=centres)
-        f1, _ = median_time(r, lambda: faiss_fit(1))
-        fm, _ = median_time(r, lambda: faiss_fit(1 + m))
-        refs["faiss"] = (fm - f1) / m
-    rows.append((case, refs))
-    plan.append(f"kmeans {path} {n} {d} {k} {m} {r} {seeds_path}")
+
+    def references():
+        refs = {}
+        for algorithm in ("lloyd", "elkan"):
+            if algorithm == "elkan" and n * k > 2 * 10**8:
+                continue
+            fit = lambda it: KMeans(k, init=centres, n_init=1, max_iter=it, tol=0, algorithm=algorithm).fit(x)
+            t1, m1 = median_time(r, lambda: fit(1))
+            tm, mm = median_time(r, lambda: fit(1 + m))
+            refs[f"sklearn {algorithm}"] = (tm - t1) / max(1, mm.n_iter_ - m1.n_iter_)
+        if faiss is not None:
+            def faiss_fit(it):
+                km = faiss.Kmeans(d, k, niter=it, seed=0, max_points_per_centroid=1 << 30)
+                km.train(x, init_centroids=centres)
+            f1, _ = median_time(r, lambda: faiss_fit(1))
+            fm, _ = median_time(r, lambda: faiss_fit(1 + m))
+            refs["faiss"] = (fm - f1) / m
+        return refs
+
+    return f"Lloyd per iteration n={n} k={k} d={d}", f"kmeans {path} {n} {d} {k} {m} {r} {seeds_path}", references
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--cases", default=None, help="n:k:d,... (default: the grid above)")
-    p.add_argument("--minibatch-n", default="1000000", help="n for mini-batch k-means (k=10, d=512); 0 skips")
-    p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--quick", action="store_true", help="n = 10^4 and 10^5 only, mini-batch at 10^5")
-    p.add_argument("--as-cpu", choices=sorted(AS_CPU), help="time both sides as on this AVX2-only CPU (see above)")
-    a = p.parse_args()
-    cases = a.cases or (QUICK if a.quick else GRID)
-    if a.quick and a.minibatch_n == "1000000":
-        a.minibatch_n = "100000"
-    print(f"CPU: {cpu_model()}; {os.cpu_count()} cores; faiss {'installed' if faiss else 'not installed'}"
-          + (f"; as {a.as_cpu}" if a.as_cpu else ""))
-    r = a.repeats
-    plan, rows = [], []  # plan lines for Swift; rows: (case, {reference: seconds})
-
-    for spec in cases.split(","):
-        if spec.startswith("debian:"):
-            # real sentence embeddings with cluster structure (the demo's 8,000 × 384)
-            x, path = debian()
-            (n, d), k = x.shape, int(spec.split(":")[1])
-        else:
-            n, k, d = (int(v) for v in spec.split(":"))
-            x, path = data(n, d)
-        lloyd_case(x, path, n, k, d, r, rows, plan)
-        print(f"  timed the references for n={n} k={k} d={d}", flush=True)
-
-    for n in [int(v) for v in a.minibatch_n.split(",") if v and int(v) > 0]:
-        x, path = data(n, 512)
-        # One epoch (n / 1024 steps) with early stopping off on both sides: with
-        # it on, the step count hangs on the noise of the second batch's inertia
-        # (here 12 steps for scikit-learn, 1,346 for clus, from their own seeds).
-        fit = lambda: MiniBatchKMeans(10, random_state=0, n_init=1, batch_size=1024, max_iter=1,
-                                      max_no_improvement=None).fit(x)
-        t, model = median_time(r, fit)
-        rows.append((f"mini-batch k-means n={n} k=10 d=512 ({model.n_steps_} steps)", {"sklearn": t}))
-        plan.append(f"minibatch {path} {n} 512 10")
-
+def clus_timings(plan, repeats, as_cpu, build):
+    """One run of the clus side over the plan: {case: seconds}, {case: note}."""
     plan_path = DATA / "plan.txt"
     plan_path.write_text("\n".join(plan) + "\n")
-    env = dict(os.environ, CLUS_BENCH=str(plan_path), CLUS_BENCH_REPEATS=str(r))
+    env = dict(os.environ, CLUS_BENCH=str(plan_path), CLUS_BENCH_REPEATS=str(repeats))
     out = subprocess.run(["swift", "test", "-c", "release", "-Xswiftc", "-enable-testing",
                           # its own flags, so .build/release stays as built; one per target CPU
-                          "--scratch-path", ".build-bench" + (f"-{a.as_cpu}" if a.as_cpu else ""),
+                          "--scratch-path", ".build-bench" + (f"-{as_cpu}" if as_cpu else ""),
+                          *([] if build else ["--skip-build"]),
                           "--filter", "MethodBenchmark"], cwd=ROOT, env=env, capture_output=True, text=True)
     clus, notes = {}, {}
     for line in out.stdout.splitlines():
@@ -191,24 +161,93 @@ def main():
     if not clus:
         print(out.stdout[-3000:], out.stderr[-3000:])
         raise SystemExit("the clus side printed no timings")
+    return clus, notes
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--cases", default=None, help="n:k:d,... (default: the grid above)")
+    p.add_argument("--minibatch-n", default="1000000", help="n for mini-batch k-means (k=10, d=512); 0 skips")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=1,
+                   help="time both sides this many times, alternating which goes first (medians over the rounds)")
+    p.add_argument("--quick", action="store_true", help="n = 10^4 and 10^5 only, mini-batch at 10^5")
+    p.add_argument("--as-cpu", choices=sorted(AS_CPU), help="time both sides as on this AVX2-only CPU (see above)")
+    a = p.parse_args()
+    cases_spec = a.cases or (QUICK if a.quick else GRID)
+    if a.quick and a.minibatch_n == "1000000":
+        a.minibatch_n = "100000"
+    print(f"CPU: {cpu_model()}; {os.cpu_count()} cores; faiss {'installed' if faiss else 'not installed'}"
+          + (f"; as {a.as_cpu}" if a.as_cpu else ""))
+    r = a.repeats
+    cases = []  # (case name, plan line for Swift, function timing the references once)
+
+    for spec in cases_spec.split(","):
+        if spec.startswith("debian:"):
+            # real sentence embeddings with cluster structure (the demo's 8,000 × 384)
+            x, path = debian()
+            (n, d), k = x.shape, int(spec.split(":")[1])
+        else:
+            n, k, d = (int(v) for v in spec.split(":"))
+            x, path = data(n, d)
+        cases.append(lloyd_case(x, path, n, k, d, r))
+
+    for n in [int(v) for v in a.minibatch_n.split(",") if v and int(v) > 0]:
+        x, path = data(n, 512)
+        # One epoch (n / 1024 steps) with early stopping off on both sides: with
+        # it on, the step count hangs on the noise of the second batch's inertia
+        # (here 12 steps for scikit-learn, 1,346 for clus, from their own seeds).
+        def minibatch(x=x):
+            fit = lambda: MiniBatchKMeans(10, random_state=0, n_init=1, batch_size=1024, max_iter=1,
+                                          max_no_improvement=None).fit(x)
+            return {"sklearn": median_time(r, fit)[0]}
+        cases.append((f"mini-batch k-means n={n} k=10 d=512 ({n // 1024} steps)", f"minibatch {path} {n} 512 10",
+                      minibatch))
+
+    # Rounds: each times every reference and then clus (every other round clus
+    # first), so a neighbour's load on the host's cores falls on both sides alike;
+    # the ratio column is the median of the rounds' ratios.
+    plan = [line for _, line, _ in cases]
+    refs = {name: [] for name, _, _ in cases}
+    clus, notes = {name: [] for name, _, _ in cases}, {}
+    for round_index in range(a.rounds):
+        def time_references():
+            for name, _, references in cases:
+                refs[name].append(references())
+                print(f"  round {round_index + 1}: timed the references for {name}", flush=True)
+        def time_clus():
+            timings, more = clus_timings(plan, r, a.as_cpu, build=round_index == 0)
+            for name in clus:
+                clus[name].append(timings.get(name))
+            notes.update(more)
+        if round_index % 2 == 0:
+            time_references(); time_clus()
+        else:
+            time_clus(); time_references()
 
     load = os.getloadavg()
     print(f"CPU: {cpu_model()}" + (f", as {a.as_cpu}: clus built for it, "
                                    f"OPENBLAS_CORETYPE={AS_CPU[a.as_cpu]}, FAISS_OPT_LEVEL=avx2" if a.as_cpu else ""))
-    print(f"median of up to {r} runs; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
-          f"ratio = reference / clus (above 1: clus faster)")
+    print(f"median of up to {r} runs" + (f" in each of {a.rounds} rounds (medians over the rounds)" if a.rounds > 1 else "")
+          + f"; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; ratio = reference / clus (above 1: clus faster)")
     names = ["sklearn lloyd", "sklearn elkan", "faiss", "sklearn"]
     print("| case | clus | clus bounds | " + " | ".join(f"{nm} | ratio" for nm in names) + " |")
     print("|---|---:|---|" + "---:|---:|" * len(names))
-    for case, refs in rows:
-        c = clus.get(case)
-        cells = [case, f"{c * 1000:.1f} ms" if c is not None else "n/a", notes.get(case, "")]
+    spread = []
+    for name, _, _ in cases:
+        c = [v for v in clus[name] if v is not None]
+        cells = [name, f"{statistics.median(c) * 1000:.1f} ms" if c else "n/a", notes.get(name, "")]
         for nm in names:
-            t = refs.get(nm)
-            cells.append(f"{t * 1000:.1f} ms" if t is not None else "—")
-            cells.append(f"{t / c:.2f}×" if t is not None and c else "—")
+            pairs = [(round_refs[nm], v) for round_refs, v in zip(refs[name], clus[name]) if nm in round_refs and v]
+            t = [ref for ref, _ in pairs]
+            ratios = [ref / v for ref, v in pairs]
+            cells.append(f"{statistics.median(t) * 1000:.1f} ms" if t else "—")
+            cells.append(f"{statistics.median(ratios):.2f}×" if ratios else "—")
+            if nm == "sklearn lloyd" and len(ratios) > 1:
+                spread.append(f"{name}: " + ", ".join(f"{v:.2f}×" for v in ratios))
         print("| " + " | ".join(cells) + " |")
-
+    if spread:
+        print("per-round ratios against scikit-learn's lloyd:\n  " + "\n  ".join(spread))
 
 if __name__ == "__main__":
     main()

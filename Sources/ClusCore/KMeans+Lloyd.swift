@@ -43,6 +43,9 @@ struct Lloyd {
     /// Whether the first pass times the rounded scan against the Float scans
     /// (and keeps the faster); nil: only when `roundedScan` is automatic.
     var roundedScanTimed: Bool? = nil
+    /// Whether Yinyang's passes filter, or scan all in full when the filters
+    /// do not pay (`YinyangFiltering`). Speed only (tests force each way).
+    var yinyangFiltering = YinyangFiltering.timed
 
     /// Skip documents by bounds (the same labels, fewer distances); false is
     /// `acceleration = .none`.
@@ -91,6 +94,7 @@ struct Lloyd {
             yinyang = YinyangBounds(rows: rows, centres: centres, clusterCount: k, groupCount: groups,
                                     plan: plan, parallelism: parallelism)
             yinyang?.gemm = gemmFullScan
+            yinyang?.filtering = yinyangFiltering
             yinyang?.roundedRows = RoundedRows(rows: rows, plan: plan, parallelism: parallelism, format: roundedScan.format)
             yinyang?.rounded = roundedScanTimed ?? (roundedScan == .automatic) ? nil : true
         case .none: break

@@ -65,7 +65,8 @@ extension Lloyd {
         let halfCentres = bounds.rounded == false ? nil : halfRows.flatMap { half in
             compact.withUnsafeBufferPointer { RoundedCentres(centres: $0.baseAddress!, count: k, dimension: d, rows: half) }
         }
-        var tallies = [Int](repeating: 0, count: 5 * plan.chunks)
+        let fields = 7
+        var tallies = [Int](repeating: 0, count: fields * plan.chunks)
         let passMoves = sums.map { PassMoves($0.pointee, workers: parallelism.threads) }
         defer { passMoves?.deallocate() }
         packed.withUnsafeBufferPointer { packed in
@@ -107,14 +108,17 @@ extension Lloyd {
             pass.rounded = bounds.rounded == true && halfCentres != nil
             pass.fullScanShare = bounds.fullScanShare ?? 0.5
             pass.tightening = bounds.tightening
+            pass.filters = bounds.filters
             parallelism.forEach(chunks: plan.chunks) { chunk, worker in
                 if cancellation?.isCancelled == true { return }
                 let counts = pass.assign(plan.range(chunk), worker: worker)
-                tally[5 * chunk] = counts.fullScans
-                tally[5 * chunk + 1] = counts.scores
-                tally[5 * chunk + 2] = counts.moved
-                tally[5 * chunk + 3] = counts.tightened
-                tally[5 * chunk + 4] = counts.rescued
+                tally[fields * chunk] = counts.fullScans
+                tally[fields * chunk + 1] = counts.scores
+                tally[fields * chunk + 2] = counts.moved
+                tally[fields * chunk + 3] = counts.tightened
+                tally[fields * chunk + 4] = counts.rescued
+                tally[fields * chunk + 5] = counts.filterNanoseconds
+                tally[fields * chunk + 6] = counts.scanNanoseconds
             }
         }
         }
@@ -135,17 +139,30 @@ extension Lloyd {
         bounds.last = panel
         bounds.fullScans = 0
         bounds.scores = 0
-        var moved = 0, tightened = 0, rescued = 0
+        var moved = 0, tightened = 0, rescued = 0, filtering = 0.0, scanning = 0.0
         for chunk in 0 ..< plan.chunks {
-            bounds.fullScans += tallies[5 * chunk]
-            bounds.scores += tallies[5 * chunk + 1]
-            moved += tallies[5 * chunk + 2]
-            tightened += tallies[5 * chunk + 3]
-            rescued += tallies[5 * chunk + 4]
+            bounds.fullScans += tallies[fields * chunk]
+            bounds.scores += tallies[fields * chunk + 1]
+            moved += tallies[fields * chunk + 2]
+            tightened += tallies[fields * chunk + 3]
+            rescued += tallies[fields * chunk + 4]
+            filtering += Double(tallies[fields * chunk + 5])
+            scanning += Double(tallies[fields * chunk + 6])
         }
+        let filtered = bounds.filters && drift != nil
         // As Hamerly's: tightening u pays while 1 in k of the documents it is tried on is spared the full scan.
         bounds.passes += 1
-        bounds.tightening = (bounds.tightening && rescued * k >= tightened) || bounds.passes % 4 == 0
+        if filtered { bounds.tightening = (bounds.tightening && rescued * k >= tightened) || bounds.passes % 4 == 0 }
+        bounds.filters = switch bounds.filtering {
+        case .always: true
+        case .alternating: bounds.passes % 2 == 0
+        case .timed:
+            // Filters again every 4th pass; otherwise while the last filtered pass cost less than
+            // its full scans' time per document over all documents (the first two passes filter).
+            if bounds.passes % 4 == 0 || bounds.passes <= 2 { true }
+            else if !filtered { false }
+            else { bounds.fullScans == 0 || scanning * Double(rows.count) / Double(bounds.fullScans) > filtering + scanning }
+        }
         if let passMoves, let sums { passMoves.apply(to: &sums.pointee, parallelism: parallelism) }
         return moved
     }
@@ -254,6 +271,8 @@ private struct YinyangPass {
     /// Whether a document failing the global filter has its upper bound
     /// recomputed (one score) before the group filter, or goes to the full scan.
     var tightening = true
+    /// Whether the pass runs the filters, or scans every document in full (`YinyangBounds.filters`).
+    var filters = true
     /// The share of the centres above which scoring a document's candidate
     /// groups one by one costs more than a full scan (timed on the first pass).
     var fullScanShare: Double
@@ -269,33 +288,45 @@ private struct YinyangPass {
 
     /// Assigns the documents of `range`; returns the documents fully
     /// scanned, the centre scores, the documents that changed cluster, those
-    /// whose upper bound was recomputed and those of them spared the full scan.
+    /// whose upper bound was recomputed and those of them spared the full
+    /// scan, and the time spent filtering and scanning in full.
     func assign(_ range: Range<Int>, worker: Int)
-        -> (fullScans: Int, scores: Int, moved: Int, tightened: Int, rescued: Int) {
+        -> (fullScans: Int, scores: Int, moved: Int, tightened: Int, rescued: Int,
+            filterNanoseconds: Int, scanNanoseconds: Int) {
         let scratch = YinyangScratch(clusterCount: clusterCount, paddedCount: panel.paddedCount, groupCount: groupCount)
         defer { scratch.free() }
         var fullScans = 0, scores = 0, moved = 0, tightened = 0, rescued = 0
+        var filtering = Duration.zero, scanning = Duration.zero
+        let clock = ContinuousClock()
         var lo = range.lowerBound
         while lo < range.upperBound {
             let hi = min(range.upperBound, lo + YinyangScratch.blockRows)
             for i in lo ..< hi { scratch.before[i - lo] = labels[i] }
             var full = 0
-            // With the rounded scan the Float rows are read only for the documents a group scan
-            // rescues: fetched a few documents ahead while tightening rescues some, not waited for.
-            // The filter reads the rounded row to tighten u: fetched ahead too.
-            let ahead = rounded && tightening ? 4 : 0
-            for i in lo ..< hi {
-                if ahead > 0 && i + ahead < range.upperBound {
-                    clus_prefetch(rows.row(i + ahead), rows.dimension * MemoryLayout<Float>.size)
-                    if let half = roundedRows { clus_prefetch(half.row(i + ahead), half.length * MemoryLayout<UInt16>.size) }
+            let started = clock.now
+            if filters {
+                // With the rounded scan the Float rows are read only for the documents a group scan
+                // rescues: fetched a few documents ahead while tightening rescues some, not waited for.
+                // The filter reads the rounded row to tighten u: fetched ahead too.
+                let ahead = rounded && tightening ? 4 : 0
+                for i in lo ..< hi {
+                    if ahead > 0 && i + ahead < range.upperBound {
+                        clus_prefetch(rows.row(i + ahead), rows.dimension * MemoryLayout<Float>.size)
+                        if let half = roundedRows { clus_prefetch(half.row(i + ahead), half.length * MemoryLayout<UInt16>.size) }
+                    }
+                    if let scored = filter(i, scratch, tightened: &tightened, rescued: &rescued) {
+                        scores += scored
+                    } else {
+                        scratch.full[full] = i
+                        full += 1
+                    }
                 }
-                if let scored = filter(i, scratch, tightened: &tightened, rescued: &rescued) {
-                    scores += scored
-                } else {
-                    scratch.full[full] = i
-                    full += 1
-                }
+            } else {
+                for i in lo ..< hi { scratch.full[i - lo] = i }
+                full = hi - lo
             }
+            let filtered = clock.now
+            filtering += filtered - started
             if full > 0 {
                 let ahead = min(range.upperBound, hi + YinyangScratch.blockRows) - hi
                 if rounded, let half = roundedRows {
@@ -312,13 +343,15 @@ private struct YinyangPass {
                 }
             }
             fullScans += full
+            scanning += clock.now - filtered
             for i in lo ..< hi where labels[i] != scratch.before[i - lo] {
                 moved += 1
                 moves?.move(rows.row(i), from: scratch.before[i - lo], to: labels[i], worker: worker)
             }
             lo = hi
         }
-        return (fullScans, scores + fullScans * clusterCount, moved, tightened, rescued)
+        return (fullScans, scores + fullScans * clusterCount, moved, tightened, rescued,
+                filtering.inNanoseconds, scanning.inNanoseconds)
     }
 
     /// The bounds' rounding allowance for document i: η (|x| + max |c|)².

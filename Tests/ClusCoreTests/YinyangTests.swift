@@ -5,6 +5,7 @@ import Testing
 /// for bit (labels, iterations, inertia, centres).
 func expectAccelerationMatchesPlain(_ x: Embeddings, k: Int, seeds: [Int], acceleration: LloydAcceleration,
                                     gemm: Bool? = nil, rounded: RoundedScan = .automatic,
+                                    filtering: YinyangFiltering = .timed,
                                     spherical: Bool = false, maxIterations: Int = 300, tolerance: Double = 0,
                                     parallelism: Parallelism = .allCores,
                                     sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -19,8 +20,9 @@ func expectAccelerationMatchesPlain(_ x: Embeddings, k: Int, seeds: [Int], accel
         lloyd.acceleration = acceleration
         lloyd.gemmFullScan = gemm
         lloyd.roundedScan = rounded
+        lloyd.yinyangFiltering = filtering
         let fast = try lloyd.run(seeds: seeds) { _ in }
-        let what = "k=\(k) \(acceleration) gemm=\(String(describing: gemm)) rounded=\(rounded) maxIterations=\(maxIterations)"
+        let what = "k=\(k) \(acceleration) gemm=\(String(describing: gemm)) rounded=\(rounded) filtering=\(filtering) maxIterations=\(maxIterations)"
         #expect(fast.labels == plain.labels, "labels, \(what)", sourceLocation: sourceLocation)
         #expect(fast.iterations == plain.iterations, "iterations, \(what)", sourceLocation: sourceLocation)
         #expect(fast.inertia == plain.inertia, "inertia, \(what)", sourceLocation: sourceLocation)
@@ -67,6 +69,21 @@ struct YinyangTests {
         let far = Embeddings(count: base.count, dimension: 16, values: base.values.map { $0 * 0.01 + 1000 })
         try expectAccelerationMatchesPlain(far, k: 40, seeds: randomSeeds(40, of: far.count, seed: 35),
                                            acceleration: .yinyang(groups: 4), gemm: gemm)
+    }
+
+    @Test("passes without the filters (every document in full, the bounds renewed) between filtered ones: the same results",
+          arguments: [YinyangFiltering.alternating, .always, .timed])
+    func filtersOnAndOff(filtering: YinyangFiltering) throws {
+        for (k, d) in [(30, 5), (120, 33)] {
+            let x = randomRows(count: 1500, dimension: d, clusters: 8, seed: UInt64(k + 7))
+            let seeds = try plusPlusSeeds(x, k: k, seed: 41)
+            for rounded in [RoundedScan.off, .int16, .bfloat16] {
+                try expectAccelerationMatchesPlain(x, k: k, seeds: seeds, acceleration: .yinyang(groups: k / 10),
+                                                   rounded: rounded, filtering: filtering, maxIterations: 14)
+            }
+            try expectAccelerationMatchesPlain(x, k: k, seeds: seeds, acceleration: .yinyang(groups: k / 10),
+                                               gemm: true, rounded: .off, filtering: filtering, maxIterations: 14)
+        }
     }
 
     @Test("iteration for iteration: the labels after each of the first iterations agree", arguments: [20, 150])

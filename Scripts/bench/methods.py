@@ -10,6 +10,13 @@ Scripts/bench/hierarchy.py.
     python3 Scripts/bench/methods.py --cases 100000:100:512,100000:1000:512 --minibatch-n 0
     python3 Scripts/bench/methods.py --cases debian:20,debian:100 --minibatch-n 0   # real embeddings (n=8000 d=384)
     python3 Scripts/bench/methods.py --as-cpu znver3 --quick   # as on a CPU without AVX-512 (see below)
+    python3 Scripts/bench/methods.py --cases 100000:100:128 --minibatch-n 0 --rounds 5   # on a noisy host
+
+--rounds N times both sides N times, alternating which goes first, and
+prints the medians over the rounds, the median of the rounds' ratios and
+each round's ratio against scikit-learn's lloyd: on a host whose neighbours
+load its cores, one run of each side can fall in different weather (the
+same case moved by a third between runs).
 
 --as-cpu znver3 (or haswell) times both sides as they run on an AVX2-only
 CPU such as AMD Zen 3, on this machine: clus built for that CPU

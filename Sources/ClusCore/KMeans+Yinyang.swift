@@ -69,10 +69,31 @@ final class YinyangBounds {
     /// (`YinyangFiltering`). Speed only: both give the same labels and bounds.
     var filtering: YinyangFiltering = .timed
     var filters = true
+    /// When the filters, off, are tried again, and the gap to the next try if they still do not pay.
+    var filterProbe = (pass: 0, gap: 1)
     var passes = 0
     /// Documents scored against every centre, and centre scores computed, in the last pass.
     var fullScans = 0
     var scores = 0
+
+    /// Whether the next pass should run the filters (`YinyangFiltering.timed`),
+    /// after a pass that ran them or not (`filtered`), took `filtering` and
+    /// `scanning` (summed over the threads) and scanned `fullScans` of
+    /// `documents` in full. The first two passes filter; then a filtered pass
+    /// keeps the filters while it cost less than its full scans' time per
+    /// document over all documents would have. Without them, they are tried
+    /// again after 1, 2, 4, then every 8 passes: the documents they spare grow
+    /// as the centres settle.
+    func filtersPay(filtered: Bool, filtering: Double, scanning: Double, documents: Int) -> Bool {
+        if passes <= 2 { return true }
+        if !filtered { return passes >= filterProbe.pass }
+        if fullScans == 0 || scanning * Double(documents) / Double(fullScans) > filtering + scanning {
+            filterProbe.gap = 1
+            return true
+        }
+        filterProbe = (passes + filterProbe.gap, min(8, 2 * filterProbe.gap))
+        return false
+    }
 
     /// Groups the initial `centres` (k × d, Double) into `groupCount` groups.
     init(rows: RowMatrix, centres: [Double], clusterCount k: Int, groupCount: Int,

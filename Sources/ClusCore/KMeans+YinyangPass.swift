@@ -156,12 +156,7 @@ extension Lloyd {
         bounds.filters = switch bounds.filtering {
         case .always: true
         case .alternating: bounds.passes % 2 == 0
-        case .timed:
-            // Filters again every 4th pass; otherwise while the last filtered pass cost less than
-            // its full scans' time per document over all documents (the first two passes filter).
-            if bounds.passes % 4 == 0 || bounds.passes <= 2 { true }
-            else if !filtered { false }
-            else { bounds.fullScans == 0 || scanning * Double(rows.count) / Double(bounds.fullScans) > filtering + scanning }
+        case .timed: bounds.filtersPay(filtered: filtered, filtering: filtering, scanning: scanning, documents: rows.count)
         }
         if let passMoves, let sums { passMoves.apply(to: &sums.pointee, parallelism: parallelism) }
         return moved

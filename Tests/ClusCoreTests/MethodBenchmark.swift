@@ -57,6 +57,9 @@ struct MethodBenchmark {
                         default: .automatic
                         }
                         lloyd.roundedScanTimed = true
+                        // CLUS_BENCH_FILTERING=always: Yinyang filters on every pass (before the timed
+                        // choice of passes without them), for before/after in one binary.
+                        lloyd.yinyangFiltering = environment["CLUS_BENCH_FILTERING"] == "always" ? .always : .timed
                         return lloyd
                     }
                     func perIteration(bounded: Bool) throws -> Double {

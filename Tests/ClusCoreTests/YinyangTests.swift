@@ -86,6 +86,40 @@ struct YinyangTests {
         }
     }
 
+    @Test("timed filters: kept while a pass costs less than its full scans would over all documents; else tried after 1, 2, 4, 8 passes")
+    func timedFilterSchedule() throws {
+        let x = randomRows(count: 50, dimension: 4, clusters: 3, seed: 51)
+        try x.values.withUnsafeBufferPointer { buffer in
+            let rows = RowMatrix(base: try #require(buffer.baseAddress), count: 50, dimension: 4)
+            let centres = (0 ..< 40).map { Double(buffer[$0]) }
+            let bounds = YinyangBounds(rows: rows, centres: centres, clusterCount: 10, groupCount: 3,
+                                       plan: ChunkPlan(count: 50, clusterCount: 10, dimension: 4), parallelism: .serial)
+            // 100 documents, 90 scanned in full in 10 (ms): all in full would take 11.1, less than 10 + 10.
+            func after(pass: Int, filtered: Bool, fullScans: Int = 90, filtering: Double = 10) -> Bool {
+                bounds.passes = pass + 1
+                bounds.fullScans = fullScans
+                return bounds.filtersPay(filtered: filtered, filtering: filtering, scanning: 10, documents: 100)
+            }
+            #expect(after(pass: 1, filtered: true))   // the first two passes filter whatever they cost
+            #expect(!after(pass: 2, filtered: true))
+            #expect(after(pass: 3, filtered: false))   // tried again after 1 pass
+            #expect(!after(pass: 4, filtered: true))
+            #expect(!after(pass: 5, filtered: false))  // then after 2
+            #expect(after(pass: 6, filtered: false))
+            #expect(!after(pass: 7, filtered: true))
+            #expect(!after(pass: 10, filtered: false)) // then after 4
+            #expect(after(pass: 11, filtered: false))
+            #expect(!after(pass: 12, filtered: true))
+            #expect(!after(pass: 19, filtered: false)) // then every 8
+            #expect(after(pass: 20, filtered: false))
+            // Paying (50 of 100 in full: all would take 20, more than 10 + 1): kept, and the gap back to 1.
+            #expect(after(pass: 21, filtered: true, fullScans: 50, filtering: 1))
+            #expect(!after(pass: 22, filtered: true))
+            #expect(after(pass: 23, filtered: false))
+            #expect(after(pass: 24, filtered: true, fullScans: 0))   // none scanned in full: the filters did it all
+        }
+    }
+
     @Test("iteration for iteration: the labels after each of the first iterations agree", arguments: [20, 150])
     func iterationByIteration(k: Int) throws {
         let x = randomRows(count: 2000, dimension: 24, clusters: 9, seed: 21)

@@ -20,7 +20,8 @@
 enum YinyangFiltering: Sendable, Equatable {
     /// Each filtered pass times its filters and its full scans (per block of
     /// documents); the next pass scans all in full when that would have cost
-    /// less, and the filters are tried again every 4th pass.
+    /// less, and the filters are tried again after 1, 2, 4, then every 8
+    /// passes (`YinyangBounds.filtersPay`).
     case timed
     /// Every pass filters (the reference for the tests).
     case always
@@ -65,9 +66,10 @@ final class YinyangBounds {
     /// recomputed before the group filter: while 1 in k of them is spared
     /// the full scan; re-tried every 4th pass when not. Speed only.
     var tightening = true
-    /// Whether the next pass runs the filters or scans every document in full
-    /// (`YinyangFiltering`). Speed only: both give the same labels and bounds.
+    /// How the passes choose between running the filters and scanning every
+    /// document in full. Speed only: both give the same labels and bounds.
     var filtering: YinyangFiltering = .timed
+    /// Whether the next pass runs the filters.
     var filters = true
     /// When the filters, off, are tried again, and the gap to the next try if they still do not pay.
     var filterProbe = (pass: 0, gap: 1)

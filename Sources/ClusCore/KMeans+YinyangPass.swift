@@ -9,7 +9,9 @@ extension Lloyd {
     /// the timed share of the centres (`FullScanTimes.share`), and every
     /// document on the first pass, are scored against all centres by the
     /// faster of the Gram and blocked kernels (timed on the first pass); the
-    /// others against the centres of their candidate groups only.
+    /// others against the centres of their candidate groups only. A pass
+    /// after one whose filters cost more than they spared scans every
+    /// document in full (`YinyangFiltering`), which renews the same bounds.
     ///
     /// With `sums`, the documents that change cluster are moved in them
     /// during the pass, while their rows are in cache (per-worker integer

@@ -67,8 +67,7 @@ extension Lloyd {
         let halfCentres = bounds.rounded == false ? nil : halfRows.flatMap { half in
             compact.withUnsafeBufferPointer { RoundedCentres(centres: $0.baseAddress!, count: k, dimension: d, rows: half) }
         }
-        let fields = 7
-        var tallies = [Int](repeating: 0, count: fields * plan.chunks)
+        var tallies = [PassTally](repeating: PassTally(), count: plan.chunks)
         let passMoves = sums.map { PassMoves($0.pointee, workers: parallelism.threads) }
         defer { passMoves?.deallocate() }
         packed.withUnsafeBufferPointer { packed in
@@ -113,14 +112,7 @@ extension Lloyd {
             pass.filters = bounds.filters
             parallelism.forEach(chunks: plan.chunks) { chunk, worker in
                 if cancellation?.isCancelled == true { return }
-                let counts = pass.assign(plan.range(chunk), worker: worker)
-                tally[fields * chunk] = counts.fullScans
-                tally[fields * chunk + 1] = counts.scores
-                tally[fields * chunk + 2] = counts.moved
-                tally[fields * chunk + 3] = counts.tightened
-                tally[fields * chunk + 4] = counts.rescued
-                tally[fields * chunk + 5] = counts.filterNanoseconds
-                tally[fields * chunk + 6] = counts.scanNanoseconds
+                tally[chunk] = pass.assign(plan.range(chunk), worker: worker)
             }
         }
         }
@@ -139,29 +131,32 @@ extension Lloyd {
         withExtendedLifetime(halfRows) {}
         withExtendedLifetime(halfCentres) {}
         bounds.last = panel
-        bounds.fullScans = 0
-        bounds.scores = 0
-        var moved = 0, tightened = 0, rescued = 0, filtering = 0.0, scanning = 0.0
-        for chunk in 0 ..< plan.chunks {
-            bounds.fullScans += tallies[fields * chunk]
-            bounds.scores += tallies[fields * chunk + 1]
-            moved += tallies[fields * chunk + 2]
-            tightened += tallies[fields * chunk + 3]
-            rescued += tallies[fields * chunk + 4]
-            filtering += Double(tallies[fields * chunk + 5])
-            scanning += Double(tallies[fields * chunk + 6])
+        var total = PassTally()
+        for t in tallies {
+            total.fullScans += t.fullScans
+            total.scores += t.scores
+            total.moved += t.moved
+            total.tightened += t.tightened
+            total.rescued += t.rescued
+            total.filtering += t.filtering
+            total.scanning += t.scanning
         }
+        bounds.fullScans = total.fullScans
+        bounds.scores = total.scores
         let filtered = bounds.filters && drift != nil
         // As Hamerly's: tightening u pays while 1 in k of the documents it is tried on is spared the full scan.
         bounds.passes += 1
-        if filtered { bounds.tightening = (bounds.tightening && rescued * k >= tightened) || bounds.passes % 4 == 0 }
+        if filtered {
+            bounds.tightening = (bounds.tightening && total.rescued * k >= total.tightened) || bounds.passes % 4 == 0
+        }
         bounds.filters = switch bounds.filtering {
         case .always: true
         case .alternating: bounds.passes % 2 == 0
-        case .timed: bounds.filtersPay(filtered: filtered, filtering: filtering, scanning: scanning, documents: rows.count)
+        case .timed: bounds.filtersPay(filtered: filtered, filtering: total.filtering.inSeconds,
+                                       scanning: total.scanning.inSeconds, documents: rows.count)
         }
         if let passMoves, let sums { passMoves.apply(to: &sums.pointee, parallelism: parallelism) }
-        return moved
+        return total.moved
     }
 }
 
@@ -229,6 +224,15 @@ private struct YinyangScratch {
     }
 }
 
+/// What a pass (or one thread's chunk of it) did: documents scanned in full,
+/// centre scores computed, documents that changed cluster, those whose upper
+/// bound was recomputed and those of them spared the full scan, and the time
+/// spent in the filters and in the full scans.
+private struct PassTally {
+    var fullScans = 0, scores = 0, moved = 0, tightened = 0, rescued = 0
+    var filtering = Duration.zero, scanning = Duration.zero
+}
+
 /// What one pass reads and writes, as pointers for the worker threads; each
 /// document's slots are written by the thread that owns its chunk only.
 private struct YinyangPass {
@@ -283,13 +287,8 @@ private struct YinyangPass {
     /// during the pass; nil: not here.
     let moves: PassMoves?
 
-    /// Assigns the documents of `range`; returns the documents fully
-    /// scanned, the centre scores, the documents that changed cluster, those
-    /// whose upper bound was recomputed and those of them spared the full
-    /// scan, and the time spent filtering and scanning in full.
-    func assign(_ range: Range<Int>, worker: Int)
-        -> (fullScans: Int, scores: Int, moved: Int, tightened: Int, rescued: Int,
-            filterNanoseconds: Int, scanNanoseconds: Int) {
+    /// Assigns the documents of `range`; returns what it did (`PassTally`).
+    func assign(_ range: Range<Int>, worker: Int) -> PassTally {
         let scratch = YinyangScratch(clusterCount: clusterCount, paddedCount: panel.paddedCount, groupCount: groupCount)
         defer { scratch.free() }
         var fullScans = 0, scores = 0, moved = 0, tightened = 0, rescued = 0
@@ -322,8 +321,8 @@ private struct YinyangPass {
                 for i in lo ..< hi { scratch.full[i - lo] = i }
                 full = hi - lo
             }
-            let filtered = clock.now
-            filtering += filtered - started
+            let scanStarted = clock.now
+            filtering += scanStarted - started
             if full > 0 {
                 let ahead = min(range.upperBound, hi + YinyangScratch.blockRows) - hi
                 if rounded, let half = roundedRows {
@@ -340,15 +339,15 @@ private struct YinyangPass {
                 }
             }
             fullScans += full
-            scanning += clock.now - filtered
+            scanning += clock.now - scanStarted
             for i in lo ..< hi where labels[i] != scratch.before[i - lo] {
                 moved += 1
                 moves?.move(rows.row(i), from: scratch.before[i - lo], to: labels[i], worker: worker)
             }
             lo = hi
         }
-        return (fullScans, scores + fullScans * clusterCount, moved, tightened, rescued,
-                filtering.inNanoseconds, scanning.inNanoseconds)
+        return PassTally(fullScans: fullScans, scores: scores + fullScans * clusterCount, moved: moved,
+                         tightened: tightened, rescued: rescued, filtering: filtering, scanning: scanning)
     }
 
     /// The bounds' rounding allowance for document i: η (|x| + max |c|)².

@@ -73,6 +73,4 @@ public struct UncheckedBox<Value>: @unchecked Sendable {
 extension Duration {
     /// The duration as seconds: `elapsed_s`, status lines, and the kernels' timings.
     public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-    /// Whole nanoseconds, for per-thread tallies kept as integers (Yinyang's timed filters).
-    var inNanoseconds: Int { Int(components.seconds) * 1_000_000_000 + Int(components.attoseconds / 1_000_000_000) }
 }

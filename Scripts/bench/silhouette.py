@@ -8,6 +8,7 @@ and the useful GFLOP/s against this machine's FMA peak.
     python3 Scripts/bench/silhouette.py                # n = 20000 and 50000, d = 512, k = 10
     python3 Scripts/bench/silhouette.py --quick        # n = 5000, one run
     python3 Scripts/bench/silhouette.py --sizes 20000 --runs 5 --all
+    python3 Scripts/bench/silhouette.py --sizes 50000 --before /tmp/old/.build/release/clus
 
 Builds clus in release mode first. The data are make_blobs points (float32,
 seed 0) written as .npy with their labels in a CSV, so clus reads exactly the
@@ -23,6 +24,8 @@ loaded with the core clus picks for the CPU's features (CLUS_DISTANCE_KERNEL=sge
 `sgemm-as-is` lets OpenBLAS pick its core alone (CLUS_BLAS=uncorrected: its
 generic kernels on CPUs it does not know); `differences` (with --all) is
 clus's kernel on the differences. Each is named as `clus --version` reports it.
+`--before BINARY` adds `gram-before`: that clus binary (a build of an
+earlier commit) with its own Gram kernel, for a before/after in the same run.
 
 Useful work: n²·d multiply-adds halved by symmetry, i.e. n²·d flops; the peak
 is Scripts/bench/fma_peak.c's all-core figure, built here with -march=native,
@@ -83,6 +86,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--all", action="store_true", help="also time the difference kernel")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--before", metavar="BINARY", help="also time this clus build's Gram kernel (gram-before)")
     args = parser.parse_args()
     sizes = [5000] if args.quick else [int(s) for s in args.sizes.split(",")]
     runs = 1 if args.quick else args.runs
@@ -94,6 +98,9 @@ def main():
                       ("sgemm-as-is", {"CLUS_DISTANCE_KERNEL": "sgemm", "CLUS_BLAS": "uncorrected"})]
     if args.all:
         configurations.append(("differences", {"CLUS_DISTANCE_KERNEL": "differences"}))
+    if args.before:
+        configurations.append(("gram-before", {"CLUS_DISTANCE_KERNEL": "gram"}))
+    binaries = {name: os.path.abspath(args.before) if name == "gram-before" else binary for name, _ in configurations}
     with tempfile.TemporaryDirectory() as tmp:
         peak_binary = build_fma_peak(tmp)
         peak, width = fma_peak(peak_binary)
@@ -107,7 +114,7 @@ def main():
             if "CLUS_DISTANCE_KERNEL" not in extra:
                 env.pop("CLUS_DISTANCE_KERNEL", None)
             envs.append((name, env))
-            print(f"  {name:<11} {kernel(binary, env)}")
+            print(f"  {name:<11} {kernel(binaries[name], env)}")
         print(f"{'n':>7} {'d':>4} {'k':>3}  {'clus':<11} {'clus s':>7} {'sklearn s':>9} {'ratio':>6} "
               f"{'GFLOP/s':>8} {'of peak':>7}  silhouette (clus / sklearn)")
         for n in sizes:
@@ -123,7 +130,7 @@ def main():
             for _ in range(runs):
                 for name, env in envs:
                     before = fma_peak(peak_binary)[0]
-                    seconds, s_clus = clus_metrics(binary, env, x_path, labels_path)
+                    seconds, s_clus = clus_metrics(binaries[name], env, x_path, labels_path)
                     after = fma_peak(peak_binary)[0]
                     ours[name].append(seconds)
                     shares[name].append(n * n * D / seconds / 1e9 / ((before + after) / 2))

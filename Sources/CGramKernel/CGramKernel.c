@@ -83,12 +83,24 @@ void clus_gram_pack(const float *rows, const long *order, long count, int d, int
 
 int clus_gram_tile_rows_per_panel(void) { return GR; }
 
+// Prefetch distances, in steps along d: the row panel streams (and runs on
+// into the next block's panel, which follows it in memory), the column panel
+// comes back from L2 for every block (at 512 dimensions it overflows L1). In
+// the silhouette's tile walk on both cores of an Intel Xeon (Sapphire Rapids
+// class) the hardware prefetchers left 10–20% to gain: 61.9% of the FMA peak
+// without these, 71.6% with (Scripts/bench/gram_tiles.c, paired runs); the
+// same kernel on a tile in L1 ran at 78.9%.
+#define ROWS_AHEAD 64
+#define COLUMNS_AHEAD 16
+
 static inline __attribute__((always_inline))
 void tile_block(const float *a, const float *b, int d, float *c, int ldc) {
     vec acc[GR][NV];
     for (int i = 0; i < GR; i++)
         for (int v = 0; v < NV; v++) acc[i][v] = (vec)0;
     for (int t = 0; t < d; t++) {
+        __builtin_prefetch(a + (long)(t + ROWS_AHEAD) * GR, 0, 3);
+        for (int v = 0; v < NR; v += 64 / sizeof(float)) __builtin_prefetch(b + (long)(t + COLUMNS_AHEAD) * NR + v, 0, 3);
         vec bv[NV];
         for (int v = 0; v < NV; v++) bv[v] = *(const vecu *)(b + (long)t * NR + v * VL);
         const float *at = a + (long)t * GR;

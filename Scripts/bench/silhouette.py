@@ -25,7 +25,8 @@ loaded with the core clus picks for the CPU's features (CLUS_DISTANCE_KERNEL=sge
 generic kernels on CPUs it does not know); `differences` (with --all) is
 clus's kernel on the differences. Each is named as `clus --version` reports it.
 `--before BINARY` adds `gram-before`: that clus binary (a build of an
-earlier commit) with its own Gram kernel, for a before/after in the same run.
+earlier commit) with its own Gram kernel, for a before/after in the same run;
+`--only gram,gram-before` times just the configurations named.
 
 Useful work: n²·d multiply-adds halved by symmetry, i.e. n²·d flops; the peak
 is Scripts/bench/fma_peak.c's all-core figure, built here with -march=native,
@@ -87,6 +88,7 @@ def main():
     parser.add_argument("--all", action="store_true", help="also time the difference kernel")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--before", metavar="BINARY", help="also time this clus build's Gram kernel (gram-before)")
+    parser.add_argument("--only", metavar="NAMES", help="time only these configurations (comma-separated names)")
     args = parser.parse_args()
     sizes = [5000] if args.quick else [int(s) for s in args.sizes.split(",")]
     runs = 1 if args.quick else args.runs
@@ -100,6 +102,8 @@ def main():
         configurations.append(("differences", {"CLUS_DISTANCE_KERNEL": "differences"}))
     if args.before:
         configurations.append(("gram-before", {"CLUS_DISTANCE_KERNEL": "gram"}))
+    if args.only:
+        configurations = [c for c in configurations if c[0] in args.only.split(",")]
     binaries = {name: os.path.abspath(args.before) if name == "gram-before" else binary for name, _ in configurations}
     with tempfile.TemporaryDirectory() as tmp:
         peak_binary = build_fma_peak(tmp)

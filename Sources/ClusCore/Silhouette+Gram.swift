@@ -47,32 +47,50 @@ struct GramRows: @unchecked Sendable {
     private let columnValues: UnsafeMutablePointer<Float>?
     let norms: UnsafeMutablePointer<Float>
 
-    init(_ x: Embeddings, order: [Int], tiles: EuclideanTiles, sides: Sides = .both) {
+    /// `parallelism` shares out the norms and the packing (a large pass's
+    /// 2 × 100 MB of panels at 50,000 × 512, page faults included), by
+    /// whole panels: the same layout on any thread count.
+    init(_ x: Embeddings, order: [Int], tiles: EuclideanTiles, sides: Sides = .both,
+         parallelism: Parallelism = .serial) {
         let n = order.count, d = x.dimension
         self.tiles = tiles
         self.count = n
         self.d = d
         norms = .allocate(capacity: n + 8)
         norms.initialize(repeating: 0, count: n + 8)
+        // chunks of whole panels of either height
+        let unit = tiles == .sgemm ? 1 : Self.tileUnit
+        let chunkRows = max(unit, (n + 4 * parallelism.threads - 1) / (4 * parallelism.threads) / unit * unit)
+        let chunks = (n + chunkRows - 1) / chunkRows
         (rowValues, columnValues) = x.values.withUnsafeBufferPointer { [norms] v in
-            let v = v.baseAddress!
-            for (p, i) in order.enumerated() {
-                var ss = 0.0
-                for j in 0 ..< d { ss += Double(v[i * d + j]) * Double(v[i * d + j]) }
-                norms[p] = Float(ss)
+            let v = UncheckedBox(v.baseAddress!)
+            let rows = tiles == .sgemm ? UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * d)) : nil
+            func panels(_ height: Int) -> UnsafeMutablePointer<Float> {
+                .allocate(capacity: max(1, (n + height - 1) / height * height * d))
             }
-            if tiles == .sgemm {
-                let rows = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * d))
-                for (p, i) in order.enumerated() { (rows + p * d).initialize(from: v + i * d, count: d) }
-                return (rows, rows)
-            }
+            let rowPanels = tiles == .sgemm || sides == .columns ? nil : panels(Self.rowPanelHeight)
+            let columnPanels = tiles == .sgemm || sides == .rows ? nil : panels(Self.panelWidth)
             let indices = order.map { CLong($0) }
-            func packed(_ height: Int) -> UnsafeMutablePointer<Float> {
-                let panels = UnsafeMutablePointer<Float>.allocate(capacity: max(1, (n + height - 1) / height * height * d))
-                clus_gram_pack(v, indices, n, Int32(d), Int32(height), panels)
-                return panels
+            let out = UncheckedBox((rows, rowPanels, columnPanels))
+            parallelism.forEach(chunks: chunks) { chunk in
+                let v = v.value, (rows, rowPanels, columnPanels) = out.value
+                let start = chunk * chunkRows, end = min(n, start + chunkRows)
+                for p in start ..< end {
+                    let i = order[p]
+                    var ss = 0.0
+                    for j in 0 ..< d { ss += Double(v[i * d + j]) * Double(v[i * d + j]) }
+                    norms[p] = Float(ss)
+                    rows.map { ($0 + p * d).initialize(from: v + i * d, count: d) }
+                }
+                indices.withUnsafeBufferPointer { indices in
+                    for (height, panels) in [(Self.rowPanelHeight, rowPanels), (Self.panelWidth, columnPanels)] {
+                        guard let panels else { continue }
+                        clus_gram_pack(v, indices.baseAddress! + start, end - start, Int32(d), Int32(height),
+                                       panels + start * d)
+                    }
+                }
             }
-            return (sides == .columns ? nil : packed(Self.rowPanelHeight), sides == .rows ? nil : packed(Self.panelWidth))
+            return rows.map { ($0, $0) } ?? (rowPanels, columnPanels)
         }
     }
 
@@ -110,27 +128,38 @@ func gramSilhouetteSums(
     sums: UnsafeMutablePointer<Double>, parallelism: Parallelism, cancellation: Cancellation?, progress: ProgressCallback?
 ) throws {
     let n = order.count, d = x.dimension
-    let rows = GramRows(x, order: order, tiles: tiles)
+    let rows = GramRows(x, order: order, tiles: tiles, parallelism: parallelism)
     defer { rows.deallocate() }
     let side = gramTileSide(documents: n)
     let blocks = (n + side - 1) / side
+    // The own kernel's tiles are computed and folded a row panel at a time,
+    // the band's distances still in L1 (a 448 × 448 tile written out whole
+    // is 800 KB of L2); sgemm packs its operands again on every call, so it
+    // takes the whole tile at once.
+    let band = tiles == .gram ? GramRows.rowPanelHeight : side
     try x.values.withUnsafeBufferPointer { v in
         try order.withUnsafeBufferPointer { order in
             let v = v.baseAddress!, order = order.baseAddress!
             try forEachTilePair(blocks: blocks, parallelism, cancellation, progress) { rb, cb in
                 let r0 = rb * side, c0 = cb * side
                 let rn = min(side, n - r0), cn = min(side, n - c0)
-                let out = UnsafeMutablePointer<Float>.allocate(capacity: side * side)
+                let out = UnsafeMutablePointer<Float>.allocate(capacity: band * side)
                 defer { out.deallocate() }
-                rows.products(rows: r0, rn, columns: rows, c0, cn, into: out, stride: side)
-                for r in 0 ..< rn {
-                    distancesFromGram(out + r * side, count: cn, x: v + order[r0 + r] * d, norm: rows.norms[r0 + r],
-                                      columns: order + c0, of: v, norms: rows.norms + c0, d: d)
+                var fold = TileFold(rows: r0, rn, columns: c0, cn, diagonal: rb == cb, clusterOf: clusterOf,
+                                    clusters: k, sums: sums)
+                while fold.folded < rn {
+                    let b0 = fold.folded, bn = min(band, rn - b0)
+                    rows.products(rows: r0 + b0, bn, columns: rows, c0, cn, into: out, stride: side)
+                    for r in 0 ..< bn {
+                        distancesFromGram(out + r * side, count: cn, x: v + order[r0 + b0 + r] * d,
+                                          norm: rows.norms[r0 + b0 + r], columns: order + c0, of: v,
+                                          norms: rows.norms + c0, d: d)
+                        // self-distance: exactly 0, as sklearn
+                        if rb == cb { out[r * side + b0 + r] = 0 }
+                    }
+                    fold.add(out, stride: side, rows: bn)
                 }
-                // self-distance: exactly 0, as sklearn
-                if rb == cb { for r in 0 ..< rn { out[r * side + r] = 0 } }
-                foldTile(out, stride: side, rows: r0, rn, columns: c0, cn, diagonal: rb == cb,
-                         clusterOf: clusterOf, clusters: k, sums: sums)
+                fold.finish()
             }
         }
     }
@@ -150,7 +179,7 @@ func gramPointSums(
     progress: ProgressCallback?
 ) {
     let n = order.count, m = points.count, d = x.dimension
-    let rows = GramRows(x, order: points, tiles: tiles, sides: .rows)
+    let rows = GramRows(x, order: points, tiles: tiles, sides: .rows, parallelism: parallelism)
     defer { rows.deallocate() }
     let side = gramTileSide(documents: n), panel = GramRows.rowPanelHeight
     // enough chunks for every thread, each a whole number of panels
@@ -163,7 +192,7 @@ func gramPointSums(
             if cancellation?.isCancelled == true { return }
             let c0 = cb * side, cn = min(side, n - c0)
             let columns = GramRows(x, order: Array(UnsafeBufferPointer(start: order + c0, count: cn)), tiles: tiles,
-                                   sides: .columns)
+                                   sides: .columns, parallelism: parallelism)
             defer { columns.deallocate() }
             parallelism.forEach(chunks: chunks) { ch in
                 let r0 = ch * chunk, rn = min(chunk, m - r0)

@@ -508,23 +508,72 @@ func foldTile(
     _ out: UnsafeMutablePointer<Float>, stride: Int, rows r0: Int, _ rn: Int, columns c0: Int, _ cn: Int, diagonal: Bool,
     clusterOf: UnsafePointer<Int>, clusters: Int, sums: UnsafeMutablePointer<Double>
 ) {
-    // Row side: each row's per-cluster sums over the tile's columns.
-    addRowSums(out, stride: stride, rows: rn, columns: c0, cn, clusterOf, clusters) { sums + (r0 + $0) * clusters }
-    // The diagonal tile holds both (i, j) and (j, i): rows cover it.
-    if diagonal { return }
+    var fold = TileFold(rows: r0, rn, columns: c0, cn, diagonal: diagonal, clusterOf: clusterOf, clusters: clusters,
+                        sums: sums)
+    fold.add(out, stride: stride, rows: rn)
+    fold.finish()
+}
 
-    // Column side: each column's per-cluster sums over the tile's rows.
-    let acc = UnsafeMutablePointer<Double>.allocate(capacity: cn)
-    defer { acc.deallocate() }
-    var r = 0
-    while r < rn {
-        let c = clusterOf[r0 + r]
-        acc.initialize(repeating: 0, count: cn)
-        while r < rn && clusterOf[r0 + r] == c {
-            addWidened(out + r * stride, to: acc, count: cn)
-            r += 1
+/// A tile's fold into the per-cluster sums, a band of its rows at a time, in
+/// order: the Gram pass folds each band while its distances are still in L1
+/// instead of writing the whole tile out first. The sums get the same terms
+/// in the same order however the rows are banded.
+struct TileFold {
+    private let r0: Int, rn: Int, c0: Int, cn: Int, diagonal: Bool
+    private let clusterOf: UnsafePointer<Int>, clusters: Int, sums: UnsafeMutablePointer<Double>
+    /// Column run boundaries (one cluster per run).
+    private let runs: [Int]
+    /// Column side: the open run of same-cluster rows' sums, per column.
+    private let acc: UnsafeMutablePointer<Double>
+    private var openCluster = -1
+    /// Rows folded so far.
+    private(set) var folded = 0
+
+    init(rows r0: Int, _ rn: Int, columns c0: Int, _ cn: Int, diagonal: Bool, clusterOf: UnsafePointer<Int>,
+         clusters: Int, sums: UnsafeMutablePointer<Double>) {
+        (self.r0, self.rn, self.c0, self.cn, self.diagonal) = (r0, rn, c0, cn, diagonal)
+        (self.clusterOf, self.clusters, self.sums) = (clusterOf, clusters, sums)
+        var runs = [0]
+        for j in 1 ..< max(1, cn) where clusterOf[c0 + j] != clusterOf[c0 + j - 1] { runs.append(j) }
+        runs.append(cn)
+        self.runs = runs
+        acc = .allocate(capacity: max(1, cn))
+    }
+
+    /// Folds the next `count` rows of the tile (`band`, row stride `stride`).
+    mutating func add(_ band: UnsafeMutablePointer<Float>, stride: Int, rows count: Int) {
+        for i in 0 ..< count {
+            let line = band + i * stride, r = folded + i
+            // Row side: the row's per-cluster sums over the tile's columns.
+            let row = sums + (r0 + r) * clusters
+            for q in 0 ..< runs.count - 1 {
+                row[clusterOf[c0 + runs[q]]] += sum(line, runs[q] ..< runs[q + 1])
+            }
+            // The diagonal tile holds both (i, j) and (j, i): rows cover it.
+            if diagonal { continue }
+            // Column side: each column's per-cluster sums over a run of same-cluster rows.
+            let c = clusterOf[r0 + r]
+            if c != openCluster {
+                closeRun()
+                acc.initialize(repeating: 0, count: cn)
+                openCluster = c
+            }
+            addWidened(line, to: acc, count: cn)
         }
-        for j in 0 ..< cn { sums[(c0 + j) * clusters + c] += acc[j] }
+        folded += count
+    }
+
+    private func closeRun() {
+        guard openCluster >= 0 else { return }
+        for j in 0 ..< cn { sums[(c0 + j) * clusters + openCluster] += acc[j] }
+    }
+
+    /// Adds the last run of rows to the columns' sums; the fold is then spent.
+    mutating func finish() {
+        precondition(folded == rn, "a tile's fold ends after all its rows")
+        closeRun()
+        openCluster = -1
+        acc.deallocate()
     }
 }
 

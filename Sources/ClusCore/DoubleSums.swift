@@ -25,6 +25,37 @@ func addWidened<S: BinaryFloatingPoint & SIMDScalar>(_ values: UnsafePointer<S>,
     }
 }
 
+/// `sums[j] += Double(rows[r * stride + j])` for each of `count` rows in
+/// turn, `j` in `0 ..< columns`: each column's sum gets the rows in order,
+/// as `addWidened` row by row would, but the sums stay in registers across
+/// the rows (the silhouette's column side, a band of a tile at a time).
+@inline(__always)
+func addRowsWidened(_ rows: UnsafePointer<Float>, stride: Int, count: Int, to sums: UnsafeMutablePointer<Double>,
+                    columns: Int) {
+    var j = 0
+    // four independent sums a step: the adds of one column wait on each other
+    while j + 32 <= columns {
+        let slot = UnsafeMutableRawPointer(sums + j)
+        var a = slot.loadUnaligned(as: SIMD8<Double>.self)
+        var b = slot.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+        var c = slot.loadUnaligned(fromByteOffset: 128, as: SIMD8<Double>.self)
+        var e = slot.loadUnaligned(fromByteOffset: 192, as: SIMD8<Double>.self)
+        for r in 0 ..< count {
+            let line = rows + r * stride + j
+            a += widened(line)
+            b += widened(line + 8)
+            c += widened(line + 16)
+            e += widened(line + 24)
+        }
+        slot.storeBytes(of: a, as: SIMD8<Double>.self)
+        slot.storeBytes(of: b, toByteOffset: 64, as: SIMD8<Double>.self)
+        slot.storeBytes(of: c, toByteOffset: 128, as: SIMD8<Double>.self)
+        slot.storeBytes(of: e, toByteOffset: 192, as: SIMD8<Double>.self)
+        j += 32
+    }
+    for r in 0 ..< count { addWidened(rows + r * stride + j, to: sums + j, count: columns - j) }
+}
+
 /// Squared euclidean distance of a row to a Double centroid, in Double, from
 /// the differences (the centroid indices' distances, the sqeuclidean
 /// silhouette's cluster sums).

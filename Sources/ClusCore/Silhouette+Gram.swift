@@ -22,7 +22,7 @@ func gramTileSide(documents n: Int) -> Int {
 }
 
 /// The documents at `order` laid out for one way of computing dot products,
-/// and their squared norms (summed in Double; eight spare slots for a vector
+/// and their squared norms (summed in Double; `distanceLanes` spare slots for a vector
 /// load past the end).
 struct GramRows: @unchecked Sendable {
     /// Rows per column panel of the own kernel (its register block's width).
@@ -56,8 +56,8 @@ struct GramRows: @unchecked Sendable {
         self.tiles = tiles
         self.count = n
         self.d = d
-        norms = .allocate(capacity: n + 8)
-        norms.initialize(repeating: 0, count: n + 8)
+        norms = .allocate(capacity: n + distanceLanes)
+        norms.initialize(repeating: 0, count: n + distanceLanes)
         // chunks of whole panels of either height
         let unit = tiles == .sgemm ? 1 : Self.tileUnit
         let chunkRows = max(unit, (n + 4 * parallelism.threads - 1) / (4 * parallelism.threads) / unit * unit)
@@ -143,7 +143,7 @@ func gramSilhouetteSums(
             try forEachTilePair(blocks: blocks, parallelism, cancellation, progress) { rb, cb in
                 let r0 = rb * side, c0 = cb * side
                 let rn = min(side, n - r0), cn = min(side, n - c0)
-                let out = UnsafeMutablePointer<Float>.allocate(capacity: band * side)
+                let out = UnsafeMutablePointer<Float>.allocate(capacity: band * side + distanceLanes)
                 defer { out.deallocate() }
                 var fold = TileFold(rows: r0, rn, columns: c0, cn, diagonal: rb == cb, clusterOf: clusterOf,
                                     clusters: k, sums: sums)
@@ -196,7 +196,7 @@ func gramPointSums(
             defer { columns.deallocate() }
             parallelism.forEach(chunks: chunks) { ch in
                 let r0 = ch * chunk, rn = min(chunk, m - r0)
-                let out = UnsafeMutablePointer<Float>.allocate(capacity: chunk * side)
+                let out = UnsafeMutablePointer<Float>.allocate(capacity: chunk * side + distanceLanes)
                 defer { out.deallocate() }
                 rows.products(rows: r0, rn, columns: columns, 0, cn, into: out, stride: side)
                 for r in 0 ..< rn {
@@ -214,6 +214,10 @@ func gramPointSums(
     }
 }
 
+/// Floats `distancesFromGram` may read past `count` in its line and the
+/// norms (whole vectors; the values there are not used).
+let distanceLanes = 16
+
 /// Turns one tile row of dot products (of the row `x`, squared norm `norm`,
 /// with the `count` documents whose indices start at `columns`, vectors in
 /// `vectors`) into distances in place:
@@ -225,27 +229,31 @@ func distancesFromGram(
     _ line: UnsafeMutablePointer<Float>, count: Int, x: UnsafePointer<Float>, norm: Float,
     columns: UnsafePointer<Int>, of vectors: UnsafePointer<Float>, norms: UnsafePointer<Float>, d: Int
 ) {
-    let nx = Lanes(repeating: norm)
+    // Sixteen lanes a step (one AVX-512 square root, two AVX2 ones); the
+    // same arithmetic lane by lane on any width.
+    typealias Wide = SIMD16<Float>
+    assert(Wide.scalarCount == distanceLanes)
+    let nx = Wide(repeating: norm)
     var j = 0
     while j < count {
         let slot = UnsafeMutableRawPointer(line + j)
-        let ny = UnsafeRawPointer(norms + j).loadUnaligned(as: Lanes.self)
+        let ny = UnsafeRawPointer(norms + j).loadUnaligned(as: Wide.self)
         let total = nx + ny
-        var d2 = total - 2 * slot.loadUnaligned(as: Lanes.self)
+        var d2 = total - 2 * slot.loadUnaligned(as: Wide.self)
         d2.replace(with: 0, where: d2 .< 0)
         let close = d2 .< total * (1.0 / 32)
-        var values = clus_sqrt8(d2)
+        var values = Wide(lowHalf: clus_sqrt8(d2.lowHalf), highHalf: clus_sqrt8(d2.highHalf))
         if any(close) {
-            for l in 0 ..< min(8, count - j) where close[l] {
+            for l in 0 ..< min(16, count - j) where close[l] {
                 values[l] = exactDistance(x, vectors + columns[j + l] * d, d)
             }
         }
-        if j + 8 <= count {
-            slot.storeBytes(of: values, as: Lanes.self)
+        if j + 16 <= count {
+            slot.storeBytes(of: values, as: Wide.self)
         } else {
             for l in 0 ..< count - j { line[j + l] = values[l] }
         }
-        j += 8
+        j += 16
     }
 }
 

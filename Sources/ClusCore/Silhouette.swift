@@ -542,23 +542,28 @@ struct TileFold {
 
     /// Folds the next `count` rows of the tile (`band`, row stride `stride`).
     mutating func add(_ band: UnsafeMutablePointer<Float>, stride: Int, rows count: Int) {
+        // Row side: each row's per-cluster sums over the tile's columns.
         for i in 0 ..< count {
-            let line = band + i * stride, r = folded + i
-            // Row side: the row's per-cluster sums over the tile's columns.
-            let row = sums + (r0 + r) * clusters
+            let line = band + i * stride, row = sums + (r0 + folded + i) * clusters
             for q in 0 ..< runs.count - 1 {
                 row[clusterOf[c0 + runs[q]]] += sum(line, runs[q] ..< runs[q + 1])
             }
-            // The diagonal tile holds both (i, j) and (j, i): rows cover it.
-            if diagonal { continue }
-            // Column side: each column's per-cluster sums over a run of same-cluster rows.
-            let c = clusterOf[r0 + r]
+        }
+        // Column side: each column's per-cluster sums over a run of
+        // same-cluster rows, which may go on into the next band. The diagonal
+        // tile holds both (i, j) and (j, i): its rows cover it.
+        var i = diagonal ? count : 0
+        while i < count {
+            let c = clusterOf[r0 + folded + i]
             if c != openCluster {
                 closeRun()
                 acc.initialize(repeating: 0, count: cn)
                 openCluster = c
             }
-            addWidened(line, to: acc, count: cn)
+            var end = i + 1
+            while end < count && clusterOf[r0 + folded + end] == c { end += 1 }
+            addRowsWidened(band + i * stride, stride: stride, count: end - i, to: acc, columns: cn)
+            i = end
         }
         folded += count
     }

@@ -3,9 +3,12 @@
 // on tiles of 50,000 packed rows × 512 visited in scattered pairs of blocks
 // on every core, as the pass visits them (each tile's rows and columns come
 // in from memory). Alternates the two, medians of the runs, GFLOP/s of
-// useful multiply-adds. Tells the kernel's own share of the silhouette
-// pass from its epilogue's and memory's (Scripts/bench/silhouette.py times
-// the whole pass).
+// useful multiply-adds, and each run's share of the FMA peak measured on
+// all cores just before and just after it (as Scripts/bench/fma_peak.c
+// does; the larger of the two: on shared cloud cores the peak itself
+// moves). Tells the kernel's own share of the silhouette pass from its
+// epilogue's and memory's (Scripts/bench/silhouette.py times the whole
+// pass).
 //   clang -O3 -march=native -mprefer-vector-width=512 -ffp-contract=fast -pthread \
 //     -ISources/CGramKernel/include Scripts/bench/gram_tiles.c Sources/CGramKernel/CGramKernel.c -ldl -lm -o /tmp/gram_tiles
 //   OPENBLAS_CORETYPE=SKYLAKEX OPENBLAS_NUM_THREADS=1 /tmp/gram_tiles [runs]
@@ -48,6 +51,29 @@ static void *worker(void *arg) {
     return NULL;
 }
 
+// The FMA peak: twelve independent multiply-add chains per thread, no memory.
+static void *chains(void *out) {
+    typedef float v16f __attribute__((ext_vector_type(16)));
+    v16f a[12];
+    for (int i = 0; i < 12; i++) a[i] = (v16f)(i * 1e-3f);
+    const v16f m = (v16f)0.999f, c = (v16f)1e-4f;
+    for (long step = 0; step < 20000000; step++)
+        for (int i = 0; i < 12; i++) a[i] = a[i] * m + c;
+    float s = 0;
+    for (int i = 0; i < 12; i++) s += a[i][0];
+    *(float *)out = s;
+    return NULL;
+}
+
+static double peak(int threads) {
+    pthread_t th[64];
+    float sink[64];
+    double start = now();
+    for (long i = 0; i < threads; i++) pthread_create(&th[i], NULL, chains, sink + i);
+    for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
+    return threads * 2.0 * 16 * 12 * 20000000 / (now() - start) / 1e9;
+}
+
 static double gflops(int threads) {
     pthread_t th[64];
     double start = now();
@@ -78,21 +104,30 @@ int main(int argc, char **argv) {
     clus_gram_pack(rows, order, N, D, width, column_panels);
     void *blas = dlopen("libopenblas.so.0", RTLD_NOW);
     sgemm = blas ? (sgemm_fn)dlsym(blas, "cblas_sgemm") : NULL;
-    double own[99], theirs[99];
+    double own[99], theirs[99], own_share[99], theirs_share[99];
     for (int r = 0; r < runs; r++) {
+        double before = peak(threads);
         use_sgemm = 0;
         own[r] = gflops(threads);
+        double between = peak(threads);
+        own_share[r] = own[r] / (before > between ? before : between);
         use_sgemm = 1;
         theirs[r] = sgemm ? gflops(threads) : 0;
+        double after = peak(threads);
+        theirs_share[r] = theirs[r] / (between > after ? between : after);
     }
     qsort(own, runs, sizeof(double), ascending);
     qsort(theirs, runs, sizeof(double), ascending);
+    qsort(own_share, runs, sizeof(double), ascending);
+    qsort(theirs_share, runs, sizeof(double), ascending);
     printf("%d × %d tiles of %d × %d rows, %d threads, median of %d\n", side, side, N, D, threads, runs);
-    printf("clus's Gram kernel (%s, %d × %d register block): %.0f GFLOP/s (%.0f–%.0f)\n", clus_gram_instructions(), height,
-           width, own[runs / 2], own[0], own[runs - 1]);
+    printf("clus's Gram kernel (%s, %d × %d register block): %.0f GFLOP/s (%.0f–%.0f), %.0f%% of the FMA peak (%.0f–%.0f%%)\n",
+           clus_gram_instructions(), height, width, own[runs / 2], own[0], own[runs - 1], 100 * own_share[runs / 2],
+           100 * own_share[0], 100 * own_share[runs - 1]);
     if (sgemm)
-        printf("OpenBLAS sgemm (core as OPENBLAS_CORETYPE says, or its own pick): %.0f GFLOP/s (%.0f–%.0f)\n",
-               theirs[runs / 2], theirs[0], theirs[runs - 1]);
+        printf("OpenBLAS sgemm (core as OPENBLAS_CORETYPE says, or its own pick): %.0f GFLOP/s (%.0f–%.0f), %.0f%% of the FMA peak (%.0f–%.0f%%)\n",
+               theirs[runs / 2], theirs[0], theirs[runs - 1], 100 * theirs_share[runs / 2], 100 * theirs_share[0],
+               100 * theirs_share[runs - 1]);
     else
         printf("no libopenblas.so.0 to compare with\n");
     return 0;

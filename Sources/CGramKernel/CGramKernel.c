@@ -87,9 +87,9 @@ int clus_gram_tile_rows_per_panel(void) { return GR; }
 // into the next block's panel, which follows it in memory), the column panel
 // comes back from L2 for every block (at 512 dimensions it overflows L1). In
 // the silhouette's tile walk on both cores of an Intel Xeon (Sapphire Rapids
-// class) the hardware prefetchers left 10–20% to gain: 61.9% of the FMA peak
-// without these, 71.6% with (Scripts/bench/gram_tiles.c, paired runs); the
-// same kernel on a tile in L1 ran at 78.9%.
+// class) the hardware prefetchers left about 10% to gain: 68% of the FMA
+// peak without these, 75% with (medians of 11 paired runs; the same block on
+// a tile in L1: 79–96%); built for AVX2 on the same Xeon, no change.
 #define ROWS_AHEAD 64
 #define COLUMNS_AHEAD 16
 

@@ -103,7 +103,12 @@ def main():
     if args.before:
         configurations.append(("gram-before", {"CLUS_DISTANCE_KERNEL": "gram"}))
     if args.only:
-        configurations = [c for c in configurations if c[0] in args.only.split(",")]
+        wanted, known = args.only.split(","), [c[0] for c in configurations]
+        unknown = [name for name in wanted if name not in known]
+        if unknown:
+            parser.error(f"--only: no configuration {', '.join(unknown)} here (known: {', '.join(known)}; "
+                         "gram-before needs --before)")
+        configurations = [c for c in configurations if c[0] in wanted]
     binaries = {name: os.path.abspath(args.before) if name == "gram-before" else binary for name, _ in configurations}
     with tempfile.TemporaryDirectory() as tmp:
         peak_binary = build_fma_peak(tmp)

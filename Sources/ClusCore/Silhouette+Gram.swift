@@ -80,7 +80,7 @@ struct GramRows: @unchecked Sendable {
                     var ss = 0.0
                     for j in 0 ..< d { ss += Double(v[i * d + j]) * Double(v[i * d + j]) }
                     norms[p] = Float(ss)
-                    rows.map { ($0 + p * d).initialize(from: v + i * d, count: d) }
+                    if let rows { (rows + p * d).initialize(from: v + i * d, count: d) }
                 }
                 indices.withUnsafeBufferPointer { indices in
                     for (height, panels) in [(Self.rowPanelHeight, rowPanels), (Self.panelWidth, columnPanels)] {

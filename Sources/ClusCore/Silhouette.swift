@@ -386,9 +386,24 @@ func addRowSums(
     _ out: UnsafeMutablePointer<Float>, stride: Int = blockRows, rows rn: Int, columns c0: Int, _ cn: Int,
     _ clusterOf: UnsafePointer<Int>, _ clusters: Int, _ sums: (Int) -> UnsafeMutablePointer<Double>
 ) {
-    var runs: [Int] = [0]  // column run boundaries (one cluster per run)
+    addRowSums(out, stride: stride, rows: rn, columns: c0, runs: columnRuns(c0, cn, clusterOf), clusterOf, sums)
+}
+
+/// The boundaries of the runs of same-cluster columns among c0..<c0+cn
+/// (0, …, cn): one cluster per run.
+func columnRuns(_ c0: Int, _ cn: Int, _ clusterOf: UnsafePointer<Int>) -> [Int] {
+    var runs = [0]
     for j in 1 ..< max(1, cn) where clusterOf[c0 + j] != clusterOf[c0 + j - 1] { runs.append(j) }
     runs.append(cn)
+    return runs
+}
+
+/// `addRowSums` with the column runs already found (`columnRuns`).
+@inline(__always)
+func addRowSums(
+    _ out: UnsafeMutablePointer<Float>, stride: Int, rows rn: Int, columns c0: Int, runs: [Int],
+    _ clusterOf: UnsafePointer<Int>, _ sums: (Int) -> UnsafeMutablePointer<Double>
+) {
     for r in 0 ..< rn {
         let line = out + r * stride
         let row = sums(r)
@@ -533,22 +548,15 @@ struct TileFold {
          clusters: Int, sums: UnsafeMutablePointer<Double>) {
         (self.r0, self.rn, self.c0, self.cn, self.diagonal) = (r0, rn, c0, cn, diagonal)
         (self.clusterOf, self.clusters, self.sums) = (clusterOf, clusters, sums)
-        var runs = [0]
-        for j in 1 ..< max(1, cn) where clusterOf[c0 + j] != clusterOf[c0 + j - 1] { runs.append(j) }
-        runs.append(cn)
-        self.runs = runs
+        runs = columnRuns(c0, cn, clusterOf)
         acc = .allocate(capacity: max(1, cn))
     }
 
     /// Folds the next `count` rows of the tile (`band`, row stride `stride`).
     mutating func add(_ band: UnsafeMutablePointer<Float>, stride: Int, rows count: Int) {
         // Row side: each row's per-cluster sums over the tile's columns.
-        for i in 0 ..< count {
-            let line = band + i * stride, row = sums + (r0 + folded + i) * clusters
-            for q in 0 ..< runs.count - 1 {
-                row[clusterOf[c0 + runs[q]]] += sum(line, runs[q] ..< runs[q + 1])
-            }
-        }
+        let first = r0 + folded, clusters = clusters, sums = sums
+        addRowSums(band, stride: stride, rows: count, columns: c0, runs: runs, clusterOf) { sums + (first + $0) * clusters }
         // Column side: each column's per-cluster sums over a run of
         // same-cluster rows, which may go on into the next band. The diagonal
         // tile holds both (i, j) and (j, i): its rows cover it.

@@ -18,12 +18,12 @@ extension Charts {
         // dots first, centres on top, so that no cluster's dots hide a centre
         for (i, dots) in byCluster.enumerated() {
             svg.dots(dots, radius: 1.6, fill: SVG.clusterColor(i, of: k), opacity: 0.55,
-                     title: "\(centres[i].name): \(Format.count(dots.count)) documents drawn of \(Format.count(centres[i].size))")
+                     title: "\(centres[i].name): \(Format.count(dots.count, "document", "documents")) drawn of \(Format.count(centres[i].size))")
         }
         for (i, centre) in centres.enumerated() {
             let (x, y) = place.point(centre.x, centre.y)
             svg.disc(x, y, 6, fill: SVG.clusterColor(i, of: k), opacity: 1, stroke: "#FFFFFF",
-                     title: "\(centre.name): centre of \(Format.count(centre.size)) documents")
+                     title: "\(centre.name): centre of \(Format.count(centre.size, "document", "documents"))")
             svg.line(x - 4, y, x + 4, y, stroke: "#FFFFFF", width: 1.5)
             svg.line(x, y - 4, x, y + 4, stroke: "#FFFFFF", width: 1.5)
             svg.text(x + 8, y - 6, centre.name, size: 11, bold: true)
@@ -59,7 +59,7 @@ extension Charts {
             let (x, y) = place.point(cluster.x, cluster.y)
             let radius = max(3, largestRadius * (Double(cluster.size) / largest).squareRoot())
             svg.disc(x, y, radius, fill: SVG.clusterColor(i, of: k), opacity: 0.6, stroke: "#333333",
-                     title: "\(cluster.name): \(Format.count(cluster.size)) documents; nearest \(cluster.nearest)")
+                     title: "\(cluster.name): \(Format.count(cluster.size, "document", "documents")); nearest \(cluster.nearest)")
             svg.text(x, y + 4, cluster.name, size: 11, anchor: .middle, bold: true)
         }
         // a scale bar of a round length, about a fifth of the plot

@@ -26,7 +26,7 @@ enum Charts {
             }
             points.append((x(0), y + height))
             let clusterMean = sorted.reduce(0, +) / Double(max(sorted.count, 1))
-            svg.polygon(points, fill: SVG.color(i), title: "\(cluster.name): \(sorted.count) documents, mean \(Format.fixed(clusterMean, 3))")
+            svg.polygon(points, fill: SVG.color(i), title: "\(cluster.name): \(Format.count(sorted.count, "document", "documents")), mean \(Format.fixed(clusterMean, 3))")
             svg.text(plotLeft - 8, y + height / 2 + 4, cluster.name, size: 12, anchor: .end)
             y += height + bandSpace
         }

@@ -16,7 +16,7 @@ extension Interpreter {
         // documents without a usable vector are left out, and get no label
         let (embeddings, rows) = try usableVectors(vectors, of: dataset)
         if method != .hdbscan, k > embeddings.count {
-            throw Diagnostic("k=\(k) exceeds the \(Format.count(embeddings.count)) documents of \(dataset.name)"
+            throw Diagnostic("k=\(k) exceeds the \(Format.count(embeddings.count, "document", "documents")) of \(dataset.name)"
                              + (rows != nil ? " with a usable \(vectors.name)" : ""), at: arguments.range(of: "k"))
         }
         try refuseOptions(["batch"], unless: method == .minibatch, arguments)
@@ -192,7 +192,7 @@ extension Interpreter {
                     _ arguments: BoundArguments, swept: SweptValue? = nil) throws -> ClusterOutcome {
         let minSamples = try integer("min_samples", atLeast: 1, arguments, swept) ?? minClusterSize
         if minSamples > embeddings.count {
-            throw Diagnostic("min_samples=\(minSamples) exceeds the \(Format.count(embeddings.count)) documents",
+            throw Diagnostic("min_samples=\(minSamples) exceeds the \(Format.count(embeddings.count, "document", "documents"))",
                              at: arguments.range(of: "min_samples"))
         }
         let options = HDBSCANOptions(minClusterSize: minClusterSize, minSamples: minSamples,

@@ -43,7 +43,7 @@ extension Interpreter {
             notes.append("drew \(Format.count(drawn.count)) of \(Format.count(n)) documents, sampled by cluster (seed \(session.settings.seed)); the axes come from all of them")
         }
         if data.leftOut > 0 {
-            notes.append("left out \(Format.count(data.leftOut)) documents without a cluster or a usable vector")
+            notes.append("left out \(Format.count(data.leftOut, "document", "documents")) without a cluster or a usable vector")
         }
         let projection = session.withProgress("principal components of \(Format.count(n)) documents", unit: .iterations) { _ in
             projectOnPrincipalComponents(data.vectors, rows: drawn, count: 2, parallelism: session.parallelism)

@@ -57,7 +57,7 @@ extension Interpreter {
         // The internal indices need 2 to n-1 clusters; the external ones are defined for any k (as scikit-learn's).
         let scoresInternal = k >= 2 && k <= labels.count - 1
         guard scoresInternal || request.truth != nil else {
-            throw Diagnostic("the metrics need 2 to n-1 clusters; \(c.alias) has \(k) cluster\(k == 1 ? "" : "s") for \(Format.count(labels.count)) documents"
+            throw Diagnostic("the metrics need 2 to n-1 clusters; \(c.alias) has \(Format.count(k, "cluster", "clusters")) for \(Format.count(labels.count, "document", "documents"))"
                              + (noiseCode != nil ? " outside the noise label" : ""),
                              hint: "with truth=FIELD the external indices are computed for any number of clusters")
         }

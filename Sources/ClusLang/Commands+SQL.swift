@@ -94,7 +94,7 @@ extension Interpreter {
             throw Diagnostic(error.description, at: range)
         }
         let written = aliases ?? d.clusterings.map(\.alias).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        var line = "exported \(d.name): \(Format.count(rows)) label rows (\(Format.count(d.count)) documents) to \(shown) table \(table) (\(word))"
+        var line = "exported \(d.name): \(Format.count(rows, "label row", "label rows")) (\(Format.count(d.count, "document", "documents"))) to \(shown) table \(table) (\(word))"
         if !written.isEmpty { line += " · aliases: " + written.joined(separator: ", ") }
         return StatusOutput(command: "export", jsonMembers: [
             JSONMember("dataset", .string(d.name)),

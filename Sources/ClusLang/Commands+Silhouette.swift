@@ -19,7 +19,7 @@ extension Interpreter {
         let x = labelled.count == d.count ? vectors.embeddings : vectors.embeddings.rows(labelled)
         let k = Set(allLabels).count
         guard k >= 2, k <= allLabels.count - 1 else {
-            throw Diagnostic("the silhouette needs 2 to n-1 clusters; \(c.alias) has \(k) for \(Format.count(allLabels.count)) documents")
+            throw Diagnostic("the silhouette needs 2 to n-1 clusters; \(c.alias) has \(k) for \(Format.count(allLabels.count, "document", "documents"))")
         }
         let metric = scoringMetric(arguments, for: c)
         let left = NoiseLeftOut(choice: noise, count: noiseCode.map { code in c.labels.count { $0 == code } })

@@ -42,7 +42,7 @@ extension Interpreter {
         }
         let size = bootstrap ? embeddings.count : Int((fraction * Double(embeddings.count)).rounded(.down))
         if method != .hdbscan, size <= recipe.k {
-            throw Diagnostic("k=\(recipe.k) needs more than the \(Format.count(size)) documents of each resample",
+            throw Diagnostic("k=\(recipe.k) needs more than the \(Format.count(size, "document", "documents")) of each resample",
                              at: arguments.range(of: arguments.has("fraction") ? "fraction" : "k"))
         }
         let outcome = try measureStability(recipe, embeddings, runs: runs, size: size, bootstrap: bootstrap, arguments,

@@ -29,7 +29,7 @@ extension Interpreter {
                              hint: "usage: \(arguments.spec.usage)")
         }
         guard n <= source.count else {
-            throw Diagnostic("n=\(n) is more than the \(Format.count(source.count)) documents of \(source.name)",
+            throw Diagnostic("n=\(n) is more than the \(Format.count(source.count, "document", "documents")) of \(source.name)",
                              at: arguments.range(of: "n"), hint: "a sample is drawn without replacement")
         }
         let seed = try arguments.integer("seed", atLeast: 0).map(UInt64.init) ?? session.settings.seed

@@ -69,7 +69,7 @@ extension Interpreter {
         let (parameter, values, valuesText) = try sweepValues(arguments, method: method, gap: arguments.flag("gap") == true)
         let high = values[values.count - 1]
         if parameter == "k", high >= embeddings.count {
-            throw Diagnostic("k=\(high) needs more than the \(Format.count(embeddings.count)) documents of \(dataset.name)"
+            throw Diagnostic("k=\(high) needs more than the \(Format.count(embeddings.count, "document", "documents")) of \(dataset.name)"
                              + (usableRows != nil ? " with a usable \(vectors.name)" : ""), at: arguments.range(of: "k"))
         }
         let metricName = arguments.text("metric") ?? "euclidean"
@@ -77,7 +77,7 @@ extension Interpreter {
         let fixedK = parameter == "k" ? 8 : try arguments.integer("k", atLeast: 2) ?? 8
         let fixedMinClusterSize = parameter == "min_cluster_size" ? 5 : try arguments.integer("min_cluster_size", atLeast: 2) ?? 5
         if method != .hdbscan, parameter != "k", fixedK >= embeddings.count {
-            throw Diagnostic("k=\(fixedK) needs more than the \(Format.count(embeddings.count)) documents of \(dataset.name)",
+            throw Diagnostic("k=\(fixedK) needs more than the \(Format.count(embeddings.count, "document", "documents")) of \(dataset.name)",
                              at: arguments.range(of: "k") ?? arguments.range(of: parameter))
         }
         let plan = SweepPlan(parameter: parameter, values: values, valuesText: valuesText, method: method, metricName: metricName,

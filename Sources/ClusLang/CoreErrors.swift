@@ -55,9 +55,9 @@ extension Diagnostic {
     init(_ error: MetricError, at range: SourceRange? = nil) {
         let message = switch error {
         case .clusterCount(let k, let n, let measure):
-            "\(measure.name) needs 2 to n-1 clusters; got \(Format.count(k)) cluster\(k == 1 ? "" : "s") for \(documents(n))"
+            "\(measure.name) needs 2 to n-1 clusters; got \(Format.count(k, "cluster", "clusters")) for \(documents(n))"
         case .lengthMismatch(let labels, let vectors):
-            "got \(Format.count(labels)) labels for \(Format.count(vectors)) vectors; they must match one to one"
+            "got \(Format.count(labels, "label", "labels")) for \(Format.count(vectors, "vector", "vectors")); they must match one to one"
         case .emptyInput(let measure): "\(measure.name) needs at least one document; got none"
         }
         self.init(message, at: range)
@@ -73,7 +73,7 @@ extension Diagnostic {
 }
 
 /// `1 document`, `12,000 documents`.
-private func documents(_ n: Int) -> String { "\(Format.count(n)) document\(n == 1 ? "" : "s")" }
+private func documents(_ n: Int) -> String { Format.count(n, "document", "documents") }
 
 extension MetricError.Measure {
     /// The index's name as people read it.

@@ -11,6 +11,12 @@ public enum Format {
         return (n < 0 ? "-" : "") + out
     }
 
+    /// `1 document`, `12,000 documents`: the count and the words that agree
+    /// with it (the singular for exactly one).
+    static func count(_ n: Int, _ one: String, _ many: String) -> String {
+        "\(count(n)) \(n == 1 ? one : many)"
+    }
+
     /// `value` with exactly `digits` decimals (no Foundation formatter).
     static func fixed(_ value: Double, _ digits: Int) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }

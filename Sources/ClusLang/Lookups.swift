@@ -137,9 +137,9 @@ struct NoiseLeftOut: Sendable {
     func note(alias: String) -> String? {
         switch (choice, count) {
         case (.own(let label), let count?):
-            "\(Format.count(count)) documents under the noise label \(label) (HDBSCAN's outliers) are left out of all indices; noise=none scores them as a cluster"
+            "\(Format.count(count, "document", "documents")) under the noise label \(label) (HDBSCAN's outliers) \(count == 1 ? "is" : "are") left out of all indices; noise=none scores them as a cluster"
         case (.given(let label), let count?):
-            "\(Format.count(count)) documents under the noise label \(label) are left out of all indices"
+            "\(Format.count(count, "document", "documents")) under the noise label \(label) \(count == 1 ? "is" : "are") left out of all indices"
         case (.given(let label), nil):
             "no cluster of \(alias) is named \(label): no documents are left out as noise"
         default: nil

@@ -59,7 +59,7 @@ struct ClusterResult: CommandOutput {
     var isStatus: Bool { true }
 
     var notes: [String] {
-        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase) were left out and have no label for \(name.alias)"]
+        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase("was left out and has", "were left out and have")) no label for \(name.alias)"]
     }
 
     var jsonMembers: [JSONMember] {
@@ -90,7 +90,7 @@ struct ClusterResult: CommandOutput {
             line += ", \(metric == .cosine ? "cosine objective" : "inertia") \(Format.groupedDecimal(inertia, 2))"
         }
         if let noise {
-            line += ", \(Format.count(noise)) noise document\(noise == 1 ? "" : "s") (cluster \"-1\")"
+            line += ", \(Format.count(noise, "noise document", "noise documents")) (cluster \"-1\")"
         }
         line += ", \(Format.seconds(seconds))"
         var blocks: [Block] = [.text(line)]
@@ -99,7 +99,7 @@ struct ClusterResult: CommandOutput {
         }
         if let replaced {
             let what = replaced.method.map { "\($0), k=\(replaced.k)" + (replaced.metric.map { ", \($0)" } ?? "") }
-                ?? "labels read from the file, \(replaced.k) clusters"
+                ?? "labels read from the file, \(Format.count(replaced.k, "cluster", "clusters"))"
             blocks.append(.text("note: replaced the earlier \(name.alias) (\(what))", .warning))
         }
         blocks += notes.map { .text("note: " + $0, .warning) }

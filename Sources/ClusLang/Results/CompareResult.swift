@@ -75,7 +75,7 @@ struct CompareResult: CommandOutput {
         }
         contingency.footer.append("clusters matched one to one (Hungarian method): \(Format.percent(matchedFraction)) of \(Format.count(n)) documents fall on the diagonal")
         for field in fieldsAsClusterings { contingency.footer.append("\(field) is a field: its values serve as clusters") }
-        if leftOut > 0 { contingency.footer.append("\(Format.count(leftOut)) documents without a label in both are left out") }
+        if leftOut > 0 { contingency.footer.append(Format.count(leftOut, "document without a label in both is left out", "documents without a label in both are left out")) }
         if average != .arithmetic { scoreTable.footer.append("NMI and AMI with the \(average.rawValue) mean of the entropies") }
         return [.table(scoreTable), .table(contingency)]
     }

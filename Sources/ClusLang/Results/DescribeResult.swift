@@ -42,7 +42,7 @@ struct DescribeResult: CommandOutput {
     let withoutVector: WithoutVector
 
     var notes: [String] {
-        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase) are left out of the typical and doubtful documents"]
+        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase("is", "are")) left out of the typical and doubtful documents"]
     }
 
     var jsonMembers: [JSONMember] {
@@ -90,7 +90,7 @@ struct DescribeResult: CommandOutput {
     var blocks: [Block] {
         var blocks: [Block] = []
         for cluster in clusters {
-            blocks.append(.text("\(cluster.name) · \(Format.count(cluster.size)) document\(cluster.size == 1 ? "" : "s")", .heading))
+            blocks.append(.text("\(cluster.name) · \(Format.count(cluster.size, "document", "documents"))", .heading))
             if let terms = cluster.terms {
                 blocks.append(.text("terms: " + (terms.isEmpty ? "(no words)" : terms.map { "\($0.term) \(Format.fixed($0.score, 3))" }
                                                     .joined(separator: ", "))))

@@ -71,10 +71,11 @@ struct DistributionByTruthResult: CommandOutput {
             table.appendGroup(valueCells, listed: listed, rest: value.clusters.dropFirst(listed.count), of: value.size)
         }
         table.footer = [
-            "\(name.title): \(truthValueCount) values of \(truth), \(Format.count(n)) documents",
+            "\(name.title): \(Format.count(truthValueCount, "value", "values")) of \(truth), \(Format.count(n, "document", "documents"))",
             "overall inverse purity \(Format.percent(inversePurity)): share of documents in the cluster that holds most of their \(truth)",
         ]
-        if leftOut > 0 { table.footer.append("\(Format.count(leftOut)) documents without a label or without \(truth) are left out") }
+        if leftOut > 0 { table.footer.append(Format.count(leftOut, "document without a label or without \(truth) is left out",
+                                                         "documents without a label or without \(truth) are left out")) }
         return [.table(table)]
     }
 }

@@ -134,7 +134,7 @@ struct DistributionResult: CommandOutput {
 
     private var footer: [String] {
         let noise = clusters.first(where: \.isNoise)
-        var lines = ["\(name.title): \(clusterCount) clusters, \(Format.count(n)) documents"
+        var lines = ["\(name.title): \(Format.count(clusterCount, "cluster", "clusters")), \(Format.count(n, "document", "documents"))"
                      + (noise.map { ", \(Format.count($0.size)) of them noise" } ?? "")]
         if let truth {
             let scored = n - missingTruth
@@ -142,9 +142,9 @@ struct DistributionResult: CommandOutput {
                 let majorities = clusters.reduce(0) { $0 + ($1.truthValues.first?.count ?? 0) }
                 lines.append("overall purity \(Format.percent(Double(majorities) / Double(scored))): share of documents carrying their cluster's most frequent \(truth)")
             }
-            if missingTruth > 0 { lines.append("\(Format.count(missingTruth)) documents without \(truth) are left out of the truth columns") }
+            if missingTruth > 0 { lines.append("\(Format.count(missingTruth, "document without \(truth) is", "documents without \(truth) are")) left out of the truth columns") }
         }
-        if unlabelled > 0 { lines.append("\(Format.count(unlabelled)) documents have no label for \(name.alias)") }
+        if unlabelled > 0 { lines.append("\(Format.count(unlabelled, "document has", "documents have")) no label for \(name.alias)") }
         return lines
     }
 }

@@ -24,7 +24,7 @@ struct ExportResult: CommandOutput {
 
     /// `exported iris: 150 documents to labelled.jsonl (jsonl) · aliases: kmeans_3`
     var blocks: [Block] {
-        var summary = "exported \(dataset): \(Format.count(documents)) documents to \(path) (\(format.rawValue))"
+        var summary = "exported \(dataset): \(Format.count(documents, "document", "documents")) to \(path) (\(format.rawValue))"
         if !aliases.isEmpty { summary += " · aliases: " + aliases.joined(separator: ", ") }
         return [.text(summary)]
     }

@@ -29,12 +29,12 @@ struct JoinResult: CommandOutput {
 
     /// `joined labels.csv to iris on _id: 148 of 150 documents matched · fields: query`, then what did not match.
     var blocks: [Block] {
-        var summary = "joined \(path) to \(dataset) on \(key): \(Format.count(report.matched)) of \(Format.count(documents)) documents matched"
+        var summary = "joined \(path) to \(dataset) on \(key): \(Format.count(report.matched)) of \(Format.count(documents, "document", "documents")) matched"
         if !report.fields.isEmpty { summary += " · fields: " + report.fields.joined(separator: ", ") }
         if !report.aliases.isEmpty { summary += " · aliases: " + report.aliases.joined(separator: ", ") }
         var lines = [summary]
         if report.unmatchedDocuments > 0 {
-            var line = "\(Format.count(report.unmatchedDocuments)) \(plural(report.unmatchedDocuments, "document has", "documents have")) no row in \(path)"
+            var line = "\(Format.count(report.unmatchedDocuments, "document has", "documents have")) no row in \(path)"
             var why: [String] = []
             if !report.unmatchedKeys.isEmpty { why.append("e.g. \(key) " + report.unmatchedKeys.joined(separator: ", ")) }
             if report.withoutKey > 0 { why.append("\(Format.count(report.withoutKey)) without \(key)") }
@@ -43,8 +43,8 @@ struct JoinResult: CommandOutput {
         }
         if report.unmatchedRows > 0 {
             let more = report.unmatchedRows > report.unmatchedLines.count ? ", …" : ""
-            lines.append("\(Format.count(report.unmatchedRows)) \(plural(report.unmatchedRows, "row", "rows")) of \(path) "
-                         + "\(plural(report.unmatchedRows, "matches", "match")) no document (line\(report.unmatchedLines.count == 1 ? "" : "s") "
+            lines.append("\(Format.count(report.unmatchedRows, "row", "rows")) of \(path) "
+                         + "\(report.unmatchedRows == 1 ? "matches" : "match") no document (line\(report.unmatchedLines.count == 1 ? "" : "s") "
                          + report.unmatchedLines.map(String.init).joined(separator: ", ") + more + ")")
         }
         if !report.vectorsLeftOut.isEmpty {
@@ -53,5 +53,4 @@ struct JoinResult: CommandOutput {
         return [.lines(lines)]
     }
 
-    private func plural(_ n: Int, _ one: String, _ many: String) -> String { n == 1 ? one : many }
 }

@@ -26,10 +26,10 @@ struct LoadResult: CommandOutput {
     /// `loaded iris: 150 documents · vector fields: features (4-d) · fields: ... · aliases: ...`, then the notes.
     var blocks: [Block] {
         let d = dataset
-        var summary = "loaded \(d.name): \(Format.count(d.documents)) documents"
+        var summary = "loaded \(d.name): \(Format.count(d.documents, "document", "documents"))"
         if !d.vectorFields.isEmpty {
             summary += " · vector fields: " + d.vectorFields.map { v in
-                v.withoutVector == 0 ? v.label : "\(v.name) (\(v.dimension)-d; \(Format.count(v.withoutVector)) document\(v.withoutVector == 1 ? "" : "s") without a usable vector)"
+                v.withoutVector == 0 ? v.label : "\(v.name) (\(v.dimension)-d; \(Format.count(v.withoutVector, "document", "documents")) without a usable vector)"
             }.joined(separator: ", ")
         }
         if !d.fields.isEmpty {

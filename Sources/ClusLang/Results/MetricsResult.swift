@@ -49,9 +49,9 @@ struct MetricsResult: CommandOutput {
 
     var notes: [String] {
         guard let w = withoutVector, w.documents.count > 0 else { return [] }
-        var note = "\(w.documents.phrase) are left out of the internal indices"
+        var note = "\(w.documents.phrase("is", "are")) left out of the internal indices"
         if w.labelled == 0 {
-            if unlabelled >= w.documents.count { note += "; they have no label for \(name.alias)" }
+            if unlabelled >= w.documents.count { note += "; \(w.documents.count == 1 ? "it has" : "they have") no label for \(name.alias)" }
         } else if truth != nil {
             note += "; the external indices score the \(Format.count(w.labelled)) of them with a label"
         }
@@ -98,17 +98,17 @@ struct MetricsResult: CommandOutput {
     private var footer: [String] {
         let internalPart = !internalComputed ? "internal indices left out"
             : silhouetteComputed ? "\(metric.rawValue), \(estimate == nil ? "exact" : "sampled") silhouette" : "silhouette left out"
-        var first = "\(name.title): \(k) cluster\(k == 1 ? "" : "s"), \(Format.count(n)) documents, \(internalPart)"
+        var first = "\(name.title): \(Format.count(k, "cluster", "clusters")), \(Format.count(n, "document", "documents")), \(internalPart)"
         if let truth { first += "; truth: \(truth)" }
         if truth != nil, average != .arithmetic || beta != 1 {
             first += " (NMI and AMI with the \(average.rawValue) mean" + (beta != 1 ? ", V-measure with beta \(beta))" : ")")
         }
         var lines = [first]
         if !internalComputed {
-            lines.append("the silhouette, Calinski-Harabasz and Davies-Bouldin need 2 to n-1 clusters (\(name.alias) has \(Format.count(k)) for \(Format.count(n)) documents); the external indices are defined for any number")
+            lines.append("the silhouette, Calinski-Harabasz and Davies-Bouldin need 2 to n-1 clusters (\(name.alias) has \(Format.count(k)) for \(Format.count(n, "document", "documents"))); the external indices are defined for any number")
         }
         if missingTruth > 0, let truth {
-            lines.append("\(Format.count(missingTruth)) documents without \(truth) are left out of the external indices")
+            lines.append("\(Format.count(missingTruth, "document without \(truth) is", "documents without \(truth) are")) left out of the external indices")
         }
         if let note = noise.note(alias: name.alias) { lines.append(note) }
         if let suspect = suspectedNoise {
@@ -121,7 +121,9 @@ struct MetricsResult: CommandOutput {
         // the documents without a vector and without a label are counted above
         let otherUnlabelled = unlabelled - ((withoutVector?.documents.count ?? 0) - (withoutVector?.labelled ?? 0))
         if otherUnlabelled > 0 {
-            lines.append("\(Format.count(otherUnlabelled)) \(otherUnlabelled < unlabelled ? "other " : "")documents without a label for \(name.alias) are left out")
+            let other = otherUnlabelled < unlabelled ? "other " : ""
+            lines.append(Format.count(otherUnlabelled, "\(other)document without a label for \(name.alias) is left out",
+                                      "\(other)documents without a label for \(name.alias) are left out"))
         }
         return lines
     }

@@ -24,7 +24,7 @@ struct SchemaResult: CommandOutput {
         for entry in entries {
             table.append([.text(entry.name), .text(entry.type), .count(entry.missing), entry.distinct.map(Cell.count) ?? .empty])
         }
-        table.footer.append("\(dataset): \(Format.count(documents)) documents from \(path)")
+        table.footer.append("\(dataset): \(Format.count(documents, "document", "documents")) from \(path)")
         table.footer += notes
         return [.table(table)]
     }
@@ -61,7 +61,7 @@ enum SchemaEntry: Sendable {
         case .vector(_, let dimension, _, let rounded):
             "vector \(dimension)-d float32" + (rounded ? " (rounded from more precise input)" : "")
         case .field(_, let type, _, _): type
-        case .alias(_, _, let k, _): "alias, \(k) clusters"
+        case .alias(_, _, let k, _): "alias, \(Format.count(k, "cluster", "clusters"))"
         }
     }
 

@@ -60,7 +60,7 @@ struct SilhouetteResult: CommandOutput {
     let withoutVector: WithoutVector
 
     var notes: [String] {
-        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase) are left out"]
+        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase("is", "are")) left out"]
     }
 
     var jsonMembers: [JSONMember] {
@@ -113,7 +113,7 @@ struct SilhouetteResult: CommandOutput {
             ]
         } else {
             let scored = clusters.reduce(0) { $0 + $1.scored }
-            table.footer = ["\(name.title), \(metric.rawValue): mean silhouette \(Format.fixed(mean, 4)) over \(Format.count(scored)) documents (\(Reading.silhouette(mean)))"]
+            table.footer = ["\(name.title), \(metric.rawValue): mean silhouette \(Format.fixed(mean, 4)) over \(Format.count(scored, "document", "documents")) (\(Reading.silhouette(mean)))"]
         }
         if let note = noise.note(alias: name.alias) { table.footer.append(note) }
         table.footer += notes
@@ -128,7 +128,7 @@ struct SilhouetteResult: CommandOutput {
             table.append([.text(String(lowest.document.row)), .text(lowest.id), .text(clusterNames[lowest.document.cluster]),
                           .fixed(lowest.document.silhouette, digits: 4)])
         }
-        table.footer = ["the \(lowest.count) documents with the lowest silhouette of \(Format.count(documents?.count ?? 0))"
+        table.footer = ["the \(Format.count(lowest.count, "document", "documents")) with the lowest silhouette of \(Format.count(documents?.count ?? 0))"
                         + (estimate != nil ? " sampled" : "")] + notes
         return table
     }

@@ -31,7 +31,7 @@ struct StabilityResult: CommandOutput {
     let withoutVector: WithoutVector
 
     var notes: [String] {
-        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase) are left out"]
+        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase("is", "are")) left out"]
     }
 
     var jsonMembers: [JSONMember] {

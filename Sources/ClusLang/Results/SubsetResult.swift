@@ -31,7 +31,7 @@ struct SubsetResult: CommandOutput {
 
     /// `iris_filtered: 50 of 150 documents of iris · species == "setosa"`
     var blocks: [Block] {
-        let line = "\(dataset): \(Format.count(documents)) of \(Format.count(sourceDocuments)) documents of \(source) · \(expression)"
+        let line = "\(dataset): \(Format.count(documents)) of \(Format.count(sourceDocuments, "document", "documents")) of \(source) · \(expression)"
         guard !strata.isEmpty else { return [.lines([line])] }
         let shown = strata.prefix(3).map { "\($0.value) \(Format.count($0.drawn))/\(Format.count($0.documents))" }
         let more = strata.count > 3 ? ", … (\(strata.count) values)" : ""

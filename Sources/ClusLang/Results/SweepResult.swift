@@ -87,7 +87,7 @@ struct SweepResult: CommandOutput {
     let withoutVector: WithoutVector
 
     var notes: [String] {
-        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase) are left out of the clusterings and the scores"]
+        withoutVector.count == 0 ? [] : ["\(withoutVector.phrase("is", "are")) left out of the clusterings and the scores"]
     }
 
     /// The indices a sweep computes, in its columns' order; the external ones need `truth=`.

@@ -17,9 +17,12 @@ struct WithoutVector: Sendable {
 
     /// `3 documents without a usable vector (1 absent, 2 null)`.
     var phrase: String {
-        "\(Format.count(count)) document\(count == 1 ? "" : "s") without a usable \(field) ("
+        "\(Format.count(count, "document", "documents")) without a usable \(field) ("
             + reasons.map { "\(Format.count($0.count)) \($0.reason)" }.joined(separator: ", ") + ")"
     }
+
+    /// The phrase, then the words that agree with its count: `… (1 absent) is`.
+    func phrase(_ one: String, _ many: String) -> String { phrase + " " + (count == 1 ? one : many) }
 
     /// `"without_vector": 3`.
     var jsonMember: JSONMember { JSONMember("without_vector", .int(count)) }

@@ -254,32 +254,61 @@ void clus_rows_dots(const float *const *rows, int row_count, const float *centre
 // The epilogue of k-means' full scan, per document: written here beside the
 // kernel because Swift's SIMD types spilled to the stack in this loop (a
 // quarter of the pass); clang's vectors stay in registers.
+// The next float above x (as nextafterf(x, INFINITY), without the call).
+static inline float next_up(float x) {
+    if (x != x || x == INFINITY) return x;
+    if (x == 0) return __FLT_DENORM_MIN__;
+    uint32_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    bits += x > 0 ? 1 : -1;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+// Each lane keeps its lowest score and where it first came (a strict <), so
+// the first lowest needs no second pass: the scalar search for it was a
+// third of this epilogue.
 int clus_scores_lowest(float *s, const float *bias, int k, double window, int *near, int *finite) {
+    typedef int i16v __attribute__((ext_vector_type(16)));
+    const i16v lanes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     v16 lo = (v16)INFINITY, spread = (v16)0;
+    i16v where = (i16v)-1;
     int q = 0;
     for (; q + 16 <= k; q += 16) {
         v16 p = LOAD16(s + q);
         v16 v = LOAD16(bias + q) - (p + p);
         STORE16(s + q, v);
-        lo = __builtin_elementwise_min(lo, v);
+        i16v lower = v < lo;   // -1 where true; never for a NaN
+        where = lower ? lanes + q : where;
+        lo = lower ? v : lo;   // one vminps, not minnum's NaN handling
         spread += v - v;   // stays 0 while every score is finite
     }
-    float best = __builtin_reduce_min(lo);
-    float bad = 0;
-    for (int i = 0; i < 16; i++) bad += spread[i];
+    // lo holds no NaN: halves against halves
+    v8 lo8 = __builtin_shufflevector(lo, lo, 0, 1, 2, 3, 4, 5, 6, 7), hi8 = __builtin_shufflevector(lo, lo, 8, 9, 10, 11, 12, 13, 14, 15);
+    lo8 = hi8 < lo8 ? hi8 : lo8;
+    typedef float v4 __attribute__((ext_vector_type(4)));
+    v4 lo4 = __builtin_shufflevector(lo8, lo8, 0, 1, 2, 3), hi4 = __builtin_shufflevector(lo8, lo8, 4, 5, 6, 7);
+    lo4 = hi4 < lo4 ? hi4 : lo4;
+    float best = lo4[0];
+    for (int i = 1; i < 4; i++) best = lo4[i] < best ? lo4[i] : best;
+    i16v first = (lo == best) & (where >= 0);
+    int at = __builtin_reduce_min((where & first) | ((i16v)k & ~first));
+    int all_finite = __builtin_reduce_and(spread == spread) != 0;   // a lane is NaN once a score was not finite
     for (; q < k; q++) {
         float v = bias[q] - (s[q] + s[q]);
         s[q] = v;
-        bad += v - v;
-        if (v < best) best = v;
+        all_finite &= v - v == 0;
+        if (v < best) best = v, at = q;
     }
-    *finite = bad == 0;
-    int at = 0;
-    while (at < k && !(s[at] == best)) at++;
+    *finite = all_finite;
+    // No score below +infinity: the first +infinity, if any.
+    if (at == k || !(best < INFINITY)) {
+        at = 0;
+        while (at < k && !(s[at] == best)) at++;
+    }
     if (at == k) { *near = 0; return 0; }
     // Every score that may round below the lowest in another arithmetic.
-    float limit = nextafterf((float)((double)best + window), INFINITY);
-    typedef int i16v __attribute__((ext_vector_type(16)));
+    float limit = next_up((float)((double)best + window));
     i16v count = (i16v)0;
     q = 0;
     for (; q + 16 <= k; q += 16) count += LOAD16(s + q) <= limit;   // -1 where true
@@ -307,4 +336,25 @@ void clus_group_minima(float *s, const long *start, int groups, int excluded, in
         out[g] = low;
     }
     s[excluded] = kept;
+}
+
+// Each group's lower bound on the distance, from its lowest score: as the
+// Swift it replaces (floatBelow(√max(0, low + |x|² − e)), +infinity kept),
+// beside the minima so that a document's groups take one call.
+void clus_group_lower_bounds(float *s, const long *start, int groups, int excluded, int finite, double square,
+                             double slack, float *out) {
+    clus_group_minima(s, start, groups, excluded, finite, out);
+    for (int g = 0; g < groups; g++) {
+        float low = out[g];
+        double v = (double)low + square - slack;
+        double r = sqrt(v >= 0 ? v : 0);
+        float f = (float)r;
+        if ((double)f > r) {   // then f > 0: one float down
+            uint32_t bits;
+            memcpy(&bits, &f, sizeof bits);
+            bits -= 1;
+            memcpy(&f, &bits, sizeof f);
+        }
+        out[g] = low == INFINITY ? INFINITY : f;
+    }
 }

@@ -164,8 +164,6 @@ extension Lloyd {
 private struct YinyangScratch {
     /// Per group: the drifted lower bound, and whether the group must be scored.
     let low: UnsafeMutablePointer<Double>
-    /// Per group the lowest score of a full scan.
-    let low32: UnsafeMutablePointer<Float>
     let candidate: UnsafeMutablePointer<Bool>
     /// Per centre: a lower bound on its distance from the current document.
     let centreLow: UnsafeMutablePointer<Double>
@@ -199,7 +197,6 @@ private struct YinyangScratch {
 
     init(clusterCount k: Int, paddedCount kp: Int, groupCount t: Int) {
         low = .allocate(capacity: t)
-        low32 = .allocate(capacity: t)
         candidate = .allocate(capacity: t)
         centreLow = .allocate(capacity: k)
         pending = .allocate(capacity: k)
@@ -217,7 +214,7 @@ private struct YinyangScratch {
     }
 
     func free() {
-        low.deallocate(); low32.deallocate(); candidate.deallocate(); centreLow.deallocate()
+        low.deallocate(); candidate.deallocate(); centreLow.deallocate()
         pending.deallocate(); pendingScores.deallocate(); full.deallocate(); before.deallocate(); block.deallocate()
         rowAddresses.deallocate(); products.deallocate(); halfRows.deallocate(); halfScales.deallocate(); candidates.deallocate()
         fallback.deallocate(); rescore.deallocate()
@@ -540,12 +537,7 @@ private struct YinyangPass {
             let winner = members[winnerAt]
             labels[i] = winner
             upper[i] = max(0, Double(s[winnerAt]) + square + e).squareRoot()
-            let old = lower.baseAddress! + i * t
-            clus_group_minima(s, groupStart, Int32(t), Int32(winnerAt), finite, scratch.low32)
-            for g in 0 ..< t {
-                let low = scratch.low32[g]
-                old[g] = low == .infinity ? .infinity : floatBelow(max(0, Double(low) + square - e).squareRoot())
-            }
+            clus_group_lower_bounds(s, groupStart, Int32(t), Int32(winnerAt), finite, square, e, lower.baseAddress! + i * t)
         }
     }
 

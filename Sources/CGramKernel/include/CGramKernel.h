@@ -81,6 +81,12 @@ int clus_scores_lowest(float *s, const float *bias, int k, double window, int *n
 /// `finite` false a non-finite score counts as −infinity.
 void clus_group_minima(float *s, const long *start, int groups, int excluded, int finite, float *out);
 
+/// Each group's lower bound on the document's distance from its centres, as
+/// a Float rounded down: √max(0, m_g + `square` − `slack`) from the group
+/// minima m_g of `clus_group_minima` (+infinity where a group has no score).
+void clus_group_lower_bounds(float *s, const long *start, int groups, int excluded, int finite, double square,
+                             double slack, float *out);
+
 
 // ---- k-means' full scan from rounded products (RoundedKernel.c, Int16Kernel.c) ----
 

@@ -251,9 +251,6 @@ void clus_rows_dots(const float *const *rows, int row_count, const float *centre
     }
 }
 
-// The epilogue of k-means' full scan, per document: written here beside the
-// kernel because Swift's SIMD types spilled to the stack in this loop (a
-// quarter of the pass); clang's vectors stay in registers.
 // The next float above x (as nextafterf(x, INFINITY), without the call).
 static inline float next_up(float x) {
     if (x != x || x == INFINITY) return x;
@@ -265,6 +262,9 @@ static inline float next_up(float x) {
     return x;
 }
 
+// The epilogue of k-means' full scan, per document: written here beside the
+// kernel because Swift's SIMD types spilled to the stack in this loop (a
+// quarter of the pass); clang's vectors stay in registers.
 // Each lane keeps its lowest score and where it first came (a strict <), so
 // the first lowest needs no second pass: the scalar search for it was a
 // third of this epilogue.

@@ -137,7 +137,7 @@ struct NoiseLeftOut: Sendable {
     func note(alias: String) -> String? {
         switch (choice, count) {
         case (.own(let label), let count?):
-            "\(Format.count(count, "document", "documents")) under the noise label \(label) (HDBSCAN's outliers) \(count == 1 ? "is" : "are") left out of all indices; noise=none scores them as a cluster"
+            "\(Format.count(count, "document", "documents")) under the noise label \(label) (HDBSCAN's outliers) \(count == 1 ? "is" : "are") left out of all indices; noise=none scores \(count == 1 ? "it" : "them") as a cluster"
         case (.given(let label), let count?):
             "\(Format.count(count, "document", "documents")) under the noise label \(label) \(count == 1 ? "is" : "are") left out of all indices"
         case (.given(let label), nil):

@@ -4,9 +4,9 @@
 // on every core, as the pass visits them (each tile's rows and columns come
 // in from memory). Alternates the two, medians of the runs, GFLOP/s of
 // useful multiply-adds, and each run's share of the FMA peak measured on
-// all cores just before and just after it (as Scripts/bench/fma_peak.c
-// does; the larger of the two: on shared cloud cores the peak itself
-// moves). Tells the kernel's own share of the silhouette pass from its
+// all cores just before and just after it (fma_peak.h, the chains
+// Scripts/bench/fma_peak.c prints; the larger of the two: on shared cloud
+// cores the peak itself moves). Tells the kernel's own share of the silhouette pass from its
 // epilogue's and memory's (Scripts/bench/silhouette.py times the whole
 // pass).
 //   clang -O3 -march=native -mprefer-vector-width=512 -ffp-contract=fast -pthread \
@@ -14,6 +14,7 @@
 //   OPENBLAS_CORETYPE=SKYLAKEX OPENBLAS_NUM_THREADS=1 /tmp/gram_tiles [runs]
 // (the core clus would pick for the CPU: see `clus --version`; one BLAS thread per caller, as clus calls it).
 #include "CGramKernel.h"
+#include "fma_peak.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -22,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { N = 50000, D = 512, TILES = 24 };
+enum { N = 50000, D = 512, TILES = 24, PEAK_STEPS = 20000000 };
 typedef void (*sgemm_fn)(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int);
 
 static float *rows, *row_panels, *column_panels;
@@ -30,11 +31,6 @@ static int side;
 static sgemm_fn sgemm;
 static int use_sgemm;
 
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 static void *worker(void *arg) {
     unsigned seed = (unsigned)(long)arg * 7919u + 1;
@@ -49,29 +45,6 @@ static void *worker(void *arg) {
     }
     free(c);
     return NULL;
-}
-
-// The FMA peak: twelve independent multiply-add chains per thread, no memory.
-static void *chains(void *out) {
-    typedef float v16f __attribute__((ext_vector_type(16)));
-    v16f a[12];
-    for (int i = 0; i < 12; i++) a[i] = (v16f)(i * 1e-3f);
-    const v16f m = (v16f)0.999f, c = (v16f)1e-4f;
-    for (long step = 0; step < 20000000; step++)
-        for (int i = 0; i < 12; i++) a[i] = a[i] * m + c;
-    float s = 0;
-    for (int i = 0; i < 12; i++) s += a[i][0];
-    *(float *)out = s;
-    return NULL;
-}
-
-static double peak(int threads) {
-    pthread_t th[64];
-    float sink[64];
-    double start = now();
-    for (long i = 0; i < threads; i++) pthread_create(&th[i], NULL, chains, sink + i);
-    for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
-    return threads * 2.0 * 16 * 12 * 20000000 / (now() - start) / 1e9;
 }
 
 static double gflops(int threads) {
@@ -106,14 +79,14 @@ int main(int argc, char **argv) {
     sgemm = blas ? (sgemm_fn)dlsym(blas, "cblas_sgemm") : NULL;
     double own[99], theirs[99], own_share[99], theirs_share[99];
     for (int r = 0; r < runs; r++) {
-        double before = peak(threads);
+        double before = fma_peak_gflops(threads, PEAK_STEPS);
         use_sgemm = 0;
         own[r] = gflops(threads);
-        double between = peak(threads);
+        double between = fma_peak_gflops(threads, PEAK_STEPS);
         own_share[r] = own[r] / (before > between ? before : between);
         use_sgemm = 1;
         theirs[r] = sgemm ? gflops(threads) : 0;
-        double after = peak(threads);
+        double after = fma_peak_gflops(threads, PEAK_STEPS);
         theirs_share[r] = theirs[r] / (between > after ? between : after);
     }
     qsort(own, runs, sizeof(double), ascending);

@@ -1,4 +1,5 @@
 #include "CGramKernel.h"
+#include "FloatBelow.h"
 #include "PrefetchStream.h"
 
 #include <math.h>
@@ -347,14 +348,6 @@ void clus_group_lower_bounds(float *s, const long *start, int groups, int exclud
     for (int g = 0; g < groups; g++) {
         float low = out[g];
         double v = (double)low + square - slack;
-        double r = sqrt(v >= 0 ? v : 0);
-        float f = (float)r;
-        if ((double)f > r) {   // then f > 0: one float down
-            uint32_t bits;
-            memcpy(&bits, &f, sizeof bits);
-            bits -= 1;
-            memcpy(&f, &bits, sizeof f);
-        }
-        out[g] = low == INFINITY ? INFINITY : f;
+        out[g] = low == INFINITY ? INFINITY : clus_float_below(sqrt(v >= 0 ? v : 0));
     }
 }

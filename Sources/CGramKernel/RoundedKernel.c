@@ -9,6 +9,7 @@
 // offers a bfloat16 product with rows read in place, and the pass needs its
 // own epilogue.
 #include "CGramKernel.h"
+#include "FloatBelow.h"
 #include "Int16Kernel.h"
 #include "PrefetchStream.h"
 
@@ -349,9 +350,7 @@ void clus_rounded_group_bounds(float *s, const long *start, int groups, int excl
     clus_group_minima(s, start, groups, excluded, 1, low);
     for (int g = 0; g < groups; g++) {
         double v = (double)low[g] + shift;
-        double d = sqrt(v > 0 ? v : 0) * (1 - 0x1p-50);   // rounded down past sqrt's half ulp
-        float f = (float)d;
-        out[g] = (double)f > d ? nextafterf(f, -INFINITY) : f;
+        out[g] = clus_float_below(sqrt(v > 0 ? v : 0) * (1 - 0x1p-50));   // rounded down past sqrt's half ulp
     }
 }
 

@@ -40,7 +40,7 @@ extension Interpreter {
             DistributionResult.Cluster(name: c.clusterNames[cluster], isNoise: cluster == noiseCode, size: sizes[cluster],
                                        truthValues: ranked(counts[cluster], names: truth?.names ?? []))
         }
-        return DistributionResult(name: ClusteringName(c, of: d), truth: truthField?.name, k: c.k,
+        return DistributionResult(name: ClusteringName(c, of: d), truth: truthField?.name, truthNoun: truthField.map(truthValueNoun), k: c.k,
                                   clusters: clusters, top: top, missingTruth: missingTruth, unlabelled: unlabelled)
     }
 }

@@ -26,7 +26,7 @@ extension Interpreter {
             predicted.append(label)
         }
         return DistributionByTruthResult(
-            name: ClusteringName(c, of: d), truth: truthField.name, k: clusterCount(c), truthValueCount: truth.names.count,
+            name: ClusteringName(c, of: d), truth: truthField.name, truthNoun: truthValueNoun(truthField), k: clusterCount(c), truthValueCount: truth.names.count,
             values: truth.names.indices.compactMap { code in
                 let clusters = ranked(counts[code], names: c.clusterNames)
                 return clusters.isEmpty ? nil : DistributionByTruthResult.TruthValue(name: truth.names[code], clusters: clusters)

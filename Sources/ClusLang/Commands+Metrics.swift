@@ -106,7 +106,7 @@ extension Interpreter {
         }
         let scoredK = distinctCount(scoredRows.lazy.map { c.labels[$0] }, below: c.k)
         return MetricsResult(
-            name: ClusteringName(c, of: d), truth: request.truth?.name, n: scoredRows.count, k: scoredK,
+            name: ClusteringName(c, of: d), truth: request.truth?.name, truthNoun: request.truth.map(truthValueNoun), n: scoredRows.count, k: scoredK,
             metric: request.metric, internalComputed: scoresInternal, silhouetteComputed: scoresInternal && request.silhouette, estimate: estimate,
             sampleCoveringAll: scoresInternal && request.silhouette && !sampled ? request.sample : nil, scores: scores,
             average: request.average, beta: request.beta, missingTruth: missingTruth,

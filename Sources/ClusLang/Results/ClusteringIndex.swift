@@ -1,3 +1,5 @@
+import ClusData
+
 /// The indices `metrics` reports, in its order: each one's json key and the
 /// name people read, written here once.
 enum ClusteringIndex: String, CaseIterable, Sendable {
@@ -67,9 +69,11 @@ enum ClusteringIndex: String, CaseIterable, Sendable {
     static let external: [ClusteringIndex] = [.adjustedRandIndex, .randIndex, .normalizedMutualInfo, .adjustedMutualInfo,
                                               .homogeneity, .completeness, .vMeasure, .fowlkesMallows, .purity]
 
-    /// `value`'s one-line reading; `truth` names what external indices compare with.
-    func reading(_ value: Double, truth: String) -> String {
-        switch self {
+    /// `value`'s one-line reading; `truth` names what external indices
+    /// compare with, `noun` one of its values (`truthValueNoun`).
+    func reading(_ value: Double, truth: String, noun: String? = nil) -> String {
+        let noun = noun ?? truth
+        return switch self {
         case .silhouette: Reading.silhouette(value)
         case .calinskiHarabasz: Reading.calinskiHarabasz
         case .daviesBouldin: Reading.daviesBouldin(value)
@@ -77,13 +81,21 @@ enum ClusteringIndex: String, CaseIterable, Sendable {
         case .randIndex: Reading.rand(value, truth)
         case .normalizedMutualInfo: Reading.information(value, truth, "shared information with")
         case .adjustedMutualInfo: Reading.information(value, truth, "shared information, beyond chance, with")
-        case .homogeneity: Reading.scale(value) + ": clusters hold a single \(truth) (1 = pure clusters)"
-        case .completeness: Reading.scale(value) + ": each \(truth) stays in one cluster (1 = never split)"
+        case .homogeneity: Reading.scale(value) + ": clusters hold a single \(noun) (1 = pure clusters)"
+        case .completeness: Reading.scale(value) + ": each \(noun) stays in one cluster (1 = never split)"
         case .vMeasure: Reading.scale(value) + ": harmonic mean of homogeneity and completeness"
-        case .fowlkesMallows: Reading.scale(value) + ": pairs in one cluster that share their \(truth), and vice versa"
-        case .purity: "\(Format.percent(value)) of documents carry their cluster's most frequent \(truth)"
+        case .fowlkesMallows: Reading.scale(value) + ": pairs in one cluster that share their \(noun), and vice versa"
+        case .purity: "\(Format.percent(value)) of documents carry their cluster's most frequent \(noun)"
         }
     }
+}
+
+/// How the readings name one value of the truth field: the field's own name
+/// when its values are words (`species`, `topic`: "clusters hold a single
+/// species"), else "NAME value" (a bool `relevant`, a numeric `target`:
+/// "clusters hold a single relevant value").
+func truthValueNoun(_ field: FieldColumn) -> String {
+    field.typeDescription == "string" ? field.name : "\(field.name) value"
 }
 
 /// A name with case and punctuation dropped: `Davies-Bouldin`, `davies_bouldin`

@@ -17,6 +17,8 @@ struct DistributionByTruthResult: CommandOutput {
     /// The clustering scored.
     let name: ClusteringName
     let truth: String
+    /// One value of the truth field, as the footer names it (`truthValueNoun`).
+    let truthNoun: String
     /// Clusters of the alias.
     let k: Int
     /// Distinct values of the truth field.
@@ -72,7 +74,7 @@ struct DistributionByTruthResult: CommandOutput {
         }
         table.footer = [
             "\(name.title): \(Format.count(truthValueCount, "value", "values")) of \(truth), \(Format.count(n, "document", "documents"))",
-            "overall inverse purity \(Format.percent(inversePurity)): share of documents in the cluster that holds most of their \(truth)",
+            "overall inverse purity \(Format.percent(inversePurity)): share of documents in the cluster that holds most documents of their \(truthNoun)",
         ]
         if leftOut > 0 { table.footer.append(Format.count(leftOut, "document without a label or without \(truth) is left out",
                                                          "documents without a label or without \(truth) are left out")) }

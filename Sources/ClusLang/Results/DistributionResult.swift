@@ -50,6 +50,8 @@ struct DistributionResult: CommandOutput {
     let name: ClusteringName
     /// The truth field's name; nil without `truth=`.
     let truth: String?
+    /// One value of the truth field, as the footer names it (`truthValueNoun`).
+    let truthNoun: String?
     /// Clusters of the alias, counting the noise cluster (`clusterCount` does not).
     let k: Int
     /// In natural order of their names, noise last.
@@ -140,7 +142,7 @@ struct DistributionResult: CommandOutput {
             let scored = n - missingTruth
             if scored > 0 {
                 let majorities = clusters.reduce(0) { $0 + ($1.truthValues.first?.count ?? 0) }
-                lines.append("overall purity \(Format.percent(Double(majorities) / Double(scored))): share of documents carrying their cluster's most frequent \(truth)")
+                lines.append("overall purity \(Format.percent(Double(majorities) / Double(scored))): share of documents carrying their cluster's most frequent \(truthNoun ?? truth)")
             }
             if missingTruth > 0 { lines.append("\(Format.count(missingTruth, "document without \(truth) is", "documents without \(truth) are")) left out of the truth columns") }
         }

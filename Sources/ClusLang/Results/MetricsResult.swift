@@ -7,6 +7,8 @@ struct MetricsResult: CommandOutput {
     /// The clustering scored.
     let name: ClusteringName
     let truth: String?
+    /// One value of the truth field, as the readings name it (`truthValueNoun`).
+    let truthNoun: String?
     /// Documents scored: labelled, outside the noise label.
     let n: Int
     let k: Int
@@ -86,9 +88,9 @@ struct MetricsResult: CommandOutput {
             if index == .silhouette, let e = estimate {
                 // silhouette 0.271 ± 0.004 (95% CI, 2,000 of 50,000 sampled)
                 table.append([term, .estimate(e.value, halfWidth: e.halfWidth),
-                              .text("(95% CI, \(Format.count(e.sampled)) of \(Format.count(e.population)) sampled) " + index.reading(value, truth: truthName))])
+                              .text("(95% CI, \(Format.count(e.sampled)) of \(Format.count(e.population)) sampled) " + index.reading(value, truth: truthName, noun: truthNoun))])
             } else {
-                table.append([term, .score(value), .text(index.reading(value, truth: truthName))])
+                table.append([term, .score(value), .text(index.reading(value, truth: truthName, noun: truthNoun))])
             }
         }
         table.footer = footer

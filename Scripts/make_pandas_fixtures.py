@@ -12,6 +12,14 @@ Writes under Tests/Golden/data/:
   pandas_alias.csv        df.to_csv() with `cluster` named _cluster_.vector.cluster
   pandas_json_vector.csv  the vector as one column of JSON arrays (`embedding`),
                           empty where a document has none, index=False
+  pandas_numpy_vector.csv the vector as one column of NumPy arrays, which pandas
+                          writes as NumPy prints them (`[ 0.1 -0.2\n  1.  3.e-05]`:
+                          whitespace between the numbers, lines wrapped, bare
+                          points), empty where a document has none, a NaN in
+                          one; `tags`, Python lists of strings (`['a', 'b']`)
+  pandas_numpy_vector.expected.json  its vectors (null: none or not usable)
+  pandas_numpy_long.csv   arrays of 1,200 numbers, which NumPy prints cut
+                          short with '...'
   bad/pandas_ragged.csv   a row with one cell too few
   bad/pandas_nonnumber.csv  a word in vector column 2
   pandas.expected.json    scikit-learn on `cluster` against `query`: internal
@@ -96,7 +104,37 @@ def external(truth, pred):
     }
 
 
+def numpy_prints():
+    """A column of NumPy arrays as df.to_csv() writes it, and what it holds."""
+    n, d, nan_row = 40, 12, 11
+    rng = np.random.default_rng(11)
+    x = np.round(rng.normal(size=(n, d)), 6).astype(np.float32)
+    x[2] = np.arange(1, d + 1)                 # whole numbers: printed "1." (a bare point)
+    x[4, :4] = [1.0, 2.0, 3e-5, -4.0]          # a tiny one: scientific notation, "1.e+00"
+    x[nan_row, 3] = np.nan
+    df = pd.DataFrame({"id": range(n), "label": [f"c{i % 3}" for i in range(n)]})
+    df["embedding"] = [None if i in NO_VECTOR else x[i] for i in range(n)]
+    df["tags"] = [str(["a", "b"][: 1 + i % 2]) for i in range(n)]
+    path = os.path.join(GOLDEN, "pandas_numpy_vector.csv")
+    df.to_csv(path, index=False)
+    # what NumPy printed reads back as the same float32
+    for i, cell in enumerate(pd.read_csv(path)["embedding"]):
+        if i in NO_VECTOR:
+            assert cell != cell, (i, cell)     # NaN: an empty cell
+            continue
+        back = np.array(cell.strip("[]").split(), dtype=np.float32)
+        assert np.array_equal(back, x[i], equal_nan=True), (i, cell)
+    with open(os.path.join(GOLDEN, "pandas_numpy_vector.expected.json"), "w") as f:
+        json.dump({"dimension": d, "nan_row": nan_row, "without_vector": NO_VECTOR,
+                   "vectors": [None if i in NO_VECTOR or i == nan_row else [float(v) for v in x[i]] for i in range(n)]}, f)
+        f.write("\n")
+    long = pd.DataFrame({"id": range(3)})
+    long["embedding"] = list(rng.normal(size=(3, 1200)).astype(np.float32))
+    long.to_csv(os.path.join(GOLDEN, "pandas_numpy_long.csv"), index=False)
+
+
 def main():
+    numpy_prints()
     df, x, y, labels = frame()
     vector_names = [str(j) for j in range(D)]
 

@@ -9,7 +9,8 @@ import Glibc
 /// Cells are typed like JSON values: whole numbers `int`, other numbers
 /// `float`, `true`/`false` (and pandas' `True`/`False`, `TRUE`/`FALSE`)
 /// `bool`, empty cells missing, anything else a string. A cell holding a JSON
-/// array of numbers is a vector candidate, as in JSON Lines;
+/// array of numbers, or NumPy's print of an array (pandas' `to_csv` of a
+/// column of arrays), is a vector candidate, as in JSON Lines;
 /// `_cluster_.FIELD.ALIAS` columns are cluster labels. Numeric columns become
 /// one vector field when `vector=` names them (a glob `f*` or a range
 /// `f0..f63`, `0..383`), or, without `vector=`, when they are named `0..N-1`
@@ -245,9 +246,10 @@ struct CSVReader {
             try scan { () throws(ScanError) in
                 try builder.setLabel(cellString(cell), vectorField: String(parts[..<dot]), alias: String(parts[parts.index(after: dot)...]), keyOffset: offset)
             }
-        } else if let numbers = numberArray(cell) {
+        } else if let (numbers, nonFinite, notJSON) = numberArray(cell) {
             try scan { () throws(ScanError) in
-                try builder.setNumbers(numbers, range: cell.range, column: column, keyOffset: offset)
+                try builder.setNumbers(numbers, range: cell.range, column: column, keyOffset: offset, nonFinite: nonFinite,
+                                       notJSON: notJSON)
             }
         } else {
             let (value, isArray) = typed(cell)
@@ -460,24 +462,89 @@ struct CSVReader {
         // pandas writes True/False, R and spreadsheets TRUE/FALSE
         case "true", "True", "TRUE": return (.bool(true), false)
         case "false", "False", "FALSE": return (.bool(false), false)
-        default: return (.string(string), string.hasPrefix("[") && string.hasSuffix("]"))
+        default: return (.string(string), isJSONArray(string))
         }
     }
 
-    /// The numbers of a `[1, 2.5, ...]` cell, or nil when it is not one.
-    private func numberArray(_ cell: Cell) -> [Float]? {
+    /// Whether `b` may follow a number in an array: whitespace, ',' or ']'.
+    @inline(__always) private func endsArrayNumber(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: "]"): true
+        default: false
+        }
+    }
+
+    /// Whether the cell's text is a JSON array (export writes it back as
+    /// one); a Python list's print such as `['a', 'b']` is not, and stays a string.
+    private func isJSONArray(_ string: String) -> Bool {
+        guard string.hasPrefix("[") && string.hasSuffix("]") else { return false }
+        var string = string
+        return string.withUTF8 { bytes in
+            var s = JSONScanner(text: bytes, start: 0, end: bytes.count, regionName: "cell")
+            guard (try? s.skipValue()) != nil else { return false }
+            s.skipWhitespace()
+            return s.atEnd
+        }
+    }
+
+    /// The numbers of a cell holding an array, whether one is NaN or an
+    /// infinity, and whether the text is no JSON; nil when the cell is no
+    /// array of numbers. Two forms: JSON's `[1, 2.5, ...]` (a Python list's
+    /// print, `nan` included), and NumPy's print of an array, which pandas
+    /// writes for a column of arrays: `[ 0.1 -0.2\n  1.  3.e-05]`,
+    /// whitespace between the numbers.
+    private func numberArray(_ cell: Cell) -> (numbers: [Float], nonFinite: Bool, notJSON: Bool)? {
         guard text[cell.range.lowerBound] == UInt8(ascii: "[") else { return nil }
         var s = JSONScanner(text: text, start: cell.range.lowerBound + 1, end: cell.range.upperBound, regionName: "cell")
         var numbers: [Float] = []
+        var commas: Bool? = nil   // what parts the numbers: fixed by the first gap
         s.skipWhitespace()
-        if s.byte == UInt8(ascii: "]") { s.position += 1; return s.atEnd ? numbers : nil }
+        if s.byte == UInt8(ascii: "]") { s.position += 1; return s.atEnd ? (numbers, false, false) : nil }
+        var notJSON = false, nonFinite = false
         while true {
-            s.skipWhitespace()
-            guard let token = try? s.scanNumber(), let f = s.float(token) else { return nil }
+            guard let (f, json) = arrayNumber(&s) else { return nil }
             numbers.append(f)
+            notJSON = notJSON || !json
+            nonFinite = nonFinite || !f.isFinite
+            let end = s.position
             s.skipWhitespace()
-            guard let closed = try? s.endOfMember(close: UInt8(ascii: "]"), what: "") else { return nil }
-            if closed { return s.atEnd ? numbers : nil }
+            switch s.byte {
+            case UInt8(ascii: "]"):
+                s.position += 1
+                return s.atEnd ? (numbers, nonFinite, notJSON || commas == false) : nil
+            case UInt8(ascii: ","):
+                guard commas != false else { return nil }
+                commas = true
+                s.position += 1
+                s.skipWhitespace()
+            default:
+                guard commas != true, s.position > end else { return nil }
+                commas = false
+            }
+        }
+    }
+
+    /// One number of an array cell, rounded once to Float32 (nil beyond its
+    /// range), and whether it was written as JSON: JSON's form, or the forms
+    /// Python and NumPy print besides (`1.`, `3.e-05`, `nan`, `inf`, `-inf`).
+    private func arrayNumber(_ s: inout JSONScanner) -> (Float, json: Bool)? {
+        let start = s.position
+        if let (value, _, _) = try? s.scanFloat(), endsArrayNumber(s.byte) {
+            return value.map { ($0, true) }
+        }
+        s.position = start
+        while !s.atEnd, !endsArrayNumber(s.byte) { s.position += 1 }
+        let word = s.string(start ..< s.position)
+        switch word {
+        case "nan", "-nan", "NaN": return (.nan, false)
+        case "inf", "Infinity": return (.infinity, false)
+        case "-inf", "-Infinity": return (-.infinity, false)
+        default:
+            // a digit after an optional '-', then digits, a point, an exponent (no hexadecimal, no "infinity")
+            guard let first = word.utf8.first(where: { $0 != UInt8(ascii: "-") }), first &- UInt8(ascii: "0") < 10,
+                  word.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "-"), UInt8(ascii: "+")].contains($0) }),
+                  let f = Float(word), f.isFinite else { return nil }
+            return (f, false)
         }
     }
 

@@ -35,12 +35,14 @@ struct DatasetBuilder {
 
     /// Records a number array of the current document; `range` is its JSON
     /// text; `longNumbers`: some number had more digits than Float32 keeps;
-    /// `nonFinite`: some element was NaN, an infinity or beyond Float32's range.
+    /// `nonFinite`: some element was NaN, an infinity or beyond Float32's range;
+    /// `notJSON`: the text is no JSON (NumPy's print of an array, a Python
+    /// list with `nan`), so an unusable array is kept as JSON written anew.
     mutating func setNumbers(_ numbers: [Float], range: Range<Int>, column c: Int, keyOffset: Int,
-                             longNumbers: Bool = false, nonFinite: Bool = false) throws(ScanError) {
+                             longNumbers: Bool = false, nonFinite: Bool = false, notJSON: Bool = false) throws(ScanError) {
         try claim(column: c, keyOffset: keyOffset)
         if columns[c].numbers.capacity == 0 && numbersHint > 0 { columns[c].numbers.reserveCapacity(numbersHint) }
-        columns[c].setNumbers(numbers, range: range, doc: count, nonFinite: nonFinite)
+        columns[c].setNumbers(numbers, range: range, doc: count, nonFinite: nonFinite, notJSON: notJSON)
         if longNumbers { columns[c].longNumbers = true }
     }
 
@@ -224,6 +226,8 @@ private struct ColumnBuilder {
     var numbers: [Float] = []
     /// Rows (indices into `vectorDocs`) holding NaN, an infinity or an overflow.
     var nonFiniteRows: Set<Int> = []
+    /// Rows whose text is no JSON (see `setNumbers`).
+    var notJSONRows: Set<Int> = []
     /// The first array whose length differs from the first one's.
     var ragged: (offset: Int, length: Int)?
     var longNumbers = false
@@ -265,6 +269,7 @@ private struct ColumnBuilder {
             ragged = (later.vectorRanges[row].lowerBound + base, later.rowStarts[row + 1] - later.rowStarts[row])
         }
         for row in later.nonFiniteRows { nonFiniteRows.insert(row + vectorDocs.count) }
+        for row in later.notJSONRows { notJSONRows.insert(row + vectorDocs.count) }
         vectorDocs += later.vectorDocs.lazy.map { $0 + docBase }
         vectorRanges += later.vectorRanges.lazy.map { $0.lowerBound + base ..< $0.upperBound + base }
         let numberBase = numbers.count
@@ -273,10 +278,11 @@ private struct ColumnBuilder {
         longNumbers = longNumbers || later.longNumbers
     }
 
-    mutating func setNumbers(_ row: [Float], range: Range<Int>, doc: Int, nonFinite: Bool) {
+    mutating func setNumbers(_ row: [Float], range: Range<Int>, doc: Int, nonFinite: Bool, notJSON: Bool = false) {
         if dimension < 0 { dimension = row.count }
         if row.count != dimension && ragged == nil { ragged = (range.lowerBound, row.count) }
         if nonFinite { nonFiniteRows.insert(vectorDocs.count) }
+        if notJSON { notJSONRows.insert(vectorDocs.count) }
         vectorDocs.append(doc)
         vectorRanges.append(range)
         numbers.append(contentsOf: row)
@@ -302,12 +308,21 @@ private struct ColumnBuilder {
             problem = (vectorRanges[0].lowerBound, "its arrays are empty")
         }
         var arrays = arrayDocs
-        for (doc, range) in zip(vectorDocs, vectorRanges) {
-            values[doc] = .string(text.string(range))
+        for (row, doc) in vectorDocs.enumerated() {
+            values[doc] = .string(arrayJSON(row, text: text))
             arrays.insert(doc)
         }
         let column = FieldColumn(name: name, values: values, typeDescription: typeDescription(values, numberArrays: true), arrayDocuments: arrays)
         return .notVector(column, offset: problem.0, reason: problem.1)
+    }
+
+    /// Row `row`'s array as JSON text, kept for export: as read, or written
+    /// anew from its numbers when the text is no JSON.
+    private func arrayJSON(_ row: Int, text: SourceText) -> String {
+        guard notJSONRows.contains(row) else { return text.string(vectorRanges[row]) }
+        var json = ""
+        DatasetWriter.appendVector(numbers[rowStarts[row] ..< rowStarts[row + 1]], to: &json)
+        return json
     }
 
     /// The field's dimension when it is a vector field: the most common
@@ -354,7 +369,7 @@ private struct ColumnBuilder {
                     all[doc * d ..< (doc + 1) * d] = numbers[rowStarts[row] ..< rowStarts[row + 1]]
                     continue
                 }
-                let json = text.string(vectorRanges[row])
+                let json = arrayJSON(row, text: text)
                 let problem: VectorProblem = nonFiniteRows.contains(row) ? .nonFinite : length == 0 ? .empty : .wrongLength(length)
                 unusable[doc] = UnusableVector(problem: problem, value: .string(json), isArray: true)
                 if offsets.count < ColumnBuilder.namedDocuments { offsets[doc] = vectorRanges[row].lowerBound }

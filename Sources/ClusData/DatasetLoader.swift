@@ -111,7 +111,7 @@ public enum DatasetLoader {
     }
 
     /// Notes on what loads but deserves a look: zero vectors (no direction
-    /// under cosine) and a repeated `_id`.
+    /// under cosine), arrays NumPy printed cut short, and a repeated `_id`.
     /// - Complexity: O(documents × dimension).
     static func awkwardCases(_ d: Dataset) -> [String] {
         var notes: [String] = []
@@ -126,6 +126,14 @@ public enum DatasetLoader {
             if zeros > 0 {
                 notes.append("\(v.name): \(zeros) zero vector\(zeros == 1 ? "" : "s"); under metric=cosine a zero vector is at distance 1 from every vector")
             }
+        }
+        // NumPy prints at most 1,000 numbers of an array and elides the rest
+        // as '...': pandas' to_csv of a column of long arrays keeps only that.
+        for f in d.fields {
+            guard case .string(let array)?? = f.values.first(where: { $0 != nil }), array.hasPrefix("["),
+                  array.contains("..."), !array.contains("\""), !array.contains("'") else { continue }
+            notes.append("\(f.name) holds NumPy's print of arrays, cut short with '...' (NumPy prints at most 1,000 numbers of one): "
+                         + "the numbers left out are not in the file; write the vectors with .tolist(), or save them with np.save")
         }
         if let ids = d.field(named: "_id") {
             let (repeated, first) = repeats(ids.values)

@@ -83,7 +83,7 @@ let badInputs: [BadInput] = [
     BadInput("t.csv", "f,f0,f1\n1,2,3\n", LoadOptions(vectorField: "f*"), "t.csv: vector=f*: the vector would be named 'f', which is already a column"),
     BadInput("t.csv", "f0,f1\n1,1e39\n", LoadOptions(vectorField: "f*"), "t.csv:2:3: number 1e39 is out of range for a 32-bit float"),
     BadInput("t.csv", "v\n\"[1, 2]\"\n\"[1, 2, 3]\"\n", LoadOptions(vectorField: "v"), "t.csv:3:2: 'v' is not a vector field: 3 numbers here, 2 in the first document that has it"),
-    BadInput("t.csv", "v\n\"[1, NaN]\"\n", LoadOptions(vectorField: "v"), "t.csv: no vector field 'v'; the dataset has none"),
+    BadInput("t.csv", "v\n\"[1, x]\"\n", LoadOptions(vectorField: "v"), "t.csv: no vector field 'v'; the dataset has none"),
     BadInput("t.csv", "a,_cluster_.v.k\n1,c1\n", LoadOptions(vectorField: "v"), "t.csv: vector=v: no such column; give a column of JSON arrays, a glob like \"f*\" or a range like \"f0..f63\""),
     BadInput("t.tsv", "a\tb\n1\t2\n", "t.tsv: cannot tell the format from the extension; give format= (jsonl, json, csv, npy, parquet)"),
     // NPY

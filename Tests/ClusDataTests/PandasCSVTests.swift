@@ -157,4 +157,65 @@ import Testing
             #expect(abs(value - reference) <= 1e-6 * max(1, abs(reference)), "\(key): \(value) vs scikit-learn \(reference)")
         }
     }
+
+    /// A column of NumPy arrays, as `df.to_csv()` writes it: NumPy's print of
+    /// each (whitespace between the numbers, lines wrapped, bare points,
+    /// scientific notation) reads as the float32 vectors NumPy held
+    /// (Tests/Golden/data/pandas_numpy_vector.expected.json); a NaN leaves its
+    /// document without a usable vector; Python lists of strings stay text.
+    @Test func aColumnOfNumPyArraysIsTheVector() throws {
+        let expected = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: PandasCSVTests.data.appendingPathComponent("pandas_numpy_vector.expected.json"))) as? [String: Any])
+        let rows = try #require(expected["vectors"] as? [Any])
+        let d = try #require(expected["dimension"] as? Int), nanRow = try #require(expected["nan_row"] as? Int)
+        let loaded = try PandasCSVTests.fixture("pandas_numpy_vector.csv")
+        let v = try #require(loaded.vector(named: "embedding"))
+        #expect(v.dimension == d)
+        #expect(loaded.fields.map(\.name) == ["id", "label", "tags"])
+        for (i, row) in rows.enumerated() {
+            guard let numbers = row as? [Double] else {
+                #expect(!v.present[i], "document \(i) has no usable vector")
+                continue
+            }
+            #expect(v.present[i])
+            #expect(Array(v.embeddings.values[i * d ..< (i + 1) * d]) == numbers.map { Float($0) }, "document \(i)")
+        }
+        #expect(v.unusable[nanRow]?.problem == .nonFinite)
+        #expect(loaded.field(named: "tags")?.typeDescription == "string")
+        #expect(loaded.field(named: "tags")?.values.prefix(2) == [.string("['a']"), .string("['a', 'b']")])
+        // JSON Lines export is JSON throughout: the NaN as null, the lists as
+        // strings; loading it back gives the same vectors.
+        let path = try temporaryDirectory().appendingPathComponent("out.jsonl").path
+        try DatasetWriter.write(loaded, to: path)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == loaded.count)
+        for line in lines { #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)") }
+        let nanLine = try #require(try JSONSerialization.jsonObject(with: Data(lines[nanRow].utf8)) as? [String: Any])
+        #expect((nanLine["embedding"] as? [Any])?.contains { $0 is NSNull } == true)
+        #expect(nanLine["tags"] as? String == "['a', 'b']")
+        let back = try DatasetLoader.load(path: path, options: LoadOptions())
+        #expect(back.vector(named: "embedding")?.embeddings == v.embeddings)
+        #expect(back.vector(named: "embedding")?.present == v.present)
+    }
+
+    @Test func numPysPrintOfAnArrayInACell() throws {
+        // unquoted (no comma in it), whole numbers with bare points, exponents
+        let plain = try load("id,v\n0,[1. 2. 3.]\n1,[ 1.e+00 -2.5e-03  3.e-05]\n2,\"[4.\n 5. 6.]\"\n", name: "t.csv")
+        #expect(plain.vector(named: "v")?.embeddings.values == [1, 2, 3, 1, -0.0025, 3e-5, 4, 5, 6])
+        // a Python list with nan: a document without a usable vector
+        let nan = try load("id,v\n0,\"[1.0, nan, 2.0]\"\n1,\"[1.0, 2.0, 3.0]\"\n2,\"[4.0, 5.0, inf]\"\n3,\"[4.0, 5.0, 6.0]\"\n", name: "t.csv")
+        #expect(nan.vector(named: "v")?.present == [false, true, false, true])
+        // commas and whitespace mixed, a word, a number beyond Float32: no array of numbers
+        for cell in ["[1, 2 3]", "[1 2, 3]", "[1 x 3]", "[1 2 1e50]", "[1,, 2]", "[1 2 3"] {
+            let d = try load("id,v\n0,\"\(cell)\"\n1,\"\(cell)\"\n", name: "t.csv")
+            #expect(d.vectors.isEmpty, "\(cell)")
+            #expect(d.field(named: "v")?.values.first == .string(cell), "\(cell)")
+        }
+    }
+
+    @Test func numPysPrintCutShortIsNamed() throws {
+        let d = try PandasCSVTests.fixture("pandas_numpy_long.csv")
+        #expect(d.vectors.isEmpty)
+        #expect(d.notes.contains { $0.hasPrefix("embedding holds NumPy's print of arrays, cut short with '...'") }, "\(d.notes)")
+    }
 }

@@ -17,7 +17,9 @@ import Glibc
 /// (a pandas DataFrame's) or exactly one run of columns is named `PREFIX0`,
 /// `PREFIX1`, ... (never a lone label column). A row whose vector cells are
 /// all empty is a document without the vector. An unnamed first column is
-/// pandas' index: left out when it is `0..n-1`, else kept as `_index`.
+/// pandas' index: left out when it is `0..n-1`, else kept as `_index`. A
+/// first row of numbers only, one not whole, is no header but the first
+/// document (`np.savetxt`'s output): the columns are named `0..N-1`.
 struct CSVReader {
     let path: String
     let text: UnsafeBufferPointer<UInt8>
@@ -40,6 +42,15 @@ struct CSVReader {
         var header: [Cell] = []
         guard try row(&position, into: &header) else { throw DataError.noDocuments(path) }
         var names = header.map { cellString($0) }
+        // A first row of numbers only, one of them not whole (np.savetxt's
+        // output, TensorBoard's vectors.tsv), is no header: it is the first
+        // document, and the columns are named 0..N-1, as pandas names them.
+        let headerless = header.count >= 2 && header.allSatisfy { !$0.quoted && isNumber($0) }
+            && header.contains { cell in text[cell.range].contains { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") } }
+        if headerless {
+            position = start
+            names = header.indices.map(String.init)
+        }
         // pandas' `to_csv()` writes its row index first, under an empty name.
         if names.count > 1 && names[0].isEmpty { names[0] = CSVReader.indexName }
         for (i, name) in names.enumerated() {
@@ -59,7 +70,12 @@ struct CSVReader {
 
         let numeric = names.indices.map { c in !skipped.contains(c) && isNumericColumn(rows, c) }
         let (vectorColumns, vectorName, note) = !pickVectors ? ([], nil, nil) : try chooseVector(names: names, numeric: numeric, spec: vectorSpec, header: header, rows: rows)
-        if let note { notes.append(note) }
+        if headerless && vectorSpec == nil && vectorName == "vector" {
+            notes.append("no header row (the first row holds only numbers: it is the first document); vector 'vector' from the \(names.count) columns")
+        } else {
+            if headerless { notes.append("no header row (the first row holds only numbers: it is the first document); the columns are named 0..\(names.count - 1)") }
+            if let note { notes.append(note) }
+        }
         skipped.formUnion(vectorColumns)
         var columnIndex: [Int] = []
         for (c, name) in names.enumerated() {

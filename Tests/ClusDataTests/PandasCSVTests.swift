@@ -218,4 +218,25 @@ import Testing
         #expect(d.vectors.isEmpty)
         #expect(d.notes.contains { $0.hasPrefix("embedding holds NumPy's print of arrays, cut short with '...'") }, "\(d.notes)")
     }
+
+    /// `np.savetxt(path, X, delimiter=",")` writes no header: a first row of
+    /// numbers only, one not whole, is the first document; whole numbers
+    /// (years, pandas' 0..N-1) are still a header.
+    @Test func aFirstRowOfNumbersIsNoHeader() throws {
+        let text = "1.257302165031433105e-01,-1.321048587560653687e-01\n1.049001142382621765e-01,-5.356693863868713379e-01\n-2,3.5\n"
+        let d = try load(text, name: "t.csv")
+        #expect(d.count == 3)
+        #expect(d.vector(named: "vector").map { Array($0.embeddings.values) }
+            == ["1.257302165031433105e-01", "-1.321048587560653687e-01", "1.049001142382621765e-01", "-5.356693863868713379e-01", "-2", "3.5"]
+                .map { Float($0)! })
+        #expect(d.notes == ["no header row (the first row holds only numbers: it is the first document); vector 'vector' from the 2 columns"])
+        let picked = try load(text, name: "t.csv", options: LoadOptions(vectorField: "0..1"))
+        #expect(picked.count == 3 && picked.vector(named: "vector")?.dimension == 2)
+        // a number with an error is found on its line, the first one included
+        #expect(try load("0.5,x\n1,2\n", name: "t.csv").count == 1, "a word in the first row: a header")
+        #expect(try loadError("0.5,0.25\n0.1,x\n", name: "t.csv") == "t.csv:2:5: 'x' is not a number, in column '1' of the vector columns 0..1 (an empty cell is a document without a vector)")
+        // whole numbers stay names; a quoted number is a name
+        #expect(try load("1990,2000\n1,2\n", name: "t.csv").count == 1)
+        #expect(try load("\"0.5\",0.25\n1,2\n", name: "t.csv").count == 1)
+    }
 }

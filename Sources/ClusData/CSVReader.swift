@@ -23,6 +23,8 @@ import Glibc
 struct CSVReader {
     let path: String
     let text: UnsafeBufferPointer<UInt8>
+    /// Between cells: ',' (CSV) or a tab (TSV).
+    var delimiter = UInt8(ascii: ",")
     var cancellation: Cancellation? = nil
     var progress: ((Int, Int) -> Void)? = nil
     var parallelism = Parallelism.allCores
@@ -586,12 +588,12 @@ struct CSVReader {
                 }
                 cell = Cell(range: start ..< position, quoted: true)
                 position += 1
-                if position < text.count, ![UInt8(ascii: ","), 0x0A, 0x0D].contains(text[position]) {
-                    throw DataError.at(path, offset: position, in: text, "expected ',' or the end of the line after a quoted cell")
+                if position < text.count, ![delimiter, 0x0A, 0x0D].contains(text[position]) {
+                    throw DataError.at(path, offset: position, in: text, "expected \(delimiter == 0x09 ? "a tab" : "','") or the end of the line after a quoted cell")
                 }
             } else {
                 let start = position
-                while position < text.count, text[position] != UInt8(ascii: ","), text[position] != 0x0A, text[position] != 0x0D {
+                while position < text.count, text[position] != delimiter, text[position] != 0x0A, text[position] != 0x0D {
                     if text[position] == UInt8(ascii: "\"") {
                         throw DataError.at(path, offset: position, in: text, "a quote inside an unquoted cell; quote the cell and double the quote")
                     }
@@ -602,7 +604,7 @@ struct CSVReader {
             try checkUTF8(cell.range)
             cells.append(cell)
             if position >= text.count { return true }
-            if text[position] == UInt8(ascii: ",") { position += 1; continue }
+            if text[position] == delimiter { position += 1; continue }
             if text[position] == 0x0D { position += 1 }
             if position < text.count && text[position] == 0x0A { position += 1 }
             return true

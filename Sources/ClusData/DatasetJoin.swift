@@ -50,7 +50,7 @@ public enum DatasetJoin {
         }
         guard format != .npy else { throw DataError(path: path, message: "join reads JSON Lines, JSON, CSV or Parquet, not .npy") }
         // a CSV's columns are all fields here: no vector is picked from numeric columns
-        let file = format == .csv ? try DatasetLoader.loadLabels(path: path)
+        let file = format.delimiter != nil ? try DatasetLoader.loadLabels(path: path, delimiter: format.delimiter)
             : try DatasetLoader.parse(FileBytes.read(path), format: format, path: path, options: LoadOptions(format: given),
                                       cancellation: cancellation)
         try cancellation?.check()
@@ -207,9 +207,10 @@ public enum DatasetJoin {
         let newline = UInt8(ascii: "\n"), quote = UInt8(ascii: "\"")
         // as the loader, a .json file that starts with '{' is JSON Lines
         let jsonLines = format == .jsonl || (format == .json && bytes.first { !isBlank($0) } == UInt8(ascii: "{"))
-        if jsonLines || format == .csv {
+        let delimited = format.delimiter != nil
+        if jsonLines || delimited {
             // rowLine: where the current row started; nil while it is blank so far
-            var inQuotes = false, rowLine: Int? = nil, header = format == .csv
+            var inQuotes = false, rowLine: Int? = nil, header = delimited
             for byte in bytes {
                 if byte == newline && !inQuotes {
                     if let rowLine { if header { header = false } else { lines.append(rowLine) } }
@@ -218,9 +219,9 @@ public enum DatasetJoin {
                     continue
                 }
                 // a CSV row is blank only when empty; a JSON line when all whitespace
-                if rowLine == nil && (format == .csv ? byte != UInt8(ascii: "\r") : !isBlank(byte)) { rowLine = line }
+                if rowLine == nil && (delimited ? byte != UInt8(ascii: "\r") : !isBlank(byte)) { rowLine = line }
                 if byte == newline { line += 1 }
-                if format == .csv && byte == quote { inQuotes.toggle() }
+                if delimited && byte == quote { inQuotes.toggle() }
             }
             if let rowLine, !header { lines.append(rowLine) }
             return lines

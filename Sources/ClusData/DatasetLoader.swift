@@ -11,13 +11,17 @@ public enum DataFormat: String, Sendable, CaseIterable {
     case json
     /// Comma-separated values with a header row.
     case csv
+    /// Tab-separated values: as CSV, a tab between the cells (TensorBoard's
+    /// projector files, `df.to_csv(sep="\t")`).
+    case tsv
     /// A NumPy `.npy` array of shape (documents, dimension).
     case npy
     /// Apache Parquet: one file, or several named by a pattern (`dir/*.parquet`).
     case parquet
 
     /// The format a file name implies (a `.gz` ending aside): `.jsonl`/`.ndjson`
-    /// → jsonl, `.json` → json, `.csv` → csv, `.npy` → npy, `.parquet` → parquet.
+    /// → jsonl, `.json` → json, `.csv` → csv, `.tsv`/`.tab` → tsv, `.npy` → npy,
+    /// `.parquet` → parquet.
     public init?(path: String) {
         var path = path
         if DatasetLoader.pathExtension(path).lowercased() == "gz" { path.removeLast(3) }
@@ -25,9 +29,19 @@ public enum DataFormat: String, Sendable, CaseIterable {
         case "jsonl", "ndjson": self = .jsonl
         case "json": self = .json
         case "csv": self = .csv
+        case "tsv", "tab": self = .tsv
         case "npy": self = .npy
         case "parquet", "parq": self = .parquet
         default: return nil
+        }
+    }
+
+    /// The byte between cells of a delimited format (CSV, TSV); nil for the others.
+    var delimiter: UInt8? {
+        switch self {
+        case .csv: UInt8(ascii: ",")
+        case .tsv: 0x09
+        default: nil
         }
     }
 }
@@ -216,8 +230,8 @@ public enum DatasetLoader {
             _ = try FileBytes.checkReadable(path)   // a missing file or a folder says so first
             throw DataError.unknownFormat(path)
         }
-        if options.labelsPath != nil && format != .npy {
-            throw DataError(path: path, message: "labels= goes with a .npy file; other formats carry their fields")
+        if options.labelsPath != nil && format != .npy && format.delimiter == nil {
+            throw DataError(path: path, message: "labels= goes with a .npy file, or a CSV or TSV of vectors only; other formats carry their fields")
         }
         if format == .parquet {
             return try ParquetReader.load(path: path, options: options, cancellation: cancellation, progress: progress)
@@ -257,9 +271,9 @@ public enum DatasetLoader {
             var start = 0
             // A UTF-8 byte order mark says nothing to JSON or CSV.
             if text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF { start = 3 }
-            if format == .csv {
+            if let delimiter = format.delimiter {
                 var notes: [String] = []
-                let vectorName = try CSVReader(path: path, text: text, cancellation: cancellation, progress: progress)
+                let vectorName = try CSVReader(path: path, text: text, delimiter: delimiter, cancellation: cancellation, progress: progress)
                     .read(into: &reader.builder, start: start, vectorSpec: options.vectorField, notes: &notes)
                 progress?(text.count, text.count)
                 var dataset = try reader.builder.dataset(
@@ -267,6 +281,13 @@ public enum DatasetLoader {
                     vectorField: vectorName ?? options.vectorField, text: text, strict: options.strict
                 )
                 dataset.notes = notes + dataset.notes
+                if let labelsPath = options.labelsPath {
+                    guard dataset.fields.isEmpty && dataset.clusterings.isEmpty else {
+                        let fields = dataset.fields.map(\.name) + dataset.clusterings.map { "_cluster_.\($0.vectorField).\($0.alias)" }
+                        throw DataError(path: path, message: "labels= goes with a file of vectors only; this one has fields of its own (\(fields.prefix(5).joined(separator: ", ")))")
+                    }
+                    try addLabels(labelsPath, to: &dataset)
+                }
                 return dataset
             }
             // An empty (or blank) file has no documents, whatever its format.
@@ -292,14 +313,36 @@ public enum DatasetLoader {
         }
     }
 
-    /// A labels file for `.npy`: a CSV whose columns are all fields (no vector).
-    static func loadLabels(path: String) throws -> Dataset {
+    /// The fields and aliases of the labels file at `labelsPath`, joined row
+    /// by row to `dataset`, a file of vectors only (`.npy`, or a CSV or TSV
+    /// whose columns are the vector: TensorBoard's vectors.tsv with its
+    /// metadata.tsv); its notes come first.
+    static func addLabels(_ labelsPath: String, to dataset: inout Dataset) throws {
+        let labels = try loadLabels(path: labelsPath)
+        guard labels.count == dataset.count else {
+            throw DataError(path: labelsPath, message: "\(labels.count) rows of labels for the \(dataset.count) rows of \(dataset.path); they are joined row by row")
+        }
+        if let clash = labels.fields.first(where: { f in dataset.vectors.contains { $0.name == f.name } }) {
+            throw DataError(path: labelsPath, message: "column '\(clash.name)' has the vector field's name")
+        }
+        dataset.fields = labels.fields
+        dataset.clusterings = labels.clusterings
+        dataset.notes = labels.notes + labels.vectors.map {
+            "\(labelsPath): column '\($0.name)' holds vectors; a labels file gives fields and aliases, so it was left out"
+        } + dataset.notes
+    }
+
+    /// A labels file: a CSV (a TSV when so named) whose columns are all
+    /// fields (no vector).
+    static func loadLabels(path: String, delimiter given: UInt8? = nil) throws -> Dataset {
         let bytes = try FileBytes.read(path)
         return try bytes.withUnsafeBufferPointer { text in
             var builder = DatasetBuilder()
             var notes: [String] = []
             let start = text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-            _ = try CSVReader(path: path, text: text).read(into: &builder, start: start, vectorSpec: nil, notes: &notes, pickVectors: false)
+            let delimiter = given ?? DataFormat(path: path)?.delimiter ?? UInt8(ascii: ",")
+            _ = try CSVReader(path: path, text: text, delimiter: delimiter)
+                .read(into: &builder, start: start, vectorSpec: nil, notes: &notes, pickVectors: false)
             var dataset = try builder.dataset(name: baseName(path), path: path, vectorField: nil, text: text)
             dataset.notes = notes + dataset.notes
             return dataset

@@ -56,20 +56,7 @@ enum NPYReader {
             let rows = unusable.prefix(5).map { String($0 + 1) }.joined(separator: ", ")
             dataset.notes.append("\(unusable.count) row\(unusable.count == 1 ? "" : "s") of \(path) \(unusable.count == 1 ? "holds" : "hold") NaN or an infinity (row\(unusable.count == 1 ? "" : "s") \(rows)\(unusable.count > 5 ? ", …" : "")): no usable vector; left out of clustering and the internal indices")
         }
-        if let labelsPath = options.labelsPath {
-            let labels = try DatasetLoader.loadLabels(path: labelsPath)
-            guard labels.count == n else {
-                throw DataError(path: labelsPath, message: "\(labels.count) rows of labels for the \(n) rows of \(path); they are joined row by row")
-            }
-            if let clash = labels.fields.first(where: { $0.name == name }) {
-                throw DataError(path: labelsPath, message: "column '\(clash.name)' has the vector field's name")
-            }
-            dataset.fields = labels.fields
-            dataset.clusterings = labels.clusterings
-            dataset.notes = labels.notes + labels.vectors.map {
-                "\(labelsPath): column '\($0.name)' holds vectors; a labels file gives fields and aliases, so it was left out"
-            }
-        }
+        if let labelsPath = options.labelsPath { try DatasetLoader.addLabels(labelsPath, to: &dataset) }
         return dataset
     }
 

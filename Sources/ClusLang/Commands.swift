@@ -16,7 +16,7 @@ public enum Commands {
             options: [
                 P("format", .choice(DataFormat.allCases.map(\.rawValue)), "file format (default: from the extension; needed for \"-\" and pipes without one)"),
                 P("vector", .vectorField, "the vector field to use by default (default: the first one); for CSV also a glob \"f*\" or a range \"f0..f63\" or 0..383 of numeric columns; for .npy the vector field's name"),
-                P("labels", .path, "for .npy: a CSV with a header and one row per vector (truth fields, _cluster_.FIELD.ALIAS columns)"),
+                P("labels", .path, "for .npy, or a CSV/TSV of vectors only: a CSV (TSV) with a header and one row per vector (truth fields, _cluster_.FIELD.ALIAS columns)"),
                 P("strict", .flag, "a document without a usable vector is an error naming its line, instead of being left out", default: "off"),
                 P("query", .text, "with sqlite or postgres: the SELECT whose rows are the documents"),
                 P("vector_type", .choice(BlobVectorType.allCases.map(\.rawValue)), "with sqlite: the numbers in a BLOB vector", default: "float32"),
@@ -34,8 +34,11 @@ public enum Commands {
             arrays is a vector, or numeric columns picked with vector="f*"; as
             pandas writes it (df.to_csv()), columns 0..N-1 are the vector, an empty
             vector cell a document without one, the unnamed index left out (kept
-            as _index unless it is 0..n-1). NumPy: a 2-D float32/float64 array,
-            with labels="labels.csv". Parquet: lists of float or double are
+            as _index unless it is 0..n-1); NumPy's prints of arrays (a column of
+            arrays) are vectors too; a first row of numbers is no header
+            (np.savetxt). TSV (.tsv): as CSV with tabs; TensorBoard's projector
+            files load as load "vectors.tsv" labels="metadata.tsv". NumPy: a
+            2-D float32/float64 array, with labels="labels.csv". Parquet: lists of float or double are
             vectors, struct fields dotted names; "dir/*.parquet" loads several
             files as one dataset. A .gz file is decompressed. "-" reads
             standard input, when the script is a file or -c; pipes, FIFOs and
@@ -136,7 +139,7 @@ public enum Commands {
             options: [
                 P("on", .field, "the key field, in the dataset and in the file", default: "_id"),
                 P("fields", .text, "the file's fields and aliases to attach, as [a, b] or \"a,b\"", default: "all but the key"),
-                P("format", .choice(["jsonl", "json", "csv", "parquet"]), "file format (default: from the extension)"),
+                P("format", .choice(["jsonl", "json", "csv", "tsv", "parquet"]), "file format (default: from the extension)"),
             ],
             details: """
             Each document gets the values of the file's row with the same key

@@ -85,7 +85,7 @@ let badInputs: [BadInput] = [
     BadInput("t.csv", "v\n\"[1, 2]\"\n\"[1, 2, 3]\"\n", LoadOptions(vectorField: "v"), "t.csv:3:2: 'v' is not a vector field: 3 numbers here, 2 in the first document that has it"),
     BadInput("t.csv", "v\n\"[1, x]\"\n", LoadOptions(vectorField: "v"), "t.csv: no vector field 'v'; the dataset has none"),
     BadInput("t.csv", "a,_cluster_.v.k\n1,c1\n", LoadOptions(vectorField: "v"), "t.csv: vector=v: no such column; give a column of JSON arrays, a glob like \"f*\" or a range like \"f0..f63\""),
-    BadInput("t.tsv", "a\tb\n1\t2\n", "t.tsv: cannot tell the format from the extension; give format= (jsonl, json, csv, npy, parquet)"),
+    BadInput("t.dat", "a\tb\n1\t2\n", "t.dat: cannot tell the format from the extension; give format= (jsonl, json, csv, tsv, npy, parquet)"),
     // NPY
     BadInput("t.npy", [], "t.npy: empty file; not a .npy file"),
     BadInput("t.npy", "{\"a\": 1}", "t.npy: not a .npy file (no \\x93NUMPY magic)"),
@@ -128,7 +128,7 @@ let badInputs: [BadInput] = [
     BadInput("t.jsonl", "{\"v\": []}", LoadOptions(vectorField: "v"), "t.jsonl:1:7: 'v' is not a vector field: its arrays are empty"),
     BadInput("t.jsonl", "{\"a\": 1}", LoadOptions(vectorField: "v"), "t.jsonl: no vector field 'v'; the dataset has none"),
     BadInput("t.jsonl", "{\"v\": [1]}", LoadOptions(vectorField: "w"), "t.jsonl: no vector field 'w'; vector fields: v"),
-    BadInput("t.jsonl", "{\"v\": [1]}", LoadOptions(labelsPath: "l.csv"), "t.jsonl: labels= goes with a .npy file; other formats carry their fields"),
+    BadInput("t.jsonl", "{\"v\": [1]}", LoadOptions(labelsPath: "l.csv"), "t.jsonl: labels= goes with a .npy file, or a CSV or TSV of vectors only; other formats carry their fields"),
     BadInput("t.jsonl", "{\"v\": [1]}\n{\"v\": [1], \"v\": [2]}", "t.jsonl:2:12: duplicate field 'v'"),
     BadInput("t.jsonl", "{\"v\": [1]}\n\u{0}", "t.jsonl:2:1: expected a JSON object ('{') for each document, found byte 0x00"),
     BadInput("t.jsonl", String(repeating: "[", count: 600), "t.jsonl:1:1: expected a JSON object ('{') for each document, found '['"),

@@ -156,5 +156,11 @@ import Testing
         #expect(v.unusable[1]?.jsonText == "[NaN, 4.0]")
         #expect(v.unusable[2]?.jsonText == "[5.0, Infinity]")
         #expect(d.notes.first?.hasSuffix("hold NaN or an infinity (rows 2, 3): no usable vector; left out of clustering and the internal indices") == true)
+        // with a labels file the note stays, after the labels' own
+        let labels = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("l.csv").path
+        try Data("t\na\nb\na\n".utf8).write(to: URL(fileURLWithPath: labels))
+        let labelled = try DatasetLoader.load(path: path, options: LoadOptions(labelsPath: labels))
+        #expect(labelled.field(named: "t")?.values == [.string("a"), .string("b"), .string("a")])
+        #expect(labelled.notes == d.notes)
     }
 }

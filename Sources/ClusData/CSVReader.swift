@@ -267,7 +267,7 @@ struct CSVReader {
         } else if let (numbers, nonFinite, notJSON) = numberArray(cell) {
             try scan { () throws(ScanError) in
                 try builder.setNumbers(numbers, range: cell.range, column: column, keyOffset: offset, nonFinite: nonFinite,
-                                       notJSON: notJSON)
+                                       written: notJSON ? .notJSON : .json)
             }
         } else {
             let (value, isArray) = typed(cell)

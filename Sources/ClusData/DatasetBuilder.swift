@@ -36,13 +36,13 @@ struct DatasetBuilder {
     /// Records a number array of the current document; `range` is its JSON
     /// text; `longNumbers`: some number had more digits than Float32 keeps;
     /// `nonFinite`: some element was NaN, an infinity or beyond Float32's range;
-    /// `notJSON`: the text is no JSON (NumPy's print of an array, a Python
-    /// list with `nan`), so an unusable array is kept as JSON written anew.
+    /// `written`: how the text at `range` gives the array, for what is kept
+    /// of it when it is no usable vector.
     mutating func setNumbers(_ numbers: [Float], range: Range<Int>, column c: Int, keyOffset: Int,
-                             longNumbers: Bool = false, nonFinite: Bool = false, notJSON: Bool = false) throws(ScanError) {
+                             longNumbers: Bool = false, nonFinite: Bool = false, written: ArrayText = .json) throws(ScanError) {
         try claim(column: c, keyOffset: keyOffset)
         if columns[c].numbers.capacity == 0 && numbersHint > 0 { columns[c].numbers.reserveCapacity(numbersHint) }
-        columns[c].setNumbers(numbers, range: range, doc: count, nonFinite: nonFinite, notJSON: notJSON)
+        columns[c].setNumbers(numbers, range: range, doc: count, nonFinite: nonFinite, written: written)
         if longNumbers { columns[c].longNumbers = true }
     }
 
@@ -141,6 +141,10 @@ struct DatasetBuilder {
                 fields.append(f)
             case .vector(let v, let firstMissing):
                 vectors.append(v)
+                let fromStrings = column.fromStrings
+                if fromStrings > 0 {
+                    notes.append("'\(v.name)' holds arrays written as JSON strings (\"[0.1, …]\") in \(fromStrings == 1 ? "1 document" : "\(fromStrings) documents"): read as vectors; export writes them as arrays")
+                }
                 guard let first = firstMissing.first else { break }
                 if strict { throw DatasetBuilder.strictError(v, first, path: path, text: text) }
                 notes.append(DatasetBuilder.missingNote(v, firstMissing, text: text))
@@ -148,7 +152,8 @@ struct DatasetBuilder {
                 fields.append(f)
                 let error = DataError.at(path, offset: offset, in: text, "'\(f.name)' is not a vector field: \(reason)")
                 rejected[f.name] = error
-                notes.append("\(error.description); kept as JSON text")
+                // strings that only looked like arrays ("[1, 2]" among words) stay strings, as before
+                if column.fromStrings < column.arrayCount { notes.append("\(error.description); kept as JSON text") }
             }
         }
         if let vectorField {
@@ -200,6 +205,19 @@ private enum ColumnKind {
     case notVector(FieldColumn, offset: Int, reason: String)
 }
 
+/// How the text of a number array gives it, for what is kept of an array
+/// that is no usable vector (export writes it back).
+enum ArrayText: Sendable {
+    /// A JSON array, kept as read.
+    case json
+    /// Text that is no JSON (NumPy's print of an array, a Python list with
+    /// `nan`): kept as a JSON array written anew from the numbers.
+    case notJSON
+    /// A JSON string holding the array (`"[0.1, 0.2]"`, pgvector's text
+    /// form); the range is the string's content, kept as that string.
+    case jsonString
+}
+
 /// One dotted field name's values while reading.
 private struct ColumnBuilder {
     let name: String
@@ -226,8 +244,8 @@ private struct ColumnBuilder {
     var numbers: [Float] = []
     /// Rows (indices into `vectorDocs`) holding NaN, an infinity or an overflow.
     var nonFiniteRows: Set<Int> = []
-    /// Rows whose text is no JSON (see `setNumbers`).
-    var notJSONRows: Set<Int> = []
+    /// Rows whose text is no JSON array (see `ArrayText`).
+    var writtenRows: [Int: ArrayText] = [:]
     /// The first array whose length differs from the first one's.
     var ragged: (offset: Int, length: Int)?
     var longNumbers = false
@@ -269,7 +287,7 @@ private struct ColumnBuilder {
             ragged = (later.vectorRanges[row].lowerBound + base, later.rowStarts[row + 1] - later.rowStarts[row])
         }
         for row in later.nonFiniteRows { nonFiniteRows.insert(row + vectorDocs.count) }
-        for row in later.notJSONRows { notJSONRows.insert(row + vectorDocs.count) }
+        for (row, written) in later.writtenRows { writtenRows[row + vectorDocs.count] = written }
         vectorDocs += later.vectorDocs.lazy.map { $0 + docBase }
         vectorRanges += later.vectorRanges.lazy.map { $0.lowerBound + base ..< $0.upperBound + base }
         let numberBase = numbers.count
@@ -278,11 +296,11 @@ private struct ColumnBuilder {
         longNumbers = longNumbers || later.longNumbers
     }
 
-    mutating func setNumbers(_ row: [Float], range: Range<Int>, doc: Int, nonFinite: Bool, notJSON: Bool = false) {
+    mutating func setNumbers(_ row: [Float], range: Range<Int>, doc: Int, nonFinite: Bool, written: ArrayText = .json) {
         if dimension < 0 { dimension = row.count }
         if row.count != dimension && ragged == nil { ragged = (range.lowerBound, row.count) }
         if nonFinite { nonFiniteRows.insert(vectorDocs.count) }
-        if notJSON { notJSONRows.insert(vectorDocs.count) }
+        if written != .json { writtenRows[vectorDocs.count] = written }
         vectorDocs.append(doc)
         vectorRanges.append(range)
         numbers.append(contentsOf: row)
@@ -309,21 +327,33 @@ private struct ColumnBuilder {
         }
         var arrays = arrayDocs
         for (row, doc) in vectorDocs.enumerated() {
-            values[doc] = .string(arrayJSON(row, text: text))
-            arrays.insert(doc)
+            let (value, isArray) = arrayValue(row, text: text)
+            values[doc] = value
+            if isArray { arrays.insert(doc) }
         }
-        let column = FieldColumn(name: name, values: values, typeDescription: typeDescription(values, numberArrays: true), arrayDocuments: arrays)
+        let column = FieldColumn(name: name, values: values, typeDescription: typeDescription(values, numberArrays: fromStrings < vectorDocs.count), arrayDocuments: arrays)
         return .notVector(column, offset: problem.0, reason: problem.1)
     }
 
-    /// Row `row`'s array as JSON text, kept for export: as read, or written
-    /// anew from its numbers when the text is no JSON.
-    private func arrayJSON(_ row: Int, text: SourceText) -> String {
-        guard notJSONRows.contains(row) else { return text.string(vectorRanges[row]) }
-        var json = ""
-        DatasetWriter.appendVector(numbers[rowStarts[row] ..< rowStarts[row + 1]], to: &json)
-        return json
+    /// Row `row`'s value when it is no usable vector, kept for export: its
+    /// JSON text as read (an array), or written anew from its numbers when
+    /// the text is no JSON, or the string it was read from.
+    private func arrayValue(_ row: Int, text: SourceText) -> (FieldValue, isArray: Bool) {
+        switch writtenRows[row] ?? .json {
+        case .json: return (.string(text.string(vectorRanges[row])), true)
+        case .notJSON:
+            var json = ""
+            DatasetWriter.appendVector(numbers[rowStarts[row] ..< rowStarts[row + 1]], to: &json)
+            return (.string(json), true)
+        case .jsonString: return (.string(text.string(vectorRanges[row])), false)
+        }
     }
+
+    /// Documents with an array of numbers.
+    var arrayCount: Int { vectorDocs.count }
+
+    /// Documents whose array was read from a JSON string.
+    var fromStrings: Int { writtenRows.values.count { $0 == .jsonString } }
 
     /// The field's dimension when it is a vector field: the most common
     /// non-zero length (the first seen of a tie), held by at least three
@@ -369,9 +399,9 @@ private struct ColumnBuilder {
                     all[doc * d ..< (doc + 1) * d] = numbers[rowStarts[row] ..< rowStarts[row + 1]]
                     continue
                 }
-                let json = arrayJSON(row, text: text)
+                let (value, isArray) = arrayValue(row, text: text)
                 let problem: VectorProblem = nonFiniteRows.contains(row) ? .nonFinite : length == 0 ? .empty : .wrongLength(length)
-                unusable[doc] = UnusableVector(problem: problem, value: .string(json), isArray: true)
+                unusable[doc] = UnusableVector(problem: problem, value: value, isArray: isArray)
                 if offsets.count < ColumnBuilder.namedDocuments { offsets[doc] = vectorRanges[row].lowerBound }
             }
             for (doc, value) in values.enumerated() {

@@ -105,6 +105,30 @@ import Testing
         #expect(try loadError("{\"a\": 1}", name: "t.txt") == "t.txt: cannot tell the format from the extension; give format= (jsonl, json, csv, tsv, npy, parquet)")
         #expect(try load("{\"a\": 1}", name: "t.txt", options: LoadOptions(format: .jsonl)).count == 1)
     }
+
+    /// pgvector's text form, or a pandas column of strings: `"[0.1, 0.2]"`.
+    @Test func arraysWrittenAsStringsAreVectors() throws {
+        let text = "{\"e\": \"[0.5, 1.25e-3, -2]\", \"t\": \"a\"}\n{\"e\": \"[1, 2]\", \"t\": \"b\"}\n"
+            + "{\"e\": \"[3, 4, 5]\"}\n{\"e\": [6, 7, 8]}\n"
+        let d = try load(text)
+        let v = try #require(d.vector(named: "e"))
+        #expect(v.embeddings.values == [0.5, 1.25e-3, -2, 0, 0, 0, 3, 4, 5, 6, 7, 8])
+        #expect(v.present == [true, false, true, true])
+        #expect(v.unusable[1]?.value == .string("[1, 2]") && v.unusable[1]?.isArray == false)
+        #expect(d.notes.first == "'e' holds arrays written as JSON strings (\"[0.1, …]\") in 3 documents: read as vectors; export writes them as arrays")
+        // export writes arrays, and the short one back as the string it was
+        let path = try temporaryDirectory().appendingPathComponent("o.jsonl").path
+        try DatasetWriter.write(d, to: path)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines[0] == "{\"t\": \"a\", \"e\": [0.5, 0.00125, -2.0]}")
+        #expect(lines[1] == "{\"t\": \"b\", \"e\": \"[1, 2]\"}")
+        // strings that only look like arrays, among words, stay strings, with no note
+        let words = try load("{\"tags\": \"[1, 2]\"}\n{\"tags\": \"hello\"}\n{\"tags\": \"[x]\"}\n{\"tags\": \"[1, 2\\n]\"}\n")
+        #expect(words.vectors.isEmpty)
+        #expect(words.field(named: "tags")?.values == [.string("[1, 2]"), .string("hello"), .string("[x]"), .string("[1, 2\n]")])
+        #expect(words.field(named: "tags")?.typeDescription == "string")
+        #expect(words.notes.isEmpty)
+    }
 }
 
 /// A small seeded generator for test inputs.
@@ -118,4 +142,5 @@ struct SplitMix: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
 }

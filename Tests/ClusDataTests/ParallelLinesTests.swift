@@ -38,7 +38,8 @@ import ClusCore
     }
 
     /// A messy file: fields that come and go, nested objects, vectors of
-    /// the wrong length, null, text and NaN, labels, long numbers.
+    /// the wrong length, null, text and NaN, arrays written as strings,
+    /// labels, long numbers.
     static func messy(lines: Int, seed: UInt64) -> String {
         var rng = SplitMix(seed: seed)
         var text = ""
@@ -54,6 +55,8 @@ import ClusCore
             case 2: members.append("\"v\": \"text\"")
             case 3: members.append("\"v\": [1, NaN, 2, 3]")
             case 4: break
+            case 5: members.append("\"v\": \"[\(numbers.joined(separator: ", "))]\"")   // an array written as a string
+            case 6: members.append("\"v\": \"[1, 2, 3]\"")
             default: members.append("\"v\": [\(numbers.joined(separator: ", "))]")
             }
             if rng.next() % 3 == 0 { members.append("\"meta\": {\"q\": \"q\(rng.next() % 7)\", \"n\": \(rng.next() % 100)}") }

@@ -20,6 +20,10 @@ Writes under Tests/Golden/data/:
   pandas_numpy_vector.expected.json  its vectors (null: none or not usable)
   pandas_numpy_long.csv   arrays of 1,200 numbers, which NumPy prints cut
                           short with '...'
+  pandas_to_json_{records,columns,index,split,table}.json
+                          one frame (a list column `embedding`, None in 3 rows,
+                          a label with a None) as DataFrame.to_json() writes it
+                          in each orient; they load as the same documents
   bad/pandas_ragged.csv   a row with one cell too few
   bad/pandas_nonnumber.csv  a word in vector column 2
   pandas.expected.json    scikit-learn on `cluster` against `query`: internal
@@ -133,8 +137,20 @@ def numpy_prints():
     long.to_csv(os.path.join(GOLDEN, "pandas_numpy_long.csv"), index=False)
 
 
+def json_layouts():
+    """One frame in each of DataFrame.to_json()'s orients (columns is its default)."""
+    n = 12
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=(n, 5)).astype(np.float32)
+    df = pd.DataFrame({"id": [f"d{i}" for i in range(n)], "label": [f"c{i % 3}" if i != 7 else None for i in range(n)]})
+    df["embedding"] = [None if i in (2, 5, 9) else [float(v) for v in x[i]] for i in range(n)]
+    for orient in ["records", "columns", "index", "split", "table"]:
+        df.to_json(os.path.join(GOLDEN, f"pandas_to_json_{orient}.json"), orient=orient, double_precision=15)
+
+
 def main():
     numpy_prints()
+    json_layouts()
     df, x, y, labels = frame()
     vector_names = [str(j) for j in range(D)]
 

@@ -175,7 +175,9 @@ struct DatasetBuilder {
                             text: SourceText) -> String {
         let n = v.missingCount
         let reasons = v.missingByReason.map { "\($0.count) \($0.reason)" }.joined(separator: ", ")
-        let lines = text.lines(of: firstMissing.map(\.offset))
+        var lines = text.lines(of: firstMissing.map(\.offset))
+        // documents on one line (a JSON array or pandas' layouts written on one line) go by their number
+        if Set(lines.compactMap { $0 }).count < lines.count { lines = lines.map { _ in nil } }
         let named = zip(firstMissing, lines).map { missing, line in
             (line.map { "line \($0)" } ?? "document \(missing.doc + 1)") + " " + missing.problem.phrase(dimension: v.dimension)
         }

@@ -292,8 +292,12 @@ public enum DatasetLoader {
             }
             // An empty (or blank) file has no documents, whatever its format.
             if firstByte(text, from: start) == nil { throw DataError.noDocuments(path) }
+            var layoutNote: String? = nil
             do {
-                if format == .jsonl || (options.format == nil && firstByte(text, from: start) == UInt8(ascii: "{")) {
+                if format == .json, firstByte(text, from: start) == UInt8(ascii: "{"), let layout = PandasJSON.layout(text, from: start) {
+                    try PandasJSON.read(layout, text, from: start, into: &reader)
+                    layoutNote = "read as pandas' DataFrame.to_json() layout orient=\"\(layout.rawValue)\": one document per row"
+                } else if format == .jsonl || (options.format == nil && firstByte(text, from: start) == UInt8(ascii: "{")) {
                     var lines = JSONLinesReader(path: path, cancellation: cancellation)
                     lines.expectedBytes = text.count
                     try readLines(text, from: start, into: &lines, progress: progress)
@@ -306,10 +310,12 @@ public enum DatasetLoader {
             }
             guard reader.builder.count > 0 else { throw DataError.noDocuments(path) }
             progress?(text.count, text.count)
-            return try reader.builder.dataset(
+            var dataset = try reader.builder.dataset(
                 name: options.name ?? baseName(path), path: path,
                 vectorField: options.vectorField, text: text, strict: options.strict
             )
+            if let layoutNote { dataset.notes.insert(layoutNote, at: 0) }
+            return dataset
         }
     }
 

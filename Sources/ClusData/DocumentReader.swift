@@ -19,6 +19,12 @@ struct DocumentReader {
         builder.finishDocument()
     }
 
+    /// Reads one field's value at the scanner's position into the current
+    /// document (pandas' column-wise layouts, `PandasJSON`).
+    mutating func readField(_ s: inout JSONScanner, name: String, keyOffset: Int) throws(ScanError) {
+        try readValue(&s, name: name, keyOffset: keyOffset, depth: 0)
+    }
+
     /// Reads the object at `{`, naming its fields `prefix + key`.
     private mutating func readObject(_ s: inout JSONScanner, prefix: String, depth: Int) throws(ScanError) {
         guard depth < DocumentReader.maxDepth else {

@@ -239,4 +239,36 @@ import Testing
         #expect(try load("1990,2000\n1,2\n", name: "t.csv").count == 1)
         #expect(try load("\"0.5\",0.25\n1,2\n", name: "t.csv").count == 1)
     }
+
+    /// DataFrame.to_json() in each orient (Tests/Golden/data/pandas_to_json_*.json,
+    /// from Scripts/make_pandas_fixtures.py): the one-object layouts load as
+    /// the same documents as orient="records", with a note naming the layout.
+    @Test(arguments: ["columns", "index", "split", "table"])
+    func toJSONLayoutsLoadAsTheirRows(orient: String) throws {
+        let records = try PandasCSVTests.fixture("pandas_to_json_records.json")
+        let d = try PandasCSVTests.fixture("pandas_to_json_\(orient).json")
+        #expect(d.count == 12)
+        #expect(d.notes.first == "read as pandas' DataFrame.to_json() layout orient=\"\(orient)\": one document per row")
+        #expect(d.notes.dropFirst() == records.notes[...])
+        #expect(d.vector(named: "embedding")?.embeddings == records.vector(named: "embedding")?.embeddings)
+        #expect(d.vector(named: "embedding")?.present == records.vector(named: "embedding")?.present)
+        for name in ["id", "label"] {
+            #expect(d.field(named: name)?.values == records.field(named: name)?.values, "\(name)")
+        }
+        // the table layout carries the index as a column of its own
+        #expect(d.fields.map(\.name) == (orient == "table" ? ["index", "id", "label"] : ["id", "label"]))
+    }
+
+    @Test func oneObjectInAnotherShapeIsOneDocument() throws {
+        let d = try load("{\"a\": {\"x\": 1}, \"b\": {\"x\": 2}}", name: "t.json")
+        #expect(d.count == 1 && d.notes.isEmpty)
+        // a named index is kept as _index (split), the rows must match the columns
+        let named = try load("{\"columns\": [\"v\"], \"index\": [\"r1\", \"r2\"], \"data\": [[[1, 2]], [[3, 4]]]}", name: "t.json")
+        #expect(named.field(named: "_index")?.values == [.string("r1"), .string("r2")])
+        #expect(named.vector(named: "v")?.embeddings.values == [1, 2, 3, 4])
+        #expect(try loadError("{\"columns\": [\"a\", \"b\"], \"data\": [[1, 2], [3]]}", name: "t.json")
+            == "t.json:1:42: 1 value in this row of 'data', 2 columns")
+        // JSON Lines in a .json file is still read line by line
+        #expect(try load("{\"a\": {\"0\": 1}}\n{\"a\": {\"0\": 2}}\n", name: "t.json").count == 2)
+    }
 }

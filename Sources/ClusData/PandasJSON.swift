@@ -1,0 +1,158 @@
+/// pandas' `DataFrame.to_json()` layouts that hold the whole table in one
+/// JSON object: its default, orient="columns" (`{"col": {"0": v, …}, …}`),
+/// and "index" (`{"0": {"col": v, …}, …}`), "split" (`{"columns": […],
+/// "index": […], "data": [[…], …]}`) and "table" (`{"schema": …, "data":
+/// [{…}, …]}`). orient="records" is a JSON array of documents already. A
+/// `.json` file of one object in another shape is one document, as before.
+enum PandasJSON {
+    enum Layout: String {
+        case columns, index, split, table
+    }
+
+    /// One member of an object: its key, where the key and the value start.
+    private struct Member {
+        let key: String
+        let keyOffset: Int
+        let value: Int
+    }
+
+    /// The layout of the single object at `start`, or nil when the text is
+    /// not one object in one of these layouts. Reads the object's first two
+    /// levels of keys (the values skipped).
+    static func layout(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Layout? {
+        var s = JSONScanner(text: text, start: start, end: text.count, regionName: "file")
+        s.skipWhitespace()
+        guard s.byte == UInt8(ascii: "{"), let top = try? members(&s) else { return nil }
+        s.skipWhitespace()
+        guard s.atEnd, !top.isEmpty else { return nil }
+        let keys = top.map(\.key)
+        func opens(_ m: Member, _ b: UInt8) -> Bool { text[m.value] == b }
+        if Set(keys) == ["columns", "index", "data"] || Set(keys) == ["columns", "data"] {
+            return top.allSatisfy { opens($0, UInt8(ascii: "[")) } ? .split : nil
+        }
+        if Set(keys) == ["schema", "data"], let data = top.first(where: { $0.key == "data" }), opens(data, UInt8(ascii: "[")) {
+            return .table
+        }
+        guard top.allSatisfy({ opens($0, UInt8(ascii: "{")) }) else { return nil }
+        var inner: [[String]] = []
+        for m in top {
+            var t = JSONScanner(text: text, start: m.value, end: text.count, regionName: "file")
+            guard let ms = try? members(&t) else { return nil }
+            inner.append(ms.map(\.key))
+        }
+        guard inner.allSatisfy({ $0 == inner[0] }), !inner[0].isEmpty else { return nil }
+        if isRowNumbers(inner[0]) { return .columns }
+        if isRowNumbers(keys) { return .index }
+        return nil
+    }
+
+    /// Reads the object at `start`, laid out as `layout`, one document per
+    /// row into `reader`. pandas' default index (0, 1, …) is left out; any
+    /// other becomes the field `_index`.
+    static func read(_ layout: Layout, _ text: UnsafeBufferPointer<UInt8>, from start: Int,
+                     into reader: inout DocumentReader) throws(ScanError) {
+        var s = JSONScanner(text: text, start: start, end: text.count, regionName: "file")
+        s.skipWhitespace()
+        let top = try members(&s)
+        func member(_ key: String) -> Member? { top.first { $0.key == key } }
+        switch layout {
+        case .columns:
+            var columns: [[Member]] = []
+            for m in top {
+                var t = JSONScanner(text: text, start: m.value, end: text.count, regionName: "file")
+                columns.append(try members(&t))
+            }
+            for row in columns[0].indices {
+                for (c, column) in columns.enumerated() {
+                    var t = JSONScanner(text: text, start: column[row].value, end: text.count, regionName: "file")
+                    try reader.readField(&t, name: top[c].key, keyOffset: column[row].keyOffset)
+                }
+                reader.builder.finishDocument()
+            }
+        case .index:
+            for m in top {
+                var t = JSONScanner(text: text, start: m.value, end: text.count, regionName: "file")
+                try reader.readDocument(&t)
+            }
+        case .split:
+            var names: [String] = []
+            var t = JSONScanner(text: text, start: member("columns")!.value, end: text.count, regionName: "file")
+            for element in try elements(&t) {
+                var e = JSONScanner(text: text, start: element, end: text.count, regionName: "file")
+                guard e.byte == UInt8(ascii: "\"") else { throw ScanError(offset: element, message: "a column name in quotes") }
+                names.append(try e.readString())
+            }
+            var index: [Int] = []
+            if let m = member("index") {
+                var t = JSONScanner(text: text, start: m.value, end: text.count, regionName: "file")
+                index = try elements(&t)
+            }
+            let keepIndex = !index.isEmpty && !isRowNumbers(index.map { offset in
+                var e = JSONScanner(text: text, start: offset, end: text.count, regionName: "file")
+                return (try? e.scanNumber()).map { e.string($0.range) } ?? ""
+            })
+            var d = JSONScanner(text: text, start: member("data")!.value, end: text.count, regionName: "file")
+            for (r, row) in try elements(&d).enumerated() {
+                var t = JSONScanner(text: text, start: row, end: text.count, regionName: "file")
+                guard t.byte == UInt8(ascii: "[") else { throw ScanError(offset: row, message: "each row of 'data' is an array") }
+                let cells = try elements(&t)
+                guard cells.count == names.count else {
+                    throw ScanError(offset: row, message: "\(cells.count) value\(cells.count == 1 ? "" : "s") in this row of 'data', \(names.count) column\(names.count == 1 ? "" : "s")")
+                }
+                if keepIndex && r < index.count {
+                    var e = JSONScanner(text: text, start: index[r], end: text.count, regionName: "file")
+                    try reader.readField(&e, name: "_index", keyOffset: index[r])
+                }
+                for (name, cell) in zip(names, cells) {
+                    var e = JSONScanner(text: text, start: cell, end: text.count, regionName: "file")
+                    try reader.readField(&e, name: name, keyOffset: cell)
+                }
+                reader.builder.finishDocument()
+            }
+        case .table:
+            var t = JSONScanner(text: text, start: member("data")!.value, end: text.count, regionName: "file")
+            for record in try elements(&t) {
+                var e = JSONScanner(text: text, start: record, end: text.count, regionName: "file")
+                try reader.readDocument(&e)
+            }
+        }
+    }
+
+    /// Whether the keys are 0, 1, …, n-1 in order: pandas' default index.
+    private static func isRowNumbers(_ keys: [String]) -> Bool {
+        keys.enumerated().allSatisfy { $0.element == String($0.offset) }
+    }
+
+    /// The members of the object at the scanner's `{`, their values skipped.
+    private static func members(_ s: inout JSONScanner) throws(ScanError) -> [Member] {
+        var out: [Member] = []
+        s.position += 1
+        s.skipWhitespace()
+        if s.byte == UInt8(ascii: "}") { s.position += 1; return out }
+        while true {
+            s.skipWhitespace()
+            let keyOffset = s.position
+            let key = try s.readKey()
+            s.skipWhitespace()
+            out.append(Member(key: key, keyOffset: keyOffset, value: s.position))
+            try s.skipValue()
+            s.skipWhitespace()
+            if try s.endOfMember(close: UInt8(ascii: "}"), what: "',' or '}' after a field") { return out }
+        }
+    }
+
+    /// Where the elements of the array at the scanner's `[` start.
+    private static func elements(_ s: inout JSONScanner) throws(ScanError) -> [Int] {
+        var out: [Int] = []
+        try s.consume(UInt8(ascii: "["), else: "'['")
+        s.skipWhitespace()
+        if s.byte == UInt8(ascii: "]") { s.position += 1; return out }
+        while true {
+            s.skipWhitespace()
+            out.append(s.position)
+            try s.skipValue()
+            s.skipWhitespace()
+            if try s.endOfMember(close: UInt8(ascii: "]"), what: "',' or ']' in an array") { return out }
+        }
+    }
+}

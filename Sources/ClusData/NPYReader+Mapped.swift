@@ -84,7 +84,17 @@ extension NPYReader {
     static func mappedMemoryEstimate(path: String) -> Int? {
         guard path.lowercased().hasSuffix(".npy"), let map = try? FileMap(path: path),
               let header = try? parseHeader(map.bytes, path: path),
-              header.size == 4, !header.bigEndian, !header.fortranOrder, header.dataOffset % 4 == 0 else { return nil }
+              header.size == 4, !header.bigEndian, !header.fortranOrder, header.dataOffset % 4 == 0 else {
+            return float16Estimate(path: path)
+        }
         return saturatingProduct(header.rows, 16)
+    }
+
+    /// A float16 `.npy` is widened to float32 beside its bytes: three times
+    /// the data, where the general estimate says two. Nil for other files.
+    private static func float16Estimate(path: String) -> Int? {
+        guard path.lowercased().hasSuffix(".npy"), let map = try? FileMap(path: path),
+              let header = try? parseHeader(map.bytes, path: path), header.size == 2 else { return nil }
+        return saturatingProduct(map.bytes.count, 3)
     }
 }

@@ -1,7 +1,8 @@
 import ClusCore
 
-/// Reads NumPy `.npy` files (format versions 1–3): a 2-D float32 or float64
-/// array, little or big endian, C or Fortran order, becomes one vector field;
+/// Reads NumPy `.npy` files (format versions 1–3): a 2-D float16, float32 or
+/// float64 array, little or big endian, C or Fortran order, becomes one
+/// vector field (float16, as LAION's CLIP embeddings come, widens exactly);
 /// a labels CSV adds fields and aliases row by row.
 enum NPYReader {
     /// The dataset in `bytes`, the file at `path`.
@@ -20,7 +21,11 @@ enum NPYReader {
                     // Fortran order stores column by column.
                     let index = header.fortranOrder ? j * n + i : i * d + j
                     let x: Double
-                    if header.size == 4 {
+                    if header.size == 2 {
+                        var bits = data.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self)
+                        bits = header.bigEndian ? UInt16(bigEndian: bits) : UInt16(littleEndian: bits)
+                        x = Double(Float16(bitPattern: bits))
+                    } else if header.size == 4 {
                         var bits = data.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
                         bits = header.bigEndian ? UInt32(bigEndian: bits) : UInt32(littleEndian: bits)
                         x = Double(Float(bitPattern: bits))
@@ -117,11 +122,13 @@ enum NPYReader {
         let size: Int
         var bigEndian = false
         switch dtype {
+        case "<f2", "=f2", "f2": size = 2
         case "<f4", "=f4", "f4": size = 4
         case "<f8", "=f8", "f8": size = 8
+        case ">f2": size = 2; bigEndian = true
         case ">f4": size = 4; bigEndian = true
         case ">f8": size = 8; bigEndian = true
-        default: throw fail("unsupported dtype '\(dtype)'; clus reads float32 and float64 arrays (f4, f8)")
+        default: throw fail("unsupported dtype '\(dtype)'; clus reads float16, float32 and float64 arrays (f2, f4, f8)")
         }
         let fortran: Bool
         switch value(of: "fortran_order", in: text) {

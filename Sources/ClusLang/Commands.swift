@@ -38,7 +38,7 @@ public enum Commands {
             arrays) are vectors too; a first row of numbers is no header
             (np.savetxt). TSV (.tsv): as CSV with tabs; TensorBoard's projector
             files load as load "vectors.tsv" labels="metadata.tsv". NumPy: a
-            2-D float32/float64 array, with labels="labels.csv". Parquet: lists of float or double are
+            2-D float16/32/64 array, with labels="labels.csv". Parquet: lists of float or double are
             vectors, struct fields dotted names; "dir/*.parquet" loads several
             files as one dataset. A .gz file is decompressed. "-" reads
             standard input, when the script is a file or -c; pipes, FIFOs and

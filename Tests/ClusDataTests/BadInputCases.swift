@@ -89,9 +89,9 @@ let badInputs: [BadInput] = [
     // NPY
     BadInput("t.npy", [], "t.npy: empty file; not a .npy file"),
     BadInput("t.npy", "{\"a\": 1}", "t.npy: not a .npy file (no \\x93NUMPY magic)"),
-    BadInput("t.npy", npy(header("<i8"), data: []), "t.npy: unsupported dtype '<i8'; clus reads float32 and float64 arrays (f4, f8)"),
-    BadInput("t.npy", npy(header("<f2"), data: []), "t.npy: unsupported dtype '<f2'; clus reads float32 and float64 arrays (f4, f8)"),
-    BadInput("t.npy", npy(header("|O"), data: []), "t.npy: unsupported dtype '|O'; clus reads float32 and float64 arrays (f4, f8)"),
+    BadInput("t.npy", npy(header("<i8"), data: []), "t.npy: unsupported dtype '<i8'; clus reads float16, float32 and float64 arrays (f2, f4, f8)"),
+    BadInput("t.npy", npy(header("<c8"), data: []), "t.npy: unsupported dtype '<c8'; clus reads float16, float32 and float64 arrays (f2, f4, f8)"),
+    BadInput("t.npy", npy(header("|O"), data: []), "t.npy: unsupported dtype '|O'; clus reads float16, float32 and float64 arrays (f2, f4, f8)"),
     BadInput("t.npy", npy(header(shape: "(4,)"), data: f32([1, 2, 3, 4])), "t.npy: shape (4,): a 2-D array (documents, dimension) is needed"),
     BadInput("t.npy", npy(header(shape: "(2, 2, 1)"), data: f32([1, 2, 3, 4])), "t.npy: shape (2, 2, 1): a 2-D array (documents, dimension) is needed"),
     BadInput("t.npy", npy(header(shape: "(0, 2)"), data: []), "t.npy: no documents in the file"),

@@ -105,6 +105,22 @@ import Testing
         }
     }
 
+    /// float16 (LAION's CLIP embeddings come so) widens exactly; NaN and
+    /// infinities leave a row without a usable vector, as in float32.
+    @Test func npyFloat16() throws {
+        let halves: [Float16] = [1, -2.5, 0.000_061_04, 65504, 0.1, -0.333, .nan, 1, 2, 3, .infinity, 5]
+        let little = halves.flatMap { h in withUnsafeBytes(of: h.bitPattern.littleEndian) { Array($0) } }
+        let big = halves.flatMap { h in withUnsafeBytes(of: h.bitPattern.bigEndian) { Array($0) } }
+        for (descr, data) in [("<f2", little), (">f2", big)] {
+            let path = try writeFile(npy(header(descr, shape: "(4, 3)"), data: data), name: "h.npy")
+            let d = try DatasetLoader.load(path: path, options: LoadOptions())
+            let v = try #require(d.vector(named: "vector"))
+            #expect(v.present == [true, true, false, false], "\(descr)")
+            #expect(Array(v.embeddings.values[0 ..< 6]) == halves[0 ..< 6].map { Float($0) }, "\(descr)")
+            #expect(v.embeddings.values[0 ..< 6].map { Float16($0) } == Array(halves[0 ..< 6]), "exact: \(descr)")
+        }
+    }
+
     @Test func gzipHoldsAnyFormat() throws {
         let dir = try temporaryDirectory()
         let plain = dir.appendingPathComponent("t.csv").path

@@ -136,9 +136,14 @@ struct DatasetBuilder {
         var notes: [String] = []
         var rejected: [String: DataError] = [:]
         for column in columns {
-            switch column.finish(count: count, text: text, documentStarts: documentStarts) {
+            switch column.finish(count: count, text: text, documentStarts: documentStarts, named: column.name == vectorField) {
             case .field(let f):
                 fields.append(f)
+            case .stringArrays(let f, let dimension):
+                fields.append(f)
+                if let dimension {
+                    notes.append("'\(f.name)' holds arrays of \(dimension) numbers written as JSON strings (\"[0.1, …]\"): give vector=\(f.name) to read them as vectors")
+                }
             case .vector(let v, let firstMissing):
                 vectors.append(v)
                 let fromStrings = column.fromStrings
@@ -152,8 +157,7 @@ struct DatasetBuilder {
                 fields.append(f)
                 let error = DataError.at(path, offset: offset, in: text, "'\(f.name)' is not a vector field: \(reason)")
                 rejected[f.name] = error
-                // strings that only looked like arrays ("[1, 2]" among words) stay strings, as before
-                if column.fromStrings < column.arrayCount { notes.append("\(error.description); kept as JSON text") }
+                notes.append("\(error.description); kept as JSON text")
             }
         }
         if let vectorField {
@@ -203,6 +207,10 @@ private enum ColumnKind {
     /// A vector field, with the first few documents lacking a usable vector:
     /// their row, the byte offset that names their line (-1: none), and why.
     case vector(VectorColumn, firstMissing: [(doc: Int, offset: Int, problem: VectorProblem)])
+    /// Strings that hold arrays of numbers (`"[0.1, 0.2]"`), kept as strings
+    /// since `vector=` does not name the field; the dimension they would
+    /// give as a vector field, if any.
+    case stringArrays(FieldColumn, dimension: Int?)
     /// Held number arrays but is not a vector field; why, and where.
     case notVector(FieldColumn, offset: Int, reason: String)
 }
@@ -309,12 +317,22 @@ private struct ColumnBuilder {
         rowStarts.append(numbers.count)
     }
 
-    func finish(count: Int, text: SourceText, documentStarts: [Int]) -> ColumnKind {
+    /// `named`: `vector=` names this field.
+    func finish(count: Int, text: SourceText, documentStarts: [Int], named: Bool = false) -> ColumnKind {
         // shared with the builder, not copied, when every document set the field
         var values = self.values
         if values.count < count { values.append(contentsOf: repeatElement(nil, count: count - values.count)) }
         if vectorDocs.isEmpty {
             return .field(FieldColumn(name: name, values: values, typeDescription: typeDescription(values), arrayDocuments: arrayDocs))
+        }
+        // Arrays written only as strings stay strings unless vector= names
+        // the field: a string "[1, 2]" may be anything, and export keeps it so.
+        if fromStrings == vectorDocs.count && !named {
+            for (row, doc) in vectorDocs.enumerated() { values[doc] = .string(text.string(vectorRanges[row])) }
+            var plain = self
+            plain.hasPlainString = true
+            let column = FieldColumn(name: name, values: values, typeDescription: plain.typeDescription(values), arrayDocuments: arrayDocs)
+            return .stringArrays(column, dimension: vectorDimension())
         }
         if let d = vectorDimension() {
             return vectorColumn(dimension: d, values: values, count: count, text: text, documentStarts: documentStarts)
@@ -350,9 +368,6 @@ private struct ColumnBuilder {
         case .jsonString: return (.string(text.string(vectorRanges[row])), false)
         }
     }
-
-    /// Documents with an array of numbers.
-    var arrayCount: Int { vectorDocs.count }
 
     /// Documents whose array was read from a JSON string.
     var fromStrings: Int { writtenRows.values.count { $0 == .jsonString } }

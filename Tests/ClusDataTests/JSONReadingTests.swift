@@ -122,6 +122,16 @@ import Testing
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         #expect(lines[0] == "{\"t\": \"a\", \"e\": [0.5, 0.00125, -2.0]}")
         #expect(lines[1] == "{\"t\": \"b\", \"e\": \"[1, 2]\"}")
+        // written only as strings, they stay strings unless vector= names the field
+        let strings = "{\"e\": \"[0.5, 1]\"}\n{\"e\": \"[2, 3]\"}\n{\"e\": \"[4, 5]\"}\n"
+        let kept = try load(strings)
+        #expect(kept.vectors.isEmpty)
+        #expect(kept.field(named: "e")?.values == [.string("[0.5, 1]"), .string("[2, 3]"), .string("[4, 5]")])
+        #expect(kept.field(named: "e")?.typeDescription == "string")
+        #expect(kept.notes == ["'e' holds arrays of 2 numbers written as JSON strings (\"[0.1, …]\"): give vector=e to read them as vectors"])
+        let named = try load(strings, options: LoadOptions(vectorField: "e"))
+        #expect(named.vector(named: "e")?.embeddings.values == [0.5, 1, 2, 3, 4, 5])
+        #expect(named.fields.isEmpty)
         // strings that only look like arrays, among words, stay strings, with no note
         let words = try load("{\"tags\": \"[1, 2]\"}\n{\"tags\": \"hello\"}\n{\"tags\": \"[x]\"}\n{\"tags\": \"[1, 2\\n]\"}\n")
         #expect(words.vectors.isEmpty)

@@ -25,6 +25,9 @@ struct CSVReader {
     let text: UnsafeBufferPointer<UInt8>
     /// Between cells: ',' (CSV) or a tab (TSV).
     var delimiter = UInt8(ascii: ",")
+    /// A file known to have no header row: its one column is named `label`,
+    /// more are named 0..N-1 (TensorBoard's one-column metadata.tsv).
+    var noHeader = false
     var cancellation: Cancellation? = nil
     var progress: ((Int, Int) -> Void)? = nil
     var parallelism = Parallelism.allCores
@@ -47,11 +50,11 @@ struct CSVReader {
         // A first row of numbers only, one of them not whole (np.savetxt's
         // output, TensorBoard's vectors.tsv), is no header: it is the first
         // document, and the columns are named 0..N-1, as pandas names them.
-        let headerless = header.count >= 2 && header.allSatisfy { !$0.quoted && isNumber($0) }
+        let headerless = noHeader || header.count >= 2 && header.allSatisfy { !$0.quoted && isNumber($0) }
             && header.contains { cell in text[cell.range].contains { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") } }
         if headerless {
             position = start
-            names = header.indices.map(String.init)
+            names = header.count == 1 ? ["label"] : header.indices.map(String.init)
         }
         // pandas' `to_csv()` writes its row index first, under an empty name.
         if names.count > 1 && names[0].isEmpty { names[0] = CSVReader.indexName }
@@ -75,7 +78,7 @@ struct CSVReader {
         if headerless && vectorSpec == nil && vectorName == "vector" {
             notes.append("no header row (the first row holds only numbers: it is the first document); vector 'vector' from the \(names.count) columns")
         } else {
-            if headerless { notes.append("no header row (the first row holds only numbers: it is the first document); the columns are named 0..\(names.count - 1)") }
+            if headerless && !noHeader { notes.append("no header row (the first row holds only numbers: it is the first document); the columns are named 0..\(names.count - 1)") }
             if let note { notes.append(note) }
         }
         skipped.formUnion(vectorColumns)

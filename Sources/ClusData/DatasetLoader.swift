@@ -324,7 +324,14 @@ public enum DatasetLoader {
     /// whose columns are the vector: TensorBoard's vectors.tsv with its
     /// metadata.tsv); its notes come first.
     static func addLabels(_ labelsPath: String, to dataset: inout Dataset) throws {
-        let labels = try loadLabels(path: labelsPath)
+        var labels = try loadLabels(path: labelsPath)
+        // TensorBoard writes a one-column metadata.tsv without a header: one
+        // row short, its first line is the first label, not a name.
+        if DataFormat(path: labelsPath) == .tsv && labels.count + 1 == dataset.count && labels.fields.count == 1
+            && labels.clusterings.isEmpty {
+            labels = try loadLabels(path: labelsPath, noHeader: true)
+            labels.notes.insert("\(labelsPath) has one column and one row fewer than \(dataset.path): it has no header row, and its column is named 'label'", at: 0)
+        }
         guard labels.count == dataset.count else {
             throw DataError(path: labelsPath, message: "\(labels.count) rows of labels for the \(dataset.count) rows of \(dataset.path); they are joined row by row")
         }
@@ -340,14 +347,14 @@ public enum DatasetLoader {
 
     /// A labels file: a CSV (a TSV when so named) whose columns are all
     /// fields (no vector).
-    static func loadLabels(path: String, delimiter given: UInt8? = nil) throws -> Dataset {
+    static func loadLabels(path: String, delimiter given: UInt8? = nil, noHeader: Bool = false) throws -> Dataset {
         let bytes = try FileBytes.read(path)
         return try bytes.withUnsafeBufferPointer { text in
             var builder = DatasetBuilder()
             var notes: [String] = []
             let start = text.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
             let delimiter = given ?? DataFormat(path: path)?.delimiter ?? UInt8(ascii: ",")
-            _ = try CSVReader(path: path, text: text, delimiter: delimiter)
+            _ = try CSVReader(path: path, text: text, delimiter: delimiter, noHeader: noHeader)
                 .read(into: &builder, start: start, vectorSpec: nil, notes: &notes, pickVectors: false)
             var dataset = try builder.dataset(name: baseName(path), path: path, vectorField: nil, text: text)
             dataset.notes = notes + dataset.notes

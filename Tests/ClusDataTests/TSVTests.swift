@@ -37,6 +37,26 @@ import Testing
         }
     }
 
+    /// TensorBoard writes a one-column metadata.tsv without a header.
+    @Test func aOneColumnMetadataFileHasNoHeader() throws {
+        let dir = try temporaryDirectory()
+        let vectors = dir.appendingPathComponent("vectors.tsv").path, metadata = dir.appendingPathComponent("metadata.tsv").path
+        try Data(TSVTests.vectors.utf8).write(to: URL(fileURLWithPath: vectors))
+        try Data("cat\ndog\ncat\n".utf8).write(to: URL(fileURLWithPath: metadata))
+        let d = try DatasetLoader.load(path: vectors, options: LoadOptions(labelsPath: metadata))
+        #expect(d.field(named: "label")?.values == [.string("cat"), .string("dog"), .string("cat")])
+        #expect(d.notes.first == "\(metadata) has one column and one row fewer than \(vectors): it has no header row, and its column is named 'label'")
+        // with a header and as many rows, the header names the column
+        try Data("animal\ncat\ndog\ncat\n".utf8).write(to: URL(fileURLWithPath: metadata))
+        #expect(try DatasetLoader.load(path: vectors, options: LoadOptions(labelsPath: metadata)).fields.map(\.name) == ["animal"])
+        // two rows short is an error, as before, and so is one row short in a CSV
+        try Data("cat\ndog\n".utf8).write(to: URL(fileURLWithPath: metadata))
+        #expect(throws: DataError.self) { try DatasetLoader.load(path: vectors, options: LoadOptions(labelsPath: metadata)) }
+        let csv = dir.appendingPathComponent("labels.csv").path
+        try Data("cat\ndog\ncat\n".utf8).write(to: URL(fileURLWithPath: csv))
+        #expect(throws: DataError.self) { try DatasetLoader.load(path: vectors, options: LoadOptions(labelsPath: csv)) }
+    }
+
     @Test func pandasTabSeparated() throws {
         // df.to_csv(sep="\t"): the index, a column of JSON arrays, a quoted cell with a tab
         let d = try load("\tid\temb\tnote\n0\ta\t[1.5, 2.0]\t\"x\ty\"\n1\tb\t[3.0, 4.5]\tplain, with a comma\n", name: "t.tsv")

@@ -75,10 +75,11 @@ struct CSVReader {
 
         let numeric = names.indices.map { c in !skipped.contains(c) && isNumericColumn(rows, c) }
         let (vectorColumns, vectorName, note) = !pickVectors ? ([], nil, nil) : try chooseVector(names: names, numeric: numeric, spec: vectorSpec, header: header, rows: rows)
+        let noHeaderNote = "no header row (the first row holds only numbers: it is the first document)"
         if headerless && vectorSpec == nil && vectorName == "vector" {
-            notes.append("no header row (the first row holds only numbers: it is the first document); vector 'vector' from the \(names.count) columns")
+            notes.append("\(noHeaderNote); vector 'vector' from the \(names.count) columns")
         } else {
-            if headerless && !noHeader { notes.append("no header row (the first row holds only numbers: it is the first document); the columns are named 0..\(names.count - 1)") }
+            if headerless && !noHeader { notes.append("\(noHeaderNote); the columns are named 0..\(names.count - 1)") }
             if let note { notes.append(note) }
         }
         skipped.formUnion(vectorColumns)

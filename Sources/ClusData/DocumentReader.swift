@@ -58,20 +58,19 @@ struct DocumentReader {
                 try builder.set(.string(text), isArray: true, column: c, keyOffset: keyOffset)
             }
         case UInt8(ascii: "\""):
-            let start = s.position
+            let start = s.position, c = builder.column(name)
             let value = try s.readString()
             // An array of numbers written as a JSON string ("[0.1, 0.2]": pgvector's
             // text form, a column of strings in pandas): read as its numbers.
             if s.text[start + 1] == UInt8(ascii: "["), !s.text[start ..< s.position].contains(UInt8(ascii: "\\")) {
                 var inner = JSONScanner(text: s.text, start: start + 1, end: s.position - 1, regionName: s.regionName)
-                let c = builder.column(name)
                 if let array = try? DocumentReader.readNumberArray(&inner, into: &scratch), inner.atEnd {
                     try builder.setNumbers(scratch, range: start + 1 ..< s.position - 1, column: c, keyOffset: keyOffset,
                                            longNumbers: array.long, nonFinite: array.nonFinite, written: .jsonString)
                     return
                 }
             }
-            try builder.set(.string(value), column: builder.column(name), keyOffset: keyOffset)
+            try builder.set(.string(value), column: c, keyOffset: keyOffset)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let token = try s.scanNumber()
             try builder.set(s.fieldValue(token), column: builder.column(name), keyOffset: keyOffset)
@@ -152,7 +151,7 @@ struct DocumentReader {
     }
 
     /// Calls `body` with each member's key at its value, for the object at `{`.
-    private static func readMembers(
+    static func readMembers(
         _ s: inout JSONScanner,
         _ body: (inout JSONScanner, String, Int) throws(ScanError) -> Void
     ) throws(ScanError) {

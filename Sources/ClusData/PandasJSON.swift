@@ -20,7 +20,7 @@ enum PandasJSON {
     /// not one object in one of these layouts. Reads the object's first two
     /// levels of keys (the values skipped).
     static func layout(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> Layout? {
-        var s = JSONScanner(text: text, start: start, end: text.count, regionName: "file")
+        var s = scanner(text, at: start)
         s.skipWhitespace()
         guard s.byte == UInt8(ascii: "{"), let top = try? members(&s) else { return nil }
         s.skipWhitespace()
@@ -36,7 +36,7 @@ enum PandasJSON {
         guard top.allSatisfy({ opens($0, UInt8(ascii: "{")) }) else { return nil }
         var inner: [[String]] = []
         for m in top {
-            var t = JSONScanner(text: text, start: m.value, end: text.count, regionName: "file")
+            var t = scanner(text, at: m.value)
             guard let ms = try? members(&t) else { return nil }
             inner.append(ms.map(\.key))
         }
@@ -51,7 +51,7 @@ enum PandasJSON {
     /// other becomes the field `_index`.
     static func read(_ layout: Layout, _ text: UnsafeBufferPointer<UInt8>, from start: Int,
                      into reader: inout DocumentReader) throws(ScanError) {
-        var s = JSONScanner(text: text, start: start, end: text.count, regionName: "file")
+        var s = scanner(text, at: start)
         s.skipWhitespace()
         let top = try members(&s)
         func member(_ key: String) -> Member? { top.first { $0.key == key } }
@@ -59,63 +59,68 @@ enum PandasJSON {
         case .columns:
             var columns: [[Member]] = []
             for m in top {
-                var t = JSONScanner(text: text, start: m.value, end: text.count, regionName: "file")
+                var t = scanner(text, at: m.value)
                 columns.append(try members(&t))
             }
             for row in columns[0].indices {
                 for (c, column) in columns.enumerated() {
-                    var t = JSONScanner(text: text, start: column[row].value, end: text.count, regionName: "file")
+                    var t = scanner(text, at: column[row].value)
                     try reader.readField(&t, name: top[c].key, keyOffset: column[row].keyOffset)
                 }
                 reader.builder.finishDocument()
             }
         case .index:
             for m in top {
-                var t = JSONScanner(text: text, start: m.value, end: text.count, regionName: "file")
+                var t = scanner(text, at: m.value)
                 try reader.readDocument(&t)
             }
         case .split:
             var names: [String] = []
-            var t = JSONScanner(text: text, start: member("columns")!.value, end: text.count, regionName: "file")
+            var t = scanner(text, at: member("columns")!.value)
             for element in try elements(&t) {
-                var e = JSONScanner(text: text, start: element, end: text.count, regionName: "file")
+                var e = scanner(text, at: element)
                 guard e.byte == UInt8(ascii: "\"") else { throw ScanError(offset: element, message: "a column name in quotes") }
                 names.append(try e.readString())
             }
             var index: [Int] = []
             if let m = member("index") {
-                var t = JSONScanner(text: text, start: m.value, end: text.count, regionName: "file")
+                var t = scanner(text, at: m.value)
                 index = try elements(&t)
             }
             let keepIndex = !index.isEmpty && !isRowNumbers(index.map { offset in
-                var e = JSONScanner(text: text, start: offset, end: text.count, regionName: "file")
+                var e = scanner(text, at: offset)
                 return (try? e.scanNumber()).map { e.string($0.range) } ?? ""
             })
-            var d = JSONScanner(text: text, start: member("data")!.value, end: text.count, regionName: "file")
+            var d = scanner(text, at: member("data")!.value)
             for (r, row) in try elements(&d).enumerated() {
-                var t = JSONScanner(text: text, start: row, end: text.count, regionName: "file")
+                var t = scanner(text, at: row)
                 guard t.byte == UInt8(ascii: "[") else { throw ScanError(offset: row, message: "each row of 'data' is an array") }
                 let cells = try elements(&t)
                 guard cells.count == names.count else {
                     throw ScanError(offset: row, message: "\(cells.count) value\(cells.count == 1 ? "" : "s") in this row of 'data', \(names.count) column\(names.count == 1 ? "" : "s")")
                 }
                 if keepIndex && r < index.count {
-                    var e = JSONScanner(text: text, start: index[r], end: text.count, regionName: "file")
+                    var e = scanner(text, at: index[r])
                     try reader.readField(&e, name: "_index", keyOffset: index[r])
                 }
                 for (name, cell) in zip(names, cells) {
-                    var e = JSONScanner(text: text, start: cell, end: text.count, regionName: "file")
+                    var e = scanner(text, at: cell)
                     try reader.readField(&e, name: name, keyOffset: cell)
                 }
                 reader.builder.finishDocument()
             }
         case .table:
-            var t = JSONScanner(text: text, start: member("data")!.value, end: text.count, regionName: "file")
+            var t = scanner(text, at: member("data")!.value)
             for record in try elements(&t) {
-                var e = JSONScanner(text: text, start: record, end: text.count, regionName: "file")
+                var e = scanner(text, at: record)
                 try reader.readDocument(&e)
             }
         }
+    }
+
+    /// A scanner over the rest of the file from `offset`.
+    private static func scanner(_ text: UnsafeBufferPointer<UInt8>, at offset: Int) -> JSONScanner {
+        JSONScanner(text: text, start: offset, end: text.count, regionName: "file")
     }
 
     /// Whether the keys are 0, 1, …, n-1 in order: pandas' default index.
@@ -126,19 +131,11 @@ enum PandasJSON {
     /// The members of the object at the scanner's `{`, their values skipped.
     private static func members(_ s: inout JSONScanner) throws(ScanError) -> [Member] {
         var out: [Member] = []
-        s.position += 1
-        s.skipWhitespace()
-        if s.byte == UInt8(ascii: "}") { s.position += 1; return out }
-        while true {
-            s.skipWhitespace()
-            let keyOffset = s.position
-            let key = try s.readKey()
-            s.skipWhitespace()
+        try DocumentReader.readMembers(&s) { (s, key, keyOffset) throws(ScanError) in
             out.append(Member(key: key, keyOffset: keyOffset, value: s.position))
             try s.skipValue()
-            s.skipWhitespace()
-            if try s.endOfMember(close: UInt8(ascii: "}"), what: "',' or '}' after a field") { return out }
         }
+        return out
     }
 
     /// Where the elements of the array at the scanner's `[` start.

@@ -30,7 +30,9 @@ public enum Commands {
             and the internal indices leave them out, and every result counts them
             (strict=on makes them an error). Labels under
             _cluster_.FIELD.ALIAS become clusterings (aliases). Nested fields are
-            named with dots (meta.category). CSV: a header row; a column of JSON
+            named with dots (meta.category). A .json file may also be pandas'
+            df.to_json() in any orient (one document per row); arrays written as
+            strings ("[0.1, 0.2]") are read with vector=FIELD. CSV: a header row; a column of JSON
             arrays is a vector, or numeric columns picked with vector="f*"; as
             pandas writes it (df.to_csv()), columns 0..N-1 are the vector, an empty
             vector cell a document without one, the unnamed index left out (kept

@@ -83,6 +83,10 @@ for dtype in ["<f4", ">f4", "<f8", ">f8"]:
 write("FuzzNPY", "iris.npy", (data / "iris.npy").read_bytes())
 for p in sorted((data / "bad").glob("*.npy")):
     write("FuzzNPY", "bad_" + p.name, p.read_bytes())
+# .npz archives (Scripts/make_npz_fixtures.py) go to the same target, which tells them by "PK"
+for p in sorted(data.glob("npz_*.npz")) + sorted((data / "bad").glob("npz_*.npz")):
+    if len(p.read_bytes()) <= 8192:
+        write("FuzzNPY", ("bad_" if p.parent.name == "bad" else "") + p.name, p.read_bytes())
 
 # Parquet (pyarrow needed): small files of every codec, page version and
 # column kind clus reads, and the fixtures small enough to mutate.

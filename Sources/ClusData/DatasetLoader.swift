@@ -16,12 +16,15 @@ public enum DataFormat: String, Sendable, CaseIterable {
     case tsv
     /// A NumPy `.npy` array of shape (documents, dimension).
     case npy
+    /// A NumPy `.npz` archive (`np.savez`, `np.savez_compressed`): 2-D float
+    /// arrays are vector fields, 1-D arrays of one value per document fields.
+    case npz
     /// Apache Parquet: one file, or several named by a pattern (`dir/*.parquet`).
     case parquet
 
     /// The format a file name implies (a `.gz` ending aside): `.jsonl`/`.ndjson`
     /// → jsonl, `.json` → json, `.csv` → csv, `.tsv`/`.tab` → tsv, `.npy` → npy,
-    /// `.parquet` → parquet.
+    /// `.npz` → npz, `.parquet` → parquet.
     public init?(path: String) {
         var path = path
         if DatasetLoader.pathExtension(path).lowercased() == "gz" { path.removeLast(3) }
@@ -31,6 +34,7 @@ public enum DataFormat: String, Sendable, CaseIterable {
         case "csv": self = .csv
         case "tsv", "tab": self = .tsv
         case "npy": self = .npy
+        case "npz": self = .npz
         case "parquet", "parq": self = .parquet
         default: return nil
         }
@@ -114,6 +118,9 @@ public enum DatasetLoader {
     public static func memoryEstimate(path: String) -> Int? {
         if let mapped = NPYReader.mappedMemoryEstimate(path: path) { return mapped }   // a mapped .npy
         if DataFormat(path: path) == .parquet { return ParquetReader.memoryEstimate(path: path) }
+        if DataFormat(path: path) == .npz && !path.lowercased().hasSuffix(".gz"), let npz = NPZReader.memoryEstimate(path: path) {
+            return npz
+        }
         guard let sizes = FileBytes.sizes(path) else { return nil }
         if DataFormat(path: path) == .jsonl && !path.lowercased().hasSuffix(".gz") {
             return saturatingSum(sizes.text, min(sizes.text + 1, JSONLinesReader.windowBytes(.allCores)))   // the window, as the reader sizes it
@@ -230,12 +237,13 @@ public enum DatasetLoader {
             _ = try FileBytes.checkReadable(path)   // a missing file or a folder says so first
             throw DataError.unknownFormat(path)
         }
-        if options.labelsPath != nil && format != .npy && format.delimiter == nil {
-            throw DataError(path: path, message: "labels= goes with a .npy file, or a CSV or TSV of vectors only; other formats carry their fields")
+        if options.labelsPath != nil && format != .npy && format != .npz && format.delimiter == nil {
+            throw DataError(path: path, message: "labels= goes with a .npy or .npz file, or a CSV or TSV of vectors only; other formats carry their fields")
         }
         if format == .parquet {
             return try ParquetReader.load(path: path, options: options, cancellation: cancellation, progress: progress)
         }
+        if format == .npz { return try NPZReader.load(path: path, options: options) }
         // a float32 C-order .npy is mapped, not read
         if format == .npy, let dataset = try NPYReader.loadMapped(path: path, options: options) { return dataset }
         if format == .jsonl, let dataset = try streamLines(path: path, options: options, cancellation: cancellation, progress: progress) {
@@ -259,6 +267,9 @@ public enum DatasetLoader {
     ) throws -> Dataset {
         if format == .npy {
             return try NPYReader.load(bytes, path: path, options: options)
+        }
+        if format == .npz {
+            return try bytes.withUnsafeBytes { try NPZReader.load($0, path: path, options: options, map: nil) }
         }
         if format == .parquet {
             return try bytes.withUnsafeBytes { raw in
@@ -322,7 +333,7 @@ public enum DatasetLoader {
     /// The fields and aliases of the labels file at `labelsPath`, joined row
     /// by row to `dataset`, a file of vectors only (`.npy`, or a CSV or TSV
     /// whose columns are the vector: TensorBoard's vectors.tsv with its
-    /// metadata.tsv); its notes come first.
+    /// metadata.tsv) or an `.npz` (its arrays' fields come first); its notes come first.
     static func addLabels(_ labelsPath: String, to dataset: inout Dataset) throws {
         var labels = try loadLabels(path: labelsPath)
         // TensorBoard writes a one-column metadata.tsv without a header: one
@@ -338,8 +349,11 @@ public enum DatasetLoader {
         if let clash = labels.fields.first(where: { f in dataset.vectors.contains { $0.name == f.name } }) {
             throw DataError(path: labelsPath, message: "column '\(clash.name)' has the vector field's name")
         }
-        dataset.fields = labels.fields
-        dataset.clusterings = labels.clusterings
+        if let clash = labels.fields.first(where: { dataset.field(named: $0.name) != nil }) {
+            throw DataError(path: labelsPath, message: "column '\(clash.name)' is also an array of \(dataset.path)")
+        }
+        dataset.fields += labels.fields
+        dataset.clusterings += labels.clusterings
         dataset.notes = labels.notes + labels.vectors.map {
             "\(labelsPath): column '\($0.name)' holds vectors; a labels file gives fields and aliases, so it was left out"
         } + dataset.notes

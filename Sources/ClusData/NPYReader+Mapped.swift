@@ -18,28 +18,43 @@ extension NPYReader {
     static func loadMapped(path: String, options: LoadOptions) throws -> Dataset? {
         guard let map = try FileMap(path: path) else { return nil }
         let header = try parseHeader(map.bytes, path: path)
-        guard header.size == 4, !header.bigEndian, !header.fortranOrder, header.dataOffset % 4 == 0,
-              UInt32(1).littleEndian == 1 else { return nil }   // the bytes are this machine's floats only on a little-endian one
+        guard mapsInPlace(header, at: map.base) else { return nil }
+        let (vector, unusable) = try mappedVectors(map.base, header, name: options.vectorField ?? "vector", path: path,
+                                                   strict: options.strict, keeping: map)
+        return try finish(vector, unusable: unusable, path: path, options: options)
+    }
+
+    /// The vector column of a float32, little-endian, C-order array whose
+    /// `.npy` starts at `start` in memory that `owner` keeps (a mapped file,
+    /// an inflated archive member), wrapped where it lies (`header.dataOffset`
+    /// from `start` must be a multiple of 4), and its rows holding NaN or an
+    /// infinity (which `strict` refuses).
+    static func mappedVectors(_ start: UnsafeRawPointer, _ header: Header, name: String, path: String, strict: Bool,
+                              keeping owner: any AnyObject & Sendable) throws(DataError) -> (VectorColumn, unusable: [Int]) {
         let (n, d) = (header.rows, header.columns)
-        let floats = ExternalFloats(base: (map.base + header.dataOffset).assumingMemoryBound(to: Float.self),
-                                    count: n * d, release: { withExtendedLifetime(map) {} })
+        let floats = ExternalFloats(base: (start + header.dataOffset).assumingMemoryBound(to: Float.self),
+                                    count: n * d, release: { withExtendedLifetime(owner) {} })
         var values = VectorValues(external: floats)
         let unusable = nonFiniteRows(values, rows: n, dimension: d)
-        if let first = unusable.first, options.strict {
+        if let first = unusable.first, strict {
             let j = (0 ..< d).first { !values[first * d + $0].isFinite } ?? 0
             let what = values[first * d + j].isNaN ? "NaN" : "infinite"
             throw DataError(path: path, message: "row \(first + 1), component \(j + 1) is \(what); strict=on wants a usable vector in every row")
         }
-        let vector: VectorColumn
         if unusable.isEmpty {
-            vector = VectorColumn(name: options.vectorField ?? "vector", embeddings: Embeddings(count: n, dimension: d, values: values))
-        } else {
-            // Rare: the rows are zeroed as the copying reader does, in an owned copy (the file is never written).
-            var owned = values.array
-            values = VectorValues([])
-            vector = unusableRows(unusable, of: &owned, name: options.vectorField ?? "vector", count: n, dimension: d)
+            return (VectorColumn(name: name, embeddings: Embeddings(count: n, dimension: d, values: values)), [])
         }
-        return try finish(vector, unusable: unusable, path: path, options: options)
+        // Rare: the rows are zeroed as the copying reader does, in an owned copy (the file is never written).
+        var owned = values.array
+        values = VectorValues([])
+        return (unusableRows(unusable, of: &owned, name: name, count: n, dimension: d), unusable)
+    }
+
+    /// Whether the array `header` describes can be wrapped where it lies at
+    /// `start`: float32, little-endian (on a little-endian machine), C order, aligned.
+    static func mapsInPlace(_ header: Header, at start: UnsafeRawPointer) -> Bool {
+        header.size == 4 && !header.bigEndian && !header.fortranOrder && Int(bitPattern: start + header.dataOffset) % 4 == 0
+            && UInt32(1).littleEndian == 1   // the bytes are this machine's floats only on a little-endian one
     }
 
     /// The rows holding NaN or an infinity, ascending (see `Embeddings.nonFiniteRows`).

@@ -198,7 +198,7 @@ enum ParquetReader {
     }
 
     /// A `_cluster_.FIELD.ALIAS` column as the clustering it holds.
-    private static func clustering(_ field: FieldColumn) -> Clustering? {
+    static func clustering(_ field: FieldColumn) -> Clustering? {
         guard field.name.hasPrefix("_cluster_.") else { return nil }
         let rest = field.name.dropFirst("_cluster_.".count)
         guard let dot = rest.lastIndex(of: "."), dot != rest.startIndex, rest.index(after: dot) != rest.endIndex else { return nil }

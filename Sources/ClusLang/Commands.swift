@@ -7,7 +7,7 @@ public enum Commands {
 
     public static let all: [CommandSpec] = [
         CommandSpec("load", run: { i, a in a.source == nil ? try i.load(a) : try i.loadQuery(a) },
-            summary: "load documents from JSON Lines, JSON, CSV, NumPy .npy (.gz too), Parquet, or a SQLite or PostgreSQL query",
+            summary: "load documents from JSON Lines, JSON, CSV, NumPy .npy/.npz (.gz too), Parquet, or a SQLite or PostgreSQL query",
             sources: DatabaseKind.allCases.map(\.rawValue),
             positionals: [
                 P("path", .path, "the file to read; \"-\" for standard input (with format=); after sqlite the database file, after postgres a connection string or URI (\"\" or none: the PG* variables)", required: true),
@@ -15,8 +15,8 @@ public enum Commands {
             ],
             options: [
                 P("format", .choice(DataFormat.allCases.map(\.rawValue)), "file format (default: from the extension; needed for \"-\" and pipes without one)"),
-                P("vector", .vectorField, "the vector field to use by default (default: the first one); for CSV also a glob \"f*\" or a range \"f0..f63\" or 0..383 of numeric columns; for .npy the vector field's name"),
-                P("labels", .path, "for .npy, or a CSV/TSV of vectors only: a CSV (TSV) with a header and one row per vector (truth fields, _cluster_.FIELD.ALIAS columns)"),
+                P("vector", .vectorField, "the vector field to use by default (default: the first one); for CSV also a glob \"f*\" or a range \"f0..f63\" or 0..383 of numeric columns; for .npy the vector field's name; for .npz the array's"),
+                P("labels", .path, "for .npy or .npz, or a CSV/TSV of vectors only: a CSV (TSV) with a header and one row per vector (truth fields, _cluster_.FIELD.ALIAS columns)"),
                 P("strict", .flag, "a document without a usable vector is an error naming its line, instead of being left out", default: "off"),
                 P("query", .text, "with sqlite or postgres: the SELECT whose rows are the documents"),
                 P("vector_type", .choice(BlobVectorType.allCases.map(\.rawValue)), "with sqlite: the numbers in a BLOB vector", default: "float32"),
@@ -40,7 +40,10 @@ public enum Commands {
             arrays) are vectors too; a first row of numbers is no header
             (np.savetxt). TSV (.tsv): as CSV with tabs; TensorBoard's projector
             files load as load "vectors.tsv" labels="metadata.tsv". NumPy: a
-            2-D float16/32/64 array, with labels="labels.csv". Parquet: lists of float or double are
+            2-D float16/32/64 array, with labels="labels.csv"; an .npz archive
+            (np.savez, np.savez_compressed): its 2-D float arrays are vector
+            fields, its 1-D arrays of one value per document fields (NaN and ""
+            missing), anything else left out with a note. Parquet: lists of float or double are
             vectors, struct fields dotted names; "dir/*.parquet" loads several
             files as one dataset. A .gz file is decompressed. "-" reads
             standard input, when the script is a file or -c; pipes, FIFOs and
@@ -58,6 +61,7 @@ public enum Commands {
               load "digits.csv" vector="pixel_*"
               load "frame.csv" vector=0..383
               load "emb.npy" labels="truth.csv"
+              load "clip.npz" vector=image_embeds
               load "shards/*.parquet" as docs vector=embedding
               load "-" format=jsonl          (jq -c … | clus -c '…')
               load sqlite "app.db" query="SELECT id AS _id, embedding, category FROM docs"

@@ -21,7 +21,7 @@ import Testing
         #expect(c.candidates(before: "load ", word: "sq") == ["sqlite"])
         #expect(c.candidates(before: "load sqlite ", word: "Tests/Golden/data/iris.d") == ["Tests/Golden/data/iris.db"])
         #expect(c.candidates(before: "export postgres \"x\" ", word: "ta") == ["table="])
-        #expect(c.candidates(before: "load ", word: "\"Tests/Golden/data/iris.np") == ["\"Tests/Golden/data/iris.npy\""])
+        #expect(c.candidates(before: "load ", word: "\"Tests/Golden/data/iris.np") == ["\"Tests/Golden/data/iris.npy\"", "\"Tests/Golden/data/iris.npz\""])
     }
 
     @Test func intoTakesAPathOnEveryCommand() {

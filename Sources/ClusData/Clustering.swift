@@ -69,3 +69,16 @@ public struct Clustering: Sendable {
     /// Documents that have a label.
     public var labelledCount: Int { labels.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) } }
 }
+
+extension Clustering {
+    /// The clustering a whole `_cluster_.FIELD.ALIAS` column holds, as the
+    /// typed readers (Parquet, .npz) give their columns; nil for any other name.
+    init?(aliasColumn field: FieldColumn) {
+        guard field.name.hasPrefix("_cluster_.") else { return nil }
+        let rest = field.name.dropFirst("_cluster_.".count)
+        guard let dot = rest.lastIndex(of: "."), dot != rest.startIndex, rest.index(after: dot) != rest.endIndex else { return nil }
+        let interned = field.interned()
+        self.init(vectorField: String(rest[..<dot]), alias: String(rest[rest.index(after: dot)...]),
+                  labels: interned.codes, clusterNames: interned.names, details: nil)
+    }
+}

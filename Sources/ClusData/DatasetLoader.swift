@@ -118,9 +118,7 @@ public enum DatasetLoader {
     public static func memoryEstimate(path: String) -> Int? {
         if let mapped = NPYReader.mappedMemoryEstimate(path: path) { return mapped }   // a mapped .npy
         if DataFormat(path: path) == .parquet { return ParquetReader.memoryEstimate(path: path) }
-        if DataFormat(path: path) == .npz && !path.lowercased().hasSuffix(".gz"), let npz = NPZReader.memoryEstimate(path: path) {
-            return npz
-        }
+        if DataFormat(path: path) == .npz, let npz = NPZReader.memoryEstimate(path: path) { return npz }   // nil for .npz.gz: not mapped
         guard let sizes = FileBytes.sizes(path) else { return nil }
         if DataFormat(path: path) == .jsonl && !path.lowercased().hasSuffix(".gz") {
             return saturatingSum(sizes.text, min(sizes.text + 1, JSONLinesReader.windowBytes(.allCores)))   // the window, as the reader sizes it

@@ -105,7 +105,7 @@ enum NPZReader {
                     continue
                 }
                 let field = FieldColumn(name: key, values: values)
-                if let clustering = ParquetReader.clustering(field) {
+                if let clustering = Clustering(aliasColumn: field) {
                     dataset.clusterings.append(clustering)
                 } else {
                     dataset.fields.append(field)

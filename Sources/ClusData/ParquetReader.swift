@@ -145,7 +145,7 @@ enum ParquetReader {
             switch column.role {
             case .field:
                 let field = FieldColumn(name: column.name, values: scalars[column.index] ?? [])
-                if let clustering = clustering(field) {
+                if let clustering = Clustering(aliasColumn: field) {
                     dataset.clusterings.append(clustering)
                 } else {
                     dataset.fields.append(field)
@@ -195,16 +195,6 @@ enum ParquetReader {
         case .skipped(let why): return why
         default: return "it holds \(describe(column)) values; a vector is a list of FLOAT or DOUBLE"
         }
-    }
-
-    /// A `_cluster_.FIELD.ALIAS` column as the clustering it holds.
-    static func clustering(_ field: FieldColumn) -> Clustering? {
-        guard field.name.hasPrefix("_cluster_.") else { return nil }
-        let rest = field.name.dropFirst("_cluster_.".count)
-        guard let dot = rest.lastIndex(of: "."), dot != rest.startIndex, rest.index(after: dot) != rest.endIndex else { return nil }
-        let interned = field.interned()
-        return Clustering(vectorField: String(rest[..<dot]), alias: String(rest[rest.index(after: dot)...]),
-                          labels: interned.codes, clusterNames: interned.names, details: nil)
     }
 
     /// Checks the file's magic numbers and reads its footer and schema.

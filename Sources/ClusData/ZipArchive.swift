@@ -97,7 +97,7 @@ struct ZipArchive {
             let start = try offset(local)
             guard start + 30 <= bytes.count, u32(start) == 0x0403_4B50 else { throw fail("member '\(name)': no local header where the directory says") }
             let dataOffset = start + 30 + u16(start + 26) + u16(start + 28)
-            guard compressed <= UInt64(max(0, bytes.count - dataOffset)) else {
+            guard dataOffset <= bytes.count, compressed <= UInt64(bytes.count - dataOffset) else {
                 throw fail("truncated: member '\(name)' runs past the end of the file")
             }
             guard size <= UInt64(Int.max) else { throw fail("member '\(name)' is too large") }
@@ -174,26 +174,23 @@ struct ZipArchive {
         var status = Z_OK
         let spare = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)   // zlib wants somewhere to write even with no room
         defer { spare.deallocate() }
-        do {
-            let out = output.base
-            var read = 0, written = 0
-            stream.next_out = spare
-            while status == Z_OK {
-                if stream.avail_in == 0 && read < input.count {
-                    let take = min(piece, input.count - read)
-                    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: UInt8.self) + read)
-                    stream.avail_in = UInt32(take)
-                    read += take
-                }
-                if stream.avail_out == 0 && written < size {
-                    let take = min(piece, size - written)
-                    stream.next_out = out.assumingMemoryBound(to: UInt8.self) + written
-                    stream.avail_out = UInt32(take)
-                    written += take
-                }
-                // Z_OK: progress, go on; Z_BUF_ERROR: input or room ran out first (damaged)
-                status = CZlib.inflate(&stream, Z_NO_FLUSH)
+        var read = 0, written = 0
+        stream.next_out = spare
+        while status == Z_OK {
+            if stream.avail_in == 0 && read < input.count {
+                let take = min(piece, input.count - read)
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: UInt8.self) + read)
+                stream.avail_in = UInt32(take)
+                read += take
             }
+            if stream.avail_out == 0 && written < size {
+                let take = min(piece, size - written)
+                stream.next_out = output.base.assumingMemoryBound(to: UInt8.self) + written
+                stream.avail_out = UInt32(take)
+                written += take
+            }
+            // Z_OK: progress, go on; Z_BUF_ERROR: input or room ran out first (damaged)
+            status = CZlib.inflate(&stream, Z_NO_FLUSH)
         }
         guard status == Z_STREAM_END, Int(stream.total_out) == size else {
             throw fail(status == Z_STREAM_END || status == Z_BUF_ERROR

@@ -95,6 +95,7 @@ let badInputs: [BadInput] = [
     BadInput("t.npz", zipStored(["v.npy": npy(header(), data: f32([1, 2, 3]))]), "t.npz: member 'v.npy': truncated: shape (2, 2) of <f4 needs 16 bytes of data, the file has 12"),
     BadInput("t.npz", zipStored(["v.npy": npy(header(), data: f32([1, 2, 3, 4])), "s.npy": npy(header("<i8", shape: "(2,)"), data: i64([1]))]), "t.npz: member 's.npy': truncated: shape (2,) of <i8 needs 16 bytes of data, the file has 8"),
     BadInput("t.npz", zipStored(["v.npy": npy(header(), data: f32([1, .nan, 3, 4]))]), LoadOptions(strict: true), "t.npz: member 'v.npy': row 1, component 2 is NaN; strict=on wants a usable vector in every row"),
+    BadInput("t.npz", localNameRunsPastTheEnd(), "t.npz: truncated: member 'a.npy' runs past the end of the file"),
     BadInput("t.npz", zipStored(["v.npy": Array("not numpy".utf8)]), "t.npz: member 'v.npy': not a .npy file (no \\x93NUMPY magic)"),
     BadInput("t.npy", "{\"a\": 1}", "t.npy: not a .npy file (no \\x93NUMPY magic)"),
     BadInput("t.npy", npy(header("<i8"), data: []), "t.npy: unsupported dtype '<i8'; clus reads float16, float32 and float64 arrays (f2, f4, f8)"),
@@ -146,3 +147,12 @@ let badInputs: [BadInput] = [
     BadInput("t.jsonl.gz", [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03, 0xAB], "t.jsonl.gz: cannot decompress: the file is truncated"),
     BadInput("t.jsonl.gz", [0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03, 0xFF, 0xFF, 0xFF, 0xFF], "t.jsonl.gz: cannot decompress: corrupt data"),
 ]
+
+/// An archive whose one (empty) member's local header claims a 65,535-byte
+/// name: its data would start past the end of the file.
+func localNameRunsPastTheEnd() -> [UInt8] {
+    var bytes = zipStored(["a.npy": []])
+    bytes[26] = 0xFF   // the local header's name length
+    bytes[27] = 0xFF
+    return bytes
+}

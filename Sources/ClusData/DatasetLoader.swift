@@ -241,7 +241,9 @@ public enum DatasetLoader {
         if format == .parquet {
             return try ParquetReader.load(path: path, options: options, cancellation: cancellation, progress: progress)
         }
-        if format == .npz { return try NPZReader.load(path: path, options: options) }
+        if format == .npz {
+            return try NPZReader.load(path: path, options: options, cancellation: cancellation, progress: progress)
+        }
         // a float32 C-order .npy is mapped, not read
         if format == .npy, let dataset = try NPYReader.loadMapped(path: path, options: options) { return dataset }
         if format == .jsonl, let dataset = try streamLines(path: path, options: options, cancellation: cancellation, progress: progress) {
@@ -267,7 +269,9 @@ public enum DatasetLoader {
             return try NPYReader.load(bytes, path: path, options: options)
         }
         if format == .npz {
-            return try bytes.withUnsafeBytes { try NPZReader.load($0, path: path, options: options, map: nil) }
+            return try bytes.withUnsafeBytes {
+                try NPZReader.load($0, path: path, options: options, map: nil, cancellation: cancellation, progress: progress)
+            }
         }
         if format == .parquet {
             return try bytes.withUnsafeBytes { raw in

@@ -7,14 +7,19 @@ import ClusCore
 /// left out with a note. Float32 arrays are used where they lie: stored ones
 /// in the mapped file, as a `.npy`'s are, deflated ones in their inflated bytes.
 enum NPZReader {
-    /// The dataset of the `.npz` file at `path`.
-    static func load(path: String, options: LoadOptions) throws -> Dataset {
+    /// The dataset of the `.npz` file at `path`; `progress` hears the
+    /// archive's bytes read of its arrays' total (inflated ones as they inflate).
+    /// - Throws: `DataError` on bad input, `Cancelled` when `cancellation` asks.
+    static func load(path: String, options: LoadOptions, cancellation: Cancellation? = nil,
+                     progress: ((_ bytesDone: Int, _ bytesTotal: Int) -> Void)? = nil) throws -> Dataset {
         if let map = try FileMap(path: path) {
-            return try load(map.bytes, path: path, options: options, map: map)
+            return try load(map.bytes, path: path, options: options, map: map, cancellation: cancellation, progress: progress)
         }
-        let bytes = try FileBytes.read(path)
+        let bytes = try FileBytes.read(path, cancellation: cancellation)
         let shown = path == StandardInput.path ? StandardInput.displayName : path
-        return try bytes.withUnsafeBytes { try load($0, path: shown, options: options, map: nil) }
+        return try bytes.withUnsafeBytes {
+            try load($0, path: shown, options: options, map: nil, cancellation: cancellation, progress: progress)
+        }
     }
 
     /// About how many bytes loading the `.npz` at `path` takes: stored
@@ -45,17 +50,25 @@ enum NPZReader {
 
     /// The dataset in `bytes`, the archive at `path`; `map`, when given, is
     /// the mapping `bytes` lies in (stored float32 arrays are then not copied).
-    static func load(_ bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions, map: FileMap?) throws -> Dataset {
+    static func load(_ bytes: UnsafeRawBufferPointer, path: String, options: LoadOptions, map: FileMap?,
+                     cancellation: Cancellation? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> Dataset {
         let archive = try ZipArchive(bytes, path: path)
         var arrays: [(key: String, array: Array)] = []
         var notes: [String] = []
+        let arrayMembers = archive.members.filter { $0.name.hasSuffix(".npy") }
+        let total = arrayMembers.reduce(0) { $0 + $1.compressedSize }
+        var done = 0
         for member in archive.members {
             guard member.name.hasSuffix(".npy") else {
                 notes.append("\(path): member '\(member.name)' is not a NumPy array (.npy): left out")
                 continue
             }
             let key = String(member.name.dropLast(4))
-            let contents = try archive.contents(of: member, in: bytes)
+            try cancellation?.check()
+            let contents = try archive.contents(of: member, in: bytes, cancellation: cancellation) { [done] read in
+                progress?(done + read, total)
+            }
+            done += member.compressedSize
             // what keeps the bytes alive, for a float32 array used where it lies
             var owner: (any AnyObject & Sendable)? = map
             if case .inflated(let inflated) = contents { owner = inflated }

@@ -139,7 +139,12 @@ struct ZipArchive {
         deinit { base.deallocate() }
     }
 
-    func contents(of member: Member, in bytes: UnsafeRawBufferPointer) throws(DataError) -> Contents {
+    /// A member's bytes, its CRC-32 checked. Inflating checks `cancellation`
+    /// and tells `progress` the compressed bytes read so far, every
+    /// `inflatePiece` bytes of output (a large archive takes seconds to inflate).
+    /// - Throws: `DataError` for a damaged member, `Cancelled` when asked to stop.
+    func contents(of member: Member, in bytes: UnsafeRawBufferPointer, cancellation: Cancellation? = nil,
+                  progress: ((_ compressedBytesRead: Int) -> Void)? = nil) throws -> Contents {
         func fail(_ message: String) -> DataError { DataError(path: path, message: "member '\(member.name)': \(message)") }
         let input = UnsafeRawBufferPointer(rebasing: bytes[member.dataOffset ..< member.dataOffset + member.compressedSize])
         let contents: Contents
@@ -148,7 +153,8 @@ struct ZipArchive {
             guard member.size == member.compressedSize else { throw fail("a stored member whose sizes differ") }
             contents = .inPlace(input)
         case 8:
-            contents = .inflated(try Self.inflated(input, size: member.size, fail: fail))
+            contents = .inflated(try Self.inflated(input, size: member.size, cancellation: cancellation, progress: progress,
+                                                   fail: fail))
         default:
             throw fail("compression method \(member.method) (clus reads stored and deflated members, as NumPy writes them)")
         }
@@ -156,13 +162,17 @@ struct ZipArchive {
         guard crc == member.crc else {
             throw fail("its CRC-32 is \(hex(crc)) where the archive says \(hex(member.crc)): the file is damaged")
         }
+        progress?(member.compressedSize)
         return contents
     }
 
-    /// Raw deflate data inflated to exactly `size` bytes, in pieces zlib's
-    /// 32-bit counters can take.
-    private static func inflated(_ input: UnsafeRawBufferPointer, size: Int,
-                                fail: (String) -> DataError) throws(DataError) -> InflatedBytes {
+    /// Output bytes per call to zlib: between two, a load can be
+    /// interrupted and its progress shown (about 0.1 s of inflating).
+    static let inflatePiece = 16 << 20
+
+    /// Raw deflate data inflated to exactly `size` bytes, `inflatePiece` at a time.
+    private static func inflated(_ input: UnsafeRawBufferPointer, size: Int, cancellation: Cancellation?,
+                                 progress: ((Int) -> Void)?, fail: (String) -> DataError) throws -> InflatedBytes {
         var stream = z_stream()
         // -MAX_WBITS: raw deflate, no zlib or gzip wrapper
         guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -170,7 +180,8 @@ struct ZipArchive {
         }
         defer { inflateEnd(&stream) }
         let output = InflatedBytes(count: size)
-        let piece = 1 << 30
+        // zlib's counters are 32-bit: the input goes in pieces it can take
+        let inputPiece = 1 << 30
         var status = Z_OK
         let spare = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)   // zlib wants somewhere to write even with no room
         defer { spare.deallocate() }
@@ -178,13 +189,17 @@ struct ZipArchive {
         stream.next_out = spare
         while status == Z_OK {
             if stream.avail_in == 0 && read < input.count {
-                let take = min(piece, input.count - read)
+                let take = min(inputPiece, input.count - read)
                 stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: UInt8.self) + read)
                 stream.avail_in = UInt32(take)
                 read += take
             }
             if stream.avail_out == 0 && written < size {
-                let take = min(piece, size - written)
+                if written > 0 {
+                    try cancellation?.check()
+                    progress?(read - Int(stream.avail_in))
+                }
+                let take = min(inflatePiece, size - written)
                 stream.next_out = output.base.assumingMemoryBound(to: UInt8.self) + written
                 stream.avail_out = UInt32(take)
                 written += take

@@ -1,4 +1,5 @@
 import ClusCore
+import CZlib
 import Foundation
 import Testing
 @testable import ClusData
@@ -158,6 +159,36 @@ import Testing
         }
     }
 
+    @Test func inflatingShowsProgressAndStopsWhenCancelled() throws {
+        // 40 MiB of float32 inflate in several pieces (ZipArchive.inflatePiece): progress between them, in the
+        // archive's bytes, rising to the arrays' total; a cancellation asked during the first stops the load
+        let x = [Float](repeating: 0.5, count: 20_480 * 512)
+        let member = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (20480, 512), }", data: f32(x))
+        #expect(member.count > 2 * ZipArchive.inflatePiece)
+        let ids = npy("{'descr': '<i8', 'fortran_order': False, 'shape': (20480,), }", data: i64(Array(0 ..< 20_480)))
+        let bytes = zipArchive(["x.npy": member, "id.npy": ids], deflated: true)
+        let path = try writeFile(bytes, name: "big.npz")
+        var seen: [(Int, Int)] = []
+        let d = try DatasetLoader.load(path: path, options: LoadOptions(), progress: { seen.append(($0, $1)) })
+        #expect(d.count == 20_480)
+        #expect(d.vector(named: "x")?.embeddings.values.array.last == 0.5)
+        let total = try #require(seen.last?.1)
+        #expect(total < bytes.count)
+        #expect(seen.allSatisfy { $0.1 == total })
+        #expect(seen.last?.0 == total)
+        #expect(seen.count >= 4)   // pieces of the large member, then each member's end
+        #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.0 <= $1.0 })
+        let cancellation = Cancellation()
+        var calls = 0
+        #expect(throws: Cancelled.self) {
+            try DatasetLoader.load(path: path, options: LoadOptions(), cancellation: cancellation, progress: { _, _ in
+                calls += 1
+                cancellation.cancel()
+            })
+        }
+        #expect(calls == 1)
+    }
+
     @Test func damagedArchivesAreErrorsNamingWhatIsWrong() throws {
         let bad = Self.data.appendingPathComponent("bad")
         func error(_ name: String) -> String? {
@@ -182,20 +213,47 @@ import Testing
 
 /// A ZIP archive of stored members, in the given order, as np.savez writes them (no zip64).
 func zipStored(_ members: KeyValuePairs<String, [UInt8]>) -> [UInt8] {
+    zipArchive(members, deflated: false)
+}
+
+/// A ZIP archive of `members`, stored or deflated (raw deflate, as np.savez_compressed writes them).
+func zipArchive(_ members: KeyValuePairs<String, [UInt8]>, deflated: Bool) -> [UInt8] {
     func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
     func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16 & 0xFFFF) }
     var out: [UInt8] = [], directory: [UInt8] = []
     for (name, data) in members {
         let crc = Int(ZipArchive.crc32(of: data.withUnsafeBytes { UnsafeRawBufferPointer($0) }))
-        let common = u16(20) + u16(0) + u16(0) + u16(0) + u16(0) + u32(crc) + u32(data.count) + u32(data.count)
+        let packed = deflated ? rawDeflate(data) : data
+        let common = u16(20) + u16(0) + u16(deflated ? 8 : 0) + u16(0) + u16(0) + u32(crc) + u32(packed.count) + u32(data.count)
             + u16(name.utf8.count) + u16(0)
         directory += u32(0x0201_4B50) + u16(20) + common + u16(0) + u16(0) + u16(0) + u32(0) + u32(out.count) + Array(name.utf8)
-        out += u32(0x0403_4B50) + common + Array(name.utf8) + data
+        out += u32(0x0403_4B50) + common + Array(name.utf8) + packed
     }
     let start = out.count
     out += directory
     out += u32(0x0605_4B50) + u16(0) + u16(0) + u16(members.count) + u16(members.count) + u32(directory.count) + u32(start) + u16(0)
     return out
+}
+
+/// `data` deflated by zlib with no wrapper.
+private func rawDeflate(_ data: [UInt8]) -> [UInt8] {
+    var stream = z_stream()
+    precondition(deflateInit2_(&stream, Z_BEST_SPEED, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                               Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+    defer { deflateEnd(&stream) }
+    var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(data.count))))
+    var input = data
+    let written = input.withUnsafeMutableBufferPointer { i in
+        out.withUnsafeMutableBufferPointer { o in
+            stream.next_in = i.baseAddress
+            stream.avail_in = UInt32(i.count)
+            stream.next_out = o.baseAddress
+            stream.avail_out = UInt32(o.count)
+            precondition(deflate(&stream, Z_FINISH) == Z_STREAM_END)
+            return Int(stream.total_out)
+        }
+    }
+    return Array(out[..<written])
 }
 
 /// Little-endian int64 bytes.

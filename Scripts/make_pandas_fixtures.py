@@ -24,6 +24,9 @@ Writes under Tests/Golden/data/:
                           one frame (a list column `embedding`, None in 3 rows,
                           a label with a None) as DataFrame.to_json() writes it
                           in each orient; they load as the same documents
+  pandas_to_json_{columns,index}_named.json
+                          the same frame indexed by its ids (set_index("id")):
+                          the same documents, the ids as `_index`
   bad/pandas_ragged.csv   a row with one cell too few
   bad/pandas_nonnumber.csv  a word in vector column 2
   pandas.expected.json    scikit-learn on `cluster` against `query`: internal
@@ -146,6 +149,10 @@ def json_layouts():
     df["embedding"] = [None if i in (2, 5, 9) else [float(v) for v in x[i]] for i in range(n)]
     for orient in ["records", "columns", "index", "split", "table"]:
         df.to_json(os.path.join(GOLDEN, f"pandas_to_json_{orient}.json"), orient=orient, double_precision=15)
+    # the ids as the index: its keys name the rows (columns) or are the rows (index), not 0, 1, …
+    for orient in ["columns", "index"]:
+        df.set_index("id").to_json(os.path.join(GOLDEN, f"pandas_to_json_{orient}_named.json"), orient=orient,
+                                   double_precision=15)
 
 
 def main():

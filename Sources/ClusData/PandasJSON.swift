@@ -34,21 +34,69 @@ enum PandasJSON {
             return .table
         }
         guard top.allSatisfy({ opens($0, UInt8(ascii: "{")) }) else { return nil }
-        var inner: [[String]] = []
+        var inner: [[String]] = [], kinds: [[UInt8]] = []
         for m in top {
             var t = scanner(text, at: m.value)
             guard let ms = try? members(&t) else { return nil }
             inner.append(ms.map(\.key))
+            kinds.append(ms.map { kind(text[$0.value]) })
         }
         guard inner.allSatisfy({ $0 == inner[0] }), !inner[0].isEmpty else { return nil }
         if isRowNumbers(inner[0]) { return .columns }
         if isRowNumbers(keys) { return .index }
-        return nil
+        return namedIndexLayout(kinds)
+    }
+
+    /// With an index of its own (ids, a filtered frame's row numbers) neither
+    /// level's keys are 0, 1, …: the layout whose columns each hold values of
+    /// one kind (nulls aside) and one of them arrays, the vectors; nil when
+    /// neither reading gives such a table (the object is one document, as
+    /// before). When both do (every column of one kind), the one with more
+    /// rows than columns, as a table of documents has; orient="columns"
+    /// (pandas' default) on a tie.
+    /// `cells`: the kind of each value (`kind`), by top-level member, then inner member.
+    private static func namedIndexLayout(_ cells: [[UInt8]]) -> Layout? {
+        let rows = cells[0].count
+        /// Whether each of the columns' cells are of one kind, and some column's arrays.
+        func isTable(_ columns: [[UInt8]]) -> Bool {
+            var arrays = false
+            for column in columns {
+                let kinds = Set(column.filter { $0 != nullKind })
+                guard kinds.count <= 1 else { return false }
+                arrays = arrays || kinds == [UInt8(ascii: "[")]
+            }
+            return arrays
+        }
+        let byColumns = isTable(cells)
+        let byIndex = isTable((0 ..< rows).map { j in cells.map { $0[j] } })
+        switch (byColumns, byIndex) {
+        case (true, true): return rows >= cells.count ? .columns : .index
+        case (true, false): return .columns
+        case (false, true): return .index
+        case (false, false): return nil
+        }
+    }
+
+    private static let nullKind = UInt8(ascii: "n")
+
+    /// A JSON value's kind by its first byte: `[`, `{`, `"`, `n` (null), `b` (a Boolean) or `0` (a number).
+    private static func kind(_ first: UInt8) -> UInt8 {
+        switch first {
+        case UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: "\""), UInt8(ascii: "n"): first
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): UInt8(ascii: "b")
+        default: UInt8(ascii: "0")
+        }
+    }
+
+    /// A row's index key as the field `_index`: a whole number as a number
+    /// (a filtered frame's rows, an integer index), any other as text.
+    private static func indexValue(_ key: String) -> FieldValue {
+        Int(key).map { .int($0) } ?? .string(key)
     }
 
     /// Reads the object at `start`, laid out as `layout`, one document per
     /// row into `reader`. pandas' default index (0, 1, …) is left out; any
-    /// other becomes the field `_index`.
+    /// other becomes the field `_index` (a whole number as a number).
     static func read(_ layout: Layout, _ text: UnsafeBufferPointer<UInt8>, from start: Int,
                      into reader: inout DocumentReader) throws(ScanError) {
         var s = scanner(text, at: start)
@@ -62,7 +110,9 @@ enum PandasJSON {
                 var t = scanner(text, at: m.value)
                 columns.append(try members(&t))
             }
+            let keepIndex = !isRowNumbers(columns[0].map(\.key))
             for row in columns[0].indices {
+                if keepIndex { try setIndex(columns[0][row], into: &reader) }
                 for (c, column) in columns.enumerated() {
                     var t = scanner(text, at: column[row].value)
                     try reader.readField(&t, name: top[c].key, keyOffset: column[row].keyOffset)
@@ -70,7 +120,9 @@ enum PandasJSON {
                 reader.builder.finishDocument()
             }
         case .index:
+            let keepIndex = !isRowNumbers(top.map(\.key))
             for m in top {
+                if keepIndex { try setIndex(m, into: &reader) }
                 var t = scanner(text, at: m.value)
                 try reader.readDocument(&t)
             }
@@ -116,6 +168,12 @@ enum PandasJSON {
                 try reader.readDocument(&e)
             }
         }
+    }
+
+    /// The field `_index` of the document being read: the key of `row`.
+    private static func setIndex(_ row: Member, into reader: inout DocumentReader) throws(ScanError) {
+        let c = reader.builder.column("_index")
+        try reader.builder.set(indexValue(row.key), column: c, keyOffset: row.keyOffset)
     }
 
     /// A scanner over the rest of the file from `offset`.

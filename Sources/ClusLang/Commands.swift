@@ -31,7 +31,8 @@ public enum Commands {
             (strict=on makes them an error). Labels under
             _cluster_.FIELD.ALIAS become clusterings (aliases). Nested fields are
             named with dots (meta.category). A .json file may also be pandas'
-            df.to_json() in any orient (one document per row); arrays written as
+            df.to_json() in any orient (one document per row; an index of its own,
+            not 0, 1, …, becomes the field _index); arrays written as
             strings ("[0.1, 0.2]") are read with vector=FIELD. CSV: a header row; a column of JSON
             arrays is a vector, or numeric columns picked with vector="f*"; as
             pandas writes it (df.to_csv()), columns 0..N-1 are the vector, an empty

@@ -259,9 +259,38 @@ import Testing
         #expect(d.fields.map(\.name) == (orient == "table" ? ["index", "id", "label"] : ["id", "label"]))
     }
 
+    /// The same frame indexed by its ids (set_index("id")): neither level's
+    /// keys are 0, 1, …, so the layout is told by its columns (each of one
+    /// kind, the vectors arrays); the ids come back as `_index`.
+    @Test(arguments: ["columns", "index"])
+    func toJSONLayoutsWithAnIndexOfTheirOwn(orient: String) throws {
+        let records = try PandasCSVTests.fixture("pandas_to_json_records.json")
+        let d = try PandasCSVTests.fixture("pandas_to_json_\(orient)_named.json")
+        #expect(d.count == 12)
+        #expect(d.notes.first == "read as pandas' DataFrame.to_json() layout orient=\"\(orient)\": one document per row")
+        #expect(d.vector(named: "embedding")?.embeddings == records.vector(named: "embedding")?.embeddings)
+        #expect(d.vector(named: "embedding")?.present == records.vector(named: "embedding")?.present)
+        #expect(d.field(named: "label")?.values == records.field(named: "label")?.values)
+        #expect(d.fields.map(\.name) == ["_index", "label"])
+        #expect(d.field(named: "_index")?.values == records.field(named: "id")?.values)
+        // a filtered frame keeps its row numbers, as numbers; a frame of three columns and two rows
+        // is still told by its kinds
+        let filtered = try load("{\"v\": {\"3\": [1, 2], \"7\": [3, 4], \"12\": null}, \"t\": {\"3\": \"a\", \"7\": \"b\", \"12\": \"a\"}}",
+                                name: "t.json")
+        #expect(filtered.field(named: "_index")?.values == [.int(3), .int(7), .int(12)])
+        #expect(filtered.vector(named: "v")?.embeddings.values == [1, 2, 3, 4, 0, 0])
+        let rows = try load("{\"r1\": {\"a\": [1, 2], \"b\": \"x\", \"c\": 1}, \"r2\": {\"a\": [3, 4], \"b\": \"y\", \"c\": 2}}",
+                            name: "t.json")
+        #expect(rows.count == 2)
+        #expect(rows.field(named: "_index")?.values == [.string("r1"), .string("r2")])
+        #expect(rows.field(named: "b")?.values == [.string("x"), .string("y")])
+    }
+
     @Test func oneObjectInAnotherShapeIsOneDocument() throws {
         let d = try load("{\"a\": {\"x\": 1}, \"b\": {\"x\": 2}}", name: "t.json")
         #expect(d.count == 1 && d.notes.isEmpty)
+        // no array among the values, or a column of mixed kinds either way: not a table of vectors
+        #expect(try load("{\"a\": {\"x\": [1], \"y\": \"s\"}, \"b\": {\"x\": 2, \"y\": [3]}}", name: "t.json").count == 1)
         // a named index is kept as _index (split), the rows must match the columns
         let named = try load("{\"columns\": [\"v\"], \"index\": [\"r1\", \"r2\"], \"data\": [[[1, 2]], [[3, 4]]]}", name: "t.json")
         #expect(named.field(named: "_index")?.values == [.string("r1"), .string("r2")])

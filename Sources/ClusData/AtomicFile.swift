@@ -70,20 +70,37 @@ public struct AtomicFile: ~Copyable {
         if buffer.count >= AtomicFile.flushSize { try flush() }
     }
 
-    private mutating func flush() throws(DataError) {
-        var done = 0
-        var failure: Int32 = 0
-        buffer.withUnsafeBytes { all in
-            while done < all.count {
-                let n = writeBytes(fd, UnsafeRawBufferPointer(rebasing: all[done...]))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { failure = n == 0 ? ENOSPC : errno; return }
-                done += n
-            }
+    /// Appends bytes; a large run goes to the file as it lies, not through
+    /// the buffer (an array's hundreds of MB: no copy, no pages to fault in).
+    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws(DataError) {
+        guard bytes.count >= AtomicFile.flushSize else {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= AtomicFile.flushSize { try flush() }
+            return
         }
-        buffer.removeAll(keepingCapacity: true)
-        if failure != 0 {
-            throw DataError(path: path, message: "cannot write: \(String(cString: strerror(failure))); the file was left as it was")
+        try flush()
+        try writeAll(bytes)
+    }
+
+    private mutating func flush() throws(DataError) {
+        defer { buffer.removeAll(keepingCapacity: true) }
+        var failure: DataError?
+        buffer.withUnsafeBytes { all in
+            do throws(DataError) { try writeAll(all) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    private func writeAll(_ all: UnsafeRawBufferPointer) throws(DataError) {
+        var done = 0
+        while done < all.count {
+            let n = writeBytes(fd, UnsafeRawBufferPointer(rebasing: all[done...]))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                let failure = n == 0 ? ENOSPC : errno
+                throw DataError(path: path, message: "cannot write: \(String(cString: strerror(failure))); the file was left as it was")
+            }
+            done += n
         }
     }
 

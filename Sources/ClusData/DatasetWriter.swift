@@ -10,12 +10,16 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     /// Apache Parquet: `_id` (or the scalar fields `fields=` names) and one
     /// column of cluster names per alias.
     case parquet
+    /// A NumPy archive (as `np.savez`): `_id` (or the fields `fields=` names,
+    /// vector fields as float32 arrays) and one array of cluster names per alias.
+    case npz
 
-    /// The format a file name implies: `.csv` → csv, `.parquet` → parquet, anything else jsonl.
+    /// The format a file name implies: `.csv` → csv, `.parquet` → parquet, `.npz` → npz, anything else jsonl.
     public init(path: String) {
         switch DatasetLoader.pathExtension(path).lowercased() {
         case "csv": self = .csv
         case "parquet", "parq": self = .parquet
+        case "npz": self = .npz
         default: self = .jsonl
         }
     }
@@ -75,6 +79,9 @@ public enum DatasetWriter {
             }
             try ParquetWriter.write(dataset, fields: selection.fields, clusterings: selection.clusterings,
                                     explicitFields: options.fields != nil, into: &file, cancellation: cancellation)
+        case .npz:
+            try NPZWriter.write(dataset, fields: selection.fields, vectors: selection.vectors, clusterings: selection.clusterings,
+                                explicitFields: options.fields != nil, into: &file, cancellation: cancellation)
         }
     }
 

@@ -119,7 +119,7 @@ public enum Commands {
             sources: DatabaseKind.allCases.map(\.rawValue),
             positionals: [P("path", .path, "the file to write; after sqlite the database file, after postgres a connection string or URI", required: true)],
             options: [
-                P("format", .choice(ExportFormat.allCases.map(\.rawValue)), "file format (default: from the extension; csv for .csv, parquet for .parquet, else jsonl)"),
+                P("format", .choice(ExportFormat.allCases.map(\.rawValue)), "file format (default: from the extension; csv for .csv, parquet for .parquet, npz for .npz, else jsonl)"),
                 P("aliases", .text, "the aliases to write, as [a, b] or \"a,b\"", default: "all"),
                 P("fields", .text, "the fields to write, as [a, b] or \"a,b\"; a name picks its nested fields too", default: "all"),
                 P("table", .text, "with sqlite or postgres: the table to write the labels to (created if missing)"),
@@ -130,9 +130,12 @@ public enum Commands {
             rebuilt from dotted names. Atomic: an existing file is replaced only by
             a complete new one. Loading the file gives back the same documents.
             Parquet: _id (or the scalar fields fields= names) and one column of
-            cluster names per alias, for pandas, DuckDB or Spark.
+            cluster names per alias, for pandas, DuckDB or Spark. NumPy .npz (as
+            np.savez): _id (or the fields fields= names, vector fields as float32
+            arrays) and one array of cluster names per alias ("" for none).
               export "labelled.jsonl"
               export "labels.parquet" aliases=[kmeans_10]
+              export "labels.npz" fields=[_id, embedding]
               export "labels.csv" aliases=[kmeans_10] fields=[_id, query]
             With sqlite or postgres: one row per document and alias (_id,
             vector_field, alias, label; a document without a label has a NULL

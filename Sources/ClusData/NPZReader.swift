@@ -82,7 +82,9 @@ enum NPZReader {
             guard case .vectors(let v, let unusable) = entry.array else { return nil }
             return (entry.key, v, unusable)
         }
-        let chosen: (String, VectorColumn, [Int])
+        // The vector field that sets the documents; with none (a labels archive,
+        // as `export "labels.npz"` writes), the first 1-D array does.
+        let chosen: (String, VectorColumn, [Int])?
         if let wanted = options.vectorField {
             guard let entry = arrays.first(where: { $0.key == wanted }) else {
                 throw DataError.noVectorField(path, name: wanted, available: vectors.map(\.0))
@@ -93,21 +95,25 @@ enum NPZReader {
             }
             chosen = found
         } else {
-            guard let first = vectors.first else {
-                let held = arrays.map(\.key).joined(separator: ", ")
-                throw DataError(path: path, message: "no 2-D float array (documents, dimension) to take the vectors from; the archive holds \(held.isEmpty ? "no arrays" : held)")
-            }
-            chosen = first
+            chosen = vectors.first
         }
-        let n = chosen.1.embeddings.count
+        let firstValues = arrays.lazy.compactMap { entry -> (String, Int)? in
+            if case .values(let values) = entry.array { (entry.key, values.count) } else { nil }
+        }.first
+        guard let (setter, n) = chosen.map({ ($0.0, $0.1.embeddings.count) }) ?? firstValues else {
+            let held = arrays.map(\.key).joined(separator: ", ")
+            throw DataError(path: path, message: "no 2-D float array (documents, dimension) and no 1-D array of one value per document; the archive holds \(held.isEmpty ? "no arrays" : held)")
+        }
         var dataset = Dataset(name: options.name ?? DatasetLoader.baseName(path), path: path, count: n)
-        dataset.vectors = [chosen.1]
-        if let note = NPYReader.unusableNote(chosen.2, of: "'\(chosen.0)' in \(path)") { notes.append(note) }
-        for (key, array) in arrays where key != chosen.0 {
+        if let chosen {
+            dataset.vectors = [chosen.1]
+            if let note = NPYReader.unusableNote(chosen.2, of: "'\(chosen.0)' in \(path)") { notes.append(note) }
+        }
+        for (key, array) in arrays where key != chosen?.0 {
             switch array {
             case .vectors(let v, let unusable):
                 guard v.embeddings.count == n else {
-                    notes.append("\(path): '\(key)' left out: \(v.embeddings.count) rows where '\(chosen.0)' has \(n)")
+                    notes.append("\(path): '\(key)' left out: \(v.embeddings.count) rows where '\(setter)' has \(n)")
                     continue
                 }
                 dataset.vectors.append(v)

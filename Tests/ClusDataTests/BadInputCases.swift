@@ -91,7 +91,7 @@ let badInputs: [BadInput] = [
     BadInput("t.npz", [], "t.npz: empty file; not a .npz archive"),
     BadInput("t.npz", "hello", "t.npz: not a .npz archive (too short for a ZIP archive's end record)"),
     BadInput("t.npz", String(repeating: "x", count: 40), "t.npz: not a .npz archive (no ZIP end record)"),
-    BadInput("t.npz", zipStored(["a.npy": npy(header("<i8", shape: "(2,)"), data: i64([1, 2]))]), "t.npz: no 2-D float array (documents, dimension) to take the vectors from; the archive holds a"),
+    BadInput("t.npz", zipStored(["a.npy": npy(header("<i8", shape: "()"), data: i64([1]))]), "t.npz: no 2-D float array (documents, dimension) and no 1-D array of one value per document; the archive holds a"),
     BadInput("t.npz", zipStored(["v.npy": npy(header(), data: f32([1, 2, 3]))]), "t.npz: member 'v.npy': truncated: shape (2, 2) of <f4 needs 16 bytes of data, the file has 12"),
     BadInput("t.npz", zipStored(["v.npy": npy(header(), data: f32([1, 2, 3, 4])), "s.npy": npy(header("<i8", shape: "(2,)"), data: i64([1]))]), "t.npz: member 's.npy': truncated: shape (2,) of <i8 needs 16 bytes of data, the file has 8"),
     BadInput("t.npz", zipStored(["v.npy": npy(header(), data: f32([1, .nan, 3, 4]))]), LoadOptions(strict: true), "t.npz: member 'v.npy': row 1, component 2 is NaN; strict=on wants a usable vector in every row"),

@@ -159,6 +159,23 @@ import Testing
         }
     }
 
+    /// An archive of 1-D arrays only (labels, as `export "labels.npz"` writes them) loads as a dataset of
+    /// fields, as a Parquet file of labels does: the first array sets the documents.
+    @Test func anArchiveOfFieldsOnlyLoads() throws {
+        let ids = npy("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", data: i64([7, 8, 9]))
+        let short = npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", data: i64([1, 2]))
+        let path = try writeFile(zipStored(["_id.npy": ids, "short.npy": short]), name: "labels.npz")
+        let d = try DatasetLoader.load(path: path, options: LoadOptions())
+        #expect(d.count == 3)
+        #expect(d.vectors.isEmpty)
+        #expect(d.field(named: "_id")?.values == [.int(7), .int(8), .int(9)])
+        #expect(d.notes == ["\(path): 'short' left out: 2 values for the 3 documents"])
+        // vector= still wants a vector field
+        #expect(throws: DataError(path: path, message: "'_id' is not a vector field: it is a 1-D array; a vector field is a 2-D float array (documents, dimension)")) {
+            try DatasetLoader.load(path: path, options: LoadOptions(vectorField: "_id"))
+        }
+    }
+
     @Test func inflatingShowsProgressAndStopsWhenCancelled() throws {
         // 40 MiB of float32 inflate in several pieces (ZipArchive.inflatePiece): progress between them, in the
         // archive's bytes, rising to the arrays' total; a cancellation asked during the first stops the load

@@ -145,11 +145,11 @@ public enum Commands {
             Any command's result can be kept with into=: metrics truth=query into="m.json"
             """),
         CommandSpec("join", run: { try $0.join($1) }, summary: "attach the fields and labels of a file to the documents, matched by a key",
-            positionals: [P("path", .path, "the JSON Lines, JSON, CSV or Parquet file", required: true)],
+            positionals: [P("path", .path, "the JSON Lines, JSON, CSV, Parquet or .npz file", required: true)],
             options: [
                 P("on", .field, "the key field, in the dataset and in the file", default: "_id"),
                 P("fields", .text, "the file's fields and aliases to attach, as [a, b] or \"a,b\"", default: "all but the key"),
-                P("format", .choice(["jsonl", "json", "csv", "tsv", "parquet"]), "file format (default: from the extension)"),
+                P("format", .choice(["jsonl", "json", "csv", "tsv", "parquet", "npz"]), "file format (default: from the extension)"),
             ],
             details: """
             Each document gets the values of the file's row with the same key

@@ -68,20 +68,7 @@ import Testing
     /// Labels exported to .npz join another session's dataset by `_id`, as Parquet's do; a key twice is an
     /// error naming its row.
     @Test func exportedLabelsJoin() throws {
-        let d = ParquetExportTests.dataset(30)
-        let path = try temporaryDirectory().appendingPathComponent("labels.npz").path
-        try DatasetWriter.write(d, to: path, options: ExportOptions(aliases: ["hdb"]))
-        var bare = d
-        bare.clusterings = []
-        let (joined, report) = try DatasetJoin.join(bare, path: path, on: "_id", fields: nil, format: nil)
-        #expect(report.matched == 30)
-        #expect(joined.field(named: "hdb")?.values == [FieldValue?](repeating: .string("cluster_0"), count: 30))
-        var twice = d
-        twice.fields[0].values[4] = .int(0)
-        try DatasetWriter.write(twice, to: path, options: ExportOptions(aliases: ["hdb"]))
-        #expect(throws: DataError(path: path, line: 5, message: "duplicate _id 0 (first at row 1): a key must name one row")) {
-            try DatasetJoin.join(bare, path: path, on: "_id", fields: nil, format: nil)
-        }
+        try ParquetExportTests.expectExportedLabelsJoin(file: "labels.npz")
     }
 
     @Test func nothingToWriteIsAnErrorAndLeavesNoFile() throws {

@@ -239,8 +239,14 @@ import Testing
 
     /// Labels exported to Parquet join another session's dataset by `_id`; a key twice is an error naming its row.
     @Test func exportedLabelsJoin() throws {
+        try ParquetExportTests.expectExportedLabelsJoin(file: "labels.parquet")
+    }
+
+    /// Exports labels to `file` (its extension the format), joins them to the dataset without its aliases
+    /// by `_id`, then a key twice: an error naming its row.
+    static func expectExportedLabelsJoin(file: String) throws {
         let d = ParquetExportTests.dataset(30)
-        let path = try temporaryDirectory().appendingPathComponent("labels.parquet").path
+        let path = try temporaryDirectory().appendingPathComponent(file).path
         try DatasetWriter.write(d, to: path, options: ExportOptions(aliases: ["hdb"]))
         var bare = d
         bare.clusterings = []

@@ -55,10 +55,12 @@ enum NPZWriter {
             }
             let name = Array((member.key + ".npy").utf8)
             let large = forceZip64 || size >= 0xFFFF_FFFF || offset >= 0xFFFF_FFFF
+            // bit 11: the name is UTF-8 (Python's zipfile reads it as cp437 otherwise)
+            let flags = name.allSatisfy { $0 < 0x80 } ? 0 : 0x800
             var local = ZipBytes()
             local.u32(0x0403_4B50)
             local.u16(large ? 45 : 20)   // version needed: 4.5 for zip64
-            local.u16(0); local.u16(0); local.u16(0); local.u16(0x21)   // flags, stored, time, date (1980-01-01)
+            local.u16(flags); local.u16(0); local.u16(0); local.u16(0x21)   // flags, stored, time, date (1980-01-01)
             local.u32(Int(crc))
             local.u32(large ? 0xFFFF_FFFF : size); local.u32(large ? 0xFFFF_FFFF : size)
             local.u16(name.count); local.u16(large ? 20 : 0)
@@ -71,7 +73,7 @@ enum NPZWriter {
             var entry = ZipBytes()
             entry.u32(0x0201_4B50)
             entry.u16(large ? 45 : 20); entry.u16(large ? 45 : 20)
-            entry.u16(0); entry.u16(0); entry.u16(0); entry.u16(0x21)
+            entry.u16(flags); entry.u16(0); entry.u16(0); entry.u16(0x21)
             entry.u32(Int(crc))
             entry.u32(large ? 0xFFFF_FFFF : size); entry.u32(large ? 0xFFFF_FFFF : size)
             entry.u16(name.count); entry.u16(large ? 28 : 0); entry.u16(0)

@@ -71,6 +71,19 @@ import Testing
         try ParquetExportTests.expectExportedLabelsJoin(file: "labels.npz")
     }
 
+    /// A key beyond ASCII is flagged UTF-8 (general purpose bit 11), as Python's zipfile writes and reads it.
+    @Test func namesBeyondASCIIAreFlaggedUTF8() throws {
+        var d = ParquetExportTests.dataset(3)
+        d.fields.append(FieldColumn(name: "catégorie", values: [.string("a"), .string("b"), nil]))
+        let dir = try temporaryDirectory()
+        for (field, flags) in [("catégorie", [UInt8(0), 8]), ("mixed", [0, 0])] {
+            let path = dir.appendingPathComponent("\(field).npz").path
+            try DatasetWriter.write(d, to: path, options: ExportOptions(aliases: [], fields: [field]))
+            #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))[6 ..< 8]) == flags, "\(field)")
+            #expect(try DatasetLoader.load(path: path, options: LoadOptions()).fields.map(\.name) == [field])
+        }
+    }
+
     @Test func nothingToWriteIsAnErrorAndLeavesNoFile() throws {
         var d = ParquetExportTests.dataset(5)
         d.fields.removeFirst()

@@ -27,7 +27,10 @@ enum NPZWriter {
                       vectorPieceBytes: Int = vectorPieceBytes) throws {
         var members: [Member] = []
         let chosen = explicitFields ? fields : fields.filter { d.fields[$0].name == "_id" }
-        for f in chosen { members.append(scalarMember(d.fields[f].name, d.fields[f].values)) }
+        for f in chosen {
+            let values = d.fields[f].values
+            members.append(scalarMember(d.fields[f].name, count: values.count) { values[$0] })
+        }
         if explicitFields {
             for v in vectors { members.append(vectorMember(d.vectors[v], pieceBytes: vectorPieceBytes, cancellation: cancellation)) }
         }
@@ -38,7 +41,8 @@ enum NPZWriter {
             let clustering = d.clusterings[c]
             let shared = aliases.filter { $0 == clustering.alias }.count > 1 || names.contains(clustering.alias)
             let key = shared ? "\(clustering.vectorField).\(clustering.alias)" : clustering.alias
-            members.append(scalarMember(key, clustering.labels.map { $0 >= 0 ? .string(clustering.clusterNames[$0]) : nil }))
+            let (labels, names) = (clustering.labels, clustering.clusterNames)
+            members.append(scalarMember(key, count: labels.count) { labels[$0] >= 0 ? .string(names[labels[$0]]) : nil })
         }
         guard !members.isEmpty else {
             throw DataError(path: file.path, message: "nothing to write: the dataset has no _id and no alias; give fields= or cluster first")
@@ -117,51 +121,71 @@ enum NPZWriter {
         return out
     }
 
-    private static func scalarMember(_ key: String, _ values: [FieldValue?]) -> Member {
-        var bool = false, int = false, double = false, text = false, missing = false
-        for value in values {
-            switch value {
+    /// A scalar array of `count` values, each read from `value` when its
+    /// piece is made (a clustering's names are never gathered into an array of strings).
+    private static func scalarMember(_ key: String, count n: Int, _ value: @escaping (Int) -> FieldValue?) -> Member {
+        var bool = false, int = false, double = false, text = false, missing = false, width = 1
+        for i in 0 ..< n {
+            switch value(i) {
             case nil, .null?: missing = true
             case .bool?: bool = true
             case .int?: int = true
             case .double?: double = true
-            case .string?: text = true
+            case .string(let s)?:
+                text = true
+                width = max(width, s.unicodeScalars.count)
             }
         }
-        let n = values.count
         if text || (bool && (int || double)) || (!bool && !int && !double) {
-            let strings = values.map { value -> [Unicode.Scalar] in
-                switch value {
-                case nil, .null?: []
-                case .string(let s)?: Array(s.unicodeScalars)
-                case let v?: Array(v.description.unicodeScalars)
+            // strings: each value's text (a number's as it prints), UTF-32 padded with zeros to the widest
+            func scalars(_ i: Int) -> String.UnicodeScalarView? {
+                switch value(i) {
+                case nil, .null?: nil
+                case .string(let s)?: s.unicodeScalars
+                case let v?: v.description.unicodeScalars
                 }
             }
-            let width = max(1, strings.map(\.count).max() ?? 1)
-            return Member(key: key) { emit in
-                try emitPieces(header("<U\(width)", shape: [n]), count: n, emit: emit) { i, out in
-                    for s in strings[i] { withUnsafeBytes(of: s.value.littleEndian) { out += $0 } }
-                    out += [UInt8](repeating: 0, count: 4 * (width - strings[i].count))
+            if !text || bool || int || double {
+                for i in 0 ..< n { width = max(width, scalars(i)?.count ?? 0) }
+            }
+            return Member(key: key) { [width] emit in
+                try header("<U\(width)", shape: [n]).withUnsafeBytes { try emit($0) }
+                var buffer = [UInt32](repeating: 0, count: min(n, piece) * width)
+                var i = 0
+                while i < n {
+                    let m = min(piece, n - i)
+                    buffer.withUnsafeMutableBufferPointer { b in
+                        b.update(repeating: 0)
+                        for j in 0 ..< m {
+                            var k = j * width
+                            for c in scalars(i + j) ?? "".unicodeScalars {
+                                b[k] = c.value.littleEndian
+                                k += 1
+                            }
+                        }
+                    }
+                    try buffer.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0 ..< 4 * m * width])) }
+                    i += m
                 }
             }
         }
         if bool && !missing {
             return Member(key: key) { emit in
                 try emitPieces(header("|b1", shape: [n]), count: n, emit: emit) { i, out in
-                    if case .bool(let b)? = values[i] { out.append(b ? 1 : 0) }
+                    if case .bool(let b)? = value(i) { out.append(b ? 1 : 0) }
                 }
             }
         }
         if int && !double && !bool && !missing {
             return Member(key: key) { emit in
                 try emitPieces(header("<i8", shape: [n]), count: n, emit: emit) { i, out in
-                    if case .int(let v)? = values[i] { withUnsafeBytes(of: Int64(v).littleEndian) { out += $0 } }
+                    if case .int(let v)? = value(i) { withUnsafeBytes(of: Int64(v).littleEndian) { out += $0 } }
                 }
             }
         }
         return Member(key: key) { emit in
             try emitPieces(header("<f8", shape: [n]), count: n, emit: emit) { i, out in
-                let x: Double = switch values[i] {
+                let x: Double = switch value(i) {
                 case .int(let v)?: Double(v)
                 case .double(let v)?: v
                 case .bool(let b)?: b ? 1 : 0
@@ -172,7 +196,10 @@ enum NPZWriter {
         }
     }
 
-    /// The header, then each value's bytes (`append(i, &buffer)`), a few thousand at a time.
+    /// Values per piece of a scalar array.
+    private static let piece = 65_536
+
+    /// The header, then each value's bytes (`append(i, &buffer)`), `piece` at a time.
     private static func emitPieces(_ header: [UInt8], count: Int, emit: (UnsafeRawBufferPointer) throws -> Void,
                                    append: (Int, inout [UInt8]) -> Void) throws {
         try header.withUnsafeBytes { try emit($0) }
@@ -180,9 +207,9 @@ enum NPZWriter {
         var i = 0
         while i < count {
             buffer.removeAll(keepingCapacity: true)
-            for j in i ..< min(count, i + 65_536) { append(j, &buffer) }
+            for j in i ..< min(count, i + piece) { append(j, &buffer) }
             try buffer.withUnsafeBytes { try emit($0) }
-            i += 65_536
+            i += piece
         }
     }
 

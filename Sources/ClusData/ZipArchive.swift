@@ -153,6 +153,10 @@ struct ZipArchive {
             guard member.size == member.compressedSize else { throw fail("a stored member whose sizes differ") }
             contents = .inPlace(input)
         case 8:
+            // Deflate expands at most 1032-fold: a larger size is damage (or a bomb), refused before it is allocated.
+            guard member.size <= member.compressedSize * 1032 + 65_536 else {
+                throw fail("its \(member.compressedSize) bytes of deflated data cannot inflate to the \(member.size) bytes the archive says: the file is damaged")
+            }
             contents = .inflated(try Self.inflated(input, size: member.size, cancellation: cancellation, progress: progress,
                                                    fail: fail))
         default:

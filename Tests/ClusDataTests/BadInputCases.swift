@@ -96,6 +96,8 @@ let badInputs: [BadInput] = [
     BadInput("t.npz", zipStored(["v.npy": npy(header(), data: f32([1, 2, 3, 4])), "s.npy": npy(header("<i8", shape: "(2,)"), data: i64([1]))]), "t.npz: member 's.npy': truncated: shape (2,) of <i8 needs 16 bytes of data, the file has 8"),
     BadInput("t.npz", zipStored(["v.npy": npy(header(), data: f32([1, .nan, 3, 4]))]), LoadOptions(strict: true), "t.npz: member 'v.npy': row 1, component 2 is NaN; strict=on wants a usable vector in every row"),
     BadInput("t.npz", localNameRunsPastTheEnd(), "t.npz: truncated: member 'a.npy' runs past the end of the file"),
+    BadInput("t.npz", deflatedClaiming(0xFFFF_FFF0), "t.npz: member 'a.npy': its 83 bytes of deflated data cannot inflate to the 4294967280 bytes the archive says: the file is damaged"),
+    BadInput("t.npz", deflatedClaiming(100), "t.npz: member 'a.npy': its deflated data does not inflate to the 100 bytes the archive says: the file is damaged"),
     BadInput("t.npz", zipStored(["v.npy": Array("not numpy".utf8)]), "t.npz: member 'v.npy': not a .npy file (no \\x93NUMPY magic)"),
     BadInput("t.npy", "{\"a\": 1}", "t.npy: not a .npy file (no \\x93NUMPY magic)"),
     BadInput("t.npy", npy(header("<i8"), data: []), "t.npy: unsupported dtype '<i8'; clus reads float16, float32 and float64 arrays (f2, f4, f8)"),
@@ -150,6 +152,17 @@ let badInputs: [BadInput] = [
 
 /// An archive whose one (empty) member's local header claims a 65,535-byte
 /// name: its data would start past the end of the file.
+/// A deflated member whose sizes (local header and directory) claim `size` bytes once inflated
+/// (FuzzNPY: a claim of 4 GB made clus allocate them, and the fuzzer stop on memory).
+func deflatedClaiming(_ size: Int) -> [UInt8] {
+    var bytes = zipArchive(["a.npy": npy(header(), data: f32([1, 2, 3, 4]))], deflated: true)
+    let directory = Int(bytes[bytes.count - 6]) | Int(bytes[bytes.count - 5]) << 8
+    for at in [22, directory + 24] {
+        for b in 0 ..< 4 { bytes[at + b] = UInt8(truncatingIfNeeded: size >> (8 * b)) }
+    }
+    return bytes
+}
+
 func localNameRunsPastTheEnd() -> [UInt8] {
     var bytes = zipStored(["a.npy": []])
     bytes[26] = 0xFF   // the local header's name length

@@ -29,11 +29,13 @@ let package = Package(
         // half speed there (39 against 158 GFLOP/s per core); Swift's own code keeps zmm without it.
         .target(name: "CGramKernel", cSettings: [.unsafeFlags(["-O3", "-march=\(targetCPU)", "-mprefer-vector-width=512", "-ffp-contract=fast"])]),
         .target(name: "ClusCore", dependencies: ["CVectorMath", "CBLASLoader", "CGramKernel"], swiftSettings: optimised),
-        .target(name: "ClusData", dependencies: ["ClusCore", "CZlib", "CSnappy", "CZstd", "CSQLite", "CLibPQ"], swiftSettings: optimised),
+        .target(name: "ClusData", dependencies: ["ClusCore", "CZlib", "CSnappy", "CZstd", "CLZ4", "CSQLite", "CLibPQ"], swiftSettings: optimised),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Parquet's two common codecs besides gzip (zlib above).
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // Arrow IPC (Feather) bodies: pyarrow's write_feather compresses with LZ4 frames by default (ZSTD is CZstd's).
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         // load sqlite / export sqlite, through the system's libsqlite3
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // load postgres / export postgres, through libpq (its headers are in /usr/include/postgresql)
@@ -73,6 +75,7 @@ if Context.environment["CLUS_FUZZ"] == "1" {
         ("FuzzCSV", "ClusData"),
         ("FuzzNPY", "ClusData"),
         ("FuzzParquet", "ClusData"),
+        ("FuzzArrow", "ClusData"),
     ]
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
     for (name, dependency) in fuzzTargets {

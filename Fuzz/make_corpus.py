@@ -2,7 +2,8 @@
 """Writes the fuzzers' seed corpus, Fuzz/Corpus/<target>/, from the tests'
 scripts and data (heads of the larger files) and a few hand-made cases,
 including small .npy files of every layout clus reads (NumPy needed) and
-small Parquet files of every codec and page version (pyarrow needed).
+small Parquet files of every codec and page version and small Arrow IPC
+files and streams (pyarrow needed).
 Run from anywhere: python3 Fuzz/make_corpus.py"""
 import io
 import pathlib
@@ -111,3 +112,27 @@ for codec in ["none", "snappy", "gzip", "zstd"]:
             write("FuzzParquet", f"{codec}_v{version[0]}{'_dict' if dictionary else ''}.parquet", buf.getvalue())
 for p in sorted((data / "parquet").glob("bad_*.parquet")) + [data / "iris.parquet"]:
     write("FuzzParquet", p.name, p.read_bytes())
+
+# Arrow IPC (pyarrow needed): the same small table as a file uncompressed, LZ4
+# and ZSTD, and as a stream; dictionary-encoded, view and fixed-size columns;
+# the fixtures small enough to mutate.
+import pyarrow.ipc as ipc
+
+arrow_table = table.append_column("d", pa.array(["x", "y", "x"]).dictionary_encode()) \
+    .append_column("f", pa.array([[1.0, 2.0], [3.0, 4.0], None], pa.list_(pa.float32(), 2))) \
+    .append_column("sv", pa.array(["short", None, "a string longer than twelve bytes"], pa.string_view()))
+for codec in [None, "lz4", "zstd"]:
+    buf = io.BytesIO()
+    with ipc.new_file(buf, arrow_table.schema, options=ipc.IpcWriteOptions(compression=codec)) as w:
+        for batch in arrow_table.to_batches(max_chunksize=2):
+            w.write_batch(batch)
+    write("FuzzArrow", f"table_{codec or 'none'}.arrow", buf.getvalue())
+buf = io.BytesIO()
+with ipc.new_stream(buf, arrow_table.schema) as w:
+    for batch in arrow_table.to_batches(max_chunksize=2):
+        w.write_batch(batch)
+write("FuzzArrow", "table.arrows", buf.getvalue())
+for p in sorted((data / "arrow").glob("*.a*")) + sorted((data / "arrow").glob("*.feather")):
+    if len(p.read_bytes()) <= 8192:
+        write("FuzzArrow", p.name, p.read_bytes())
+

@@ -29,7 +29,7 @@ public struct JoinReport: Sendable, Equatable {
 /// Attaches columns of a file to a dataset by a key: `join PATH on=FIELD`.
 public enum DatasetJoin {
     /// The dataset with the scalar fields and `_cluster_` labels of the
-    /// JSON Lines, JSON, CSV, Parquet or .npz file at `path` attached, the file's row for
+    /// JSON Lines, JSON, CSV, Parquet, Arrow or .npz file at `path` attached, the file's row for
     /// each document found by the key field `on` (compared by the label rule,
     /// `LabelValue`: `3` and `"3"` match). Documents without a row get missing
     /// values. `fields` (names of fields or aliases of the file) picks the
@@ -48,7 +48,7 @@ public enum DatasetJoin {
             _ = try FileBytes.checkReadable(path)
             throw DataError.unknownFormat(path)
         }
-        guard format != .npy else { throw DataError(path: path, message: "join reads JSON Lines, JSON, CSV, Parquet or .npz, not .npy") }
+        guard format != .npy else { throw DataError(path: path, message: "join reads JSON Lines, JSON, CSV, Parquet, Arrow or .npz, not .npy") }
         // a CSV's columns are all fields here: no vector is picked from numeric columns
         let file = format.delimiter != nil ? try DatasetLoader.loadLabels(path: path, delimiter: format.delimiter)
             : try DatasetLoader.parse(FileBytes.read(path), format: format, path: path, options: LoadOptions(format: given),
@@ -200,7 +200,7 @@ public enum DatasetJoin {
     /// of a JSON array. Only computed for messages.
     /// - Complexity: O(file size).
     static func documentLines(_ bytes: [UInt8], format: DataFormat) -> [Int] {
-        // Parquet and .npz have rows, not lines: messages name row N (none here: the caller counts from 1)
+        // Parquet, Arrow and .npz have rows, not lines: messages name row N (none here: the caller counts from 1)
         if format.hasRows { return [] }
         var lines: [Int] = []
         var line = 1
@@ -253,5 +253,5 @@ public enum DatasetJoin {
 
 extension DataFormat {
     /// Whether the format's records are rows counted from 1 rather than lines of text.
-    var hasRows: Bool { self == .parquet || self == .npz }
+    var hasRows: Bool { self == .parquet || self == .npz || self == .arrow }
 }

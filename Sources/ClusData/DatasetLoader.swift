@@ -21,10 +21,13 @@ public enum DataFormat: String, Sendable, CaseIterable {
     case npz
     /// Apache Parquet: one file, or several named by a pattern (`dir/*.parquet`).
     case parquet
+    /// Apache Arrow IPC: Feather 2 files and IPC streams (Hugging Face
+    /// `datasets`' `.arrow` files); one file, or several named by a pattern.
+    case arrow
 
     /// The format a file name implies (a `.gz` ending aside): `.jsonl`/`.ndjson`
     /// → jsonl, `.json` → json, `.csv` → csv, `.tsv`/`.tab` → tsv, `.npy` → npy,
-    /// `.npz` → npz, `.parquet` → parquet.
+    /// `.npz` → npz, `.parquet` → parquet, `.arrow`/`.feather`/`.ipc`/`.arrows` → arrow.
     public init?(path: String) {
         var path = path
         if DatasetLoader.pathExtension(path).lowercased() == "gz" { path.removeLast(3) }
@@ -36,6 +39,7 @@ public enum DataFormat: String, Sendable, CaseIterable {
         case "npy": self = .npy
         case "npz": self = .npz
         case "parquet", "parq": self = .parquet
+        case "arrow", "feather", "ipc", "arrows": self = .arrow
         default: return nil
         }
     }
@@ -118,6 +122,7 @@ public enum DatasetLoader {
     public static func memoryEstimate(path: String) -> Int? {
         if let mapped = NPYReader.mappedMemoryEstimate(path: path) { return mapped }   // a mapped .npy
         if DataFormat(path: path) == .parquet { return ParquetReader.memoryEstimate(path: path) }
+        if DataFormat(path: path) == .arrow { return ArrowReader.memoryEstimate(path: path) }
         if DataFormat(path: path) == .npz, let npz = NPZReader.memoryEstimate(path: path) { return npz }   // nil for .npz.gz: not mapped
         guard let sizes = FileBytes.sizes(path) else { return nil }
         if DataFormat(path: path) == .jsonl && !path.lowercased().hasSuffix(".gz") {
@@ -241,6 +246,9 @@ public enum DatasetLoader {
         if format == .parquet {
             return try ParquetReader.load(path: path, options: options, cancellation: cancellation, progress: progress)
         }
+        if format == .arrow {
+            return try ArrowReader.load(path: path, options: options, cancellation: cancellation, progress: progress)
+        }
         if format == .npz {
             return try NPZReader.load(path: path, options: options, cancellation: cancellation, progress: progress)
         }
@@ -278,6 +286,14 @@ public enum DatasetLoader {
                 try ParquetReader.read([(path, raw)], name: options.name ?? baseName(path), shownPath: path, options: options,
                                        limits: .standard, cancellation: cancellation, progress: progress)
             }
+        }
+        if format == .arrow {
+            // copied to memory of its own: the record batches' buffers are read in place, 8-byte aligned as Arrow lays them out
+            let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 64)
+            defer { copy.deallocate() }
+            bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
+            return try ArrowReader.read([(path, UnsafeRawBufferPointer(copy))], name: options.name ?? baseName(path), shownPath: path,
+                                        options: options, limits: .standard, cancellation: cancellation, progress: progress)
         }
         return try bytes.withUnsafeBufferPointer { text in
             var reader = DocumentReader()

@@ -43,29 +43,14 @@ extension ParquetReader {
             return out
         }
 
-        /// Runs `body` for each of `count` tasks on all cores, in waves of a
-        /// few per core so progress and Ctrl-C are heard between them; the
-        /// first error in task order is thrown.
+        /// Runs `body` for each of `count` tasks on all cores (`runLoadTasks`),
+        /// the progress bar told of each wave's compressed bytes.
         mutating func run(_ count: Int, bytes: (Int) -> Int, _ body: @escaping (Int) throws -> Void) throws {
-            let parallelism = Parallelism.allCores
-            let wave = 2 * parallelism.threads
-            var errors = [Error?](repeating: nil, count: count)
-            var start = 0
             progress?(done, total)
-            while start < count {
-                try cancellation?.check()
-                let batch = start ..< min(start + wave, count)
-                errors.withUnsafeMutableBufferPointer { out in
-                    let out = UncheckedBox(out)
-                    parallelism.forEach(chunks: batch.count) { k in
-                        do { try body(batch.lowerBound + k) } catch { out.value[batch.lowerBound + k] = error }
-                    }
-                }
-                if let error = errors[batch].first(where: { $0 != nil }) { throw error! }
-                done += batch.reduce(0) { $0 + bytes($1) }
+            try runLoadTasks(count, cancellation: cancellation, finished: { wave in
+                done += wave.reduce(0) { $0 + bytes($1) }
                 progress?(done, total)
-                start = batch.upperBound
-            }
+            }, body)
         }
 
         /// The values of each scalar column, by leaf index.

@@ -139,44 +139,22 @@ enum ParquetReader {
             file.metadata.rowGroups.reduce(total) { t, g in kept.reduce(t) { $0 + g.columns[$1.index].compressedSize } }
         }
         let scalars = try work.scalars(kept.filter { $0.role == .field })
-        var dataset = Dataset(name: name, path: shownPath, count: count)
-        var vectorErrors: [String: String] = [:]
-        for column in kept {
+        var contents: [(name: String, content: ColumnContent)] = []
+        for column in first.columns {
             switch column.role {
             case .field:
-                let field = FieldColumn(name: column.name, values: scalars[column.index] ?? [])
-                if let clustering = Clustering(aliasColumn: field) {
-                    dataset.clusterings.append(clustering)
-                } else {
-                    dataset.fields.append(field)
-                }
+                contents.append((column.name, .field(scalars[column.index] ?? [])))
             case .vector:
                 switch try work.vectors(column, count: count, path: shownPath, strict: options.strict) {
-                case .success(let (vector, note)):
-                    dataset.vectors.append(vector)
-                    if let note { dataset.notes.append(note) }
-                case .failure(let why):
-                    vectorErrors[column.name] = why.message
-                    dataset.notes.append("\(first.path): '\(column.name)' is not a vector field: \(why.message); left out")
+                case .success(let (vector, note)): contents.append((column.name, .vector(vector, note: note)))
+                case .failure(let why): contents.append((column.name, .notVector(why.message)))
                 }
-            case .skipped:
-                break
+            case .skipped(let why):
+                contents.append((column.name, .leftOut(why)))
             }
         }
-        var reported = Set<String>()
-        for column in first.columns {
-            if case .skipped(let why) = column.role, reported.insert(column.name).inserted {
-                dataset.notes.append("\(first.path): column '\(column.name)' left out: \(why)")
-            }
-        }
-        if let wanted = options.vectorField {
-            guard let i = dataset.vectors.firstIndex(where: { $0.name == wanted }) else {
-                if let why = vectorErrors[wanted] { throw DataError(path: first.path, message: "'\(wanted)' is not a vector field: \(why)") }
-                throw DataError.noVectorField(first.path, name: wanted, available: dataset.vectors.map(\.name))
-            }
-            dataset.vectors.insert(dataset.vectors.remove(at: i), at: 0)
-        }
-        return dataset
+        return try Dataset(columns: contents, name: name, path: shownPath, notePath: first.path, count: count,
+                           vectorField: options.vectorField)
     }
 
     /// A column's kind, as messages and the files' comparison name it: `list<FLOAT>`, `BYTE_ARRAY (string)`.

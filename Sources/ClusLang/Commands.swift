@@ -7,7 +7,7 @@ public enum Commands {
 
     public static let all: [CommandSpec] = [
         CommandSpec("load", run: { i, a in a.source == nil ? try i.load(a) : try i.loadQuery(a) },
-            summary: "load documents from JSON Lines, JSON, CSV, NumPy .npy/.npz (.gz too), Parquet, or a SQLite or PostgreSQL query",
+            summary: "load documents from JSON Lines, JSON, CSV, NumPy .npy/.npz (.gz too), Parquet, Arrow/Feather, or a SQLite or PostgreSQL query",
             sources: DatabaseKind.allCases.map(\.rawValue),
             positionals: [
                 P("path", .path, "the file to read; \"-\" for standard input (with format=); after sqlite the database file, after postgres a connection string or URI (\"\" or none: the PG* variables)", required: true),
@@ -46,7 +46,11 @@ public enum Commands {
             fields, its 1-D arrays of one value per document fields (NaN and ""
             missing), anything else left out with a note. Parquet: lists of float or double are
             vectors, struct fields dotted names; "dir/*.parquet" loads several
-            files as one dataset. A .gz file is decompressed. "-" reads
+            files as one dataset. Arrow (.arrow, .feather, .ipc, .arrows): Feather
+            2 files (df.to_feather, polars' write_ipc; LZ4 or ZSTD too) and IPC
+            streams (Hugging Face datasets' cache files), read as Parquet is
+            (lists and fixed-size lists of floats are vectors, categoricals
+            strings); "cache/*.arrow" loads a dataset's shards. A .gz file is decompressed. "-" reads
             standard input, when the script is a file or -c; pipes, FIFOs and
             /dev/stdin are read to their end. A failed load adds nothing.
             SQLite and PostgreSQL: the rows of query= are the documents, its
@@ -64,6 +68,7 @@ public enum Commands {
               load "emb.npy" labels="truth.csv"
               load "clip.npz" vector=image_embeds
               load "shards/*.parquet" as docs vector=embedding
+              load "frame.feather"
               load "-" format=jsonl          (jq -c … | clus -c '…')
               load sqlite "app.db" query="SELECT id AS _id, embedding, category FROM docs"
               load postgres "postgresql://me@db:5432/shop" query="SELECT id AS _id, emb FROM items"
@@ -145,11 +150,11 @@ public enum Commands {
             Any command's result can be kept with into=: metrics truth=query into="m.json"
             """),
         CommandSpec("join", run: { try $0.join($1) }, summary: "attach the fields and labels of a file to the documents, matched by a key",
-            positionals: [P("path", .path, "the JSON Lines, JSON, CSV, Parquet or .npz file", required: true)],
+            positionals: [P("path", .path, "the JSON Lines, JSON, CSV, Parquet, Arrow or .npz file", required: true)],
             options: [
                 P("on", .field, "the key field, in the dataset and in the file", default: "_id"),
                 P("fields", .text, "the file's fields and aliases to attach, as [a, b] or \"a,b\"", default: "all but the key"),
-                P("format", .choice(["jsonl", "json", "csv", "tsv", "parquet", "npz"]), "file format (default: from the extension)"),
+                P("format", .choice(["jsonl", "json", "csv", "tsv", "parquet", "arrow", "npz"]), "file format (default: from the extension)"),
             ],
             details: """
             Each document gets the values of the file's row with the same key

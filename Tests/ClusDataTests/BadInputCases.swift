@@ -85,7 +85,7 @@ let badInputs: [BadInput] = [
     BadInput("t.csv", "v\n\"[1, 2]\"\n\"[1, 2, 3]\"\n", LoadOptions(vectorField: "v"), "t.csv:3:2: 'v' is not a vector field: 3 numbers here, 2 in the first document that has it"),
     BadInput("t.csv", "v\n\"[1, x]\"\n", LoadOptions(vectorField: "v"), "t.csv: no vector field 'v'; the dataset has none"),
     BadInput("t.csv", "a,_cluster_.v.k\n1,c1\n", LoadOptions(vectorField: "v"), "t.csv: vector=v: no such column; give a column of JSON arrays, a glob like \"f*\" or a range like \"f0..f63\""),
-    BadInput("t.dat", "a\tb\n1\t2\n", "t.dat: cannot tell the format from the extension; give format= (jsonl, json, csv, tsv, npy, npz, parquet)"),
+    BadInput("t.dat", "a\tb\n1\t2\n", "t.dat: cannot tell the format from the extension; give format= (jsonl, json, csv, tsv, npy, npz, parquet, arrow)"),
     // NPY
     BadInput("t.npy", [], "t.npy: empty file; not a .npy file"),
     BadInput("t.npz", [], "t.npz: empty file; not a .npz archive"),

@@ -102,7 +102,7 @@ import Testing
         #expect(DataFormat(path: "x.npy") == .npy)
         #expect(DataFormat(path: "x.jsonl.gz") == .jsonl)
         #expect(DataFormat(path: "x.txt") == nil)
-        #expect(try loadError("{\"a\": 1}", name: "t.txt") == "t.txt: cannot tell the format from the extension; give format= (jsonl, json, csv, tsv, npy, npz, parquet)")
+        #expect(try loadError("{\"a\": 1}", name: "t.txt") == "t.txt: cannot tell the format from the extension; give format= (jsonl, json, csv, tsv, npy, npz, parquet, arrow)")
         #expect(try load("{\"a\": 1}", name: "t.txt", options: LoadOptions(format: .jsonl)).count == 1)
     }
 

@@ -58,7 +58,7 @@ import Testing
         // no format to go by
         let noFormat = try ClusProcess.run(["-c", "load \"-\""], stdin: try PipeTests.text("iris.jsonl"))
         #expect(noFormat.status == 1)
-        #expect(noFormat.stderr.contains("<stdin>: standard input has no name to tell its format by; give format= (jsonl, json, csv, tsv, npy, npz, parquet)"))
+        #expect(noFormat.stderr.contains("<stdin>: standard input has no name to tell its format by; give format= (jsonl, json, csv, tsv, npy, npz, parquet, arrow)"))
         // read once; a second load says so, and the first dataset stays
         let twice = try ClusProcess.run(["-c", "load \"-\" format=jsonl; load \"-\" format=jsonl as again"], stdin: try PipeTests.text("iris.jsonl"))
         #expect(twice.status == 1)

@@ -81,14 +81,15 @@ struct BatchWalk {
         func present(_ bits: UnsafeRawBufferPointer?, _ i: Int) -> Bool {
             (parent?[i] ?? true) && (bits.map { isSet($0, i) } ?? true)
         }
+        // reserved once the buffers are known to hold `rows` values: a damaged count allocates nothing
         var out: [FieldValue?] = []
-        out.reserveCapacity(rows)
         if let encoding = field.dictionary {
             let b = try nextBuffers(2)
             let bits = try validity(node, buffer: b)
             let width = encoding.index.integerWidth, signed = encoding.index != .int(bits: width * 8, signed: false)
             let indices = try buffer(b + 1, atLeast: rows * width, "dictionary indices")
             guard let values = dictionaries[encoding.id] else { throw ArrowError("dictionary \(encoding.id) is not in the file before the batch") }
+            out.reserveCapacity(rows)
             for i in 0 ..< rows {
                 guard present(bits, i) else { out.append(nil); continue }
                 let index = integer(indices, i, width: width, signed: signed)
@@ -99,14 +100,13 @@ struct BatchWalk {
         }
         switch field.type {
         case .null:
-            // no buffer: the rows must be backed by the batch's bytes (a damaged length would ask for billions)
-            guard rows / 8 <= buffers.backingBytes + 4096 else { throw ArrowError("a column of \(rows) nulls in a body of \(buffers.backingBytes) bytes") }
-            return [FieldValue?](repeating: nil, count: rows)
+            return [FieldValue?](repeating: nil, count: rows)   // rows the batch's bytes back (`checkRows`)
         case .int, .temporal:
             let b = try nextBuffers(2)
             let bits = try validity(node, buffer: b), width = field.type.integerWidth
             let signed = field.type != .int(bits: width * 8, signed: false)
             let data = try buffer(b + 1, atLeast: rows * width, "an integer buffer")
+            out.reserveCapacity(rows)
             for i in 0 ..< rows {
                 guard present(bits, i) else { out.append(nil); continue }
                 if !signed && width == 8 {
@@ -120,6 +120,7 @@ struct BatchWalk {
             let b = try nextBuffers(2)
             let bits = try validity(node, buffer: b)
             let data = try buffer(b + 1, atLeast: rows * bitCount / 8, "a float buffer")
+            out.reserveCapacity(rows)
             for i in 0 ..< rows {
                 guard present(bits, i) else { out.append(nil); continue }
                 let x = float(data, i, bits: bitCount)
@@ -129,11 +130,13 @@ struct BatchWalk {
             let b = try nextBuffers(2)
             let bits = try validity(node, buffer: b)
             let data = try buffer(b + 1, atLeast: (rows + 7) / 8, "a boolean buffer")
+            out.reserveCapacity(rows)
             for i in 0 ..< rows { out.append(present(bits, i) ? .bool(isSet(data, i)) : nil) }
         case .utf8, .largeUtf8:
             let b = try nextBuffers(3)
             let bits = try validity(node, buffer: b), width = field.type == .utf8 ? 4 : 8
             let offsets = try buffer(b + 1, atLeast: rows == 0 ? 0 : (rows + 1) * width, "an offsets buffer")
+            out.reserveCapacity(rows)
             let data = try buffers.buffer(b + 2)
             for i in 0 ..< rows {
                 guard present(bits, i) else { out.append(nil); continue }
@@ -146,6 +149,7 @@ struct BatchWalk {
             let b = try nextBuffers(2 + extra)
             let bits = try validity(node, buffer: b)
             let views = try buffer(b + 1, atLeast: rows * 16, "a views buffer")
+            out.reserveCapacity(rows)
             for i in 0 ..< rows {
                 guard present(bits, i) else { out.append(nil); continue }
                 let length = Int(Int32(littleEndian: views.loadUnaligned(fromByteOffset: i * 16, as: Int32.self)))
@@ -190,6 +194,10 @@ struct BatchWalk {
         func start(_ i: Int) -> Int { offsets.map { integer($0, i, width: width, signed: true) } ?? i * (fixed ?? 0) }
         let (needed, overflow) = rows.multipliedReportingOverflow(by: fixed ?? 0)
         guard !overflow, needed <= child.length else { throw ArrowError("\(child.length) elements for \(rows) lists of \(fixed ?? 0)") }
+        // the elements' buffer, checked before any row is looked at (a lengths-only pass never reads it)
+        let (elementBytes, tooMany) = child.length.multipliedReportingOverflow(by: elementBits / 8)
+        guard !tooMany else { throw ArrowError("\(child.length) elements") }
+        let data = lengthsOnly ? nil : try buffer(childBuffers + 1, atLeast: elementBytes, "a float buffer")
         var previous = rows == 0 ? 0 : start(0)
         guard previous >= 0 else { throw ArrowError("a list offset of \(previous)") }
         var out = ParquetReader.ListRows()
@@ -209,9 +217,7 @@ struct BatchWalk {
             }
             previous = next
         }
-        guard !lengthsOnly, let matrix, rows > 0 else { return out }
-        let size = elementBits / 8
-        let data = try buffer(childBuffers + 1, atLeast: child.length * size, "a float buffer")
+        guard let data, let matrix, rows > 0 else { return out }
         let first = start(0)
         if regular && elementBits == 32 {
             // every row present and of the dimension: one copy (Arrow's floats are this machine's, little-endian)

@@ -327,6 +327,15 @@ final class ArrowBatchBuffers {
         }
     }
 
+    /// Refuses a row count the batch's bytes cannot back: every row of a
+    /// column takes a bit at least, except in a column of nulls, so a
+    /// damaged length is an error before anything of its size is allocated.
+    func checkRows() throws(ArrowError) {
+        guard batch.length <= limits.batchRows, batch.length / 8 <= backingBytes + 4096 else {
+            throw ArrowError("\(batch.length) rows in a body of \(body.count) bytes: the file is damaged")
+        }
+    }
+
     /// Buffer `i`'s bytes.
     func buffer(_ i: Int) throws(ArrowError) -> UnsafeRawBufferPointer {
         guard i < batch.buffers.count else { throw ArrowError("a record batch with fewer buffers than its columns need") }

@@ -201,15 +201,19 @@ enum ArrowReader {
                     var walk = BatchWalk(buffers: buffers)
                     let values: [FieldValue?]
                     do throws(ArrowError) {
-                        let node = try walk.peekNode()
-                        values = try walk.scalars(field, rows: node.length, parent: nil, dictionaries: [:])
+                        try buffers.checkRows()
+                        values = try walk.scalars(field, rows: batch.length, parent: nil, dictionaries: [:])
                     } catch {
                         throw ArrowError("dictionary \(id) (at offset \(offset)): \(error.message)")
                     }
                     dictionaries[id] = isDelta ? (dictionaries[id] ?? []) + values : values
                 case .recordBatch(let batch):
                     guard schema != nil else { throw ArrowError("a record batch before the schema, at offset \(offset)") }
-                    guard batch.length <= limits.batchRows else { throw ArrowError("a record batch of \(batch.length) rows, at offset \(offset)") }
+                    do throws(ArrowError) {
+                        try ArrowBatchBuffers(batch, file: bytes, limits: limits).checkRows()
+                    } catch {
+                        throw ArrowError("record batch \(batches.count + 1) (at offset \(offset)): \(error.message)")
+                    }
                     batches.append((batch, dictionaries))
                 }
             }

@@ -16,6 +16,19 @@ import Testing
     }
 
 
+    /// FuzzArrow: a dictionary batch whose node claimed 104,373,289,986
+    /// values (the batch says 2 rows) had that many reserved before any
+    /// buffer was checked; AddressSanitizer refused the allocation.
+    @Test func arrowDictionaryLengthBeyondItsBatch() throws {
+        let file = ArrowTests.path("fuzz_dictionary_length.arrows")
+        do {
+            _ = try DatasetLoader.load(path: file, options: LoadOptions())
+            Issue.record("loaded")
+        } catch let error as DataError {
+            #expect(error.description == "\(file): dictionary 0 (at offset 272): 104373289986 values in a batch of 2 rows")
+        }
+    }
+
     /// A shape whose byte count fits in Int but not once the header's length
     /// is added trapped on the overflow; one whose byte count overflows Int
     /// said it needed a wrapped-around number of bytes.

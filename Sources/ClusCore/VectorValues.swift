@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Float32 values that live outside the Swift heap — a memory-mapped file —
 /// read-only, released (e.g. unmapped) when the last user lets go.
 ///
@@ -19,6 +23,23 @@ public final class ExternalFloats: @unchecked Sendable {
     }
 
     deinit { release() }
+
+    /// `count` uninitialised Floats of this process's own, on transparent
+    /// huge pages where the kernel offers them (`allocateMatrix`), freed with
+    /// the last user: a reader that writes every value (Arrow's record
+    /// batches) fills them through `mutableBase` before anyone reads them.
+    /// Loading 100,000 rows on an Intel Xeon VM, seven paired runs, medians:
+    /// × 384 from an IPC stream 110 ms against 140 on 4 KiB pages, × 768
+    /// from LZ4 Feather 143 against 194 (a fault that must compact memory
+    /// for a huge page now and then makes one load slower).
+    public static func uninitialized(count: Int) -> ExternalFloats {
+        let p = allocateMatrix(count: count)
+        let address = Int(bitPattern: p)
+        return ExternalFloats(base: p, count: count, release: { free(UnsafeMutableRawPointer(bitPattern: address)) })
+    }
+
+    /// The values, writable: only for the owner that is filling them (`uninitialized`).
+    public var mutableBase: UnsafeMutablePointer<Float> { UnsafeMutablePointer(mutating: base) }
 }
 
 /// The values of an `Embeddings` matrix: either an owned array or a read-only

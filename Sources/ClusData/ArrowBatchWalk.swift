@@ -172,9 +172,10 @@ struct BatchWalk {
     }
 
     /// A list column of floats: its rows' lengths (-1 for a null list) and
-    /// the rows with a null element; unless `lengthsOnly`, its rows of
-    /// `dimension` written to `matrix` (row 0 of the batch first, the others
-    /// left zero) and the odd rows' elements kept aside, as the Parquet reader does.
+    /// the rows with a null element; unless `lengthsOnly`, every row of the
+    /// batch written to `matrix` (`dimension` wide, row 0 of the batch first;
+    /// zeros for a null or odd row, whose elements are kept aside, as the
+    /// Parquet reader does).
     mutating func list(_ field: ArrowField, rows: Int, parent: [Bool]?, dimension d: Int,
                        into matrix: UnsafeMutablePointer<Float>?, lengthsOnly: Bool) throws(ArrowError) -> ParquetReader.ListRows {
         let node = try nextNode(rows: rows)
@@ -194,10 +195,6 @@ struct BatchWalk {
         func start(_ i: Int) -> Int { offsets.map { integer($0, i, width: width, signed: true) } ?? i * (fixed ?? 0) }
         let (needed, overflow) = rows.multipliedReportingOverflow(by: fixed ?? 0)
         guard !overflow, needed <= child.length else { throw ArrowError("\(child.length) elements for \(rows) lists of \(fixed ?? 0)") }
-        // the elements' buffer, checked before any row is looked at (a lengths-only pass never reads it)
-        let (elementBytes, tooMany) = child.length.multipliedReportingOverflow(by: elementBits / 8)
-        guard !tooMany else { throw ArrowError("\(child.length) elements") }
-        let data = lengthsOnly ? nil : try buffer(childBuffers + 1, atLeast: elementBytes, "a float buffer")
         var previous = rows == 0 ? 0 : start(0)
         guard previous >= 0 else { throw ArrowError("a list offset of \(previous)") }
         var out = ParquetReader.ListRows()
@@ -217,24 +214,33 @@ struct BatchWalk {
             }
             previous = next
         }
-        guard let data, let matrix, rows > 0 else { return out }
+        guard !lengthsOnly, let matrix, rows > 0 else { return out }
         let first = start(0)
+        let (elementBytes, tooMany) = child.length.multipliedReportingOverflow(by: elementBits / 8)
+        guard !tooMany else { throw ArrowError("\(child.length) elements") }
+        if regular && elementBits == 32 && first == 0 && child.length == rows * d,
+           try buffers.decompress(childBuffers + 1, into: matrix, bytes: elementBytes) {
+            return out   // a compressed batch of whole rows, decompressed into them
+        }
+        let data = try buffer(childBuffers + 1, atLeast: elementBytes, "a float buffer")
         if regular && elementBits == 32 {
             // every row present and of the dimension: one copy (Arrow's floats are this machine's, little-endian)
             UnsafeMutableRawPointer(matrix).copyMemory(from: data.baseAddress! + first * 4, byteCount: rows * d * 4)
             return out
         }
-        for i in 0 ..< rows where out.lengths[i] > 0 {
+        for i in 0 ..< rows {
             let s = start(i), length = Int(out.lengths[i])
-            let hasNull = out.nullElementRows.contains(i)
-            if length == d && !hasNull {
+            if length == d && !out.nullElementRows.contains(i) {
                 for j in 0 ..< d {
                     let x = float(data, s + j, bits: elementBits)
                     let f = Float(x)
                     if elementBits == 64 && Double(f) != x && !x.isNaN { out.rounded = true }
                     matrix[i * d + j] = f
                 }
-            } else {
+                continue
+            }
+            (matrix + i * d).update(repeating: 0, count: d)   // the matrix comes uninitialised: every row is written
+            if length > 0 {
                 out.odd[i] = (s ..< s + length).map { j in
                     childBits.map { isSet($0, j) } ?? true ? Float(float(data, j, bits: elementBits)) : .nan
                 }

@@ -338,36 +338,61 @@ final class ArrowBatchBuffers {
 
     /// Buffer `i`'s bytes.
     func buffer(_ i: Int) throws(ArrowError) -> UnsafeRawBufferPointer {
-        guard i < batch.buffers.count else { throw ArrowError("a record batch with fewer buffers than its columns need") }
         if let done = cache[i] { return done }
+        let (raw, claimed) = try compressed(i)
+        guard let claimed else { cache[i] = raw; return raw }
+        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: max(claimed, 1), alignment: 64)
+        owned.append(out)
+        try decompress(raw, claimed: claimed, into: out.baseAddress!)
+        let result = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(out)[0 ..< claimed])
+        cache[i] = result
+        return result
+    }
+
+    /// Decompresses buffer `i` straight into `destination` when it is
+    /// compressed and holds exactly `bytes` bytes (a batch's vectors, into
+    /// their rows: no buffer between, no second copy); false, touching
+    /// nothing, when it is not so.
+    func decompress(_ i: Int, into destination: UnsafeMutableRawPointer, bytes: Int) throws(ArrowError) -> Bool {
+        guard cache[i] == nil else { return false }
+        let (raw, claimed) = try compressed(i)
+        guard claimed == bytes else { return false }
+        try decompress(raw, claimed: bytes, into: destination)
+        return true
+    }
+
+    /// Buffer `i`'s bytes as stored, and, when compressed, the size they
+    /// claim decompressed (checked against what the codec can give).
+    private func compressed(_ i: Int) throws(ArrowError) -> (UnsafeRawBufferPointer, claimed: Int?) {
+        guard i < batch.buffers.count else { throw ArrowError("a record batch with fewer buffers than its columns need") }
         let span = batch.buffers[i]
         let raw = UnsafeRawBufferPointer(rebasing: body[span.offset ..< span.offset + span.length])
-        guard let codec = batch.codec, span.length > 0 else { return raw }
+        guard let codec = batch.codec, span.length > 0 else { return (raw, nil) }
         guard span.length >= 8 else { throw ArrowError("a compressed buffer of \(span.length) bytes, without its length") }
         let claimed = Int(Int64(littleEndian: raw.loadUnaligned(as: Int64.self)))
         let data = UnsafeRawBufferPointer(rebasing: raw[8...])
-        if claimed == -1 { cache[i] = data; return data }   // left uncompressed by the writer
+        if claimed == -1 { return (data, nil) }   // left uncompressed by the writer
         // LZ4 frames give at most about 255 bytes a byte, ZSTD about 32,768 (a run of one byte
         // in a 3-byte block): a larger claim is damage, refused before anything is allocated.
         let most = saturatingSum(saturatingProduct(data.count, codec == 0 ? 256 : 32_768), 1 << 16)
         guard claimed >= 0, claimed <= most, claimed <= limits.bufferBytes else {
             throw ArrowError("a compressed buffer of \(data.count) bytes claims \(claimed) bytes decompressed: the file is damaged")
         }
-        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: max(claimed, 1), alignment: 64)
-        owned.append(out)
+        return (data, claimed)
+    }
+
+    private func decompress(_ data: UnsafeRawBufferPointer, claimed: Int, into out: UnsafeMutableRawPointer) throws(ArrowError) {
+        let codec = batch.codec ?? 0
         let got: Int
         if codec == 1 {
-            let r = ZSTD_decompress(out.baseAddress!, claimed, data.baseAddress!, data.count)
+            let r = ZSTD_decompress(out, claimed, data.baseAddress!, data.count)
             got = ZSTD_isError(r) != 0 ? -1 : Int(r)
         } else {
-            got = ArrowBatchBuffers.lz4Frame(data, into: out.baseAddress!, capacity: claimed)
+            got = ArrowBatchBuffers.lz4Frame(data, into: out, capacity: claimed)
         }
         guard got == claimed else {
             throw ArrowError("a \(codec == 0 ? "LZ4" : "ZSTD") buffer that does not decompress to the \(claimed) bytes it claims: the file is damaged")
         }
-        let result = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(out)[0 ..< claimed])
-        cache[i] = result
-        return result
     }
 
     /// An LZ4 frame decompressed into `out`: the bytes written, -1 on bad data.

@@ -145,16 +145,17 @@ enum ArrowReader {
                 guard !overflow, cells <= limits.vectorCells else {
                     throw DataError(path: shownPath, message: "'\(column.name)': \(count) × \(d) values are too many")
                 }
-                var matrix = [Float](repeating: 0, count: cells)
-                let parts = try matrix.withUnsafeMutableBufferPointer { m in
-                    try passes.run([c], lengthsOnly: false, dimension: d, matrix: UncheckedBox(m.baseAddress))
-                }.map { $0.lists[c] ?? ParquetReader.ListRows() }
+                // not zeroed first, on huge pages: the batches write every row, touching each page once, on all cores
+                let matrix = ExternalFloats.uninitialized(count: cells)
+                let parts = try passes.run([c], lengthsOnly: false, dimension: d, matrix: UncheckedBox(matrix.mutableBase))
+                    .map { $0.lists[c] ?? ParquetReader.ListRows() }
                 switch ParquetReader.dimension(parts) {
                 case .failure(let why):
                     contents.append((column.name, .notVector(why.message)))
                 case .success:
                     // a fixed size's lists are all of it; a variable one's tally was taken from these same lengths
-                    let (vector, note) = try ParquetReader.vectorColumn(column.name, parts, matrix: matrix, count: count, dimension: d,
+                    let (vector, note) = try ParquetReader.vectorColumn(column.name, parts, matrix: VectorValues(external: matrix),
+                                                                        count: count, dimension: d,
                                                                         path: shownPath, strict: options.strict)
                     contents.append((column.name, .vector(vector, note: note)))
                 }

@@ -139,7 +139,7 @@ extension ParquetReader {
                 case .success(let best) where best != d && attempt == 0: d = best
                 case .success(let best):
                     guard best == d else { return .failure(ParquetError("its lists' most common length changed while it was read")) }
-                    return .success(try ParquetReader.vectorColumn(column.name, parts, matrix: matrix, count: n, dimension: d,
+                    return .success(try ParquetReader.vectorColumn(column.name, parts, matrix: VectorValues(matrix), count: n, dimension: d,
                                                                    path: path, strict: strict))
                 }
             }
@@ -343,7 +343,7 @@ extension ParquetReader {
 
     /// The vector column of a decoded matrix: the odd rows and NaN rows marked
     /// as no usable vector (kept as read for export), with the load's note.
-    static func vectorColumn(_ name: String, _ parts: [ListRows], matrix: [Float], count n: Int, dimension d: Int,
+    static func vectorColumn(_ name: String, _ parts: [ListRows], matrix: VectorValues, count n: Int, dimension d: Int,
                              path: String, strict: Bool) throws -> (VectorColumn, String?) {
         var values = matrix
         var present = [Bool](repeating: true, count: n)
@@ -368,7 +368,7 @@ extension ParquetReader {
         let nonFinite = Embeddings(count: n, dimension: d, values: values).nonFiniteRows()
         for doc in nonFinite where present[doc] {
             present[doc] = false
-            unusable[doc] = UnusableVector(problem: .nonFinite, value: .string(arrayText(values[doc * d ..< doc * d + d], nanAs: "NaN")), isArray: true)
+            unusable[doc] = UnusableVector(problem: .nonFinite, value: .string(arrayText(values.arraySlice(from: doc * d, count: d), nanAs: "NaN")), isArray: true)
             for j in doc * d ..< doc * d + d { values[j] = 0 }
         }
         var column = VectorColumn(name: name, embeddings: Embeddings(count: n, dimension: d, values: values),

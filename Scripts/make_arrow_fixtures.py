@@ -18,10 +18,16 @@ in Tests/Golden/data/arrow/, from the Parquet fixtures' `kinds` documents
 - pandas.feather: `df.to_feather` of a frame with a categorical, NaN floats,
   None strings and an embedding column of float32 arrays.
 - v1.feather: a Feather version 1 file, which clus names rather than reads.
+- polars.arrow (LZ4), polars_zstd.arrow, polars.arrows (a stream) and
+  polars.jsonl, their twin: a polars frame with a Categorical, nulls, an
+  Array(Float32, 3) and a List(Float64) column (pip install polars). Polars
+  writes string views, uint32 dictionary indices, and its file's dictionary
+  batch after the record batch that uses it.
 - ../iris.feather: iris.parquet as Feather (LZ4), for the golden script that
   loads iris from every format.
 """
 import json, pathlib
+import polars as pl
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -111,3 +117,19 @@ with open(out / "pandas.jsonl", "w", encoding="utf-8") as f:
 feather.write_feather(pd.DataFrame({"a": [1.0, 2.0]}), out / "v1.feather", version=1)
 
 feather.write_feather(pq.read_table(root / "iris.parquet"), root / "iris.feather")
+
+prng = np.random.default_rng(9)
+frame = pl.DataFrame({
+    "id": [f"doc{i}" for i in range(8)],
+    "cat": pl.Series(["a", "b", "a", None, "c", "b", "a", "c"], dtype=pl.Categorical),
+    "n": [1, 2, None, 4, 5, 6, 7, 8],
+    "emb": prng.standard_normal((8, 3)).astype(np.float32),
+    "lst": [[1.0, 2.0], [3.0, 4.0], None, [5.0, 6.0], [7.0, 8.0], [9.0, 10.0], [11.0, 12.0], [13.0, 14.0]],
+})
+frame.write_ipc(out / "polars.arrow", compression="lz4")
+frame.write_ipc(out / "polars_zstd.arrow", compression="zstd")
+frame.write_ipc_stream(out / "polars.arrows")
+with open(out / "polars.jsonl", "w", encoding="utf-8") as f:
+    for r in frame.with_columns(pl.col("cat").cast(pl.String)).to_dicts():
+        d = {k: (list(map(float, v)) if k == "emb" else v) for k, v in r.items() if v is not None or k == "lst"}
+        f.write(json.dumps(d) + "\n")

@@ -209,13 +209,23 @@ enum ArrowMessage {
     case recordBatch(ArrowBatch)
 }
 
-/// The messages of an Arrow IPC stream or file, in order.
+/// The messages of an Arrow IPC stream or file: a stream's in order; a
+/// file's as its footer lists them (the schema, every dictionary batch, then
+/// the record batches), since a file may put a dictionary after the batch that
+/// uses it (polars does) and its own copy of the schema need not be a message.
 struct ArrowMessages {
     let bytes: UnsafeRawBufferPointer
-    private var at: Int
-    private let end: Int
     /// Whether the bytes are the file format (`ARROW1` magic and a footer), else the stream format.
     let isFile: Bool
+    /// The stream's next message.
+    private var at: Int
+    /// Where the messages end: the file's footer, or the stream's end.
+    private let end: Int
+    /// The file's schema, until it is handed out.
+    private var footerSchema: [ArrowField]?
+    /// Where the file's messages start: its dictionary batches, then its record batches.
+    private var blocks: [Int] = []
+    private var nextBlock = 0
 
     static let magic: [UInt8] = Array("ARROW1".utf8)
 
@@ -226,11 +236,22 @@ struct ArrowMessages {
             guard bytes.count >= 18, Array(bytes[bytes.count - 6 ..< bytes.count]) == ArrowMessages.magic else {
                 throw ArrowError("truncated Arrow file (no ARROW1 at its end)")
             }
-            let footer = Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 10, as: Int32.self)))
-            guard footer >= 0, footer <= bytes.count - 18 else { throw ArrowError("truncated or corrupt Arrow file (footer of \(footer) bytes)") }
+            let length = Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - 10, as: Int32.self)))
+            guard length > 0, length <= bytes.count - 18 else { throw ArrowError("truncated or corrupt Arrow file (footer of \(length) bytes)") }
             isFile = true
             at = 8
-            end = bytes.count - 10 - footer
+            end = bytes.count - 10 - length
+            let footer = try FlatTable(root: UnsafeRawBufferPointer(rebasing: bytes[end ..< bytes.count - 10]))
+            guard let schema = try footer.table(1) else { throw ArrowError("corrupt Arrow file: its footer has no schema") }
+            footerSchema = try ArrowMessages.fields(schema)
+            for slot in [2, 3] {
+                guard let list = try footer.vector(slot, elementSize: 24) else { continue }
+                for i in 0 ..< list.count {
+                    let offset = Int(try footer.structField(list, i, size: 24, offset: 0, as: Int64.self))
+                    guard offset >= 8, offset < end else { throw ArrowError("corrupt Arrow file: its footer lists a message at offset \(offset)") }
+                    blocks.append(offset)
+                }
+            }
         } else if bytes.count >= 4 && Array(bytes[0 ..< 4]) == Array("FEA1".utf8) {
             throw ArrowError("a Feather version 1 file (pyarrow before 0.17, or feather-format); clus reads version 2: write it again with pyarrow.feather.write_feather")
         } else if bytes.count >= 4 && (bytes.loadUnaligned(as: UInt32.self) == 0xFFFF_FFFF
@@ -249,13 +270,34 @@ struct ArrowMessages {
         return length > 8 && length <= bytes.count - 4
     }
 
-    /// The next message and where it started; nil at the stream's end.
+    /// The next message and where it starts; nil after the last.
     mutating func next() throws(ArrowError) -> (ArrowMessage, offset: Int)? {
+        if isFile {
+            if let schema = footerSchema {
+                footerSchema = nil
+                return (.schema(schema), end)
+            }
+            guard nextBlock < blocks.count else { return nil }
+            let offset = blocks[nextBlock]
+            nextBlock += 1
+            guard let (message, _) = try message(at: offset) else { throw ArrowError("truncated: no message at offset \(offset), where the footer lists one") }
+            if case .schema = message { throw ArrowError("corrupt Arrow file: the footer lists a schema at offset \(offset) as a batch") }
+            return (message, offset)
+        }
         let start = at
         guard end - at >= 4 else {
-            guard at == end || isFile else { throw ArrowError("truncated: \(end - at) stray bytes at offset \(at)") }
+            guard at == end else { throw ArrowError("truncated: \(end - at) stray bytes at offset \(at)") }
             return nil
         }
+        guard let (message, after) = try message(at: at) else { return nil }
+        at = after
+        return (message, start)
+    }
+
+    /// The message at `start` and where the next one starts; nil for the end-of-stream marker.
+    private func message(at start: Int) throws(ArrowError) -> (ArrowMessage, next: Int)? {
+        var at = start
+        guard end - at >= 4 else { throw ArrowError("truncated: a message cut short at offset \(start)") }
         var length = Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int32.self)))
         at += 4
         if length == -1 {
@@ -275,25 +317,29 @@ struct ArrowMessages {
             throw ArrowError("truncated: a message body of \(bodyLength) bytes at offset \(at) runs past the end")
         }
         let body = at ..< at + bodyLength
-        at += bodyLength
         let header = try message.table(2)
         switch try message.scalar(1, default: UInt8(0)) {
         case 1:
             guard let header else { throw ArrowError("a schema message without its schema") }
-            guard try header.scalar(0, default: Int16(0)) == 0 else { throw ArrowError("a big-endian Arrow file; clus reads little-endian ones") }
-            var fields: [ArrowField] = []
-            for f in try header.tables(1) { fields.append(try ArrowField(f, depth: 0)) }
-            return (.schema(fields), start)
+            return (.schema(try ArrowMessages.fields(header)), body.upperBound)
         case 2:
             guard let header, let data = try header.table(1) else { throw ArrowError("a dictionary batch without its data") }
             return (.dictionary(id: Int(try header.scalar(0, default: Int64(0))), batch: try ArrowBatch(data, body: body),
-                                isDelta: try header.bool(2)), start)
+                                isDelta: try header.bool(2)), body.upperBound)
         case 3:
             guard let header else { throw ArrowError("a record batch message without its batch") }
-            return (.recordBatch(try ArrowBatch(header, body: body)), start)
+            return (.recordBatch(try ArrowBatch(header, body: body)), body.upperBound)
         case let kind:
             throw ArrowError("a message of kind \(kind) (a tensor?); clus reads schemas, dictionaries and record batches")
         }
+    }
+
+    /// A `Schema` table's columns.
+    private static func fields(_ schema: FlatTable) throws(ArrowError) -> [ArrowField] {
+        guard try schema.scalar(0, default: Int16(0)) == 0 else { throw ArrowError("a big-endian Arrow file; clus reads little-endian ones") }
+        var fields: [ArrowField] = []
+        for f in try schema.tables(1) { fields.append(try ArrowField(f, depth: 0)) }
+        return fields
     }
 }
 

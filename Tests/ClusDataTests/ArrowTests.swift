@@ -95,6 +95,24 @@ import Testing
         #expect(d.notes.isEmpty)
     }
 
+    /// polars' `write_ipc` (LZ4, ZSTD) and `write_ipc_stream`: string views,
+    /// a Categorical as uint32 indices into string views, its file's
+    /// dictionary batch written after the record batch (read by the footer),
+    /// an Array(Float32, 3) and a List(Float64): as the JSON twin.
+    @Test(arguments: ["polars.arrow", "polars_zstd.arrow", "polars.arrows"])
+    func polarsMatchesItsTwin(file: String) throws {
+        let d = try ArrowTests.load(file)
+        let twin = try ArrowTests.load("polars.jsonl")
+        #expect(d.fields.map(\.name) == ["id", "cat", "n"])
+        for field in twin.fields { #expect(d.field(named: field.name)?.values == field.values, "\(field.name)") }
+        #expect(d.vectors.map(\.name) == ["emb", "lst"])
+        for v in twin.vectors {
+            let got = try #require(d.vector(named: v.name))
+            #expect(got.embeddings.values.array.map(\.bitPattern) == v.embeddings.values.array.map(\.bitPattern), "\(v.name)")
+            #expect(got.present == v.present)
+        }
+    }
+
     /// Columns clus does not read are left out, each named in a note; `vector=` naming one says why.
     @Test func unreadColumnsAreNamed() throws {
         let d = try ArrowTests.load("left_out.feather")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the Arrow IPC fixtures with pyarrow and pandas (pip install pyarrow pandas),
-in Tests/Golden/data/arrow/, from the Parquet fixtures' `kinds` documents
-(Scripts/make_parquet_fixtures.py writes parquet/kinds.jsonl, their JSON twin):
+in Tests/Golden/data/arrow/, from the Parquet fixtures' `kinds` table
+(Scripts/make_parquet_fixtures.py writes it and parquet/kinds.jsonl, its JSON twin):
 
 - kinds_{none,lz4,zstd}.feather: the 40 documents as Feather 2 (the IPC file
   format), uncompressed, LZ4 frames and ZSTD, in record batches of 15 rows.
@@ -39,15 +39,8 @@ root = pathlib.Path(__file__).resolve().parent.parent / "Tests/Golden/data"
 out = root / "arrow"
 out.mkdir(exist_ok=True)
 
-rows = [json.loads(line) for line in open(root / "parquet/kinds.jsonl", encoding="utf-8")]
-schema = pa.schema([
-    ("id", pa.int64()), ("name", pa.string()), ("title", pa.string()), ("small", pa.int32()),
-    ("score", pa.float64()), ("weight", pa.float32()), ("flag", pa.bool_()),
-    ("meta", pa.struct([("lang", pa.string()), ("year", pa.int32())])),
-    ("vec", pa.list_(pa.float32())), ("vec64", pa.large_list(pa.float64())),
-    ("fixed", pa.list_(pa.float32(), 3)),
-])
-table = pa.Table.from_pylist(rows, schema=schema)
+# the Parquet fixtures' table, types and all (its JSON twin is parquet/kinds.jsonl)
+table = pq.read_table(root / "parquet/kinds_none_v1.parquet")
 
 for codec in ["none", "lz4", "zstd"]:
     feather.write_feather(table, out / f"kinds_{codec}.feather", compression="uncompressed" if codec == "none" else codec,
@@ -68,7 +61,7 @@ types = pa.schema([
     ("fixed", pa.list_(pa.float32(), 3)),
 ])
 with ipc.new_file(out / "kinds_types.arrow", types) as w:
-    for batch in table.cast(types).to_batches(max_chunksize=15):
+    for batch in table.combine_chunks().cast(types).to_batches(max_chunksize=15):
         w.write_batch(batch)
 
 (out / "parts").mkdir(exist_ok=True)
@@ -85,16 +78,8 @@ with ipc.new_stream(out / "dictionaries.arrows", dict_schema) as w:
         w.write_batch(pa.record_batch([pa.array(labels).dictionary_encode(),
                                        pa.array([[1.0, 2.0]] * 3, pa.list_(pa.float32(), 2))], schema=dict_schema))
 
-left_out = pa.table({
-    "v": pa.array([[1.0, 2.0]] * 3, pa.list_(pa.float32())),
-    "nothing": pa.nulls(3),
-    "day": pa.array([1, 2, 3], pa.date32()),
-    "m": pa.array([[("a", 1)]] * 3, pa.map_(pa.string(), pa.int64())),
-    "ints": pa.array([[1, 2]] * 3, pa.list_(pa.int64())),
-    "price": pa.array([1, 2, 3], pa.decimal128(5, 2)),
-    "nested": pa.array([[[1.0]]] * 3, pa.list_(pa.list_(pa.float32()))),
-    "blob": pa.array([b"x", b"y", b"z"], pa.binary()),
-})
+# the Parquet fixture's columns clus leaves out (types and all), and binary, which Parquet reads as text
+left_out = pq.read_table(root / "parquet/left_out.parquet").append_column("blob", pa.array([b"x", b"y", b"z"], pa.binary()))
 feather.write_feather(left_out, out / "left_out.feather")
 
 rng = np.random.default_rng(5)

@@ -41,26 +41,11 @@ enum ArrowReader {
     /// (`cache/*.arrow`) names, one after another in name order.
     static func load(path: String, options: LoadOptions, cancellation: Cancellation?,
                      progress: ((Int, Int) -> Void)?) throws -> Dataset {
-        let paths = try ParquetReader.expand(path)
-        var holders: [AnyObject] = []
-        var buffers: [UnsafeRawBufferPointer] = []
-        for p in paths {
-            if let map = try FileMap(path: p) {
-                holders.append(map)
-                buffers.append(map.bytes)
-            } else {
-                let bytes = FileCopy(try FileBytes.read(p, cancellation: cancellation))
-                holders.append(bytes)
-                buffers.append(UnsafeRawBufferPointer(bytes.buffer))
-            }
-        }
-        return try withExtendedLifetime(holders) {
-            let single = paths.count == 1 && paths[0] == path
-            let name = options.name ?? (single ? DatasetLoader.baseName(path) : ParquetReader.patternName(path))
-            let shown = path == StandardInput.path ? StandardInput.displayName : path
-            let named = zip(paths, buffers).map { ($0 == StandardInput.path ? StandardInput.displayName : $0, $1) }
-            return try read(named, name: name, shownPath: shown, options: options, limits: .standard,
-                            cancellation: cancellation, progress: progress)
+        let files = try ColumnarFiles(path, cancellation: cancellation)
+        let shown = path == StandardInput.path ? StandardInput.displayName : path
+        return try withExtendedLifetime(files) {
+            try read(files.files, name: options.name ?? files.name, shownPath: shown, options: options, limits: .standard,
+                     cancellation: cancellation, progress: progress)
         }
     }
 
@@ -77,12 +62,9 @@ enum ArrowReader {
         for (path, bytes) in files {
             let file = try open(path, bytes, limits: limits)
             if let first = opened.first {
-                let a = first.columns.map { "\($0.name) (\(describe($0)))" }, b = file.columns.map { "\($0.name) (\(describe($0)))" }
-                guard a == b else {
-                    let differ = zip(a, b).first { $0 != $1 }.map { "\($1) where \(first.path) has \($0)" }
-                        ?? "\(b.count) columns where \(first.path) has \(a.count)"
-                    throw DataError(path: path, message: "its columns differ from the other files': \(differ)")
-                }
+                try ColumnarFiles.checkSameColumns(file.columns.map { "\($0.name) (\(describe($0)))" },
+                                                   as: first.columns.map { "\($0.name) (\(describe($0)))" },
+                                                   path: path, firstPath: first.path)
             }
             opened.append(file)
         }
@@ -270,15 +252,6 @@ enum ArrowReader {
         }
     }
 
-    /// A file's bytes in memory of their own (standard input, a pipe, a `.gz` file).
-    private final class FileCopy {
-        let buffer: UnsafeMutableRawBufferPointer
-        init(_ bytes: [UInt8]) {
-            buffer = .allocate(byteCount: bytes.count, alignment: 64)
-            bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
-        }
-        deinit { buffer.deallocate() }
-    }
 }
 
 extension ArrowReader {

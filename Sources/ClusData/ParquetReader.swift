@@ -42,43 +42,18 @@ enum ParquetReader {
     /// (`dir/*.parquet`) names, one after another in name order.
     static func load(path: String, options: LoadOptions, cancellation: Cancellation?,
                      progress: ((Int, Int) -> Void)?) throws -> Dataset {
-        let paths = try expand(path)
-        // mapped when possible: only the pages of the kept columns are read from disk
-        var holders: [AnyObject] = []
-        var buffers: [UnsafeRawBufferPointer] = []
-        for p in paths {
-            if let map = try FileMap(path: p) {
-                holders.append(map)
-                buffers.append(map.bytes)
-            } else {
-                // standard input, a pipe, a .gz file: read whole
-                let bytes = ReadBytes(try FileBytes.read(p, cancellation: cancellation))
-                holders.append(bytes)
-                buffers.append(UnsafeRawBufferPointer(bytes.buffer))
-            }
+        let files = try ColumnarFiles(path, cancellation: cancellation)
+        return try withExtendedLifetime(files) {
+            try read(files.files, name: options.name ?? files.name, shownPath: path, options: options,
+                     limits: .standard, cancellation: cancellation, progress: progress)
         }
-        return try withExtendedLifetime(holders) {
-            let name = options.name ?? (paths.count == 1 && paths[0] == path ? DatasetLoader.baseName(path) : patternName(path))
-            return try read(zip(paths, buffers).map { ($0, $1) }, name: name, shownPath: path, options: options,
-                            limits: .standard, cancellation: cancellation, progress: progress)
-        }
-    }
-
-    /// A file's bytes in memory of their own, at an address that stays put while the reader points into them.
-    private final class ReadBytes {
-        let buffer: UnsafeMutableRawBufferPointer
-        init(_ bytes: [UInt8]) {
-            buffer = .allocate(byteCount: bytes.count, alignment: 16)
-            bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
-        }
-        deinit { buffer.deallocate() }
     }
 
     /// About how many bytes loading takes at its peak: the file's pages and
     /// the decoded columns (vectors compress little, so about the files'
     /// size again). Nil when no file matches.
     static func memoryEstimate(path: String) -> Int? {
-        guard let paths = try? expand(path) else { return nil }
+        guard let paths = try? ColumnarFiles.expand(path) else { return nil }
         var total = 0
         for p in paths {
             guard let sizes = FileBytes.sizes(p) else { return nil }
@@ -87,25 +62,6 @@ enum ParquetReader {
         return saturatingProduct(total, 2)
     }
 
-    /// The files a path names: itself, or for a pattern with `*`, `?` or `[`, the matching files in name order.
-    static func expand(_ path: String) throws(DataError) -> [String] {
-        guard path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) else { return [path] }
-        var g = glob_t()
-        defer { globfree(&g) }
-        guard glob(path, 0, nil, &g) == 0, g.gl_pathc > 0 else {
-            throw DataError(path: path, message: "no file matches the pattern")
-        }
-        return (0 ..< Int(g.gl_pathc)).compactMap { g.gl_pathv[$0].map { String(cString: $0) } }.sorted()
-    }
-
-    /// `data/parts/*.parquet` → `parts`: the folder names the dataset of its files.
-    static func patternName(_ pattern: String) -> String {
-        let parts = pattern.split(separator: "/").map(String.init)
-        if parts.count >= 2, let folder = parts.dropLast().last(where: { !$0.contains(where: { "*?[".contains($0) }) && $0 != "." }) {
-            return folder
-        }
-        return DatasetLoader.baseName(String(pattern.filter { !"*?[]".contains($0) }))
-    }
 
     /// The dataset in `files` (each its path and bytes): the fuzz target calls this with tight `limits`.
     static func read(_ files: [(String, UnsafeRawBufferPointer)], name: String, shownPath: String, options: LoadOptions,
@@ -115,12 +71,9 @@ enum ParquetReader {
         for (path, bytes) in files {
             let file = try open(path, bytes)
             if let first = opened.first {
-                let a = first.columns.map { "\($0.name) (\(describe($0)))" }, b = file.columns.map { "\($0.name) (\(describe($0)))" }
-                guard a == b else {
-                    let differ = zip(a, b).first { $0 != $1 }.map { "\($1) where \(first.path) has \($0)" }
-                        ?? "\(b.count) columns where \(first.path) has \(a.count)"
-                        throw DataError(path: path, message: "its columns differ from the other files': \(differ)")
-                }
+                try ColumnarFiles.checkSameColumns(file.columns.map { "\($0.name) (\(describe($0)))" },
+                                                   as: first.columns.map { "\($0.name) (\(describe($0)))" },
+                                                   path: path, firstPath: first.path)
             }
             opened.append(file)
         }

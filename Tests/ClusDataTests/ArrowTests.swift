@@ -30,38 +30,13 @@ import Testing
     func matchesJSONLines(file: String) throws {
         let expected = try ArrowTests.twin()
         let d = try ArrowTests.load(file)
-        #expect(d.count == expected.count)
-        #expect(d.fields.map(\.name) == expected.fields.map(\.name))
-        for field in expected.fields {
-            #expect(d.field(named: field.name)?.values == field.values, "\(field.name)")
-            #expect(d.field(named: field.name)?.typeDescription == field.typeDescription, "\(field.name)")
-        }
-        #expect(d.vectors.map(\.name) == expected.vectors.map(\.name))
-        for v in expected.vectors {
-            let got = try #require(d.vector(named: v.name))
-            #expect(got.dimension == v.dimension)
-            #expect(got.embeddings.values.array.map(\.bitPattern) == v.embeddings.values.array.map(\.bitPattern), "\(v.name)")
-            #expect(got.present == v.present)
-            #expect(got.unusable.mapValues(\.problem) == v.unusable.mapValues(\.problem), "\(v.name)")
-            #expect(got.roundedToFloat32 == false)
-        }
-        #expect(d.notes.map { $0.replacingOccurrences(of: "row ", with: "line ") } == expected.notes)
+        try expectSameDocuments(d, as: expected)
     }
 
     /// A null list, an empty one, a short one and one with a null element
     /// keep their values for export, as in Parquet.
     @Test func unusableListsKeepTheirValues() throws {
-        let d = try ArrowTests.load("kinds_lz4.feather")
-        let vec = try #require(d.vector(named: "vec"))
-        #expect(vec.unusable[3] == UnusableVector(problem: .null, value: .null, isArray: false))
-        #expect(vec.unusable[7] == UnusableVector(problem: .empty, value: .string("[]"), isArray: true))
-        #expect(vec.unusable[11]?.problem == .wrongLength(3))
-        let nullElement = try #require(vec.unusable[19])
-        #expect(nullElement.problem == .notNumbers)
-        #expect(nullElement.jsonText.contains(", null, "))
-        #expect(d.field(named: "meta.year")?.values[13] == nil)   // a null struct: its members missing
-        #expect(d.field(named: "meta.year")?.values[14] == .int(2014))
-        #expect(d.vector(named: "fixed")?.unusable[21]?.problem == .null)
+        try expectKindsListsKept(try ArrowTests.load("kinds_lz4.feather"))
     }
 
     /// The first batch's lists are all 3 long, most of the column's 4: the
@@ -145,27 +120,12 @@ import Testing
 
     /// A file that cannot be mapped (here gzip) is read whole, with the same result.
     @Test func gzipArrowIsReadWhole() throws {
-        let gz = try temporaryDirectory().appendingPathComponent("kinds.feather.gz").path
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c '\(ArrowTests.path("kinds_lz4.feather"))' > '\(gz)'"]
-        try gzip.run()
-        gzip.waitUntilExit()
-        let d = try DatasetLoader.load(path: gz, options: LoadOptions())
-        let mapped = try ArrowTests.load("kinds_lz4.feather")
-        #expect(d.name == "kinds")
-        #expect(d.vectors.map(\.embeddings.values.array) == mapped.vectors.map(\.embeddings.values.array))
-        #expect(d.fields.map(\.values) == mapped.fields.map(\.values))
+        try expectGzipLoadsAlike(ArrowTests.path("kinds_lz4.feather"), named: "kinds.feather", datasetName: "kinds")
     }
 
     /// The error loading fixture `name`, its folder stripped.
     func loadError(_ name: String, _ options: LoadOptions = LoadOptions()) throws -> String? {
-        do {
-            _ = try ArrowTests.load(name, options)
-            return nil
-        } catch let error as DataError {
-            return error.description.replacingOccurrences(of: ArrowTests.data.path + "/", with: "")
-        }
+        try fixtureLoadError(ArrowTests.data, name, options)
     }
 
     @Test func otherFilesAreNamed() throws {
@@ -213,15 +173,8 @@ import Testing
     @Test(arguments: ["kinds_none.feather", "kinds_lz4.feather", "kinds.arrows", "kinds_types.arrow"])
     func mutatedFilesNeverCrash(file: String) throws {
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: ArrowTests.path(file))))
-        var rng = SplitMix(seed: 23)
         var failures = 0
-        for round in 0 ..< 400 {
-            var bytes = original
-            for _ in 0 ..< 1 + round % 4 {
-                let at = Int(rng.next() % UInt64(bytes.count))
-                bytes[at] = round % 3 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : bytes[at] ^ (1 << UInt8(rng.next() % 8))
-            }
-            if round % 7 == 0 { bytes.removeSubrange(Int(rng.next() % UInt64(bytes.count - 8)) ..< bytes.count - 8) }
+        for bytes in damagedCopies(of: original, rounds: 400, seed: 23) {
             do {
                 _ = try bytes.withUnsafeBytes { raw in
                     try ArrowReader.read([("m.arrow", raw)], name: "m", shownPath: "m.arrow", options: LoadOptions(),

@@ -24,37 +24,13 @@ import Testing
     func matchesJSONLines(file: String) throws {
         let expected = try ParquetTests.load("kinds.jsonl")
         let d = try ParquetTests.load(file)
-        #expect(d.count == expected.count)
-        #expect(d.fields.map(\.name) == expected.fields.map(\.name))
-        for field in expected.fields {
-            #expect(d.field(named: field.name)?.values == field.values, "\(field.name)")
-            #expect(d.field(named: field.name)?.typeDescription == field.typeDescription, "\(field.name)")
-        }
-        #expect(d.vectors.map(\.name) == expected.vectors.map(\.name))
-        for v in expected.vectors {
-            let got = try #require(d.vector(named: v.name))
-            #expect(got.dimension == v.dimension)
-            #expect(got.embeddings.values.array.map(\.bitPattern) == v.embeddings.values.array.map(\.bitPattern), "\(v.name)")
-            #expect(got.present == v.present)
-            #expect(got.unusable.mapValues(\.problem) == v.unusable.mapValues(\.problem), "\(v.name)")
-            #expect(got.roundedToFloat32 == false)
-        }
-        #expect(d.notes.map { $0.replacingOccurrences(of: "row ", with: "line ") } == expected.notes)
+        try expectSameDocuments(d, as: expected)
     }
 
     /// A null list, an empty one, a short one and one with a null element are
     /// written back by export as JSON text, as they were.
     @Test func unusableListsKeepTheirValues() throws {
-        let d = try ParquetTests.load("kinds_snappy_v1.parquet")
-        let vec = try #require(d.vector(named: "vec"))
-        #expect(vec.unusable[3] == UnusableVector(problem: .null, value: .null, isArray: false))
-        #expect(vec.unusable[7] == UnusableVector(problem: .empty, value: .string("[]"), isArray: true))
-        #expect(vec.unusable[11]?.problem == .wrongLength(3))
-        let nullElement = try #require(vec.unusable[19])
-        #expect(nullElement.problem == .notNumbers)
-        #expect(nullElement.jsonText.contains(", null, "))
-        #expect(d.field(named: "meta.year")?.values[13] == nil)   // a null struct: its fields missing
-        #expect(d.field(named: "meta.year")?.values[14] == .int(2014))
+        try expectKindsListsKept(try ParquetTests.load("kinds_snappy_v1.parquet"))
     }
 
     /// The twin of Tests/Golden/data/iris.jsonl: the same documents, labels as aliases.
@@ -85,17 +61,7 @@ import Testing
 
     /// A file that cannot be mapped (here gzip) is read whole, with the same result.
     @Test func gzipParquetIsReadWhole() throws {
-        let gz = try temporaryDirectory().appendingPathComponent("kinds.parquet.gz").path
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c '\(ParquetTests.path("kinds_zstd_v1.parquet"))' > '\(gz)'"]
-        try gzip.run()
-        gzip.waitUntilExit()
-        let d = try DatasetLoader.load(path: gz, options: LoadOptions())
-        let mapped = try ParquetTests.load("kinds_zstd_v1.parquet")
-        #expect(d.name == "kinds")
-        #expect(d.vectors.map(\.embeddings.values.array) == mapped.vectors.map(\.embeddings.values.array))
-        #expect(d.fields.map(\.values) == mapped.fields.map(\.values))
+        try expectGzipLoadsAlike(ParquetTests.path("kinds_zstd_v1.parquet"), named: "kinds.parquet", datasetName: "kinds")
     }
 
     /// Columns clus does not read are left out, each named in a note; `vector=` naming one says why.
@@ -129,12 +95,7 @@ import Testing
 
     /// The error loading fixture `name`, its folder stripped.
     func loadError(_ name: String, _ options: LoadOptions = LoadOptions()) throws -> String? {
-        do {
-            _ = try ParquetTests.load(name, options)
-            return nil
-        } catch let error as DataError {
-            return error.description.replacingOccurrences(of: ParquetTests.data.path + "/", with: "")
-        }
+        try fixtureLoadError(ParquetTests.data, name, options)
     }
 
     @Test func unsupportedCodecAndEncodingAreNamed() throws {
@@ -165,15 +126,8 @@ import Testing
     /// DataError naming the file, or a dataset; never a crash.
     @Test func mutatedFilesNeverCrash() throws {
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: ParquetTests.path("kinds_zstd_v2.parquet"))))
-        var rng = SplitMix(seed: 17)
         var failures = 0
-        for round in 0 ..< 600 {
-            var bytes = original
-            for _ in 0 ..< 1 + round % 4 {
-                let at = Int(rng.next() % UInt64(bytes.count))
-                bytes[at] = round % 3 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : bytes[at] ^ (1 << UInt8(rng.next() % 8))
-            }
-            if round % 7 == 0 { bytes.removeSubrange(Int(rng.next() % UInt64(bytes.count - 8)) ..< bytes.count - 8) }
+        for bytes in damagedCopies(of: original, rounds: 600, seed: 17) {
             do {
                 _ = try bytes.withUnsafeBytes { raw in
                     try ParquetReader.read([("m.parquet", raw)], name: "m", shownPath: "m.parquet", options: LoadOptions(),

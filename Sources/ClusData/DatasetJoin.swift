@@ -16,6 +16,8 @@ public struct JoinReport: Sendable, Equatable {
     public var unmatchedRows = 0
     /// Up to three lines of such rows.
     public var unmatchedLines: [Int] = []
+    /// Whether the file has rows rather than lines (Parquet, Arrow, .npz): `unmatchedLines` are row numbers.
+    public var fileHasRows = false
     /// The scalar fields attached.
     public var fields: [String] = []
     /// The aliases attached (`_cluster_` labels of the file).
@@ -63,6 +65,7 @@ public enum DatasetJoin {
         let rowOf = try rowsByKey(fileKeys, path: path, format: format)
         var report = JoinReport()
         report.fileRows = file.count
+        report.fileHasRows = format.hasRows
 
         // row of each document, -1 where none
         var rows = [Int](repeating: -1, count: d.count)

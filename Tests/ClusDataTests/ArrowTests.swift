@@ -196,5 +196,8 @@ import Testing
         let (joined, report) = try DatasetJoin.join(ids, path: ArrowTests.path("kinds.arrows"), on: "id", fields: ["name"], format: nil)
         #expect(report.matched == 40)
         #expect(joined.field(named: "name")?.values == d.field(named: "name")?.values)
+        // rows no document matches are counted by row (the result says "rows 1, 2, 3", not "lines")
+        let (_, other) = try DatasetJoin.join(ids, path: ArrowTests.path("polars.arrow"), on: "id", fields: nil, format: nil)
+        #expect(other.unmatchedRows == 8 && other.unmatchedLines == [1, 2, 3] && other.fileHasRows)
     }
 }

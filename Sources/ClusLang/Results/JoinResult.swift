@@ -44,7 +44,7 @@ struct JoinResult: CommandOutput {
         if report.unmatchedRows > 0 {
             let more = report.unmatchedRows > report.unmatchedLines.count ? ", …" : ""
             lines.append("\(Format.count(report.unmatchedRows, "row", "rows")) of \(path) "
-                         + "\(report.unmatchedRows == 1 ? "matches" : "match") no document (line\(report.unmatchedLines.count == 1 ? "" : "s") "
+                         + "\(report.unmatchedRows == 1 ? "matches" : "match") no document (\(report.fileHasRows ? "row" : "line")\(report.unmatchedLines.count == 1 ? "" : "s") "
                          + report.unmatchedLines.map(String.init).joined(separator: ", ") + more + ")")
         }
         if !report.vectorsLeftOut.isEmpty {

@@ -20,7 +20,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "CVectorMath"),
         // OpenBLAS is opened at run time (dlopen), with the core that suits the CPU: see CBLASLoader.h.
         .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
         // clus's own GEMM micro-kernel, its register block chosen for the build machine's vector units.
@@ -28,7 +27,7 @@ let package = Package(
         // prefers 256-bit vectors and split the kernels' 16-float vectors into ymm pairs that spilled,
         // half speed there (39 against 158 GFLOP/s per core); Swift's own code keeps zmm without it.
         .target(name: "CGramKernel", cSettings: [.unsafeFlags(["-O3", "-march=\(targetCPU)", "-mprefer-vector-width=512", "-ffp-contract=fast"])]),
-        .target(name: "ClusCore", dependencies: ["CVectorMath", "CBLASLoader", "CGramKernel"], swiftSettings: optimised),
+        .target(name: "ClusCore", dependencies: ["CBLASLoader", "CGramKernel"], swiftSettings: optimised),
         .target(name: "ClusData", dependencies: ["ClusCore", "CZlib", "CSnappy", "CZstd", "CLZ4", "CSQLite", "CLibPQ"], swiftSettings: optimised),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Parquet's two common codecs besides gzip (zlib above).

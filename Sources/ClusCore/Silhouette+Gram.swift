@@ -1,5 +1,4 @@
 import CGramKernel
-import CVectorMath
 import Synchronization
 
 // The exact euclidean silhouette's distance tiles from dot products:
@@ -22,8 +21,7 @@ func gramTileSide(documents n: Int) -> Int {
 }
 
 /// The documents at `order` laid out for one way of computing dot products,
-/// and their squared norms (summed in Double; `distanceLanes` spare slots for a vector
-/// load past the end).
+/// and their squared norms (summed in Double).
 struct GramRows: @unchecked Sendable {
     /// Rows per column panel of the own kernel (its register block's width).
     static let panelWidth = Int(clus_gram_columns_per_panel())
@@ -56,8 +54,8 @@ struct GramRows: @unchecked Sendable {
         self.tiles = tiles
         self.count = n
         self.d = d
-        norms = .allocate(capacity: n + distanceLanes)
-        norms.initialize(repeating: 0, count: n + distanceLanes)
+        norms = .allocate(capacity: n)
+        norms.initialize(repeating: 0, count: n)
         // chunks of whole panels of either height
         let unit = tiles == .sgemm ? 1 : Self.tileUnit
         let chunkRows = max(unit, (n + 4 * parallelism.threads - 1) / (4 * parallelism.threads) / unit * unit)
@@ -143,8 +141,9 @@ func gramSilhouetteSums(
             try forEachTilePair(blocks: blocks, parallelism, cancellation, progress) { rb, cb in
                 let r0 = rb * side, c0 = cb * side
                 let rn = min(side, n - r0), cn = min(side, n - c0)
-                let out = UnsafeMutablePointer<Float>.allocate(capacity: band * side + distanceLanes)
-                defer { out.deallocate() }
+                let out = UnsafeMutablePointer<Float>.allocate(capacity: band * side)
+                let close = UnsafeMutablePointer<Int32>.allocate(capacity: side)
+                defer { out.deallocate(); close.deallocate() }
                 var fold = TileFold(rows: r0, rn, columns: c0, cn, diagonal: rb == cb, clusterOf: clusterOf,
                                     clusters: k, sums: sums)
                 while fold.folded < rn {
@@ -153,7 +152,7 @@ func gramSilhouetteSums(
                     for r in 0 ..< bn {
                         distancesFromGram(out + r * side, count: cn, x: v + order[r0 + b0 + r] * d,
                                           norm: rows.norms[r0 + b0 + r], columns: order + c0, of: v,
-                                          norms: rows.norms + c0, d: d)
+                                          norms: rows.norms + c0, d: d, close: close)
                         // self-distance: exactly 0, as sklearn
                         if rb == cb { out[r * side + b0 + r] = 0 }
                     }
@@ -196,12 +195,13 @@ func gramPointSums(
             defer { columns.deallocate() }
             parallelism.forEach(chunks: chunks) { ch in
                 let r0 = ch * chunk, rn = min(chunk, m - r0)
-                let out = UnsafeMutablePointer<Float>.allocate(capacity: chunk * side + distanceLanes)
-                defer { out.deallocate() }
+                let out = UnsafeMutablePointer<Float>.allocate(capacity: chunk * side)
+                let close = UnsafeMutablePointer<Int32>.allocate(capacity: side)
+                defer { out.deallocate(); close.deallocate() }
                 rows.products(rows: r0, rn, columns: columns, 0, cn, into: out, stride: side)
                 for r in 0 ..< rn {
                     distancesFromGram(out + r * side, count: cn, x: v + points[r0 + r] * d, norm: rows.norms[r0 + r],
-                                      columns: order + c0, of: v, norms: columns.norms, d: d)
+                                      columns: order + c0, of: v, norms: columns.norms, d: d, close: close)
                     // each point's distance to itself: exactly 0, as sklearn
                     let own = position[points[r0 + r]]
                     if own >= c0 && own < c0 + cn { out[r * side + own - c0] = 0 }
@@ -214,46 +214,23 @@ func gramPointSums(
     }
 }
 
-/// Floats `distancesFromGram` may read past `count` in its line and the
-/// norms (whole vectors; the values there are not used).
-let distanceLanes = 16
-
 /// Turns one tile row of dot products (of the row `x`, squared norm `norm`,
 /// with the `count` documents whose indices start at `columns`, vectors in
 /// `vectors`) into distances in place:
 /// √(‖x‖² + ‖y‖² − 2·x·y), with pairs closer than (‖x‖² + ‖y‖²)/32 recomputed
 /// from the differences (the Float32 dot product errs by about ε·√d·‖x‖‖y‖,
-/// which would swamp their small distance).
+/// which would swamp their small distance). `close` is scratch for `count`
+/// column positions.
 @inline(__always)
 func distancesFromGram(
     _ line: UnsafeMutablePointer<Float>, count: Int, x: UnsafePointer<Float>, norm: Float,
-    columns: UnsafePointer<Int>, of vectors: UnsafePointer<Float>, norms: UnsafePointer<Float>, d: Int
+    columns: UnsafePointer<Int>, of vectors: UnsafePointer<Float>, norms: UnsafePointer<Float>, d: Int,
+    close: UnsafeMutablePointer<Int32>
 ) {
-    // Sixteen lanes a step (one AVX-512 square root, two AVX2 ones); the
-    // same arithmetic lane by lane on any width.
-    typealias Wide = SIMD16<Float>
-    assert(Wide.scalarCount == distanceLanes)
-    let nx = Wide(repeating: norm)
-    var j = 0
-    while j < count {
-        let slot = UnsafeMutableRawPointer(line + j)
-        let ny = UnsafeRawPointer(norms + j).loadUnaligned(as: Wide.self)
-        let total = nx + ny
-        var d2 = total - 2 * slot.loadUnaligned(as: Wide.self)
-        d2.replace(with: 0, where: d2 .< 0)
-        let close = d2 .< total * (1.0 / 32)
-        var values = Wide(lowHalf: clus_sqrt8(d2.lowHalf), highHalf: clus_sqrt8(d2.highHalf))
-        if any(close) {
-            for l in 0 ..< min(16, count - j) where close[l] {
-                values[l] = exactDistance(x, vectors + columns[j + l] * d, d)
-            }
-        }
-        if j + 16 <= count {
-            slot.storeBytes(of: values, as: Wide.self)
-        } else {
-            for l in 0 ..< count - j { line[j + l] = values[l] }
-        }
-        j += 16
+    let found = clus_gram_distances(line, count, norm, norms, close)
+    for c in 0 ..< found {
+        let j = Int(close[c])
+        line[j] = exactDistance(x, vectors + columns[j] * d, d)
     }
 }
 

@@ -1,5 +1,6 @@
 // Internal kernels: debug builds only (release tests are built without testability).
 #if DEBUG
+import CGramKernel
 @testable import ClusCore
 import Testing
 
@@ -130,6 +131,59 @@ struct SilhouetteKernelTests {
                 for j in 0 ..< n {
                     let exact = (0 ..< d).reduce(0.0) { $0 + Double(x.values[order[i] * d + $1]) * Double(x.values[order[j] * d + $1]) }
                     #expect(abs(Double(out[i * side + j]) - exact) <= 1e-5 * Double(d), "n \(n) d \(d) (\(i), \(j))")
+                }
+            }
+        }
+    }
+
+    @Test("the distances from Gram products are √max(0, ‖x‖² + ‖y‖² − 2x·y) within an ulp, close pairs listed, at every tail length, zeros, subnormals, infinities and NaN included")
+    func distancesFromProducts() {
+        var rng = SeededGenerator(seed: 61)
+        let specials: [Float] = [0, -0.0, .leastNonzeroMagnitude, .leastNormalMagnitude, 1e-30, .greatestFiniteMagnitude / 4,
+                                 .infinity, .nan]
+        for count in [0, 1, 15, 16, 17, 31, 33, 100, 448] {
+            for trial in 0 ..< 20 {
+                let norm = Float(rng.nextUnit() * 100)
+                var norms = (0 ..< count).map { _ in Float(rng.nextUnit() * 100) }
+                // products about the size the norms allow, some nearly their sum's half (close pairs), some past it (negative)
+                var line = norms.map { ny -> Float in
+                    let half = (norm + ny) / 2
+                    switch rng.nextUnit() {
+                    case ..<0.2: return half * Float(1 - rng.nextUnit() * 0.01)
+                    case ..<0.3: return half * Float(1 + rng.nextUnit() * 1e-6)
+                    default: return half * Float(rng.nextUnit() * 2 - 1)
+                    }
+                }
+                if trial % 4 == 0, count > 0 {
+                    // squared distances that are themselves special: d² = total − 2·product
+                    for _ in 0 ..< min(count, 6) {
+                        let j = Int(rng.next() % UInt64(count))
+                        let special = specials[Int(rng.next() % UInt64(specials.count))]
+                        norms[j] = special.isNaN || special.isInfinite ? special : 0
+                        line[j] = special.isNaN || special.isInfinite ? 0 : -special / 2
+                        if j % 2 == 0 && special.isFinite { line[j] = 0; norms[j] = special - norm }
+                    }
+                }
+                var expected = [Float](), expectedClose = [Int32]()
+                for j in 0 ..< count {
+                    let total = norm + norms[j]
+                    var d2 = total - 2 * line[j]
+                    if d2 < 0 { d2 = 0 }
+                    expected.append(d2.squareRoot())
+                    if d2 < total * (1.0 / 32) { expectedClose.append(Int32(j)) }
+                }
+                var out = line, close = [Int32](repeating: -1, count: count)
+                let found = out.withUnsafeMutableBufferPointer { o in
+                    close.withUnsafeMutableBufferPointer { c in
+                        clus_gram_distances(o.baseAddress, count, norm, norms, c.baseAddress)
+                    }
+                }
+                #expect(Array(close.prefix(found)) == expectedClose, "count \(count) trial \(trial)")
+                for j in 0 ..< count {
+                    let e = expected[j], got = out[j]
+                    if e.isNaN { #expect(got.isNaN, "count \(count) j \(j)"); continue }
+                    if e.isInfinite || e == 0 { #expect(got == e, "count \(count) j \(j): \(got) for \(e)"); continue }
+                    #expect(got == e || got == e.nextUp || got == e.nextDown, "count \(count) j \(j): \(got) for \(e)")
                 }
             }
         }

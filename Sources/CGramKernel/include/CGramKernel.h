@@ -69,6 +69,13 @@ int clus_gram_tail_columns(int count);
 /// few columns of the last panel (see `clus_gram_tail_columns`).
 void clus_rows_dots(const float *const *rows, int row_count, const float *centres, int count, int d, float *c, int ldc);
 
+/// The silhouette's distances from one tile row of dot products, in place:
+/// line[j] = √max(0, norm + norms[j] − 2·line[j]) for j < count. Writes to `close`
+/// the columns j whose squared distance is below (norm + norms[j]) / 32, in
+/// order, and returns how many: there the Float dot product's error swamps
+/// the distance, and the caller recomputes them from the differences.
+long clus_gram_distances(float *line, long count, float norm, const float *norms, int32_t *close);
+
 /// One document's full scan, from its products with k centres (`s`, in the
 /// centres' group order): turns them into scores bias[q] − 2 s[q] in place
 /// and returns the position of the lowest (the first on ties; 0 when none is

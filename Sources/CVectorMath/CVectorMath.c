@@ -1,1 +1,0 @@
-// The functions are static inline in include/CVectorMath.h; SwiftPM wants a source file.

@@ -51,6 +51,14 @@ static void load(void) {
             status.core_set = core;
         }
     }
+    // clus calls the BLAS from its own threads, each call single-threaded, so
+    // OpenBLAS's pool would only idle: its workers start when the library loads
+    // and spin on sched_yield until they time out (about 0.1 s), a core taken
+    // from the pass that loaded it (seen on AMD Zen 3: 24% of a short run's
+    // samples). One thread at start-up creates no workers.
+    const char *asked_threads = getenv("OPENBLAS_NUM_THREADS");
+    char *kept_threads = asked_threads ? strdup(asked_threads) : NULL;
+    setenv("OPENBLAS_NUM_THREADS", "1", 1);
     // Debian's alternatives name libopenblas.so.0; the unversioned name is for other layouts.
     static const char *names[] = {"libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0"};
     void *handle = NULL;
@@ -58,8 +66,14 @@ static void load(void) {
         handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
         if (handle) status.library = names[i];
     }
-    // The variable was only for OpenBLAS's start-up; child processes should not inherit it.
+    // The variables were only for OpenBLAS's start-up; child processes get the user's.
     if (*status.core_set) unsetenv("OPENBLAS_CORETYPE");
+    if (kept_threads) {
+        setenv("OPENBLAS_NUM_THREADS", kept_threads, 1);
+        free(kept_threads);
+    } else {
+        unsetenv("OPENBLAS_NUM_THREADS");
+    }
     if (!handle) {
         status.library = "no OpenBLAS found (libopenblas.so.0)";
         return;

@@ -28,9 +28,15 @@ struct BLASTests {
 
     @Test("OpenBLAS runs the core clus set, unless the environment says otherwise")
     func openBLASRunsTheChosenCore() throws {
-        let blas = BLASStatus.current
         let environment = ProcessInfo.processInfo.environment
+        let blas = BLASStatus.current
         try #require(blas.isLoaded, "OpenBLAS not loaded: \(blas.library)")
+        // One thread was for OpenBLAS's start-up only: children see the user's setting, or none. The
+        // setting as the process started (/proc/self/environ), since another test may have loaded it already.
+        let started = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/self/environ")))?
+            .split(separator: 0).compactMap { String(bytes: $0, encoding: .utf8) }
+            .first { $0.hasPrefix("OPENBLAS_NUM_THREADS=") }.map { String($0.dropFirst("OPENBLAS_NUM_THREADS=".count)) }
+        #expect(getenv("OPENBLAS_NUM_THREADS").map { String(cString: $0) } == started)
         #expect(!blas.coreName.isEmpty)
         guard environment["OPENBLAS_CORETYPE"] == nil, environment["CLUS_BLAS"] == nil else { return }
         let wanted = String(cString: clus_blas_core_for_cpu())

@@ -98,6 +98,13 @@ struct GramRows: @unchecked Sendable {
         norms.deallocate()
     }
 
+    /// Rows of a `side`-row tile per `products` call in a pass: the own
+    /// kernel's tiles are computed and folded a row panel at a time, the
+    /// band's distances still in L1 (a 448 × 448 tile written out whole is
+    /// 800 KB of L2); sgemm packs its operands again on every call, so it
+    /// takes the whole tile at once.
+    func band(side: Int) -> Int { tiles == .gram ? GramRows.rowPanelHeight : side }
+
     /// out[i * stride + j] = row (r0 + i) · column (c0 + j) of `columns`,
     /// for i < rn, j < cn; r0 is a multiple of `rowPanelHeight`, c0 of
     /// `panelWidth`. The own kernel writes whole blocks: `out` must hold rows
@@ -130,11 +137,7 @@ func gramSilhouetteSums(
     defer { rows.deallocate() }
     let side = gramTileSide(documents: n)
     let blocks = (n + side - 1) / side
-    // The own kernel's tiles are computed and folded a row panel at a time,
-    // the band's distances still in L1 (a 448 × 448 tile written out whole
-    // is 800 KB of L2); sgemm packs its operands again on every call, so it
-    // takes the whole tile at once.
-    let band = tiles == .gram ? GramRows.rowPanelHeight : side
+    let band = rows.band(side: side)
     try x.values.withUnsafeBufferPointer { v in
         try order.withUnsafeBufferPointer { order in
             let v = v.baseAddress!, order = order.baseAddress!
@@ -291,9 +294,9 @@ struct KernelTiming: Sendable {
             out.deallocate()
         }
         let clock = ContinuousClock()
-        // Each kernel as the pass calls it: the own one a row panel at a time, sgemm on whole tiles.
+        // Each kernel as the pass calls it (`band`).
         func seconds(_ rows: GramRows, columnBlock c: Int) -> Double {
-            let band = rows.tiles == .gram ? GramRows.rowPanelHeight : side
+            let band = rows.band(side: side)
             return clock.measure {
                 for b0 in stride(from: 0, to: side, by: band) {
                     rows.products(rows: b0, min(band, side - b0), columns: rows, c * side, side, into: out, stride: side)

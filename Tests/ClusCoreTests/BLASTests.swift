@@ -28,8 +28,8 @@ struct BLASTests {
 
     @Test("OpenBLAS runs the core clus set, unless the environment says otherwise")
     func openBLASRunsTheChosenCore() throws {
-        let environment = ProcessInfo.processInfo.environment
         let blas = BLASStatus.current
+        let environment = ProcessInfo.processInfo.environment
         try #require(blas.isLoaded, "OpenBLAS not loaded: \(blas.library)")
         // One thread was for OpenBLAS's start-up only: children see the user's setting, or none. The
         // setting as the process started (/proc/self/environ), since another test may have loaded it already.

@@ -366,16 +366,30 @@ static int candidates_avx2(float *p, const float *bias, const float *residual, c
                            const float *slack, float alpha, float beta, float window, int k, int *list) {
     __m256 infinity = _mm256_set1_ps(INFINITY), zero = _mm256_setzero_ps(), top = infinity, spread = zero;
     __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
-    for (int q = 0; q < k; q += 8) {
-        __m256i m = lanes_below(k - q);   // all lanes but in the last partial vector
-        __m256 v = _mm256_maskload_ps(p + q, m);
-        __m256 sc = _mm256_sub_ps(_mm256_maskload_ps(bias + q, m), _mm256_add_ps(v, v));
-        __m256 e = _mm256_fmadd_ps(va, _mm256_maskload_ps(residual + q, m),
-                                   _mm256_fmadd_ps(vb, _mm256_maskload_ps(rounded + q, m), _mm256_maskload_ps(slack + q, m)));
-        _mm256_maskstore_ps(p + q, m, _mm256_sub_ps(sc, e));
-        top = _mm256_min_ps(top, _mm256_blendv_ps(infinity, _mm256_add_ps(sc, e), _mm256_castsi256_ps(m)));
-        spread = _mm256_add_ps(spread, _mm256_sub_ps(sc, sc));   // stays 0 while every score is finite
+    // Whole vectors by plain loads and stores (AMD's masked store is microcoded), the last partial one by a mask.
+#define CANDIDATE_SCORES(LOAD, STORE, KEEP)                                                                       \
+    {                                                                                                         \
+        __m256 v = LOAD(p + q), sc = _mm256_sub_ps(LOAD(bias + q), _mm256_add_ps(v, v));                       \
+        __m256 e = _mm256_fmadd_ps(va, LOAD(residual + q), _mm256_fmadd_ps(vb, LOAD(rounded + q), LOAD(slack + q))); \
+        STORE(p + q, _mm256_sub_ps(sc, e));                                                                   \
+        top = _mm256_min_ps(top, KEEP(_mm256_add_ps(sc, e)));                                                  \
+        spread = _mm256_add_ps(spread, _mm256_sub_ps(sc, sc));   /* stays 0 while every score is finite */    \
     }
+#define WHOLE(x) (x)
+    int q = 0;
+    for (; q + 8 <= k; q += 8) CANDIDATE_SCORES(_mm256_loadu_ps, _mm256_storeu_ps, WHOLE)
+    __m256i m = lanes_below(k - q);
+    if (q < k) {
+#define MASKED_LOAD(a) _mm256_maskload_ps(a, m)
+#define MASKED_STORE(a, v) _mm256_maskstore_ps(a, m, v)
+#define MASKED(x) _mm256_blendv_ps(infinity, x, _mm256_castsi256_ps(m))
+        CANDIDATE_SCORES(MASKED_LOAD, MASKED_STORE, MASKED)
+#undef MASKED_LOAD
+#undef MASKED_STORE
+#undef MASKED
+    }
+#undef WHOLE
+#undef CANDIDATE_SCORES
     __m128 h = _mm_min_ps(_mm256_castps256_ps128(top), _mm256_extractf128_ps(top, 1));
     h = _mm_min_ps(h, _mm_movehl_ps(h, h));
     h = _mm_min_ss(h, _mm_shuffle_ps(h, h, 1));
@@ -383,10 +397,10 @@ static int candidates_avx2(float *p, const float *bias, const float *residual, c
     if (_mm256_movemask_ps(_mm256_cmp_ps(spread, zero, _CMP_NEQ_UQ)) || !isfinite(best) || !isfinite(window)) return -1;
     __m256 limit = _mm256_set1_ps(best + window);
     int n = 0;
-    for (int q = 0; q < k; q += 8) {
-        __m256i m = lanes_below(k - q);
-        unsigned bits = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_maskload_ps(p + q, m), limit, _CMP_LE_OQ))
-                      & (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m));
+    for (q = 0; q < k; q += 8) {
+        __m256 v = q + 8 <= k ? _mm256_loadu_ps(p + q) : _mm256_maskload_ps(p + q, m);
+        unsigned bits = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(v, limit, _CMP_LE_OQ));
+        if (q + 8 > k) bits &= (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(m));
         for (; bits; bits &= bits - 1) list[n++] = q + __builtin_ctz(bits);
     }
     return n;

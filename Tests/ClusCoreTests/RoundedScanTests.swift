@@ -37,7 +37,8 @@ struct RoundedScanTests {
     func boundHolds(format: RoundedScan, kind: String) throws {
         guard format.format != Int32(CLUS_ROUNDED_NONE) else { return }
         for (d, k) in [(5, 40), (33, 70), (100, 33), (384, 100)] {
-            let x = Self.stressRows(kind, count: 300, dimension: d, seed: UInt64(d))
+            // 299 = 6 · 49 + 5: the int16 AVX2 tile's last block of six reads one padded row.
+            let x = Self.stressRows(kind, count: 299, dimension: d, seed: UInt64(d))
             try x.values.withUnsafeBufferPointer { buffer in
                 let rows = RowMatrix(base: try #require(buffer.baseAddress), count: x.count, dimension: d)
                 let plan = ChunkPlan(count: x.count, clusterCount: k, dimension: d)

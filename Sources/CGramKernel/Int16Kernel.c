@@ -186,7 +186,8 @@ I16_TARGET static float dot(const int16_t *x, const int16_t *y, int length) {
 // per vector. Six rows fill AVX2's 16 registers (12 sums, 2 vectors, the
 // broadcast) and share each vector load among more multiply-adds: on Zen 3,
 // 0.83–0.86 of the core's vpmaddwd rate against 0.73–0.82 with four
-// (medians of 15, microbenchmark at k = 1000, d = 512); the same on Zen 4.
+// (medians of 15, microbenchmark at k = 1000, d = 512). On Zen 4 (VNNI runs
+// there, not this) four and six rows had timed alike.
 I16_TARGET static inline __attribute__((always_inline))
 void block(const int16_t *const *r, const int16_t *b, int pairs, float *c, int ldc, const float *rs, const float *cs,
            const int rows, const int nv) {
@@ -217,7 +218,7 @@ void block(const int16_t *const *r, const int16_t *b, int pairs, float *c, int l
 // The rows in blocks of six, the last few in one block of 2, 4 or 6: the
 // caller's list is padded to a multiple of 8, and a block reads past
 // `row_count` only into that padding (6f + 5 rows are odd, so their multiple
-// of 8 is at least 6f + 6; 6f + 3 likewise reaches 6f + 4).
+// of 8 is at least 6f + 6; 6f + 1 and 6f + 3 likewise reach 6f + 2 and 6f + 4).
 I16_TARGET static void tile(const int16_t *const *rows, int row_count, const int16_t *packed, int column_count,
                             int length, float *c, int ldc, const float *row_scale, const float *column_scale,
                             const void *prefetch, long prefetch_bytes) {

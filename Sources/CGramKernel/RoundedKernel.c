@@ -362,34 +362,37 @@ static inline __m256i lanes_below(int left) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
+// One vector of scores s = bias − 2p and their error bounds e: the lower
+// bounds s − e (p's new values) and the upper bounds s + e; `spread` stays 0
+// while every score is finite.
+static inline void candidate_bounds(__m256 v, __m256 bias, __m256 residual, __m256 rounded, __m256 slack, __m256 alpha,
+                                    __m256 beta, __m256 *low, __m256 *high, __m256 *spread) {
+    __m256 sc = _mm256_sub_ps(bias, _mm256_add_ps(v, v));
+    __m256 e = _mm256_fmadd_ps(alpha, residual, _mm256_fmadd_ps(beta, rounded, slack));
+    *low = _mm256_sub_ps(sc, e);
+    *high = _mm256_add_ps(sc, e);
+    *spread = _mm256_add_ps(*spread, _mm256_sub_ps(sc, sc));
+}
+
 static int candidates_avx2(float *p, const float *bias, const float *residual, const float *rounded,
                            const float *slack, float alpha, float beta, float window, int k, int *list) {
     __m256 infinity = _mm256_set1_ps(INFINITY), zero = _mm256_setzero_ps(), top = infinity, spread = zero;
-    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
+    __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta), low, high;
     // Whole vectors by plain loads and stores (AMD's masked store is microcoded), the last partial one by a mask.
-#define CANDIDATE_SCORES(LOAD, STORE, KEEP)                                                                       \
-    {                                                                                                         \
-        __m256 v = LOAD(p + q), sc = _mm256_sub_ps(LOAD(bias + q), _mm256_add_ps(v, v));                       \
-        __m256 e = _mm256_fmadd_ps(va, LOAD(residual + q), _mm256_fmadd_ps(vb, LOAD(rounded + q), LOAD(slack + q))); \
-        STORE(p + q, _mm256_sub_ps(sc, e));                                                                   \
-        top = _mm256_min_ps(top, KEEP(_mm256_add_ps(sc, e)));                                                  \
-        spread = _mm256_add_ps(spread, _mm256_sub_ps(sc, sc));   /* stays 0 while every score is finite */    \
-    }
-#define WHOLE(x) (x)
     int q = 0;
-    for (; q + 8 <= k; q += 8) CANDIDATE_SCORES(_mm256_loadu_ps, _mm256_storeu_ps, WHOLE)
+    for (; q + 8 <= k; q += 8) {
+        candidate_bounds(_mm256_loadu_ps(p + q), _mm256_loadu_ps(bias + q), _mm256_loadu_ps(residual + q),
+                         _mm256_loadu_ps(rounded + q), _mm256_loadu_ps(slack + q), va, vb, &low, &high, &spread);
+        _mm256_storeu_ps(p + q, low);
+        top = _mm256_min_ps(top, high);
+    }
     __m256i m = lanes_below(k - q);
     if (q < k) {
-#define MASKED_LOAD(a) _mm256_maskload_ps(a, m)
-#define MASKED_STORE(a, v) _mm256_maskstore_ps(a, m, v)
-#define MASKED(x) _mm256_blendv_ps(infinity, x, _mm256_castsi256_ps(m))
-        CANDIDATE_SCORES(MASKED_LOAD, MASKED_STORE, MASKED)
-#undef MASKED_LOAD
-#undef MASKED_STORE
-#undef MASKED
+        candidate_bounds(_mm256_maskload_ps(p + q, m), _mm256_maskload_ps(bias + q, m), _mm256_maskload_ps(residual + q, m),
+                         _mm256_maskload_ps(rounded + q, m), _mm256_maskload_ps(slack + q, m), va, vb, &low, &high, &spread);
+        _mm256_maskstore_ps(p + q, m, low);
+        top = _mm256_min_ps(top, _mm256_blendv_ps(infinity, high, _mm256_castsi256_ps(m)));
     }
-#undef WHOLE
-#undef CANDIDATE_SCORES
     __m128 h = _mm_min_ps(_mm256_castps256_ps128(top), _mm256_extractf128_ps(top, 1));
     h = _mm_min_ps(h, _mm_movehl_ps(h, h));
     h = _mm_min_ss(h, _mm_shuffle_ps(h, h, 1));

@@ -5,17 +5,12 @@
 #ifndef CLUS_FMA_PEAK_H
 #define CLUS_FMA_PEAK_H
 
+#include "bench_clock.h"
+
 #include <immintrin.h>
 #include <pthread.h>
-#include <time.h>
 
 enum { CHAINS = 12 };
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 #ifdef __AVX512F__
 typedef __m512 fma_vec;

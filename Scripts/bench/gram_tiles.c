@@ -55,11 +55,6 @@ static double gflops(int threads) {
     return 2.0 * side * side * D * TILES * threads / (now() - start) / 1e9;
 }
 
-static int ascending(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv) {
     int runs = argc > 1 ? atoi(argv[1]) : 9, threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (runs < 1 || runs > 99 || threads > 64) return 2;

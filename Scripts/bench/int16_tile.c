@@ -10,24 +10,13 @@
 //   git show REV:Sources/CGramKernel/Int16Kernel.c > /tmp/old.c   # then the same with /tmp/old.c
 //   /tmp/int16_tile [runs [k [d]]]
 #include "Int16Kernel.h"
+#include "bench_clock.h"
 
 #include <immintrin.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 enum { ROWS = 64 };
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
-static int ascending(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 // Eight independent sums of vpmaddwd products, each from its own pair of
 // registers (the empty asm keeps the compiler from sharing the products).

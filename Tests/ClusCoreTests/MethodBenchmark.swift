@@ -47,6 +47,11 @@ struct MethodBenchmark {
                         var lloyd = Lloyd(rows: rows, clusterCount: k, plan: plan, parallelism: .allCores,
                                           cancellation: nil, maxIterations: iterations, tolerance: 0)
                         lloyd.bounded = bounded
+                        // CLUS_BENCH_ACCELERATION=hamerly or yinyang:t: those bounds instead of clus's choice, for before/after.
+                        if let a = environment["CLUS_BENCH_ACCELERATION"] {
+                            if a == "hamerly" { lloyd.acceleration = .hamerly }
+                            if a.hasPrefix("yinyang:"), let t = Int(a.dropFirst(8)) { lloyd.acceleration = .yinyang(groups: t) }
+                        }
                         // CLUS_BENCH_ROUNDED=off, bfloat16 or int16: the full scan's rounded products off or
                         // in that format, for before/after; unset: as clus chooses. The first pass times a
                         // given format against the Float scans as clus would (methods.py --as-cpu).

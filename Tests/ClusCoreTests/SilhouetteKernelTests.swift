@@ -96,6 +96,47 @@ struct SilhouetteKernelTests {
         for (t, p) in points.enumerated() { #expect(abs(some[t] - scalar[p]) < 1e-6, "point \(p): \(some[t]) vs \(scalar[p])") }
     }
 
+    @Test("the own kernel's bands of row panels give the same sums for any band height, partial bands and a band past the tile included")
+    func gramBandsGiveTheSameSums() throws {
+        // 1,100 rows as above: every tile's rows end in a partial band for the heights below.
+        var rng = SeededGenerator(seed: 12)
+        let n = 1100, d = 21, k = 5
+        let labels = (0 ..< n).map { _ in Int(rng.next() % UInt64(k)) }
+        let x = Embeddings(count: n, dimension: d, values: (0 ..< n * d).map { i in Float(rng.nextUnit() * 4) + Float(labels[i / d]) })
+        let order = (0 ..< n).sorted { (labels[$0], $0) < (labels[$1], $1) }
+        let clusterOf = order.map { labels[$0] }
+        func sums(bandPanels: Int) throws -> [Double] {
+            var out = [Double](repeating: 0, count: n * k)
+            try clusterOf.withUnsafeBufferPointer { c in
+                try out.withUnsafeMutableBufferPointer { s in
+                    try gramSilhouetteSums(x, order: order, tiles: .gram, clusterOf: c.baseAddress!, clusters: k, sums: s.baseAddress!,
+                                           parallelism: Parallelism(threads: 2), cancellation: nil, progress: nil,
+                                           bandPanels: bandPanels)
+                }
+            }
+            return out
+        }
+        let one = try sums(bandPanels: 1)
+        for panels in [2, 3, 5, GramRows.bandPanels(side: gramTileSide(documents: n)), 1000] {
+            #expect(try sums(bandPanels: panels) == one, "\(panels) row panels a band")
+        }
+        // and the sums are the distances': every 37th document against all, in Double
+        for p in stride(from: 0, to: n, by: 37) {
+            var exact = [Double](repeating: 0, count: k)
+            for q in 0 ..< n where q != p {
+                var s = 0.0
+                for t in 0 ..< d {
+                    let e = Double(x.values[order[p] * d + t]) - Double(x.values[order[q] * d + t])
+                    s += e * e
+                }
+                exact[clusterOf[q]] += s.squareRoot()
+            }
+            for c in 0 ..< k {
+                #expect(abs(one[p * k + c] - exact[c]) <= 1e-5 * max(1, exact[c]), "document \(p), cluster \(c)")
+            }
+        }
+    }
+
     @Test("small passes take the own kernel; large ones the kernel timed faster, the same answer all process long")
     func kernelChoiceFollowsTheTiming() throws {
         try #require(EuclideanTiles.asked == nil, "CLUS_DISTANCE_KERNEL is set")

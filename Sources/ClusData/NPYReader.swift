@@ -63,7 +63,7 @@ enum NPYReader {
     /// The dataset of one vector column, with the note on unusable rows and
     /// the labels file's fields.
     static func finish(_ vector: VectorColumn, unusable: [Int], path: String, options: LoadOptions) throws -> Dataset {
-        let n = vector.embeddings.count, name = vector.name
+        let n = vector.embeddings.count
         var dataset = Dataset(name: options.name ?? DatasetLoader.baseName(path), path: path, count: n, vectors: [vector])
         if let note = unusableNote(unusable, of: path) { dataset.notes.append(note) }
         if let labelsPath = options.labelsPath { try DatasetLoader.addLabels(labelsPath, to: &dataset) }

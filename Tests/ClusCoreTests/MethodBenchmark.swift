@@ -48,7 +48,7 @@ struct MethodBenchmark {
                                           cancellation: nil, maxIterations: iterations, tolerance: 0)
                         lloyd.bounded = bounded
                         // CLUS_BENCH_ACCELERATION=hamerly or yinyang:t: those bounds instead of clus's choice, for before/after.
-                        if let a = environment["CLUS_BENCH_ACCELERATION"] {
+                        if bounded, let a = environment["CLUS_BENCH_ACCELERATION"] {
                             if a == "hamerly" { lloyd.acceleration = .hamerly }
                             if a.hasPrefix("yinyang:"), let t = Int(a.dropFirst(8)) { lloyd.acceleration = .yinyang(groups: t) }
                         }

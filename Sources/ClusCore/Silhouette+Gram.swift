@@ -114,9 +114,10 @@ struct GramRows: @unchecked Sendable {
     /// CPU's L1 data cache, at most 32 KiB (1 with AVX-512's 14-row panels
     /// at 448 columns). Each column panel (d × `panelWidth`, 48 KB at 512 ×
     /// 24) then serves that many row panels per trip from L3: on AMD Zen 3
-    /// (32 KiB L1, AVX2's 4-row panels at 504 columns: 4 panels) the 20,000
-    /// and 50,000 × 512 passes ran 3–5% faster than one panel a band (paired
-    /// runs); 6 panels (48 KB) gave the same. Speed only: every dot product,
+    /// (32 KiB L1, AVX2's 4-row panels at 504 columns: 4 panels) the 50,000
+    /// × 512 pass took 7.73 s against 8.24 s with one panel a band (the same
+    /// run of Scripts/bench/silhouette.py); at 20,000 the gain was within the
+    /// noise; 6 panels (48 KB) did no better. Speed only: every dot product,
     /// distance and sum is the same for any band.
     static func bandPanels(side: Int) -> Int {
         let cache = sysconf(Int32(_SC_LEVEL1_DCACHE_SIZE))

@@ -98,7 +98,7 @@ struct SilhouetteKernelTests {
 
     @Test("the own kernel's bands of row panels give the same sums for any band height, partial bands and a band past the tile included")
     func gramBandsGiveTheSameSums() throws {
-        // 1,100 rows as above: every tile's rows end in a partial band for the heights below.
+        // 1,100 rows as above: the last block's rows end in a partial band at each height below.
         var rng = SeededGenerator(seed: 12)
         let n = 1100, d = 21, k = 5
         let labels = (0 ..< n).map { _ in Int(rng.next() % UInt64(k)) }

@@ -120,10 +120,14 @@ struct GramRows: @unchecked Sendable {
     /// noise; 6 panels (48 KB) did no better. Speed only: every dot product,
     /// distance and sum is the same for any band.
     static func bandPanels(side: Int) -> Int {
-        let cache = sysconf(Int32(_SC_LEVEL1_DCACHE_SIZE))
-        let bytes = min(32 << 10, cache > 0 ? cache : 32 << 10)
-        return max(1, bytes / (rowPanelHeight * max(1, side) * MemoryLayout<Float>.size))
+        max(1, bandBytes / (rowPanelHeight * max(1, side) * MemoryLayout<Float>.size))
     }
+
+    /// The L1 data cache, at most 32 KiB (32 KiB when the system does not say): read once a process.
+    private static let bandBytes: Int = {
+        let cache = sysconf(Int32(_SC_LEVEL1_DCACHE_SIZE))
+        return min(32 << 10, cache > 0 ? cache : 32 << 10)
+    }()
 
     /// out[i * stride + j] = row (r0 + i) · column (c0 + j) of `columns`,
     /// for i < rn, j < cn; r0 is a multiple of `rowPanelHeight`, c0 of

@@ -38,12 +38,13 @@ int clus_i16_available(void) {
 #endif
 }
 
-// The largest stored length: |x̃|² ≤ 46340² < 2³¹ / 1, so |x̃||c̃| < 2³¹.
-static const double norm_cap = 46340;
 // Scales stay within 2^±60, so a product's scale 2^-(e_x + e_c) is a normal Float.
 enum { scale_limit = 60 };
 
 #if I16_BUILT
+// The largest stored length: |x̃|² ≤ 46340² < 2³¹ / 1, so |x̃||c̃| < 2³¹.
+static const double norm_cap = 46340;
+
 static inline double sum4(__m256d v) {
     __m128d h = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
     return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));

@@ -51,17 +51,23 @@ long clus_gram_distances(float *line, long count, float norm, const float *norms
 
 typedef float lanes __attribute__((ext_vector_type(8)));
 typedef float lanes_u __attribute__((ext_vector_type(8), aligned(4)));
+typedef int32_t lane_flags __attribute__((ext_vector_type(8)));
 
+// The close columns are rare (none in most tiles): one vector test per 8
+// columns, the lanes looked at only when one is set. Looking at every lane
+// (a scalar compare and branch each) was 45% of this function's samples and
+// most of its 4.8% of the 50,000 × 512 pass on AMD Zen 3.
 long clus_gram_distances(float *line, long count, float norm, const float *norms, int32_t *close) {
     long found = 0, j = 0;
     for (; j + 8 <= count; j += 8) {
         lanes total = norm + *(const lanes_u *)(norms + j);
         lanes d2 = total - 2 * *(const lanes_u *)(line + j);
         d2 = d2 < 0 ? (lanes)0 : d2;   // NaN kept
-        lanes limit = total * (1.0f / 32);
+        lane_flags near = d2 < total * (1.0f / 32);   // -1 where close; never for NaN
         *(lanes_u *)(line + j) = __builtin_elementwise_sqrt(d2);
-        for (int l = 0; l < 8; l++)
-            if (d2[l] < limit[l]) close[found++] = (int32_t)(j + l);
+        if (__builtin_reduce_or(near))
+            for (int l = 0; l < 8; l++)
+                if (near[l]) close[found++] = (int32_t)(j + l);
     }
     for (; j < count; j++) {
         float total = norm + norms[j], d2 = total - 2 * line[j];

@@ -4,7 +4,7 @@
 // here for aarch64. Scripts/check-kernels compiles this with the kernels
 // for the machine, for x86-64 with no AVX (the generic block), for
 // x86-64-v3 (AVX2 alone) and for aarch64 (NEON, run under qemu-user), and
-// runs each. Exits 1 on the first kernel that disagrees, naming the case.
+// runs each. Names every case that disagrees; exits 1 if any did.
 //
 // What is checked, on random shapes around each block's edges:
 // - clus_gram_pack + clus_gram_tile (the silhouette's Gram tiles): every

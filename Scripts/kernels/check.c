@@ -69,41 +69,74 @@ static int close_enough(float got, double want, double magnitude, int d) {
 
 static const float CANARY = -12345.0f;
 
-static void check_gram_tile(int rn, int cn, int d) {
-    int gr = clus_gram_tile_rows_per_panel(), nr = clus_gram_columns_per_panel();
-    int rows_out = (rn + gr - 1) / gr * gr, columns_out = (cn + nr - 1) / nr * nr;
-    int ldc = columns_out + below(3);
-    float *x = random_rows(rn, d), *y = random_rows(cn, d);
-    long *order = malloc(sizeof(long) * (size_t)(rn > cn ? rn : cn));
-    for (long i = 0; i < (rn > cn ? rn : cn); i++) order[i] = i;
-    float *a = malloc(sizeof(float) * (size_t)rows_out * d + 4), *b = malloc(sizeof(float) * (size_t)columns_out * d + 4);
-    clus_gram_pack(x, order, rn, d, gr, a);
-    clus_gram_pack(y, order, cn, d, nr, b);
-    long size = (long)rows_out * ldc;
-    float *c = malloc(sizeof(float) * (size_t)(size + 16));
-    for (long i = 0; i < size + 16; i++) c[i] = CANARY;
-    clus_gram_tile(a, rn, b, cn, d, c, ldc);
+// An output buffer of `rows` × `ldc` floats and 16 more, all CANARY.
+static float *canary_buffer(int rows, int ldc) {
+    long size = (long)rows * ldc + 16;
+    float *c = malloc(sizeof(float) * (size_t)size);
+    for (long i = 0; i < size; i++) c[i] = CANARY;
+    return c;
+}
+
+// What a products kernel may write into its `buffer_rows` × `ldc` output:
+// for each of the first `checked_rows` rows, rows[i] · column j (columns of
+// `y`, row-major) for i < rn and j < cn; 0 in rows rn ..< checked_rows and
+// columns cn ..< zero_columns (zero-padded panels); nothing from column
+// `written_columns` on, nor past the buffer.
+typedef struct {
+    const char *kernel;
+    int rn, cn, d, ldc, buffer_rows, checked_rows, zero_columns, written_columns;
+} products_layout;
+
+static void check_products(products_layout l, const float *const *rows, const float *y, const float *c) {
     checks++;
-    for (int i = 0; i < rows_out; i++) {
-        for (int j = 0; j < ldc; j++) {
-            float got = c[(long)i * ldc + j];
-            if (j >= columns_out) {
-                if (got != CANARY) { FAIL("gram tile %d×%d, d=%d: wrote (%d, %d), past the block", rn, cn, d, i, j); goto done; }
-            } else if (i >= rn || j >= cn) {
-                if (got != 0) { FAIL("gram tile %d×%d, d=%d: padding (%d, %d) holds %g, not 0", rn, cn, d, i, j, got); goto done; }
-            } else {
-                double m, want = dot(x + (long)i * d, y + (long)j * d, d, &m);
-                if (!close_enough(got, want, m, d)) {
-                    FAIL("gram tile %d×%d, d=%d: (%d, %d) is %.9g, want %.9g", rn, cn, d, i, j, got, want);
-                    goto done;
+    for (int i = 0; i < l.checked_rows; i++) {
+        for (int j = 0; j < l.ldc; j++) {
+            float got = c[(long)i * l.ldc + j];
+            if (j >= l.written_columns) {
+                if (got != CANARY) { FAIL("%s %d×%d, d=%d: wrote (%d, %d), past its columns", l.kernel, l.rn, l.cn, l.d, i, j); return; }
+            } else if (i >= l.rn || (j >= l.cn && j < l.zero_columns)) {
+                if (got != 0) { FAIL("%s %d×%d, d=%d: padding (%d, %d) holds %g, not 0", l.kernel, l.rn, l.cn, l.d, i, j, got); return; }
+            } else if (j < l.cn) {
+                double m, want = dot(rows[i], y + (long)j * l.d, l.d, &m);
+                if (!close_enough(got, want, m, l.d)) {
+                    FAIL("%s %d×%d, d=%d: (%d, %d) is %.9g, want %.9g", l.kernel, l.rn, l.cn, l.d, i, j, got, want);
+                    return;
                 }
             }
         }
     }
     for (int e = 0; e < 16; e++)
-        if (c[size + e] != CANARY) { FAIL("gram tile %d×%d, d=%d: wrote past the tile", rn, cn, d); break; }
-done:
-    free(x); free(y); free(order); free(a); free(b); free(c);
+        if (c[(long)l.buffer_rows * l.ldc + e] != CANARY) { FAIL("%s %d×%d, d=%d: wrote past its buffer", l.kernel, l.rn, l.cn, l.d); return; }
+}
+
+// Pointers to the `count` rows of x, then `extra` more repeating the last (the rows tile's padding).
+static const float **row_pointers(const float *x, int count, int extra, int d) {
+    const float **rows = malloc(sizeof(float *) * (size_t)(count + extra > 0 ? count + extra : 1));
+    for (int i = 0; i < count + extra; i++) rows[i] = x + (long)(i < count ? i : count - 1) * d;
+    return rows;
+}
+
+static long *identity_order(int count) {
+    long *order = malloc(sizeof(long) * (size_t)(count > 0 ? count : 1));
+    for (long i = 0; i < count; i++) order[i] = i;
+    return order;
+}
+
+static void check_gram_tile(int rn, int cn, int d) {
+    int gr = clus_gram_tile_rows_per_panel(), nr = clus_gram_columns_per_panel();
+    int rows_out = (rn + gr - 1) / gr * gr, columns_out = (cn + nr - 1) / nr * nr;
+    int ldc = columns_out + below(3);
+    float *x = random_rows(rn, d), *y = random_rows(cn, d);
+    long *order = identity_order(rn > cn ? rn : cn);
+    float *a = malloc(sizeof(float) * (size_t)rows_out * d + 4), *b = malloc(sizeof(float) * (size_t)columns_out * d + 4);
+    clus_gram_pack(x, order, rn, d, gr, a);
+    clus_gram_pack(y, order, cn, d, nr, b);
+    float *c = canary_buffer(rows_out, ldc);
+    clus_gram_tile(a, rn, b, cn, d, c, ldc);
+    // whole blocks: the padded rows and columns hold products with zeros
+    const float **rows = row_pointers(x, rn, 0, d);
+    check_products((products_layout){"gram tile", rn, cn, d, ldc, rows_out, rows_out, columns_out, columns_out}, rows, y, c);
+    free(x); free(y); free(order); free(a); free(b); free(c); free((void *)rows);
 }
 
 static void check_rows_tile(int rn, int cn, int d) {
@@ -111,36 +144,14 @@ static void check_rows_tile(int rn, int cn, int d) {
     int rows_out = (rn + mr - 1) / mr * mr, panels = (cn + nr - 1) / nr, columns_out = (cn + vl - 1) / vl * vl;
     int ldc = panels * nr + below(3);
     float *x = random_rows(rn, d), *y = random_rows(cn, d);
-    const float **rows = malloc(sizeof(float *) * (size_t)rows_out);
-    for (int i = 0; i < rows_out; i++) rows[i] = x + (long)(i < rn ? i : rn - 1) * d;   // extra rows repeat a real one
-    long *order = malloc(sizeof(long) * (size_t)cn);
-    for (long j = 0; j < cn; j++) order[j] = j;
+    const float **rows = row_pointers(x, rn, rows_out - rn, d);   // extra rows repeat a real one
+    long *order = identity_order(cn);
     float *b = malloc(sizeof(float) * (size_t)panels * nr * d + 4);
     clus_gram_pack(y, order, cn, d, nr, b);
-    long size = (long)rows_out * ldc;
-    float *c = malloc(sizeof(float) * (size_t)(size + 16));
-    for (long i = 0; i < size + 16; i++) c[i] = CANARY;
+    float *c = canary_buffer(rows_out, ldc);
     clus_gram_rows_tile(rows, rn, b, cn, d, c, ldc, below(2) ? x : NULL, (long)rn * d * (long)sizeof(float));
-    checks++;
-    for (int i = 0; i < rn; i++) {
-        for (int j = 0; j < ldc; j++) {
-            float got = c[(long)i * ldc + j];
-            if (j >= panels * nr) {
-                if (got != CANARY) { FAIL("rows tile %d×%d, d=%d: wrote (%d, %d), past the panels", rn, cn, d, i, j); goto done; }
-            } else if (j >= cn && j < columns_out) {
-                if (got != 0) { FAIL("rows tile %d×%d, d=%d: padding (%d, %d) holds %g, not 0", rn, cn, d, i, j, got); goto done; }
-            } else if (j < cn) {
-                double m, want = dot(rows[i], y + (long)j * d, d, &m);
-                if (!close_enough(got, want, m, d)) {
-                    FAIL("rows tile %d×%d, d=%d: (%d, %d) is %.9g, want %.9g", rn, cn, d, i, j, got, want);
-                    goto done;
-                }
-            }
-        }
-    }
-    for (int e = 0; e < 16; e++)
-        if (c[size + e] != CANARY) { FAIL("rows tile %d×%d, d=%d: wrote past the tile", rn, cn, d); break; }
-done:
+    // the real rows; whole vectors of the last panel (the rest of it may or may not be written)
+    check_products((products_layout){"rows tile", rn, cn, d, ldc, rows_out, rn, columns_out, panels * nr}, rows, y, c);
     free(x); free(y); free((void *)rows); free(order); free(b); free(c);
 }
 
@@ -149,28 +160,9 @@ static void check_rows_dots(int rn, int k, int d) {
     const float **rows = malloc(sizeof(float *) * (size_t)(rn > 0 ? rn : 1));
     for (int i = 0; i < rn; i++) rows[i] = x + (long)(rn - 1 - i) * d;   // any order
     int ldc = k + below(3);
-    long size = (long)rn * ldc;
-    float *c = malloc(sizeof(float) * (size_t)(size + 16));
-    for (long i = 0; i < size + 16; i++) c[i] = CANARY;
+    float *c = canary_buffer(rn, ldc);
     clus_rows_dots(rows, rn, y, k, d, c, ldc);
-    checks++;
-    for (int i = 0; i < rn; i++) {
-        for (int j = 0; j < ldc; j++) {
-            float got = c[(long)i * ldc + j];
-            if (j >= k) {
-                if (got != CANARY) { FAIL("rows dots %d×%d, d=%d: wrote (%d, %d)", rn, k, d, i, j); goto done; }
-                continue;
-            }
-            double m, want = dot(rows[i], y + (long)j * d, d, &m);
-            if (!close_enough(got, want, m, d)) {
-                FAIL("rows dots %d×%d, d=%d: (%d, %d) is %.9g, want %.9g", rn, k, d, i, j, got, want);
-                goto done;
-            }
-        }
-    }
-    for (int e = 0; e < 16; e++)
-        if (c[size + e] != CANARY) { FAIL("rows dots %d×%d, d=%d: wrote past the rows", rn, k, d); break; }
-done:
+    check_products((products_layout){"rows dots", rn, k, d, ldc, rn, rn, k, k}, rows, y, c);
     free(x); free(y); free((void *)rows); free(c);
 }
 
